@@ -1,0 +1,57 @@
+// Domain types shared by every stage of the flow: ingest → store → rank → digest → mail.
+
+/** A research paper as Paperboy stores it. `id` is a normalised arXiv id, or `title:<hash>` when none is known. */
+export interface Paper {
+  id: string;
+  title: string;
+  abstract: string;
+  authors: string[];
+  /** arXiv categories, primary first. */
+  categories: string[];
+  /** ISO 8601 date-time the paper was published, when the source says. */
+  published: string | null;
+  /** Link to the abstract page. */
+  url: string | null;
+  pdfUrl?: string | null;
+  codeUrl?: string | null;
+  thumbnail?: string | null;
+  /** Hugging Face upvotes at the last fetch. */
+  upvotes?: number | null;
+  comments?: number | null;
+  /** ISO date-time Paperboy first stored this paper; set by the store. */
+  firstSeen?: string;
+}
+
+/** What a subscriber told us they care about. */
+export interface Profile {
+  keywords: string[];
+  categories: string[];
+  authors: string[];
+  about: string;
+  /** arXiv ids of papers the subscriber likes. */
+  papers: string[];
+  /** Thumbs up (+1) and down (-1) clicked in earlier digests. */
+  votes: { paperId: string; vote: 1 | -1 }[];
+}
+
+/** One paper placed in a digest, with the reasons it was picked. */
+export interface RankedPaper {
+  paper: Paper;
+  score: number;
+  why: string[];
+}
+
+/** A subscriber's lifecycle: pending (awaiting confirmation) → active → unsubscribed. */
+export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed';
+
+/** A person on the list, with their interests and delivery time. */
+export interface Subscriber {
+  id: number;
+  email: string;
+  status: SubscriberStatus;
+  profile: Profile;
+  timezone: string;
+  hour: number;
+  /** Bumped whenever old links must stop working (resubscribe, data deletion). */
+  tokenVersion: number;
+}

@@ -1,0 +1,51 @@
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openDb, type Db } from './db/open.js';
+import type { DigestModel } from './digest/compose.js';
+import { loadMailTemplate, type MailTemplate } from './digest/render.js';
+import { makeLinks, type Links } from './links.js';
+import { mailDomain } from './mail/message.js';
+import { createTransport, type Transport } from './mail/transport.js';
+import { tokenSecret } from './store/settings.js';
+
+/** The model of the confirmation mail. */
+export interface ConfirmModel {
+  email: string;
+  interests: string;
+  confirmUrl: string;
+}
+
+/** Everything the commands, the HTTP app and the jobs share, wired in this one place. */
+export interface Context {
+  config: Config;
+  db: Db;
+  log: Logger;
+  secret: string;
+  links: Links;
+  domain: string;
+  transport: Transport;
+  templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel> };
+}
+
+/** Opens the database (applying migrations), compiles the mail templates and builds the transport. */
+export async function createContext(config: Config, over: { transport?: Transport; log?: Logger } = {}): Promise<Context> {
+  const log = over.log ?? pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  const db = openDb(config.PAPERBOY_DB);
+  const applied = migrate(db);
+  if (applied.length) log.info({ applied }, 'applied migrations');
+  const secret = tokenSecret(db, config.PAPERBOY_SECRET);
+  return {
+    config, db, log, secret,
+    links: makeLinks(config.PUBLIC_URL, secret),
+    domain: mailDomain(config.PUBLIC_URL),
+    transport: over.transport ?? createTransport({ smtpUrl: config.SMTP_URL, outbox: config.PAPERBOY_OUTBOX }),
+    templates: { digest: await loadMailTemplate('digest'), confirm: await loadMailTemplate('confirm') },
+  };
+}
+
+/** Closes the transport and the database. */
+export function closeContext(ctx: Context): void {
+  ctx.transport.close();
+  ctx.db.close();
+}

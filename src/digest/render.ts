@@ -1,0 +1,45 @@
+import Handlebars from 'handlebars';
+import mjml2html from 'mjml';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Where the *.mjml and *.hbs templates live. */
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+/** A mail body in both parts. */
+export interface MailBody {
+  html: string;
+  text: string;
+}
+
+/** Fills a compiled mail template with a model. */
+export type MailTemplate<M> = (model: M) => MailBody;
+
+const hbs = Handlebars.create();
+
+/** Compiles MJML source to HTML, failing on any MJML error. */
+export async function compileMjml(source: string, name = 'template'): Promise<string> {
+  const out = await mjml2html(source, { validationLevel: 'soft', keepComments: false });
+  if (out.errors.length) throw new Error(`${name}: ${out.errors.map((e) => e.formattedMessage).join('; ')}`);
+  return out.html;
+}
+
+/**
+ * Loads templates/<name>.mjml and <name>.txt.hbs. The MJML is compiled once, with its Handlebars
+ * tags intact, into one fill function: each mail is a string fill, not another MJML run.
+ */
+export async function loadMailTemplate<M>(name: string, dir = TEMPLATES_DIR): Promise<MailTemplate<M>> {
+  const html = hbs.compile(await compileMjml(readFileSync(`${dir}/${name}.mjml`, 'utf8'), name), { strict: true });
+  const text = hbs.compile(readFileSync(`${dir}/${name}.txt.hbs`, 'utf8'), { noEscape: true, strict: true });
+  return (model) => ({ html: mergeOutlookConditionals(html(model)), text: text(model) });
+}
+
+/** Joins adjacent Outlook-only comments the way MJML does when sections sit side by side. */
+function mergeOutlookConditionals(html: string): string {
+  return html.replace(/<!\[endif\]-->\s*?<!--\[if mso \| IE\]>/g, '');
+}
+
+/** The slow reference path: fills the MJML source first, then runs MJML. Tests compare it with the fast path. */
+export async function renderMjmlDirect<M>(name: string, model: M, dir = TEMPLATES_DIR): Promise<string> {
+  return compileMjml(hbs.compile(readFileSync(`${dir}/${name}.mjml`, 'utf8'))(model), name);
+}

@@ -1,0 +1,43 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** The one error shape of the JSON API: `{"error":{"code","message","field"?}}`. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; field?: string };
+}
+
+/** An error with a status and a stable code, raised by handlers and shaped by the error handler. */
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+    super(message);
+  }
+}
+
+/** Maps any error to the API shape: 4xx say what to fix, 5xx leak nothing. */
+export function toApiError(err: FastifyError | ApiError | Error): ApiError {
+  if (err instanceof ApiError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const first = err.validation[0];
+    const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.') || undefined;
+    const unknown = (first.params as { issue?: { code?: string; keys?: string[] } })?.issue;
+    if (unknown?.code === 'unrecognized_keys') {
+      return new ApiError(400, 'unknown_field', `Unknown field: ${unknown.keys?.join(', ')}`, unknown.keys?.[0]);
+    }
+    const message = first.message ?? 'is not valid';
+    return new ApiError(400, 'invalid_input', field ? `${field}: ${message}` : message, field);
+  }
+  const status = (err as FastifyError).statusCode ?? 500;
+  if (status === 413) return new ApiError(413, 'body_too_large', 'The request body is too large (limit 16 KB)');
+  if (status === 415) return new ApiError(415, 'unsupported_media_type', 'Send JSON or a form (application/x-www-form-urlencoded)');
+  if (status === 429) return new ApiError(429, 'rate_limited', err.message);
+  if (status >= 400 && status < 500) return new ApiError(status, (err as FastifyError).code?.toLowerCase() ?? 'bad_request', err.message);
+  return new ApiError(500, 'internal', 'Something went wrong on our side; it has been logged');
+}
+
+/** Fastify error handler: logs 5xx and answers with the API shape. */
+export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  const api = toApiError(err);
+  if (api.status >= 500) req.log.error({ err }, 'request failed');
+  const body: ApiErrorBody = { error: { code: api.code, message: api.message, ...(api.field ? { field: api.field } : {}) } };
+  void reply.status(api.status).send(body);
+}

@@ -1,0 +1,35 @@
+import cron from 'node-cron';
+import type { Context } from '../context.js';
+import { sendDueDigests } from '../mail/sender.js';
+
+/** What the scheduler runs on INGEST_CRON. */
+export type IngestJob = () => Promise<void>;
+
+/** Registers the jobs: due digests every minute, ingest on INGEST_CRON. Runs of one job never overlap. */
+export function startScheduler(ctx: Context, ingest: IngestJob): { stop(): Promise<void> } {
+  const digestTask = cron.schedule('* * * * *', guarded('digest', async () => {
+    const counts = await sendDueDigests(ctx);
+    if (counts.due) ctx.log.info(counts, 'digest run');
+  }));
+  const ingestTask = cron.schedule(ctx.config.INGEST_CRON, guarded('ingest', ingest));
+  const running = new Set<Promise<void>>();
+
+  function guarded(name: string, job: () => Promise<void>) {
+    let busy = false;
+    return async () => {
+      if (busy) return;
+      busy = true;
+      const p = job().catch((err) => ctx.log.error({ err, job: name }, 'scheduled job failed')).finally(() => { busy = false; running.delete(p); });
+      running.add(p);
+      await p;
+    };
+  }
+
+  return {
+    async stop() {
+      await digestTask.stop();
+      await ingestTask.stop();
+      await Promise.all(running);
+    },
+  };
+}

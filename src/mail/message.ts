@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import type { MailBody } from '../digest/render.js';
+import type { OutgoingMail } from './transport.js';
+
+/** The host part used for Message-IDs and List-Id: PUBLIC_URL's host name. */
+export function mailDomain(publicUrl: string): string {
+  return new URL(publicUrl).hostname;
+}
+
+/** A new globally unique Message-ID on our domain, e.g. `<digest.12.2026-11-29.Ab3…@example.org>`. */
+export function newMessageId(kind: string, domain: string): string {
+  return `<${kind}.${randomBytes(9).toString('base64url')}@${domain}>`;
+}
+
+/** A digest mail with RFC 8058 one-click unsubscribe and RFC 2919 List-Id headers. */
+export function digestMail(opts: {
+  from: string; to: string; subject: string; body: MailBody; messageId: string; unsubscribeUrl: string; domain: string;
+}): OutgoingMail {
+  return {
+    from: opts.from, to: opts.to, subject: opts.subject, html: opts.body.html, text: opts.body.text,
+    messageId: opts.messageId,
+    headers: {
+      'List-Unsubscribe': `<${opts.unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': `Paperboy daily digest <digest.${opts.domain}>`,
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import type { FastifyInstance } from 'fastify';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig, type Config } from '../../src/config.js';
+import { closeContext, createContext, type Context } from '../../src/context.js';
+import { buildApp } from '../../src/http/app.js';
+
+/** A Paperboy instance on a temporary SQLite file, with its HTTP app (not listening: use inject). */
+export interface TestPaperboy {
+  dir: string;
+  config: Config;
+  ctx: Context;
+  app: FastifyInstance;
+  close(): Promise<void>;
+}
+
+/** Builds a real context and app over a fresh temp directory; `env` overrides configuration. */
+export async function startPaperboy(env: Record<string, string> = {}): Promise<TestPaperboy> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-'));
+  const config = loadConfig({
+    PAPERBOY_DB: join(dir, 'paperboy.db'), PAPERBOY_OUTBOX: join(dir, 'outbox'),
+    PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', ...env,
+  });
+  const ctx = await createContext(config, { log: pino({ level: 'silent' }) });
+  const app = await buildApp(ctx);
+  return {
+    dir, config, ctx, app,
+    async close() {
+      await app.close();
+      closeContext(ctx);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The path part of a link found in a mail body (the app under test is reached with inject). */
+export function linkPath(text: string, prefix: string): string {
+  const m = new RegExp(`https?://[^/\\s]+(/${prefix}/[^\\s>"]+)`).exec(text);
+  if (!m) throw new Error(`no /${prefix}/ link in:\n${text}`);
+  return m[1];
+}

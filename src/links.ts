@@ -4,12 +4,21 @@ import { signToken } from './http/tokens.js';
 export interface Links {
   confirm(s: { id: number; confirmNonce: string | null }): string;
   unsubscribe(s: { id: number; tokenVersion: number }): string;
+  preferences(s: { id: number; tokenVersion: number }): string;
+  /** A 👍 (up) or 👎 (down) vote on one paper of a digest. */
+  feedback(s: { id: number; tokenVersion: number }, paperId: string, vote: 'up' | 'down'): string;
+  /** A sent digest, viewed in the browser. */
+  digest(s: { id: number; tokenVersion: number }, digestId: number): string;
 }
 
 /** Links under `publicUrl`, signed with `secret`. */
 export function makeLinks(publicUrl: string, secret: string): Links {
+  const manage = (s: { id: number; tokenVersion: number }) => signToken(secret, 'manage', s.id, s.tokenVersion);
   return {
     confirm: (s) => `${publicUrl}/confirm/${signToken(secret, 'confirm', s.id, s.confirmNonce ?? '')}`,
-    unsubscribe: (s) => `${publicUrl}/unsubscribe/${signToken(secret, 'manage', s.id, s.tokenVersion)}`,
+    unsubscribe: (s) => `${publicUrl}/unsubscribe/${manage(s)}`,
+    preferences: (s) => `${publicUrl}/preferences/${manage(s)}`,
+    feedback: (s, paperId, vote) => `${publicUrl}/feedback/${manage(s)}/${encodeURIComponent(paperId)}/${vote}`,
+    digest: (s, digestId) => `${publicUrl}/digests/${digestId}/${manage(s)}`,
   };
 }

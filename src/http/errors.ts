@@ -19,9 +19,9 @@ export function toApiError(err: FastifyError | ApiError | Error): ApiError {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const first = err.validation[0];
     const field = first.instancePath.replace(/^\//, '').replace(/\//g, '.') || undefined;
-    const unknown = (first.params as { issue?: { code?: string; keys?: string[] } })?.issue;
-    if (unknown?.code === 'unrecognized_keys') {
-      return new ApiError(400, 'unknown_field', `Unknown field: ${unknown.keys?.join(', ')}`, unknown.keys?.[0]);
+    if (first.keyword === 'unrecognized_keys') {
+      const keys = (first.params as { keys?: string[] }).keys ?? [];
+      return new ApiError(400, 'unknown_field', `Unknown field: ${keys.join(', ')}`, keys[0]);
     }
     const message = first.message ?? 'is not valid';
     return new ApiError(400, 'invalid_input', field ? `${field}: ${message}` : message, field);

@@ -1,0 +1,31 @@
+# Multi-stage build: compile with dev dependencies, ship only production ones, run as a non-root user.
+# No Docker engine runs on the development machines; this file is kept correct by reading (see README).
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# python3, make and g++ build better-sqlite3 when no prebuilt binary fits.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
+COPY package.json package-lock.json tsconfig.json ./
+COPY src ./src
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production \
+    PAPERBOY_DB=/data/paperboy.db \
+    PAPERBOY_OUTBOX=/data/outbox \
+    HOST=0.0.0.0 \
+    PORT=3000
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+COPY migrations ./migrations
+COPY templates ./templates
+COPY data/sample ./data/sample
+RUN mkdir -p /data && chown node:node /data
+USER node
+VOLUME ["/data"]
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+CMD ["node", "bin/paperboy.js", "serve"]

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestListingFile } from '../../src/ingest/sample.js';
+import { linkPath, startPaperboy, type TestPaperboy } from '../helpers/app.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+
+const form = { 'content-type': 'application/x-www-form-urlencoded' };
+
+describe('pages and links', () => {
+  let pb: TestPaperboy;
+  let smtp: TestSmtp;
+  const status = (email: string) => pb.ctx.db.prepare('SELECT status FROM subscribers WHERE email = ?').pluck().get(email);
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    pb = await startPaperboy({ SMTP_URL: smtp.url });
+    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
+  });
+  afterAll(async () => {
+    await pb.close();
+    await smtp.close();
+  });
+
+  it('shows top papers and the sign-up form on /', async () => {
+    const res = await pb.app.inject('/');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.body).toContain('Rethinking Counterfactual Data Augmentation Under Confounding');
+    for (const name of ['email', 'keywords', 'hour', 'timezone']) expect(res.body).toContain(`name="${name}"`);
+  });
+
+  it('answers the form with a page, and a bad form with a page naming the field', async () => {
+    const ok = await pb.app.inject({ method: 'POST', url: '/subscribe', headers: form, payload: 'email=page%40example.org&keywords=vision&hour=9&timezone=Asia%2FTokyo' });
+    expect(ok.statusCode).toBe(202);
+    expect(ok.body).toContain('Check your inbox');
+    expect(status('page@example.org')).toBe('pending');
+    const bad = await pb.app.inject({ method: 'POST', url: '/subscribe', headers: form, payload: 'email=page%40example.org&hour=25' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('hour: must be 0–23');
+  });
+
+  it('confirms once, then says so for a used link, and refuses unknown or forged tokens with a page', async () => {
+    const [mail] = await smtp.waitFor(1);
+    const path = linkPath(mail.text!, 'confirm');
+    expect((await pb.app.inject(path)).body).toContain('You are subscribed');
+    expect(status('page@example.org')).toBe('active');
+    const again = await pb.app.inject(path);
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('already subscribed');
+    for (const url of ['/confirm/nonsense', `${path.slice(0, -2)}xx`, '/confirm/zzzzzzzzzzzzz.' + 'A'.repeat(43)]) {
+      const res = await pb.app.inject(url);
+      expect(res.statusCode).toBe(404);
+      expect(res.body).toContain('This link is not valid');
+    }
+  });
+
+  it('never unsubscribes on GET, and refuses a forged token on POST', async () => {
+    const sub = pb.ctx.db.prepare("SELECT id, token_version AS tokenVersion FROM subscribers WHERE email = 'page@example.org'").get() as { id: number; tokenVersion: number };
+    const path = new URL(pb.ctx.links.unsubscribe(sub)).pathname;
+    expect((await pb.app.inject(path)).statusCode).toBe(200);
+    expect(status('page@example.org')).toBe('active');
+    const forged = await pb.app.inject({ method: 'POST', url: `${path.slice(0, -1)}${path.endsWith('A') ? 'B' : 'A'}`, headers: form, payload: 'List-Unsubscribe=One-Click' });
+    expect(forged.statusCode).toBe(404);
+    expect(status('page@example.org')).toBe('active');
+    expect((await pb.app.inject({ method: 'POST', url: path })).statusCode).toBe(200);
+    expect(status('page@example.org')).toBe('unsubscribed');
+  });
+
+  it('reports health and shows a page for unknown paths', async () => {
+    const health = await pb.app.inject('/healthz');
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toEqual({ status: 'ok', papers: 199 });
+    const missing = await pb.app.inject('/nowhere');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('Page not found');
+  });
+});

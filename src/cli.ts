@@ -2,14 +2,20 @@ import { Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig } from './config.js';
-import { closeContext, createContext } from './context.js';
-import { migrate } from './db/migrate.js';
-import { openDb } from './db/open.js';
-import { dueDay, localDayHour } from './digest/due.js';
-import { ingestListingFile } from './ingest/sample.js';
-import { buildDigest, sendDueDigests } from './mail/sender.js';
-import { serve } from './server.js';
-import { findByEmail } from './store/subscribers.js';
+import type { Context } from './context.js';
+
+// Commands load their modules on use: MJML and Fastify take a second to load, `--help` should not wait.
+
+/** Runs `fn` with a fully wired context, closing it afterwards. */
+async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<void> {
+  const { createContext, closeContext } = await import('./context.js');
+  const ctx = await createContext(loadConfig());
+  try {
+    await fn(ctx);
+  } finally {
+    closeContext(ctx);
+  }
+}
 
 const parseInstant = (v: string): Date => {
   const d = new Date(v);
@@ -21,10 +27,13 @@ const parseInstant = (v: string): Date => {
 export function program(): Command {
   const cli = new Command('paperboy').description('Daily research-paper digests, ranked for each subscriber').showHelpAfterError();
 
-  cli.command('serve').description('run the HTTP server and the scheduler').action(() => serve(loadConfig()));
+  cli.command('serve').description('run the HTTP server and the scheduler')
+    .action(async () => (await import('./server.js')).serve(loadConfig()));
 
-  cli.command('migrate').description('apply pending database migrations').action(() => {
+  cli.command('migrate').description('apply pending database migrations').action(async () => {
     const config = loadConfig();
+    const { openDb } = await import('./db/open.js');
+    const { migrate } = await import('./db/migrate.js');
     const db = openDb(config.PAPERBOY_DB);
     const applied = migrate(db);
     db.close();
@@ -32,50 +41,39 @@ export function program(): Command {
   });
 
   cli.command('ingest').description('ingest paper listings from files').argument('<sources...>', 'files to ingest')
-    .action(async (sources: string[]) => {
-      const ctx = await createContext(loadConfig());
-      try {
-        for (const source of sources) {
-          const r = ingestListingFile(ctx.db, source);
-          console.log(`${source}: ${r.added} new, ${r.updated} updated, ${r.rejected.length} rejected`);
-          for (const x of r.rejected) console.log(`  rejected ${x.where}: ${x.reason}`);
-        }
-      } finally {
-        closeContext(ctx);
+    .action((sources: string[]) => withContext(async (ctx) => {
+      const { ingestListingFile } = await import('./ingest/sample.js');
+      for (const source of sources) {
+        const r = ingestListingFile(ctx.db, source);
+        console.log(`${source}: ${r.added} new, ${r.updated} updated, ${r.rejected.length} rejected`);
+        for (const x of r.rejected) console.log(`  rejected ${x.where}: ${x.reason}`);
       }
-    });
+    }));
 
   cli.command('digest').description('send every digest due now (or at --now)')
     .option('--now <time>', 'act as if it were this ISO 8601 time', parseInstant)
     .option('--dry-run', 'rank and render, but send and record nothing')
-    .action(async (opts: { now?: Date; dryRun?: boolean }) => {
-      const ctx = await createContext(loadConfig());
-      try {
-        const c = await sendDueDigests(ctx, opts.now ?? new Date(), { dryRun: opts.dryRun });
-        console.log(`${opts.dryRun ? 'dry run: ' : ''}due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}`);
-        process.exitCode = c.failed ? 1 : 0;
-      } finally {
-        closeContext(ctx);
-      }
-    });
+    .action((opts: { now?: Date; dryRun?: boolean }) => withContext(async (ctx) => {
+      const { sendDueDigests } = await import('./mail/sender.js');
+      const c = await sendDueDigests(ctx, opts.now ?? new Date(), { dryRun: opts.dryRun });
+      console.log(`${opts.dryRun ? 'dry run: ' : ''}due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}`);
+      process.exitCode = c.failed ? 1 : 0;
+    }));
 
   cli.command('preview').description("render a subscriber's next digest without sending or recording it")
     .argument('<email>', 'the subscriber').option('--html <file>', 'write the HTML part to this file')
     .option('--now <time>', 'act as if it were this ISO 8601 time', parseInstant)
-    .action(async (email: string, opts: { html?: string; now?: Date }) => {
-      const ctx = await createContext(loadConfig());
-      try {
-        const sub = findByEmail(ctx.db, email);
-        if (!sub) throw new Error(`no subscriber ${email}`);
-        const now = opts.now ?? new Date();
-        const date = dueDay(now, sub.timezone, sub.hour) ?? localDayHour(now, sub.timezone).date;
-        const built = buildDigest(ctx, sub, date, now);
-        if (opts.html) writeFileSync(opts.html, built.body.html);
-        console.log(`Subject: ${built.model.subject}\n\n${built.body.text}`);
-      } finally {
-        closeContext(ctx);
-      }
-    });
+    .action((email: string, opts: { html?: string; now?: Date }) => withContext(async (ctx) => {
+      const { findByEmail } = await import('./store/subscribers.js');
+      const { localDayHour } = await import('./digest/due.js');
+      const { buildDigest } = await import('./mail/sender.js');
+      const sub = findByEmail(ctx.db, email);
+      if (!sub) throw new Error(`no subscriber ${email}`);
+      const now = opts.now ?? new Date();
+      const built = buildDigest(ctx, sub, localDayHour(now, sub.timezone).date, now);
+      if (opts.html) writeFileSync(opts.html, built.body.html);
+      console.log(`Subject: ${built.model.subject}\n\n${built.body.text}`);
+    }));
   return cli;
 }
 

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestListingFile } from '../../src/ingest/sample.js';
-import { linkPath, startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { linkPath, startWithSmtp, type TestPaperboy } from '../helpers/app.js';
+import type { TestSmtp } from '../helpers/smtp.js';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -10,15 +9,11 @@ describe('pages and links', () => {
   let smtp: TestSmtp;
   const status = (email: string) => pb.ctx.db.prepare('SELECT status FROM subscribers WHERE email = ?').pluck().get(email);
 
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    smtp = await startSmtp();
-    pb = await startPaperboy({ SMTP_URL: smtp.url });
-    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
+    ({ pb, smtp, close } = await startWithSmtp({ papers: true }));
   });
-  afterAll(async () => {
-    await pb.close();
-    await smtp.close();
-  });
+  afterAll(() => close());
 
   it('shows top papers and the sign-up form on /', async () => {
     const res = await pb.app.inject('/');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { startWithSmtp, type TestPaperboy } from '../helpers/app.js';
+import type { TestSmtp } from '../helpers/smtp.js';
 
 // POST /api/subscriptions against the real app and a real SQLite file: good input is accepted
 // without revealing who is known; bad input gets a clear 4xx and changes nothing.
@@ -11,14 +11,11 @@ describe('POST /api/subscriptions', () => {
   const post = (payload: unknown, headers: Record<string, string> = {}) =>
     pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: payload as string, headers });
 
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    smtp = await startSmtp();
-    pb = await startPaperboy({ SMTP_URL: smtp.url });
+    ({ pb, smtp, close } = await startWithSmtp());
   });
-  afterAll(async () => {
-    await pb.close();
-    await smtp.close();
-  });
+  afterAll(() => close());
 
   it('accepts JSON and stores a pending subscriber with defaults', async () => {
     const res = await post({ email: 'grace@example.org', keywords: ['retrieval'] });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestListingFile } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
-import { linkPath, startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { linkPath, startWithSmtp, type TestPaperboy } from '../helpers/app.js';
+import type { TestSmtp } from '../helpers/smtp.js';
 
 // The whole loop against a real SQLite file and a real SMTP server on loopback.
 describe('sign up → confirm → digest → one-click unsubscribe', () => {
@@ -11,15 +10,11 @@ describe('sign up → confirm → digest → one-click unsubscribe', () => {
   const day1 = new Date(Date.now() + 60_000);
   const day2 = new Date(day1.getTime() + 86_400_000);
 
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    smtp = await startSmtp();
-    pb = await startPaperboy({ SMTP_URL: smtp.url });
-    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
+    ({ pb, smtp, close } = await startWithSmtp({ papers: true }));
   });
-  afterAll(async () => {
-    await pb.close();
-    await smtp.close();
-  });
+  afterAll(() => close());
 
   it('runs the loop a subscriber lives through', async () => {
     const res = await pb.app.inject({

@@ -6,6 +6,8 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { closeContext, createContext, type Context } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
+import { ingestListingFile } from '../../src/ingest/sample.js';
+import { startSmtp, type TestSmtp } from './smtp.js';
 
 /** A Paperboy instance on a temporary SQLite file, with its HTTP app (not listening: use inject). */
 export interface TestPaperboy {
@@ -40,4 +42,18 @@ export function linkPath(text: string, prefix: string): string {
   const m = new RegExp(`https?://[^/\\s]+(/${prefix}/[^\\s>"]+)`).exec(text);
   if (!m) throw new Error(`no /${prefix}/ link in:\n${text}`);
   return m[1];
+}
+
+/** A Paperboy instance whose mails go to a fresh loopback SMTP server; optionally with the sample papers. */
+export async function startWithSmtp(opts: { papers?: boolean } = {}): Promise<{ pb: TestPaperboy; smtp: TestSmtp; close(): Promise<void> }> {
+  const smtp = await startSmtp();
+  const pb = await startPaperboy({ SMTP_URL: smtp.url });
+  if (opts.papers) ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
+  return {
+    pb, smtp,
+    async close() {
+      await pb.close();
+      await smtp.close();
+    },
+  };
 }

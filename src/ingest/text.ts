@@ -51,5 +51,8 @@ export function readableLatex(s: string): string {
 
 /** Collapses whitespace, decodes entities once and makes LaTeX readable. */
 export function cleanText(s: string): string {
-  return readableLatex(decodeEntities(s)).replace(/\s+/g, ' ').trim();
+  // Most text has no entities and no LaTeX: skip those regex passes (a large feed has thousands of abstracts).
+  let out = s.includes('&') ? decodeEntities(s) : s;
+  if (/[\\${]/.test(out)) out = readableLatex(out);
+  return out.replace(/\s+/g, ' ').trim();
 }

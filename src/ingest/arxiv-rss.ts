@@ -1,0 +1,59 @@
+// arXiv announcement feeds: RSS 2.0 (`rss.arxiv.org/rss/<cat>`) and Atom (`rss.arxiv.org/atom/<cat>`).
+// Items carry `oai:arXiv.org:<id>v<n>` ids, "arXiv:<id>v<n> Announce Type: new Abstract: …" descriptions
+// and all authors in one `dc:creator` string such as "A, B and C".
+import { normalizeArxivId } from './normalize.js';
+import { collect, toPaper, type RawPaper } from './record.js';
+import type { ParseResult } from './types.js';
+import { attr, list, parseXml, refuseEntities, text, xmlChunks, type XmlNode } from './xml.js';
+
+/** Splits "A, B, and C" or "A, B and C" into names. */
+export function splitCreators(s: string): string[] {
+  return s.split(/\s*,\s*(?:and\s+)?|\s+and\s+/).map((n) => n.trim()).filter((n) => n !== '');
+}
+
+/** The abstract inside an announcement description (the text after "Abstract:"). */
+export function announcedAbstract(description: string): string {
+  const m = /^\s*arXiv:\S+\s+Announce Type:\s*\S+\s*(?:Abstract:)?\s*/i.exec(description);
+  return m ? description.slice(m[0].length) : description.replace(/^\s*Abstract:\s*/i, '');
+}
+
+/** All author names of an item, from `dc:creator` strings or Atom `author/name`. */
+function creators(e: XmlNode): string[] {
+  const names = [...list(e['dc:creator']).map(text), ...list(e.author).map((a) => text(a.name))];
+  return names.flatMap(splitCreators);
+}
+
+/** Maps one RSS item or Atom listing entry to raw paper fields. */
+export function listingItemFields(e: XmlNode): RawPaper {
+  const href = list(e.link).map((l) => attr(l, 'href') || text(l)).find((h) => h !== '');
+  return {
+    id: text(e.guid) || text(e.id) || href, title: text(e.title),
+    abstract: announcedAbstract(text(e.description) || text(e.summary)),
+    authors: creators(e),
+    categories: list(e.category).map((c) => attr(c, 'term') || text(c)),
+    published: text(e.pubDate) || text(e.published) || text(e.updated),
+  };
+}
+
+/** Parses an arXiv RSS or Atom announcement feed; broken or cut-off items are rejected by item and line. */
+export function parseArxivRss(xml: string): ParseResult {
+  refuseEntities(xml);
+  const tag = /<rss[\s>]/.test(xml) ? 'item' : 'entry';
+  const result: ParseResult = { papers: [], rejected: [] };
+  xmlChunks(xml, tag).chunks.forEach((c, i) => {
+    const where = `${tag} ${i + 1} (line ${c.line})`;
+    if (!c.complete) return result.rejected.push({ where, reason: `the feed ends inside this ${tag} (truncated?)` });
+    let e: XmlNode;
+    try {
+      e = parseXml(c.xml, c.line)[tag] as XmlNode;
+    } catch (err) {
+      return result.rejected.push({ where, reason: `malformed XML: ${(err as Error).message}` });
+    }
+    const fields = listingItemFields(e);
+    if (!normalizeArxivId(String(fields.id ?? ''))) return result.rejected.push({ where, reason: `no arXiv id in guid or link` });
+    collect(result, toPaper(fields, where));
+  });
+  const root = tag === 'item' ? 'rss' : 'feed';
+  if (!new RegExp(`</${root}>\\s*$`).test(xml)) result.rejected.push({ where: 'end of file', reason: `no closing </${root}> (truncated?)` });
+  return result;
+}

@@ -1,0 +1,60 @@
+// Which parser a source needs, from its content first and its name second; `--format` overrides both.
+import { parseArxivAtom } from './arxiv-atom.js';
+import { parseArxivRss } from './arxiv-rss.js';
+import { parseHfDaily } from './hf-daily.js';
+import { parseJsonl } from './jsonl.js';
+import { parseListing } from './listing.js';
+import type { ParseResult } from './types.js';
+
+/** The source formats Paperboy reads. */
+export const FORMATS = ['hf-daily', 'arxiv-atom', 'arxiv-rss', 'listing', 'jsonl'] as const;
+export type Format = (typeof FORMATS)[number];
+
+const PARSERS: Record<Format, (text: string) => ParseResult> = {
+  'hf-daily': parseHfDaily, 'arxiv-atom': parseArxivAtom, 'arxiv-rss': parseArxivRss,
+  listing: parseListing, jsonl: parseJsonl,
+};
+
+/** The parser for a format. */
+export function parserFor(format: Format): (text: string) => ParseResult {
+  return PARSERS[format];
+}
+
+/** True when `s` names a known format. */
+export function isFormat(s: string): s is Format {
+  return (FORMATS as readonly string[]).includes(s);
+}
+
+/** The format of an XML document: an announcement feed (RSS, or Atom with oai ids) or an API response. */
+function xmlFormat(head: string): Format {
+  if (/<rss[\s>]/.test(head)) return 'arxiv-rss';
+  if (/<feed[\s>]/.test(head)) return /oai:arXiv\.org:|Announce Type:|rss\.arxiv\.org/i.test(head) ? 'arxiv-rss' : 'arxiv-atom';
+  throw new Error('XML that is neither an Atom feed nor RSS');
+}
+
+/** The format of a JSON document: JSONL when its first line is a whole object without a `data` or `paper` field. */
+function jsonFormat(text: string, name: string): Format {
+  if (/\.(jsonl|ndjson)(\.gz)?$/i.test(name)) return 'jsonl';
+  if (text.trimStart().startsWith('[')) return 'hf-daily';
+  const first = text.trimStart().split('\n', 1)[0];
+  try {
+    const o = JSON.parse(first) as Record<string, unknown>;
+    return 'data' in o || 'paper' in o ? 'hf-daily' : 'jsonl';
+  } catch {
+    return 'hf-daily';
+  }
+}
+
+/** Guesses the format of a source from its text and name; throws for an HTML page or an empty body. */
+export function detectFormat(text: string, name = ''): Format {
+  const head = text.slice(0, 4096).replace(/^\uFEFF/, '');
+  const lead = head.trimStart();
+  if (lead === '') throw new Error('empty input');
+  if (/^(<!doctype html|<html[\s>])/i.test(lead) || /^<\?xml[^>]*>\s*<!DOCTYPE html/i.test(lead)) {
+    const title = /<title[^>]*>([^<]{0,120})/i.exec(text)?.[1]?.trim();
+    throw new Error(`an HTML page, not a feed${title ? ` ("${title}")` : ''}: is the URL right, or is the server reporting an error?`);
+  }
+  if (lead.startsWith('<')) return xmlFormat(head);
+  if (lead.startsWith('[') || lead.startsWith('{')) return jsonFormat(text.slice(0, 1 << 20), name);
+  return 'listing';
+}

@@ -1,0 +1,98 @@
+// Turns the loose fields a parser found into a clean Paper, or says why it cannot.
+import type { Paper } from '../model.js';
+import { titleId } from '../store/papers.js';
+import { absUrl, normalizeArxivId, pdfUrl } from './normalize.js';
+import { cleanText } from './text.js';
+import type { ParseResult, Rejection } from './types.js';
+
+/** Fields as a source gives them; anything may be missing or of the wrong type. */
+export interface RawPaper {
+  id?: unknown;
+  title?: unknown;
+  abstract?: unknown;
+  authors?: unknown;
+  categories?: unknown;
+  published?: unknown;
+  url?: unknown;
+  pdfUrl?: unknown;
+  codeUrl?: unknown;
+  thumbnail?: unknown;
+  upvotes?: unknown;
+  comments?: unknown;
+}
+
+const MAX_TITLE = 1000;
+
+/** A trimmed string, or null for anything else or an empty string. */
+export function str(v: unknown): string | null {
+  if (typeof v === 'number') return String(v);
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+}
+
+/** A non-negative integer, or null. */
+function count(v: unknown): number | null {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null;
+}
+
+/** The distinct non-empty strings of an array, in order. */
+function strings(v: unknown, clean: (s: string) => string): string[] {
+  if (!Array.isArray(v)) return [];
+  const out = v.map(str).filter((s): s is string => s !== null).map(clean);
+  return [...new Set(out.filter((s) => s !== ''))];
+}
+
+/** An ISO 8601 date-time for any date string Date can read, or null. */
+export function isoDate(v: unknown): string | null {
+  const s = str(v);
+  if (!s) return null;
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? s + 'T00:00:00Z' : s);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** An http(s) URL, or null. */
+function link(v: unknown): string | null {
+  const s = str(v);
+  return s && /^https?:\/\/\S+$/i.test(s) ? s : null;
+}
+
+/** Builds a Paper from raw fields; a record without a usable title is rejected, naming `where`. */
+export function toPaper(raw: RawPaper, where: string): Paper | Rejection {
+  const title = cleanText(str(raw.title) ?? '');
+  if (title === '') return { where, reason: 'no title' };
+  if (title.length > MAX_TITLE) return { where, reason: `title longer than ${MAX_TITLE} characters` };
+  const rawId = str(raw.id);
+  const arxivId = rawId ? normalizeArxivId(rawId) : null;
+  const id = arxivId ?? titleId(title);
+  return {
+    id, title,
+    abstract: cleanText(str(raw.abstract) ?? ''),
+    authors: strings(raw.authors, cleanText),
+    categories: strings(raw.categories, (s) => s),
+    published: isoDate(raw.published),
+    url: link(raw.url) ?? (arxivId ? absUrl(arxivId) : null),
+    pdfUrl: link(raw.pdfUrl) ?? (arxivId ? pdfUrl(arxivId) : null),
+    codeUrl: link(raw.codeUrl),
+    thumbnail: link(raw.thumbnail),
+    upvotes: count(raw.upvotes),
+    comments: count(raw.comments),
+  };
+}
+
+/** Adds a record to a result: a paper when it is one, else a rejection. */
+export function collect(result: ParseResult, record: Paper | Rejection): void {
+  if ('reason' in record) result.rejected.push(record);
+  else result.papers.push(record);
+}
+
+/** A function giving the 1-based line of a character offset; fast when offsets only grow. */
+export function lineCounter(text: string): (offset: number) => number {
+  let at = 0;
+  let line = 1;
+  return (offset) => {
+    if (offset < at) { at = 0; line = 1; }
+    for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    at = offset;
+    return line;
+  };
+}

@@ -1,5 +1,8 @@
+import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/open.js';
+import { mergePaper } from '../ingest/merge.js';
+import { isTitleId } from '../ingest/normalize.js';
 import type { Paper } from '../model.js';
 
 /** Row shape of the papers table. */
@@ -29,45 +32,140 @@ export function rowToPaper(r: PaperRow): Paper {
   };
 }
 
-/** Inserts new papers and merges known ones (new non-empty values win), in one transaction. */
-export function upsertPapers(db: Db, papers: Paper[], now = new Date()): { added: number; updated: number } {
-  // Insert, or on a known id keep what the new record leaves empty.
-  const upsert = db.prepare(`
-    INSERT INTO papers (id, title, abstract, authors, categories, published, url, pdf_url, code_url,
-                        thumbnail, upvotes, comments, title_key, first_seen, updated_at)
-    VALUES (@id, @title, @abstract, @authors, @categories, @published, @url, @pdfUrl, @codeUrl,
-            @thumbnail, @upvotes, @comments, @titleKey, @now, @now)
-    ON CONFLICT (id) DO UPDATE SET
-      title = excluded.title,
-      abstract = CASE WHEN excluded.abstract <> '' THEN excluded.abstract ELSE abstract END,
-      authors = CASE WHEN excluded.authors <> '[]' THEN excluded.authors ELSE authors END,
-      categories = CASE WHEN excluded.categories <> '[]' THEN excluded.categories ELSE categories END,
-      published = COALESCE(excluded.published, published),
-      url = COALESCE(excluded.url, url),
-      pdf_url = COALESCE(excluded.pdf_url, pdf_url),
-      code_url = COALESCE(excluded.code_url, code_url),
-      thumbnail = COALESCE(excluded.thumbnail, thumbnail),
-      upvotes = COALESCE(excluded.upvotes, upvotes),
-      comments = COALESCE(excluded.comments, comments),
-      title_key = excluded.title_key,
-      updated_at = excluded.updated_at`);
-  const exists = db.prepare('SELECT 1 FROM papers WHERE id = ?').pluck();
+/** What upsertPapers did with a batch. */
+export interface UpsertCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** Prepared statements for upserts, made once per connection. */
+interface UpsertStatements {
+  byId: Database.Statement;
+  titleRowByKey: Database.Statement;
+  anyByKey: Database.Statement;
+  insert: Database.Statement;
+  update: Database.Statement;
+  remove: Database.Statement;
+  moveRefs: { update: Database.Statement; dropLeft: Database.Statement }[];
+}
+
+const cache = new WeakMap<Db, UpsertStatements>();
+
+/** The upsert statements of a connection, prepared on first use. */
+function statements(db: Db): UpsertStatements {
+  let s = cache.get(db);
+  if (s) return s;
+  s = {
+    // The stored row of an id.
+    byId: db.prepare('SELECT * FROM papers WHERE id = ?'),
+    // A row stored under its title only, waiting for its arXiv id.
+    titleRowByKey: db.prepare("SELECT * FROM papers WHERE title_key = ? AND id LIKE 'title:%' LIMIT 1"),
+    // Any row with this title, arXiv-keyed rows first (false sorts before true).
+    anyByKey: db.prepare("SELECT * FROM papers WHERE title_key = ? ORDER BY id LIKE 'title:%', rowid LIMIT 1"),
+    // A new paper; first_seen comes from the merged record when two rows become one.
+    insert: db.prepare(`
+      INSERT INTO papers (id, title, abstract, authors, categories, published, url, pdf_url, code_url,
+                          thumbnail, upvotes, comments, title_key, first_seen, updated_at)
+      VALUES (@id, @title, @abstract, @authors, @categories, @published, @url, @pdfUrl, @codeUrl,
+              @thumbnail, @upvotes, @comments, @titleKey, @firstSeen, @now)`),
+    // Overwrite a stored row with its merged fields.
+    update: db.prepare(`
+      UPDATE papers SET title = @title, abstract = @abstract, authors = @authors, categories = @categories,
+        published = @published, url = @url, pdf_url = @pdfUrl, code_url = @codeUrl, thumbnail = @thumbnail,
+        upvotes = @upvotes, comments = @comments, title_key = @titleKey, updated_at = @now
+      WHERE id = @id`),
+    // Drop a row whose paper now lives under another id.
+    remove: db.prepare('DELETE FROM papers WHERE id = ?'),
+    moveRefs: paperReferences(db).map(({ table, column }) => ({
+      // Point rows of other tables (digest items, feedback…) at the paper's new id…
+      update: db.prepare(`UPDATE OR IGNORE "${table}" SET "${column}" = ? WHERE "${column}" = ?`),
+      // …and drop those that would duplicate a row already pointing there.
+      dropLeft: db.prepare(`DELETE FROM "${table}" WHERE "${column}" = ?`),
+    })),
+  };
+  cache.set(db, s);
+  return s;
+}
+
+/** Every (table, column) with a foreign key to papers(id): they follow a paper whose id changes. */
+function paperReferences(db: Db): { table: string; column: string }[] {
+  // Read the schema, so tables added by later migrations are covered too.
+  return db.prepare(`
+    SELECT m.name AS "table", f."from" AS "column"
+    FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+    WHERE m.type = 'table' AND f."table" = 'papers'`).all() as { table: string; column: string }[];
+}
+
+/** Statement parameters of a paper. */
+function params(p: Paper, now: string): Record<string, unknown> {
+  return {
+    id: p.id, title: p.title, abstract: p.abstract, authors: JSON.stringify(p.authors),
+    categories: JSON.stringify(p.categories), published: p.published, url: p.url,
+    pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null, thumbnail: p.thumbnail ?? null,
+    upvotes: p.upvotes ?? null, comments: p.comments ?? null, titleKey: titleKey(p.title),
+    firstSeen: p.firstSeen ?? now, now,
+  };
+}
+
+/** True when storing `next` over `prev` would change nothing. */
+function sameFields(prev: Paper, next: Paper): boolean {
+  const a = params(prev, '');
+  const b = params(next, '');
+  return Object.keys(a).every((k) => k === 'firstSeen' || a[k] === b[k]);
+}
+
+/** Moves a paper from `fromId` to `toId` (already stored): references follow, the old row goes. */
+function moveRow(s: UpsertStatements, fromId: string, toId: string): void {
+  for (const ref of s.moveRefs) {
+    ref.update.run(toId, fromId);
+    ref.dropLeft.run(fromId);
+  }
+  s.remove.run(fromId);
+}
+
+/** Stores one paper, merging it with the row of the same id or, failing that, of the same title. */
+function upsertOne(s: UpsertStatements, p: Paper, now: string): keyof UpsertCounts {
+  const key = titleKey(p.title);
+  const byId = s.byId.get(p.id) as PaperRow | undefined;
+  if (isTitleId(p.id)) {
+    const row = byId ?? (key ? (s.anyByKey.get(key) as PaperRow | undefined) : undefined);
+    return row ? mergeInto(s, rowToPaper(row), p, now) : (s.insert.run(params(p, now)), 'added');
+  }
+  // An arXiv id: a row stored earlier under its title alone is the same paper and joins this one.
+  const titleRow = key ? (s.titleRowByKey.get(key) as PaperRow | undefined) : undefined;
+  if (!titleRow) return byId ? mergeInto(s, rowToPaper(byId), p, now) : (s.insert.run(params(p, now)), 'added');
+  const base = byId ? mergePaper(rowToPaper(titleRow), rowToPaper(byId)) : rowToPaper(titleRow);
+  const merged = { ...mergePaper(base, p), id: p.id };
+  if (byId) s.update.run(params(merged, now));
+  else s.insert.run(params(merged, now));
+  moveRow(s, titleRow.id, p.id);
+  return 'updated';
+}
+
+/** Merges `p` into the stored paper; says whether anything changed. */
+function mergeInto(s: UpsertStatements, stored: Paper, p: Paper, now: string): keyof UpsertCounts {
+  const merged = mergePaper(stored, p);
+  if (sameFields(stored, merged)) return 'unchanged';
+  s.update.run(params(merged, now));
+  return 'updated';
+}
+
+/** Stores a batch in one transaction: new papers are added, known ones (by arXiv id, else by title) merged. */
+export function upsertPapers(db: Db, papers: Paper[], now = new Date()): UpsertCounts {
+  const s = statements(db);
   const stamp = now.toISOString();
-  let added = 0;
-  let updated = 0;
+  const counts: UpsertCounts = { added: 0, updated: 0, unchanged: 0 };
   db.transaction(() => {
-    for (const p of papers) {
-      if (exists.get(p.id)) updated++;
-      else added++;
-      upsert.run({
-        id: p.id, title: p.title, abstract: p.abstract, authors: JSON.stringify(p.authors),
-        categories: JSON.stringify(p.categories), published: p.published, url: p.url,
-        pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null, thumbnail: p.thumbnail ?? null,
-        upvotes: p.upvotes ?? null, comments: p.comments ?? null, titleKey: titleKey(p.title), now: stamp,
-      });
-    }
+    for (const p of papers) counts[upsertOne(s, p, stamp)]++;
   })();
-  return { added, updated };
+  return counts;
+}
+
+/** Every stored paper, oldest first, read one row at a time (for `paperboy export`). */
+export function* iteratePapers(db: Db): Generator<Paper> {
+  // rowid order is insertion order.
+  for (const row of db.prepare('SELECT * FROM papers ORDER BY rowid').iterate()) yield rowToPaper(row as PaperRow);
 }
 
 /** Number of stored papers. */

@@ -1,0 +1,108 @@
+// One ingest run: fetch a source, detect its format, parse, store in batches, record the run.
+// A run never throws for bad input: whatever went wrong is in the summary and the ingest_runs row.
+import type { Db } from '../db/open.js';
+import type { Paper } from '../model.js';
+import { finishRun, startRun, type RunOutcome } from '../store/ingest-runs.js';
+import { upsertPapers } from '../store/papers.js';
+import { getValidators, saveValidators } from '../store/source-cache.js';
+import { detectFormat, parserFor, type Format } from './detect.js';
+import { fetchSource, FetchError, isUrl, type FetchOptions } from './fetch.js';
+import type { Rejection } from './types.js';
+
+/** What a run needs from the rest of the program. */
+export interface IngestDeps {
+  db: Db;
+  fetch?: Partial<FetchOptions>;
+  now?: () => Date;
+}
+
+/** Per-run switches. */
+export interface IngestOptions {
+  /** Skip detection and use this parser. */
+  format?: Format;
+  /** Papers per transaction. */
+  batchSize?: number;
+  /** Called after each stored batch. */
+  onProgress?: (stored: number, total: number) => void;
+}
+
+/** The outcome of one run, as recorded in ingest_runs. */
+export interface IngestSummary extends RunOutcome {
+  runId: number;
+  source: string;
+}
+
+/** Stores papers one transaction per batch; a failing batch is retried paper by paper so only bad records are lost. */
+function storeBatches(db: Db, papers: Paper[], o: IngestOptions, now: Date, out: RunOutcome): boolean {
+  const size = o.batchSize ?? 1000;
+  let clean = true;
+  for (let i = 0; i < papers.length; i += size) {
+    const batch = papers.slice(i, i + size);
+    try {
+      const c = upsertPapers(db, batch, now);
+      out.new += c.added;
+      out.updated += c.updated;
+    } catch {
+      clean = false;
+      for (const p of batch) storeAlone(db, p, now, out);
+    }
+    o.onProgress?.(Math.min(i + size, papers.length), papers.length);
+  }
+  return clean;
+}
+
+/** Stores one paper in its own transaction, turning a failure into a rejection. */
+function storeAlone(db: Db, p: Paper, now: Date, out: RunOutcome): void {
+  try {
+    const c = upsertPapers(db, [p], now);
+    out.new += c.added;
+    out.updated += c.updated;
+  } catch (err) {
+    out.rejections.push({ where: `paper ${p.id}`, reason: `could not be stored: ${(err as Error).message}` });
+  }
+}
+
+/** Fetches, parses and stores one source; returns (and records) what happened. */
+export async function ingestSource(deps: IngestDeps, source: string, opts: IngestOptions = {}): Promise<IngestSummary> {
+  const now = deps.now ?? (() => new Date());
+  const runId = startRun(deps.db, source, now());
+  const out: RunOutcome = { format: opts.format ?? null, fetched: 0, new: 0, updated: 0, rejected: 0, notModified: false, error: null, rejections: [] };
+  try {
+    const url = isUrl(source);
+    const got = await fetchSource(source, { ...deps.fetch, validators: url ? getValidators(deps.db, source) : null });
+    if (got.notModified) {
+      out.notModified = true;
+    } else {
+      const format = opts.format ?? detectFormat(got.text, got.name);
+      out.format = format;
+      const parsed = parserFor(format)(got.text);
+      out.fetched = parsed.papers.length + parsed.rejected.length;
+      out.rejections.push(...parsed.rejected);
+      const clean = storeBatches(deps.db, parsed.papers, opts, now(), out);
+      if (url && clean) saveValidators(deps.db, source, got.validators, now());
+    }
+  } catch (err) {
+    out.error = describe(err);
+  }
+  out.rejected = out.rejections.length;
+  finishRun(deps.db, runId, out, now());
+  return { ...out, runId, source };
+}
+
+/** A one-line reason for a failed run, with the arXiv error text when arXiv sent one. */
+function describe(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  if (err instanceof FetchError && err.body) {
+    const arxiv = /<title>Error<\/title>[\s\S]*?<summary>([^<]*)<\/summary>/.exec(err.body);
+    if (arxiv) return `${msg}: arXiv says "${arxiv[1].trim()}"`;
+  }
+  return msg;
+}
+
+/** Ingests each source in turn (never in parallel: arXiv's rate limit is per client). */
+export async function ingestAll(deps: IngestDeps, sources: string[], opts: IngestOptions = {}): Promise<IngestSummary[]> {
+  const out: IngestSummary[] = [];
+  for (const s of sources) out.push(await ingestSource(deps, s, opts));
+  return out;
+}
+

@@ -1,0 +1,73 @@
+import type { Db } from '../db/open.js';
+import type { Rejection } from '../ingest/types.js';
+
+/** Counts and outcome of one ingest run of one source. */
+export interface IngestRun {
+  id: number;
+  source: string;
+  format: string | null;
+  started: string;
+  finished: string | null;
+  fetched: number;
+  new: number;
+  updated: number;
+  rejected: number;
+  notModified: boolean;
+  error: string | null;
+  rejections: Rejection[];
+}
+
+/** What a finished run reports. */
+export type RunOutcome = Pick<IngestRun, 'format' | 'fetched' | 'new' | 'updated' | 'rejected' | 'notModified' | 'error' | 'rejections'>;
+
+/** Row shape of ingest_runs. */
+interface RunRow {
+  id: number; source: string; format: string | null; started: string; finished: string | null;
+  fetched: number; new: number; updated: number; rejected: number; not_modified: number;
+  error: string | null; rejections: string;
+}
+
+const KEPT_REJECTIONS = 100;
+
+/** Records that a run of `source` started; returns its id. */
+export function startRun(db: Db, source: string, started: Date): number {
+  // A row exists from the start, so a run that dies midway still shows (finished stays NULL).
+  const info = db.prepare('INSERT INTO ingest_runs (source, started) VALUES (?, ?)').run(source, started.toISOString());
+  return Number(info.lastInsertRowid);
+}
+
+/** Completes a run's row with its counts, error and the first rejections. */
+export function finishRun(db: Db, id: number, o: RunOutcome, finished: Date): void {
+  // Fill in the outcome of the run started by startRun.
+  db.prepare(`
+    UPDATE ingest_runs SET format = ?, finished = ?, fetched = ?, new = ?, updated = ?, rejected = ?,
+                           not_modified = ?, error = ?, rejections = ?
+    WHERE id = ?`).run(o.format, finished.toISOString(), o.fetched, o.new, o.updated, o.rejected,
+    o.notModified ? 1 : 0, o.error, JSON.stringify(o.rejections.slice(0, KEPT_REJECTIONS)), id);
+}
+
+/** Maps a row to the domain type. */
+function toRun(r: RunRow): IngestRun {
+  return {
+    id: r.id, source: r.source, format: r.format, started: r.started, finished: r.finished,
+    fetched: r.fetched, new: r.new, updated: r.updated, rejected: r.rejected,
+    notModified: r.not_modified === 1, error: r.error, rejections: JSON.parse(r.rejections),
+  };
+}
+
+/** The most recent runs of every source, newest first. */
+export function recentRuns(db: Db, limit = 20): IngestRun[] {
+  // Newest first; id breaks ties between runs started in the same millisecond.
+  const rows = db.prepare('SELECT * FROM ingest_runs ORDER BY started DESC, id DESC LIMIT ?').all(limit) as RunRow[];
+  return rows.map(toRun);
+}
+
+/** The latest run of each source, for /healthz and `paperboy sources`. */
+export function lastRunPerSource(db: Db): IngestRun[] {
+  // The row with the highest id per source is its latest run.
+  const rows = db.prepare(`
+    SELECT r.* FROM ingest_runs r
+    JOIN (SELECT source, max(id) AS id FROM ingest_runs GROUP BY source) last ON last.id = r.id
+    ORDER BY r.source`).all() as RunRow[];
+  return rows.map(toRun);
+}

@@ -1,0 +1,87 @@
+import { afterEach, beforeEach, describe, it, expect } from 'vitest';
+import type { Db } from '../../src/db/open.js';
+import type { Paper } from '../../src/model.js';
+import { countPapers, iteratePapers, titleId, upsertPapers } from '../../src/store/papers.js';
+import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
+import { parseHfDaily } from '../../src/ingest/hf-daily.js';
+import { fixture } from './helpers.js';
+import { tempDb } from './db.js';
+
+/** A paper with defaults for what a test does not care about. */
+function paper(over: Partial<Paper>): Paper {
+  return { id: '2401.00001', title: 'A Paper', abstract: '', authors: [], categories: [], published: null, url: null, ...over };
+}
+
+/** The stored papers by id. */
+function stored(db: Db): Map<string, Paper> {
+  return new Map([...iteratePapers(db)].map((p) => [p.id, p]));
+}
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => { t = tempDb(); });
+afterEach(() => t.close());
+
+describe('upsertPapers', () => {
+  it('adds new papers and counts an identical re-ingest as unchanged', () => {
+    const { papers } = parseHfDaily(fixture('hf-daily/2024-05-27.json'));
+    expect(upsertPapers(t.db, papers)).toEqual({ added: 13, updated: 0, unchanged: 0 });
+    expect(upsertPapers(t.db, papers)).toEqual({ added: 0, updated: 0, unchanged: 13 });
+    expect(countPapers(t.db)).toBe(13);
+  });
+
+  it('merges the same paper from Hugging Face and arXiv into one row with both sides\' fields', () => {
+    upsertPapers(t.db, [paper({ id: '2405.15738', title: 'ConvLLaVA', upvotes: 32, thumbnail: 'https://x/t.png', comments: 3 })]);
+    const counts = upsertPapers(t.db, [paper({ id: '2405.15738', title: 'ConvLLaVA', categories: ['cs.CV', 'cs.CL'], authors: ['C. Ge'], abstract: 'Abs' })]);
+    expect(counts).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect(stored(t.db).get('2405.15738')).toMatchObject({ upvotes: 32, thumbnail: 'https://x/t.png', comments: 3, categories: ['cs.CV', 'cs.CL'], authors: ['C. Ge'], abstract: 'Abs' });
+  });
+
+  it('updates upvotes on a re-fetch', () => {
+    upsertPapers(t.db, [paper({ upvotes: 3 })]);
+    upsertPapers(t.db, [paper({ upvotes: 41 })]);
+    expect(stored(t.db).get('2401.00001')?.upvotes).toBe(41);
+  });
+
+  it('treats a new version as the same paper: row updated, first_seen and published kept', () => {
+    upsertPapers(t.db, [paper({ abstract: 'v1 text', published: '2024-01-01T00:00:00.000Z' })], new Date('2024-01-02T00:00:00Z'));
+    const counts = upsertPapers(t.db, [paper({ abstract: 'v2 text', published: '2024-03-01T00:00:00.000Z' })], new Date('2024-03-02T00:00:00Z'));
+    expect(counts).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect(stored(t.db).get('2401.00001')).toMatchObject({ abstract: 'v2 text', published: '2024-01-01T00:00:00.000Z', firstSeen: '2024-01-02T00:00:00.000Z' });
+  });
+
+  it('re-keys a title-only row when its arXiv id arrives, keeping first_seen and digest history', () => {
+    const title = 'Quantum Computers and Quantum Computer Languages: Quantum Assembly Language and Quantum C Language';
+    const tid = titleId(title);
+    upsertPapers(t.db, [paper({ id: tid, title: title.toUpperCase(), abstract: 'from a listing' })], new Date('2020-01-01T00:00:00Z'));
+    t.db.prepare("INSERT INTO subscribers (id, email, created_at) VALUES (1, 'a@example.org', '2020-01-01')").run();
+    t.db.prepare("INSERT INTO digests (id, subscriber_id, digest_date, state, created_at) VALUES (1, 1, '2020-01-01', 'sent', '2020-01-01')").run();
+    t.db.prepare('INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score) VALUES (1, 1, ?, 0, 1)').run(tid);
+
+    const counts = upsertPapers(t.db, parseArxivAtom(fixture('arxiv-api/id_quant-ph_0201082v1_s0_m100_86989fe779ef.xml')).papers);
+    expect(counts).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    const all = stored(t.db);
+    expect([...all.keys()]).toEqual(['quant-ph/0201082']);
+    expect(all.get('quant-ph/0201082')).toMatchObject({ firstSeen: '2020-01-01T00:00:00.000Z', categories: ['quant-ph', 'cs.PL'] });
+    expect(t.db.prepare('SELECT paper_id FROM digest_items').pluck().all()).toEqual(['quant-ph/0201082']);
+  });
+
+  it('folds a title-only row into an arXiv row that already exists', () => {
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Deep Nets', upvotes: 5 })]);
+    // A listing added after the arXiv row merges straight into it.
+    expect(upsertPapers(t.db, [paper({ id: titleId('Deep Nets'), title: 'Deep  nets!', abstract: 'long abstract' })]))
+      .toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect([...stored(t.db).values()].map((p) => [p.id, p.abstract, p.upvotes])).toEqual([['2401.00001', 'long abstract', 5]]);
+  });
+
+  it('never merges two different arXiv papers that share a title', () => {
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Survey' }), paper({ id: '2402.00002', title: 'Survey' })]);
+    expect(countPapers(t.db)).toBe(2);
+  });
+
+  it('writes nothing of a batch that fails midway', () => {
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Kept', upvotes: 1 })]);
+    const bad = { ...paper({ id: '2401.00003', title: 'Bad' }), title: null } as unknown as Paper;
+    expect(() => upsertPapers(t.db, [paper({ id: '2401.00002', title: 'New' }), paper({ id: '2401.00001', title: 'Kept', upvotes: 9 }), bad])).toThrow();
+    expect([...stored(t.db).values()].map((p) => [p.id, p.upvotes])).toEqual([['2401.00001', 1]]);
+  });
+});

@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig } from './config.js';
+import { loadConfig, type Config } from './config.js';
 import type { Context } from './context.js';
+import type { Db } from './db/open.js';
+import { FORMATS, type Format } from './ingest/types.js';
 
 // Commands load their modules on use: MJML and Fastify take a second to load, `--help` should not wait.
 
@@ -16,6 +18,26 @@ async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<
     closeContext(ctx);
   }
 }
+
+/** Runs `fn` with just the migrated database (no mail, no templates), closing it afterwards. */
+async function withDb(fn: (db: Db, config: Config) => Promise<void>): Promise<void> {
+  const config = loadConfig();
+  const { openDb } = await import('./db/open.js');
+  const { migrate } = await import('./db/migrate.js');
+  const db = openDb(config.PAPERBOY_DB);
+  try {
+    migrate(db);
+    await fn(db, config);
+  } finally {
+    db.close();
+  }
+}
+
+/** The `--format` value, checked against the known formats. */
+const parseFormat = (v: string): Format => {
+  if (!(FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`unknown format "${v}"; expected one of ${FORMATS.join(', ')}`);
+  return v as Format;
+};
 
 const parseInstant = (v: string): Date => {
   const d = new Date(v);
@@ -40,14 +62,28 @@ export function program(): Command {
     console.log(applied.length ? `applied ${applied.join(', ')}` : `${resolve(config.PAPERBOY_DB)} is up to date`);
   });
 
-  cli.command('ingest').description('ingest paper listings from files').argument('<sources...>', 'files to ingest')
-    .action((sources: string[]) => withContext(async (ctx) => {
-      const { ingestListingFile } = await import('./ingest/sample.js');
-      for (const source of sources) {
-        const r = ingestListingFile(ctx.db, source);
-        console.log(`${source}: ${r.added} new, ${r.updated} updated, ${r.rejected.length} rejected`);
-        for (const x of r.rejected) console.log(`  rejected ${x.where}: ${x.reason}`);
-      }
+  cli.command('ingest').description('ingest papers from files or http(s) URLs (format detected, or --format)')
+    .argument('<sources...>', 'files (.gz allowed) or URLs')
+    .option('--format <format>', `parse as ${FORMATS.join(' | ')}`, parseFormat)
+    .action((sources: string[], opts: { format?: Format }) => withDb(async (db, config) => {
+      const { ingestCommand } = await import('./ingest/commands.js');
+      const failed = await ingestCommand({ db, publicUrl: config.PUBLIC_URL }, sources, opts.format);
+      process.exitCode = failed ? 1 : 0;
+    }));
+
+  cli.command('export').description('write every stored paper as JSONL (the format `ingest` reads back)')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action((opts: { out?: string }) => withDb(async (db) => {
+      const { exportCommand } = await import('./ingest/commands.js');
+      const n = await exportCommand(db, opts.out);
+      if (opts.out) console.log(`exported ${n} papers to ${opts.out}`);
+    }));
+
+  cli.command('sources').description('show the latest ingest runs: source, counts, errors')
+    .option('--limit <n>', 'how many runs', (v) => parseInt(v, 10), 20)
+    .action((opts: { limit: number }) => withDb(async (db) => {
+      const { sourcesCommand } = await import('./ingest/commands.js');
+      sourcesCommand(db, opts.limit).forEach((l) => console.log(l));
     }));
 
   cli.command('digest').description('send every digest due now (or at --now)')

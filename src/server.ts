@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import type { Config } from './config.js';
 import { closeContext, createContext } from './context.js';
 import { buildApp } from './http/app.js';
-import { ingestListingFile, ingestSampleIfEmpty } from './ingest/sample.js';
+import { scheduledIngest } from './ingest/commands.js';
+import { ingestSampleIfEmpty } from './ingest/sample.js';
 import { startScheduler } from './jobs/scheduler.js';
 
 /** `paperboy serve`: database → migrations → sample papers → HTTP → scheduler; closes cleanly on SIGTERM/SIGINT. */
@@ -12,9 +13,7 @@ export async function serve(config: Config): Promise<void> {
   if (added) ctx.log.info({ added }, 'store was empty: ingested the bundled sample papers');
   const app = await buildApp(ctx);
   await app.listen({ port: config.PORT, host: config.HOST });
-  const scheduler = startScheduler(ctx, async () => {
-    for (const source of config.PAPERBOY_SOURCES) ctx.log.info({ source, ...ingestListingFile(ctx.db, source) }, 'ingested');
-  });
+  const scheduler = startScheduler(ctx, () => scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL }, config.PAPERBOY_SOURCES, ctx.log));
   ctx.log.info({ database: resolve(config.PAPERBOY_DB), mail: ctx.transport.describe(), url: config.PUBLIC_URL },
     `Paperboy is running at ${config.PUBLIC_URL}; database ${resolve(config.PAPERBOY_DB)}; mail goes to ${ctx.transport.describe()}`);
 

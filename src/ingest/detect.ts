@@ -4,11 +4,9 @@ import { parseArxivRss } from './arxiv-rss.js';
 import { parseHfDaily } from './hf-daily.js';
 import { parseJsonl } from './jsonl.js';
 import { parseListing } from './listing.js';
-import type { ParseResult } from './types.js';
+import { FORMATS, type Format, type ParseResult } from './types.js';
 
-/** The source formats Paperboy reads. */
-export const FORMATS = ['hf-daily', 'arxiv-atom', 'arxiv-rss', 'listing', 'jsonl'] as const;
-export type Format = (typeof FORMATS)[number];
+export { FORMATS, type Format } from './types.js';
 
 const PARSERS: Record<Format, (text: string) => ParseResult> = {
   'hf-daily': parseHfDaily, 'arxiv-atom': parseArxivAtom, 'arxiv-rss': parseArxivRss,

@@ -1,4 +1,5 @@
 // JSONL: one paper per line. Paperboy's import and export format (`paperboy export` writes it).
+// JSON strings are plain text: entities are not decoded again, so export → import changes nothing.
 import type { Paper } from '../model.js';
 import { collect, toPaper } from './record.js';
 import type { ParseResult } from './types.js';
@@ -35,7 +36,7 @@ export function parseJsonl(text: string): ParseResult {
       categories: withPrimary(r.categories, r.primary_category), published: r.published, url: r.url,
       pdfUrl: r.pdf_url ?? r.pdfUrl, codeUrl: r.code_url ?? r.codeUrl, thumbnail: r.thumbnail,
       upvotes: r.upvotes, comments: r.comments ?? r.num_comments,
-    }, where));
+    }, where, false));
   }
   return result;
 }

@@ -56,9 +56,11 @@ function link(v: unknown): string | null {
   return s && /^https?:\/\/\S+$/i.test(s) ? s : null;
 }
 
-/** Builds a Paper from raw fields; a record without a usable title is rejected, naming `where`. */
-export function toPaper(raw: RawPaper, where: string): Paper | Rejection {
-  const title = cleanText(str(raw.title) ?? '');
+/** Builds a Paper from raw fields; a record without a usable title is rejected, naming `where`.
+ *  `entities: false` is for text that was decoded before (Paperboy's own JSONL export). */
+export function toPaper(raw: RawPaper, where: string, entities = true): Paper | Rejection {
+  const clean = (s: string): string => cleanText(s, entities);
+  const title = clean(str(raw.title) ?? '');
   if (title === '') return { where, reason: 'no title' };
   if (title.length > MAX_TITLE) return { where, reason: `title longer than ${MAX_TITLE} characters` };
   const rawId = str(raw.id);
@@ -66,8 +68,8 @@ export function toPaper(raw: RawPaper, where: string): Paper | Rejection {
   const id = arxivId ?? titleId(title);
   return {
     id, title,
-    abstract: cleanText(str(raw.abstract) ?? ''),
-    authors: strings(raw.authors, cleanText),
+    abstract: clean(str(raw.abstract) ?? ''),
+    authors: strings(raw.authors, clean),
     categories: strings(raw.categories, (s) => s),
     published: isoDate(raw.published),
     url: link(raw.url) ?? (arxivId ? absUrl(arxivId) : null),

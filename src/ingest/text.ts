@@ -49,10 +49,10 @@ export function readableLatex(s: string): string {
   return out;
 }
 
-/** Collapses whitespace, decodes entities once and makes LaTeX readable. */
-export function cleanText(s: string): string {
+/** Collapses whitespace, decodes entities once (unless told the text has none) and makes LaTeX readable. */
+export function cleanText(s: string, entities = true): string {
   // Most text has no entities and no LaTeX: skip those regex passes (a large feed has thousands of abstracts).
-  let out = s.includes('&') ? decodeEntities(s) : s;
+  let out = entities && s.includes('&') ? decodeEntities(s) : s;
   if (/[\\${]/.test(out)) out = readableLatex(out);
   return out.replace(/\s+/g, ' ').trim();
 }

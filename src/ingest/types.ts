@@ -1,5 +1,9 @@
 import type { Paper } from '../model.js';
 
+/** The source formats Paperboy reads. */
+export const FORMATS = ['hf-daily', 'arxiv-atom', 'arxiv-rss', 'listing', 'jsonl'] as const;
+export type Format = (typeof FORMATS)[number];
+
 /** A record a parser could not use, and why; `where` names the line or entry. */
 export interface Rejection {
   where: string;

@@ -24,3 +24,7 @@ CREATE TABLE source_cache (
   last_modified TEXT,
   fetched_at    TEXT NOT NULL
 );
+
+-- Rows known only by title wait for their arXiv id; every arXiv paper stored looks for one.
+-- A partial index keeps that lookup cheap however large the store grows.
+CREATE INDEX papers_title_rows ON papers(title_key) WHERE id LIKE 'title:%';

@@ -42,12 +42,20 @@ function strings(v: unknown, clean: (s: string) => string): string[] {
   return [...new Set(out.filter((s) => s !== ''))];
 }
 
+// Feeds repeat the same few dates thousands of times; remember recent conversions.
+const isoCache = new Map<string, string | null>();
+
 /** An ISO 8601 date-time for any date string Date can read, or null. */
 export function isoDate(v: unknown): string | null {
   const s = str(v);
   if (!s) return null;
+  const known = isoCache.get(s);
+  if (known !== undefined) return known;
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(s) ? s + 'T00:00:00Z' : s);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+  const iso = Number.isNaN(d.getTime()) ? null : d.toISOString();
+  if (isoCache.size >= 1000) isoCache.clear();
+  isoCache.set(s, iso);
+  return iso;
 }
 
 /** An http(s) URL, or null. */

@@ -54,5 +54,6 @@ export function cleanText(s: string, entities = true): string {
   // Most text has no entities and no LaTeX: skip those regex passes (a large feed has thousands of abstracts).
   let out = entities && s.includes('&') ? decodeEntities(s) : s;
   if (/[\\${]/.test(out)) out = readableLatex(out);
-  return out.replace(/\s+/g, ' ').trim();
+  // Only copy the string when its whitespace needs collapsing: any non-space blank, a double space, or an edge.
+  return /[^\S ]| {2}|^ | $/.test(out) ? out.replace(/\s+/g, ' ').trim() : out;
 }

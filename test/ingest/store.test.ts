@@ -65,6 +65,21 @@ describe('upsertPapers', () => {
     expect(t.db.prepare('SELECT paper_id FROM digest_items').pluck().all()).toEqual(['quant-ph/0201082']);
   });
 
+  it('keeps one digest item when a subscriber already got both rows of one paper', () => {
+    const tid = titleId('Deep Nets');
+    upsertPapers(t.db, [paper({ id: tid, title: 'Deep Nets' })]);
+    t.db.prepare("INSERT INTO subscribers (id, email, created_at) VALUES (1, 'a@example.org', '2020-01-01')").run();
+    t.db.prepare("INSERT INTO digests (id, subscriber_id, digest_date, state, created_at) VALUES (1, 1, '2020-01-01', 'sent', '2020-01-01'), (2, 1, '2020-01-02', 'sent', '2020-01-02')").run();
+    t.db.prepare('INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score) VALUES (1, 1, ?, 0, 1)').run(tid);
+    // The arXiv row arrives under a different title spelling first (so it got its own row and was sent too)…
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Deep Nets v0' })]);
+    t.db.prepare("INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score) VALUES (2, 1, '2401.00001', 0, 1)").run();
+    // …then with the title that matches the listing: the two rows become one.
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Deep Nets' })]);
+    expect([...stored(t.db).keys()]).toEqual(['2401.00001']);
+    expect(t.db.prepare('SELECT digest_id, paper_id FROM digest_items').all()).toEqual([{ digest_id: 2, paper_id: '2401.00001' }]);
+  });
+
   it('folds a title-only row into an arXiv row that already exists', () => {
     upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Deep Nets', upvotes: 5 })]);
     // A listing added after the arXiv row merges straight into it.

@@ -20,6 +20,7 @@ export interface FetchOptions {
   validators?: Validators | null;
 }
 
+/** Defaults: 30 s timeout, 2 retries from 1 s backoff, 50 MB cap, the shared arXiv limiter. */
 export const DEFAULT_FETCH: FetchOptions = {
   userAgent: 'Paperboy/0.1', timeoutMs: 30_000, retries: 2, backoffMs: 1000, maxBytes: 50 * 1024 * 1024, limiter: arxivLimiter,
 };
@@ -31,9 +32,21 @@ export type Fetched =
 
 /** A failed fetch; `status` is the HTTP status when there was one, `body` the start of an error body. */
 export class FetchError extends Error {
+  /** How long the server asked us to wait (Retry-After), if it did. */
+  retryAfterMs?: number;
+
   constructor(message: string, readonly retryable: boolean, readonly status?: number, readonly body?: string) {
     super(message);
   }
+}
+
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** A Retry-After header (seconds or an HTTP date) in milliseconds from now, capped at a minute. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
+  const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - now;
+  return Number.isNaN(ms) ? undefined : Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }
 
 /** The User-Agent Paperboy sends, naming the instance so feed operators can reach its owner. */
@@ -89,7 +102,9 @@ async function getOnce(url: string, o: FetchOptions): Promise<Fetched> {
   if (res.status === 304) return { notModified: true, name };
   if (!res.ok || !res.body) {
     const body = res.body ? await readCapped(res.body, 1 << 20, url, () => undefined).then((b) => b.text, () => '') : '';
-    throw new FetchError(`HTTP ${res.status} ${res.statusText} from ${url}`, retryableStatus(res.status), res.status, body.slice(0, 65536));
+    const err = new FetchError(`HTTP ${res.status} ${res.statusText} from ${url}`, retryableStatus(res.status), res.status, body.slice(0, 65536));
+    err.retryAfterMs = retryAfterMs(res.headers.get('retry-after'));
+    throw err;
   }
   const declared = Number(res.headers.get('content-length') ?? 0);
   if (declared > o.maxBytes) {
@@ -121,7 +136,8 @@ export async function fetchUrl(url: string, options: Partial<FetchOptions> = {})
         if (attempt > 0) e.message += ` (after ${attempt + 1} attempts)`;
         throw e;
       }
-      await new Promise((r) => setTimeout(r, o.backoffMs * 2 ** attempt));
+      // Back off exponentially, or longer when the server said how long (429/503 with Retry-After).
+      await new Promise((r) => setTimeout(r, Math.max(o.backoffMs * 2 ** attempt, e.retryAfterMs ?? 0)));
     }
   }
 }

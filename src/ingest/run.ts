@@ -5,9 +5,9 @@ import type { Paper } from '../model.js';
 import { finishRun, startRun, type RunOutcome } from '../store/ingest-runs.js';
 import { upsertPapers } from '../store/papers.js';
 import { getValidators, saveValidators } from '../store/source-cache.js';
+import { parseArxivAtom } from './arxiv-atom.js';
 import { detectFormat, parserFor, type Format } from './detect.js';
 import { fetchSource, FetchError, isUrl, type FetchOptions } from './fetch.js';
-import type { Rejection } from './types.js';
 
 /** What a run needs from the rest of the program. */
 export interface IngestDeps {
@@ -92,17 +92,12 @@ export async function ingestSource(deps: IngestDeps, source: string, opts: Inges
 /** A one-line reason for a failed run, with the arXiv error text when arXiv sent one. */
 function describe(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  if (err instanceof FetchError && err.body) {
-    const arxiv = /<title>Error<\/title>[\s\S]*?<summary>([^<]*)<\/summary>/.exec(err.body);
-    if (arxiv) return `${msg}: arXiv says "${arxiv[1].trim()}"`;
+  if (!(err instanceof FetchError) || !err.body?.includes('<feed')) return msg;
+  try {
+    // arXiv answers a bad query with HTTP 400 and an Atom feed whose one entry explains it.
+    const apiError = parseArxivAtom(err.body).rejected.find((r) => r.reason.startsWith('arXiv API error: '));
+    return apiError ? `${msg}: arXiv says "${apiError.reason.slice('arXiv API error: '.length)}"` : msg;
+  } catch {
+    return msg;
   }
-  return msg;
 }
-
-/** Ingests each source in turn (never in parallel: arXiv's rate limit is per client). */
-export async function ingestAll(deps: IngestDeps, sources: string[], opts: IngestOptions = {}): Promise<IngestSummary[]> {
-  const out: IngestSummary[] = [];
-  for (const s of sources) out.push(await ingestSource(deps, s, opts));
-  return out;
-}
-

@@ -16,6 +16,7 @@ const ATOM = fixture('arxiv-api/q_testing_s0_m10_bc5a6c384fe9.xml');
 const HF = fixture('hf-daily/2024-05-27.json');
 const seen: { path: string; headers: IncomingMessage['headers']; at: number }[] = [];
 let flakyHits = 0;
+let busyHits = 0;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const send = (status: number, body: string, headers: Record<string, string> = {}): Handler => (_req, res) => {
@@ -33,6 +34,7 @@ const routes: Record<string, Handler> = {
   '/500': send(500, 'Internal Server Error'),
   '/flaky': (req, res) => (++flakyHits === 1 ? send(503, 'busy')(req, res) : send(200, ATOM)(req, res)),
   '/slow': () => undefined,
+  '/busy': (req, res) => (++busyHits === 1 ? send(429, 'slow down', { 'retry-after': '1' })(req, res) : send(200, ATOM)(req, res)),
   '/bomb.xml': send(200, '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><feed><entry><id>http://arxiv.org/abs/2401.00001v1</id><title>&lol2;</title></entry></feed>'),
   '/huge': (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -135,6 +137,14 @@ describe('ingestSource over HTTP', () => {
     const r = await ingestSource(deps, `${base}/flaky`);
     expect(r).toMatchObject({ new: 10, error: null });
     expect(flakyHits).toBe(2);
+  });
+
+  it('waits as long as Retry-After asks before trying again', async () => {
+    busyHits = 0;
+    const r = await ingestSource(deps, `${base}/busy`);
+    expect(r).toMatchObject({ new: 10, error: null });
+    const [first, second] = seen.filter((s) => s.path === '/busy');
+    expect(second.at - first.at).toBeGreaterThanOrEqual(950);
   });
 
   it('gives up on a server that never answers', async () => {

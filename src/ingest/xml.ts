@@ -15,6 +15,8 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   // Paths are not needed (repeated elements are read through list()); building them costs a third of the time.
   jPath: false,
+  // Long text is taken raw instead of char by char (about 15% faster on a large feed); text() unwraps CDATA.
+  stopNodes: ['*.title', '*.summary', '*.description'],
 });
 
 /** Throws when the document declares entities: feeds never need them, and they enable expansion bombs. */
@@ -76,7 +78,7 @@ export function parseXml(xml: string, line = 1): XmlNode {
 
 /** The text content of an element (or of `#text` when it also has attributes), '' when absent. */
 export function text(v: unknown): string {
-  if (typeof v === 'string') return v;
+  if (typeof v === 'string') return v.includes('<![CDATA[') ? v.replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1') : v;
   if (Array.isArray(v)) return text(v[0]);
   if (v && typeof v === 'object') return text((v as XmlNode)['#text']);
   return '';

@@ -27,6 +27,13 @@ describe('parseArxivRss', () => {
     ]);
   });
 
+  it('reads a description wrapped in CDATA', () => {
+    const xml = fixture('arxiv-rss/cs.CL.rss.xml').replace(
+      /<description>(arXiv:2603\.27006v1[\s\S]*?)<\/description>/, '<description><![CDATA[$1 <i>x</i>]]></description>');
+    const [p] = parseArxivRss(xml).papers;
+    expect(p.abstract).toMatch(/^Large language models produce em dashes .* text\. <i>x<\/i>$/);
+  });
+
   it('rejects an item without an id, and a truncated tail', () => {
     const whole = fixture('arxiv-rss/cs.CL.rss.xml');
     const broken = whole.replace('<guid isPermaLink="false">oai:arXiv.org:2604.00123v1</guid>', '')

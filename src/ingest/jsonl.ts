@@ -35,7 +35,7 @@ export function parseJsonl(text: string): ParseResult {
       id: r.id, title: r.title, abstract: r.abstract ?? r.summary, authors: r.authors,
       categories: withPrimary(r.categories, r.primary_category), published: r.published, url: r.url,
       pdfUrl: r.pdf_url ?? r.pdfUrl, codeUrl: r.code_url ?? r.codeUrl, thumbnail: r.thumbnail,
-      upvotes: r.upvotes, comments: r.comments ?? r.num_comments,
+      upvotes: r.upvotes, comments: r.comments ?? r.num_comments, firstSeen: r.first_seen ?? undefined,
     }, where, false));
   }
   return result;

@@ -19,6 +19,8 @@ export interface RawPaper {
   thumbnail?: unknown;
   upvotes?: unknown;
   comments?: unknown;
+  /** Only Paperboy's own export carries it: a restored paper keeps the day it was first seen. */
+  firstSeen?: unknown;
 }
 
 const MAX_TITLE = 1000;
@@ -86,6 +88,7 @@ export function toPaper(raw: RawPaper, where: string, entities = true): Paper | 
     thumbnail: link(raw.thumbnail),
     upvotes: count(raw.upvotes),
     comments: count(raw.comments),
+    firstSeen: isoDate(raw.firstSeen) ?? undefined,
   };
 }
 

@@ -69,11 +69,11 @@ function statements(db: Db): UpsertStatements {
                           thumbnail, upvotes, comments, title_key, first_seen, updated_at)
       VALUES (@id, @title, @abstract, @authors, @categories, @published, @url, @pdfUrl, @codeUrl,
               @thumbnail, @upvotes, @comments, @titleKey, @firstSeen, @now)`),
-    // Overwrite a stored row with its merged fields.
+    // Overwrite a stored row with its merged fields (first_seen only ever moves earlier: see mergePaper).
     update: db.prepare(`
       UPDATE papers SET title = @title, abstract = @abstract, authors = @authors, categories = @categories,
         published = @published, url = @url, pdf_url = @pdfUrl, code_url = @codeUrl, thumbnail = @thumbnail,
-        upvotes = @upvotes, comments = @comments, title_key = @titleKey, updated_at = @now
+        upvotes = @upvotes, comments = @comments, title_key = @titleKey, first_seen = @firstSeen, updated_at = @now
       WHERE id = @id`),
     // Drop a row whose paper now lives under another id.
     remove: db.prepare('DELETE FROM papers WHERE id = ?'),
@@ -112,7 +112,7 @@ function params(p: Paper, now: string): Record<string, unknown> {
 function sameFields(prev: Paper, next: Paper): boolean {
   const a = params(prev, '');
   const b = params(next, '');
-  return Object.keys(a).every((k) => k === 'firstSeen' || a[k] === b[k]);
+  return Object.keys(a).every((k) => a[k] === b[k]);
 }
 
 /** Moves a paper from `fromId` to `toId` (already stored): references follow, the old row goes. */

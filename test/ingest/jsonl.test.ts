@@ -29,7 +29,7 @@ describe('parseJsonl', () => {
 
   it('reads back what paperToJsonl writes', () => {
     const [p] = parseJsonl(fixture('arxiv-2026q2-200.jsonl')).papers;
-    const withExtras = { ...p, upvotes: 7, comments: 2, codeUrl: 'https://github.com/a/b', thumbnail: null };
+    const withExtras = { ...p, upvotes: 7, comments: 2, codeUrl: 'https://github.com/a/b', thumbnail: null, firstSeen: '2026-04-02T06:00:00.000Z' };
     const [back] = parseJsonl(paperToJsonl(withExtras) + '\n').papers;
     expect(back).toEqual(withExtras);
   });

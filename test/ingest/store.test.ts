@@ -88,6 +88,13 @@ describe('upsertPapers', () => {
     expect([...stored(t.db).values()].map((p) => [p.id, p.abstract, p.upvotes])).toEqual([['2401.00001', 'long abstract', 5]]);
   });
 
+  it('keeps the earlier first_seen when a title row folds into an arXiv row', () => {
+    upsertPapers(t.db, [paper({ id: titleId('Deep Nets'), title: 'Deep Nets' })], new Date('2025-01-01T00:00:00Z'));
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Deep Nets (draft)' })], new Date('2025-06-01T00:00:00Z'));
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Deep Nets' })], new Date('2025-07-01T00:00:00Z'));
+    expect([...stored(t.db).values()].map((p) => [p.id, p.firstSeen])).toEqual([['2401.00001', '2025-01-01T00:00:00.000Z']]);
+  });
+
   it('never merges two different arXiv papers that share a title', () => {
     upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Survey' }), paper({ id: '2402.00002', title: 'Survey' })]);
     expect(countPapers(t.db)).toBe(2);

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import type { Paper } from '../../src/model.js';
-import { countPapers, iteratePapers, titleId, upsertPapers } from '../../src/store/papers.js';
+import { candidatePapers, countPapers, iteratePapers, titleId, upsertPapers } from '../../src/store/papers.js';
 import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
 import { parseHfDaily } from '../../src/ingest/hf-daily.js';
+import { parseArxivRss } from '../../src/ingest/arxiv-rss.js';
 import { fixture } from './helpers.js';
 import { tempDb } from './db.js';
 
@@ -47,6 +48,18 @@ describe('upsertPapers', () => {
     const counts = upsertPapers(t.db, [paper({ abstract: 'v2 text', published: '2024-03-01T00:00:00.000Z' })], new Date('2024-03-02T00:00:00Z'));
     expect(counts).toEqual({ added: 0, updated: 1, unchanged: 0 });
     expect(stored(t.db).get('2401.00001')).toMatchObject({ abstract: 'v2 text', published: '2024-01-01T00:00:00.000Z', firstSeen: '2024-01-02T00:00:00.000Z' });
+  });
+
+  it('never offers a new version to a subscriber who got the paper', () => {
+    const v1 = parseArxivAtom(fixture('arxiv-api/id_quant-ph_0201082v1_s0_m100_86989fe779ef.xml')).papers;
+    upsertPapers(t.db, v1, new Date('2026-01-01T00:00:00Z'));
+    t.db.prepare("INSERT INTO subscribers (id, email, created_at) VALUES (1, 'a@example.org', '2026-01-01')").run();
+    t.db.prepare("INSERT INTO digests (id, subscriber_id, digest_date, state, created_at) VALUES (1, 1, '2026-01-01', 'sent', '2026-01-01')").run();
+    t.db.prepare("INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score) VALUES (1, 1, 'quant-ph/0201082', 0, 1)").run();
+    const v2 = parseArxivRss(fixture('arxiv-rss/cs.CL.rss.xml')).papers.filter((p) => p.id === 'quant-ph/0201082');
+    expect(upsertPapers(t.db, v2, new Date('2026-04-01T00:00:00Z'))).toEqual({ added: 0, updated: 1, unchanged: 0 });
+    expect(candidatePapers(t.db, 1, new Date('2025-12-01T00:00:00Z'))).toEqual([]);
+    expect(candidatePapers(t.db, 2, new Date('2026-03-01T00:00:00Z'))).toEqual([]);
   });
 
   it('re-keys a title-only row when its arXiv id arrives, keeping first_seen and digest history', () => {

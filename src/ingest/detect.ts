@@ -37,9 +37,12 @@ function jsonFormat(text: string, name: string): Format {
   const first = text.trimStart().split('\n', 1)[0];
   try {
     const o = JSON.parse(first) as Record<string, unknown>;
+    // APIs such as Hugging Face's answer a bad request with {"error": "…"}.
+    if ('error' in o && !('title' in o)) throw new Error(`the source answered with an error: ${JSON.stringify(o.error).slice(0, 200)}`);
     return 'data' in o || 'paper' in o ? 'hf-daily' : 'jsonl';
-  } catch {
-    return 'hf-daily';
+  } catch (err) {
+    if (err instanceof SyntaxError) return 'hf-daily';
+    throw err;
   }
 }
 

@@ -25,6 +25,10 @@ describe('detectFormat', () => {
     expect(() => detectFormat(html)).toThrow('an HTML page, not a feed ("503 Service Unavailable")');
   });
 
+  it('refuses a JSON error answer, quoting it', () => {
+    expect(() => detectFormat('{"error": "Invalid date: 2025-13-01"}')).toThrow('the source answered with an error: "Invalid date: 2025-13-01"');
+  });
+
   it('refuses empty input', () => {
     expect(() => detectFormat('  \n')).toThrow('empty input');
   });

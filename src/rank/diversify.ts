@@ -1,0 +1,32 @@
+// Diversity by maximal marginal relevance: each pick trades its score against similarity to earlier picks.
+import type { RankModel } from './model.js';
+import { dot } from './sparse.js';
+import { DUPLICATE_COSINE, MMR_LAMBDA } from './weights.js';
+
+/** Picks up to `size` of `pool` (candidate indices, best first) by MMR over `score`; near-duplicates are skipped. */
+export function diversify(model: RankModel, pool: number[], score: Float32Array, size: number): number[] {
+  if (pool.length === 0 || size <= 0) return [];
+  const top = score[pool[0]];
+  const bottom = Math.min(0, score[pool[pool.length - 1]]);
+  const scale = 1 / ((top - bottom) || 1);
+  const maxSim = new Float32Array(pool.length);
+  const taken = new Uint8Array(pool.length);
+  const picked: number[] = [];
+  while (picked.length < size) {
+    let best = -1;
+    let bestValue = -Infinity;
+    for (let k = 0; k < pool.length; k++) {
+      if (taken[k] || maxSim[k] >= DUPLICATE_COSINE) continue;
+      const value = MMR_LAMBDA * (score[pool[k]] - bottom) * scale - (1 - MMR_LAMBDA) * maxSim[k];
+      if (value > bestValue) { bestValue = value; best = k; }
+    }
+    if (best < 0) break;
+    taken[best] = 1;
+    picked.push(pool[best]);
+    const v = model.vectors[pool[best]];
+    for (let k = 0; k < pool.length; k++) {
+      if (!taken[k]) maxSim[k] = Math.max(maxSim[k], dot(v, model.vectors[pool[k]]));
+    }
+  }
+  return picked;
+}

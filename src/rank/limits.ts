@@ -1,0 +1,76 @@
+// Input limits for an interest profile, shared by the HTTP layer's schema and enforced again by the ranker.
+import type { Profile } from '../model.js';
+
+/** Documented limits of a profile (see docs/ranking.md). */
+export const PROFILE_LIMITS = {
+  keywords: 50,
+  keywordLength: 100,
+  categories: 30,
+  authors: 50,
+  authorLength: 120,
+  aboutLength: 2000,
+  papers: 50,
+  /** Digest size a subscriber may choose. */
+  digestSizeMin: 1,
+  digestSizeMax: 50,
+} as const;
+
+/** Default number of papers in a digest. */
+export const DEFAULT_DIGEST_SIZE = 10;
+
+/** An arXiv id, new style (2406.01234, optional version) or old style (hep-th/9901001). */
+export const ARXIV_ID = /^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*\/\d{7})(?:v\d+)?$/i;
+
+/** An arXiv category such as cs.CV, math.NA or hep-th. */
+export const CATEGORY = /^[a-z][a-z-]*(?:\.[A-Za-z-]+)?$/;
+
+/** One thing wrong with a profile: which field and what to fix. */
+export interface ProfileProblem {
+  field: string;
+  message: string;
+}
+
+/** Lists what is wrong with a profile against PROFILE_LIMITS; empty when it is acceptable. */
+export function validateProfile(p: Partial<Profile>): ProfileProblem[] {
+  const L = PROFILE_LIMITS;
+  const problems: ProfileProblem[] = [];
+  const list = (field: string, xs: unknown, max: number, maxLen: number, ok: (s: string) => boolean, what: string) => {
+    if (xs === undefined) return;
+    if (!Array.isArray(xs)) return problems.push({ field, message: `${field} must be a list` });
+    if (xs.length > max) problems.push({ field, message: `at most ${max} ${field} (got ${xs.length})` });
+    const bad = xs.slice(0, max).find((x) => typeof x !== 'string' || x.length > maxLen || !ok(x));
+    if (bad !== undefined) problems.push({ field, message: `each of ${field} must be ${what}` });
+  };
+  list('keywords', p.keywords, L.keywords, L.keywordLength, (s) => s.trim() !== '', `non-empty text of at most ${L.keywordLength} characters`);
+  list('categories', p.categories, L.categories, 40, (s) => CATEGORY.test(s), 'an arXiv category such as cs.CV');
+  list('authors', p.authors, L.authors, L.authorLength, (s) => s.trim() !== '', `a name of at most ${L.authorLength} characters`);
+  list('papers', p.papers, L.papers, 40, (s) => ARXIV_ID.test(s), 'an arXiv id such as 2406.01234');
+  if (p.about !== undefined && (typeof p.about !== 'string' || p.about.length > L.aboutLength)) {
+    problems.push({ field: 'about', message: `about must be text of at most ${L.aboutLength} characters` });
+  }
+  return problems;
+}
+
+/** Cuts a profile down to PROFILE_LIMITS, dropping malformed entries; the ranker applies it to whatever it is given. */
+export function clampProfile(p: Profile): Profile {
+  const L = PROFILE_LIMITS;
+  const strings = (xs: unknown, max: number, maxLen: number, ok: (s: string) => boolean = () => true) =>
+    (Array.isArray(xs) ? xs : [])
+      .filter((x): x is string => typeof x === 'string' && x.trim() !== '' && x.length <= maxLen && ok(x))
+      .slice(0, max);
+  const votes = Array.isArray(p.votes) ? p.votes : [];
+  return {
+    keywords: strings(p.keywords, L.keywords, L.keywordLength),
+    categories: strings(p.categories, L.categories, 40, (s) => CATEGORY.test(s)),
+    authors: strings(p.authors, L.authors, L.authorLength),
+    about: typeof p.about === 'string' ? p.about.slice(0, L.aboutLength) : '',
+    papers: strings(p.papers, L.papers, 40, (s) => ARXIV_ID.test(s)),
+    votes: votes.filter((v) => v && typeof v.paperId === 'string' && (v.vote === 1 || v.vote === -1)),
+  };
+}
+
+/** Clamps a requested digest size into the allowed range (default when not a number). */
+export function clampDigestSize(size: unknown): number {
+  const n = typeof size === 'number' && Number.isFinite(size) ? Math.floor(size) : DEFAULT_DIGEST_SIZE;
+  return Math.min(PROFILE_LIMITS.digestSizeMax, Math.max(0, n));
+}

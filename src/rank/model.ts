@@ -1,0 +1,103 @@
+// The per-run ranking model: vocabulary, candidate vectors and their inverted index, shared by every subscriber.
+import type { Paper } from '../model.js';
+import { type SparseVector } from './sparse.js';
+import { authorKey } from './tokenize.js';
+import { type Vocabulary, addToVocabulary, emptyVocabulary, paperVector } from './vocabulary.js';
+
+/** Everything computed once per digest run and shared across subscribers. Memory grows with candidates, not subscribers. */
+export interface RankModel {
+  vocab: Vocabulary;
+  candidates: Paper[];
+  /** Candidate id → position in `candidates`. */
+  index: Map<string, number>;
+  vectors: SparseVector[];
+  /** Inverted index: bucket → the candidates containing it and their weights. */
+  postings: Map<number, { docs: Int32Array; w: Float32Array }>;
+  /** Normalised author names of each candidate. */
+  authorKeys: string[][];
+  /** Vectors of known (seed, voted, shown) papers and their similarity to every candidate, reused across subscribers. */
+  cache: Map<string, { vector: SparseVector; sims: Float32Array }>;
+  cacheLimit: number;
+}
+
+/** Options for buildRankModel. */
+export interface BuildOptions {
+  /** Known-paper similarity rows to keep (each is 4 bytes × candidates). */
+  cacheLimit?: number;
+}
+
+/** Builds the shared model from a corpus (papers to fit idf on, or an already fitted Vocabulary) and today's candidates. */
+export function buildRankModel(corpus: Iterable<Paper> | Vocabulary, candidates: Paper[], opts: BuildOptions = {}): RankModel {
+  const vocab = isVocabulary(corpus) ? corpus : fitWithCandidates(corpus, candidates);
+  const unique = dedupe(candidates);
+  const vectors = unique.map((p) => paperVector(vocab, p));
+  return {
+    vocab,
+    candidates: unique,
+    index: new Map(unique.map((p, i) => [p.id, i])),
+    vectors,
+    postings: invert(vectors),
+    authorKeys: unique.map((p) => p.authors.map(authorKey)),
+    cache: new Map(),
+    cacheLimit: opts.cacheLimit ?? 2000,
+  };
+}
+
+function isVocabulary(x: unknown): x is Vocabulary {
+  return typeof x === 'object' && x !== null && (x as Vocabulary).df instanceof Uint32Array;
+}
+
+/** Fits idf on the corpus plus any candidate the corpus does not hold, so today's new words have a weight. */
+function fitWithCandidates(corpus: Iterable<Paper>, candidates: Paper[]): Vocabulary {
+  const seen = new Set<string>();
+  const vocab = emptyVocabulary();
+  const all = function* () {
+    for (const p of corpus) { seen.add(p.id); yield p; }
+    for (const p of candidates) if (!seen.has(p.id)) yield p;
+  };
+  return addToVocabulary(vocab, all());
+}
+
+function dedupe(papers: Paper[]): Paper[] {
+  const seen = new Set<string>();
+  return papers.filter((p) => !seen.has(p.id) && seen.add(p.id));
+}
+
+/** Turns per-document vectors into bucket → (documents, weights) lists. */
+function invert(vectors: SparseVector[]): RankModel['postings'] {
+  const lists = new Map<number, { docs: number[]; w: number[] }>();
+  vectors.forEach((v, doc) => {
+    for (let k = 0; k < v.ids.length; k++) {
+      let l = lists.get(v.ids[k]);
+      if (!l) lists.set(v.ids[k], (l = { docs: [], w: [] }));
+      l.docs.push(doc);
+      l.w.push(v.w[k]);
+    }
+  });
+  const out: RankModel['postings'] = new Map();
+  for (const [b, l] of lists) out.set(b, { docs: Int32Array.from(l.docs), w: Float32Array.from(l.w) });
+  return out;
+}
+
+/** Similarity (dot product) of a vector with every candidate, through the inverted index. */
+export function similarities(model: RankModel, v: SparseVector): Float32Array {
+  const acc = new Float32Array(model.candidates.length);
+  for (let k = 0; k < v.ids.length; k++) {
+    const l = model.postings.get(v.ids[k]);
+    if (!l) continue;
+    const q = v.w[k];
+    for (let j = 0; j < l.docs.length; j++) acc[l.docs[j]] += q * l.w[j];
+  }
+  return acc;
+}
+
+/** Vector and candidate similarities of a known paper, cached in the model (oldest entry evicted when full). */
+export function knownPaper(model: RankModel, p: Paper): { vector: SparseVector; sims: Float32Array } {
+  const hit = model.cache.get(p.id);
+  if (hit) return hit;
+  const vector = paperVector(model.vocab, p);
+  const entry = { vector, sims: similarities(model, vector) };
+  if (model.cache.size >= model.cacheLimit) model.cache.delete(model.cache.keys().next().value!);
+  model.cache.set(p.id, entry);
+  return entry;
+}

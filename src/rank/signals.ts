@@ -1,0 +1,157 @@
+// Per-subscriber signals over the model's candidates: stated interests, learned taste, and priors.
+import type { Paper, Profile } from '../model.js';
+import { type RankModel, knownPaper, similarities } from './model.js';
+import { type Query, keywordQuery, textQuery } from './query.js';
+import type { SparseVector } from './sparse.js';
+import { authorKey } from './tokenize.js';
+import { MAX_SHOWN_USED, MAX_VOTES_USED, RECENCY_DAYS, TRENDING_SCALE, WEIGHTS } from './weights.js';
+
+/** Scores of every candidate for one subscriber, split by where they come from. */
+export interface Signals {
+  keywords: Query | null;
+  about: Query | null;
+  keywordSim: Float32Array | null;
+  aboutSim: Float32Array | null;
+  /** Learned taste; null when the subscriber has no positives. */
+  taste: Taste | null;
+  /** Relevance (score without priors) and the final score, per candidate. */
+  relevance: Float32Array;
+  score: Float32Array;
+  /** Whether the profile says anything at all (otherwise only priors rank and no threshold applies). */
+  hasInterests: boolean;
+}
+
+/** Learned per-subscriber taste from positives and negatives. */
+export interface Taste {
+  positives: Paper[];
+  /** Index into `positives` of the most similar positive, and that similarity, per candidate. */
+  nearest: Int32Array;
+  nearestSim: Float32Array;
+}
+
+/** Known papers split into positives (seeds, 👍), negatives (👎) and shown-but-ignored. */
+export interface Examples {
+  positives: Paper[];
+  negatives: Paper[];
+  ignored: Paper[];
+}
+
+/** Picks the profile's seed and voted papers (and the shown ones) out of `known`; unknown ids are skipped. */
+export function examples(profile: Profile, known: Map<string, Paper>, shown: string[]): Examples {
+  const votes = profile.votes.slice(-MAX_VOTES_USED);
+  const voted = new Set(votes.map((v) => v.paperId));
+  const get = (ids: string[]) => [...new Set(ids)].map((id) => known.get(id)).filter((p): p is Paper => !!p);
+  const up = votes.filter((v) => v.vote === 1).map((v) => v.paperId);
+  const down = votes.filter((v) => v.vote === -1).map((v) => v.paperId);
+  const downSet = new Set(down);
+  return {
+    positives: get([...profile.papers.filter((id) => !downSet.has(id)), ...up]),
+    negatives: get(down),
+    ignored: get(shown.filter((id) => !voted.has(id)).slice(-MAX_SHOWN_USED)),
+  };
+}
+
+/** Cosine of every candidate with the centroid of `papers` (sum of cached similarities / norm of the sum). */
+function centroidSim(model: RankModel, papers: Paper[]): Float32Array | null {
+  if (papers.length === 0) return null;
+  const n = model.candidates.length;
+  const acc = new Float32Array(n);
+  const sum = new Map<number, number>();
+  for (const p of papers) {
+    const { vector, sims } = knownPaper(model, p);
+    for (let i = 0; i < n; i++) acc[i] += sims[i];
+    for (let k = 0; k < vector.ids.length; k++) sum.set(vector.ids[k], (sum.get(vector.ids[k]) ?? 0) + vector.w[k]);
+  }
+  let norm = 0;
+  for (const w of sum.values()) norm += w * w;
+  const inv = 1 / (Math.sqrt(norm) || 1);
+  for (let i = 0; i < n; i++) acc[i] *= inv;
+  return acc;
+}
+
+/** Most similar positive per candidate. */
+function nearestPositive(model: RankModel, positives: Paper[]): Taste {
+  const n = model.candidates.length;
+  const nearest = new Int32Array(n).fill(-1);
+  const nearestSim = new Float32Array(n);
+  positives.forEach((p, j) => {
+    const { sims } = knownPaper(model, p);
+    for (let i = 0; i < n; i++) if (sims[i] > nearestSim[i]) { nearestSim[i] = sims[i]; nearest[i] = j; }
+  });
+  return { positives, nearest, nearestSim };
+}
+
+/** Adds `weight × values` into `into`. */
+function addScaled(into: Float32Array, values: Float32Array | null, weight: number): void {
+  if (!values) return;
+  for (let i = 0; i < into.length; i++) into[i] += weight * values[i];
+}
+
+/** 0/1-style bonus per candidate for listed categories (primary weighs more than a cross-list). */
+function categoryBonus(model: RankModel, categories: string[], into: Float32Array): void {
+  if (!categories.length) return;
+  const wanted = new Set(categories.map((c) => c.toLowerCase()));
+  model.candidates.forEach((p, i) => {
+    const pos = p.categories.findIndex((c) => wanted.has(c.toLowerCase()));
+    if (pos === 0) into[i] += WEIGHTS.categoryPrimary;
+    else if (pos > 0) into[i] += WEIGHTS.categoryCross;
+  });
+}
+
+/** Index of the first author of `p` the profile lists, or -1. A one-word entry matches a surname. */
+export function matchedAuthor(keys: string[], wanted: Set<string>, surnames: Set<string>): number {
+  return keys.findIndex((k) => wanted.has(k) || surnames.has(k.slice(k.lastIndexOf(' ') + 1)));
+}
+
+/** Bonus per candidate written by a listed author. */
+function authorBonus(model: RankModel, authors: string[], into: Float32Array): void {
+  const keys = authors.map(authorKey).filter(Boolean);
+  if (!keys.length) return;
+  const wanted = new Set(keys);
+  const surnames = new Set(keys.filter((k) => !k.includes(' ')));
+  model.authorKeys.forEach((ks, i) => {
+    if (matchedAuthor(ks, wanted, surnames) >= 0) into[i] += WEIGHTS.author;
+  });
+}
+
+/** Trending prior in [0, 1.5]: log-scaled Hugging Face upvotes. */
+export function trendingPrior(p: Paper): number {
+  return Math.min(1.5, Math.log1p(Math.max(0, p.upvotes ?? 0)) / Math.log1p(TRENDING_SCALE));
+}
+
+/** Recency prior in [0, 1]: exp(-age / RECENCY_DAYS), from when Paperboy first saw the paper (or its date). */
+export function recencyPrior(p: Paper, now: Date): number {
+  const t = Date.parse(p.firstSeen ?? p.published ?? '');
+  if (Number.isNaN(t)) return 0;
+  return Math.exp(-Math.max(0, now.getTime() - t) / 86_400_000 / RECENCY_DAYS);
+}
+
+/** Computes every signal for one profile over the model's candidates. */
+export function computeSignals(model: RankModel, profile: Profile, ex: Examples, now: Date): Signals {
+  const n = model.candidates.length;
+  const relevance = new Float32Array(n);
+  const keywords = profile.keywords.length ? keywordQuery(model.vocab, profile.keywords) : null;
+  const about = profile.about.trim() ? textQuery(model.vocab, profile.about) : null;
+  const keywordSim = keywords && nonEmpty(keywords.vector) ? similarities(model, keywords.vector) : null;
+  const aboutSim = about && nonEmpty(about.vector) ? similarities(model, about.vector) : null;
+  addScaled(relevance, keywordSim, WEIGHTS.keywords);
+  addScaled(relevance, aboutSim, WEIGHTS.about);
+  categoryBonus(model, profile.categories, relevance);
+  authorBonus(model, profile.authors, relevance);
+  const taste = ex.positives.length ? nearestPositive(model, ex.positives) : null;
+  addScaled(relevance, centroidSim(model, ex.positives), WEIGHTS.centroid);
+  addScaled(relevance, taste?.nearestSim ?? null, WEIGHTS.nearest);
+  addScaled(relevance, centroidSim(model, ex.negatives), -WEIGHTS.disliked);
+  addScaled(relevance, centroidSim(model, ex.ignored), -WEIGHTS.shownIgnored);
+  const score = Float32Array.from(relevance);
+  model.candidates.forEach((p, i) => {
+    score[i] += WEIGHTS.trending * trendingPrior(p) + WEIGHTS.recency * recencyPrior(p, now);
+  });
+  const hasInterests = !!(keywordSim || aboutSim || profile.categories.length || profile.authors.length || taste);
+  return { keywords, about, keywordSim, aboutSim, taste, relevance, score, hasInterests };
+}
+
+function nonEmpty(v: SparseVector): boolean {
+  return v.ids.length > 0;
+}
+

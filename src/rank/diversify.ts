@@ -1,10 +1,11 @@
 // Diversity by maximal marginal relevance: each pick trades its score against similarity to earlier picks.
 import type { RankModel } from './model.js';
 import { dot } from './sparse.js';
-import { DUPLICATE_COSINE, MMR_LAMBDA } from './weights.js';
+import { WEIGHTS } from './weights.js';
 
 /** Picks up to `size` of `pool` (candidate indices, best first) by MMR over `score`; near-duplicates are skipped. */
 export function diversify(model: RankModel, pool: number[], score: Float32Array, size: number): number[] {
+  const { mmrLambda: MMR_LAMBDA, duplicateCosine: DUPLICATE_COSINE } = WEIGHTS;
   if (pool.length === 0 || size <= 0) return [];
   const top = score[pool[0]];
   const bottom = Math.min(0, score[pool[pool.length - 1]]);

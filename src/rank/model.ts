@@ -15,6 +15,8 @@ export interface RankModel {
   postings: Map<number, { docs: Int32Array; w: Float32Array }>;
   /** Normalised author names of each candidate. */
   authorKeys: string[][];
+  /** Share of candidates listing each category (lower-cased), to discount broad categories. */
+  categoryShare: Map<string, number>;
   /** Vectors of known (seed, voted, shown) papers and their similarity to every candidate, reused across subscribers. */
   cache: Map<string, { vector: SparseVector; sims: Float32Array }>;
   cacheLimit: number;
@@ -38,6 +40,7 @@ export function buildRankModel(corpus: Iterable<Paper> | Vocabulary, candidates:
     vectors,
     postings: invert(vectors),
     authorKeys: unique.map((p) => p.authors.map(authorKey)),
+    categoryShare: shares(unique),
     cache: new Map(),
     cacheLimit: opts.cacheLimit ?? 2000,
   };
@@ -61,6 +64,13 @@ function fitWithCandidates(corpus: Iterable<Paper>, candidates: Paper[]): Vocabu
 function dedupe(papers: Paper[]): Paper[] {
   const seen = new Set<string>();
   return papers.filter((p) => !seen.has(p.id) && seen.add(p.id));
+}
+
+/** Fraction of papers listing each category. */
+function shares(papers: Paper[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const p of papers) for (const c of new Set(p.categories.map((x) => x.toLowerCase()))) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return new Map([...counts].map(([c, n]) => [c, n / Math.max(1, papers.length)]));
 }
 
 /** Turns per-document vectors into bucket → (documents, weights) lists. */

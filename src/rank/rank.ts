@@ -6,7 +6,7 @@ import { clampDigestSize, clampProfile } from './limits.js';
 import { type RankModel, buildRankModel } from './model.js';
 import { keywordTerms } from './query.js';
 import { type Signals, computeSignals, examples } from './signals.js';
-import { MIN_RELEVANCE } from './weights.js';
+import { WEIGHTS } from './weights.js';
 
 /** Options for one ranking call. */
 export interface RankOptions {
@@ -19,7 +19,7 @@ export interface RankOptions {
   known?: Map<string, Paper>;
   /** Ids of papers shown to this subscriber before (recent digests); those without a vote count as weak negatives. */
   shown?: string[];
-  /** Weak-day threshold on relevance; papers below it are dropped (default MIN_RELEVANCE). */
+  /** Weak-day threshold on relevance; papers below it are dropped (default WEIGHTS.minRelevance). */
   minRelevance?: number;
 }
 
@@ -30,7 +30,7 @@ export function rank(profile: Profile, candidates: Paper[], opts: RankOptions): 
   const safe = clampProfile(profile);
   const model = modelFor(opts.model, candidates);
   const sig = computeSignals(model, safe, examples(safe, opts.known ?? new Map(), opts.shown ?? []), opts.now);
-  const pool = shortlist(model, candidates, sig, size, opts.minRelevance ?? MIN_RELEVANCE);
+  const pool = shortlist(model, candidates, sig, size, opts.minRelevance ?? WEIGHTS.minRelevance);
   const kw = keywordTerms(model.vocab, safe.keywords);
   return diversify(model, pool, sig.score, size).map((i) => ({
     paper: model.candidates[i],

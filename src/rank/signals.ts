@@ -4,7 +4,7 @@ import { type RankModel, knownPaper, similarities } from './model.js';
 import { type Query, keywordQuery, textQuery } from './query.js';
 import type { SparseVector } from './sparse.js';
 import { authorKey } from './tokenize.js';
-import { MAX_SHOWN_USED, MAX_VOTES_USED, RECENCY_DAYS, TRENDING_SCALE, WEIGHTS } from './weights.js';
+import { WEIGHTS } from './weights.js';
 
 /** Scores of every candidate for one subscriber, split by where they come from. */
 export interface Signals {
@@ -32,13 +32,15 @@ export interface Taste {
 /** Known papers split into positives (seeds, 👍), negatives (👎) and shown-but-ignored. */
 export interface Examples {
   positives: Paper[];
+  /** The 👍 papers alone (positives also hold seeds). */
+  liked: Paper[];
   negatives: Paper[];
   ignored: Paper[];
 }
 
 /** Picks the profile's seed and voted papers (and the shown ones) out of `known`; unknown ids are skipped. */
 export function examples(profile: Profile, known: Map<string, Paper>, shown: string[]): Examples {
-  const votes = profile.votes.slice(-MAX_VOTES_USED);
+  const votes = profile.votes.slice(-WEIGHTS.maxVotesUsed);
   const voted = new Set(votes.map((v) => v.paperId));
   const get = (ids: string[]) => [...new Set(ids)].map((id) => known.get(id)).filter((p): p is Paper => !!p);
   const up = votes.filter((v) => v.vote === 1).map((v) => v.paperId);
@@ -46,8 +48,9 @@ export function examples(profile: Profile, known: Map<string, Paper>, shown: str
   const downSet = new Set(down);
   return {
     positives: get([...profile.papers.filter((id) => !downSet.has(id)), ...up]),
+    liked: get(up),
     negatives: get(down),
-    ignored: get(shown.filter((id) => !voted.has(id)).slice(-MAX_SHOWN_USED)),
+    ignored: get(shown.filter((id) => !voted.has(id)).slice(-WEIGHTS.maxShownUsed)),
   };
 }
 
@@ -103,6 +106,27 @@ export function matchedAuthor(keys: string[], wanted: Set<string>, surnames: Set
   return keys.findIndex((k) => wanted.has(k) || surnames.has(k.slice(k.lastIndexOf(' ') + 1)));
 }
 
+/** Learned category affinity: for each candidate, the best of its categories by share of positives listing it ×
+ *  specificity (which falls for categories most candidates carry). A 👎 says nothing about a whole category. */
+function categoryAffinity(model: RankModel, ex: Examples, into: Float32Array): void {
+  if (!ex.positives.length) return;
+  const share = (ps: Paper[]) => {
+    const m = new Map<string, number>();
+    for (const p of ps) for (const c of new Set(p.categories.map((x) => x.toLowerCase()))) m.set(c, (m.get(c) ?? 0) + 1 / ps.length);
+    return m;
+  };
+  const affinity = new Map<string, number>();
+  for (const [c, s] of share(ex.positives)) {
+    const specific = Math.min(1, Math.log(1 / (model.categoryShare.get(c) ?? 0.01)) / Math.log(20));
+    affinity.set(c, s * specific);
+  }
+  model.candidates.forEach((p, i) => {
+    let best = 0;
+    for (const c of p.categories) best = Math.max(best, affinity.get(c.toLowerCase()) ?? 0);
+    into[i] += WEIGHTS.seedCategory * best;
+  });
+}
+
 /** Bonus per candidate written by a listed author. */
 function authorBonus(model: RankModel, authors: string[], into: Float32Array): void {
   const keys = authors.map(authorKey).filter(Boolean);
@@ -114,16 +138,23 @@ function authorBonus(model: RankModel, authors: string[], into: Float32Array): v
   });
 }
 
-/** Trending prior in [0, 1.5]: log-scaled Hugging Face upvotes. */
-export function trendingPrior(p: Paper): number {
-  return Math.min(1.5, Math.log1p(Math.max(0, p.upvotes ?? 0)) / Math.log1p(TRENDING_SCALE));
+/** Learned taste for popularity: how much more trending the 👍 papers were than the 👎 ones (0 without both). */
+export function trendingTaste(ex: Examples, liked: Paper[]): number {
+  if (!liked.length || !ex.negatives.length) return 0;
+  const avg = (ps: Paper[]) => ps.reduce((s, p) => s + trendingPrior(p), 0) / ps.length;
+  return Math.max(0, Math.min(1, avg(liked) - avg(ex.negatives)));
 }
 
-/** Recency prior in [0, 1]: exp(-age / RECENCY_DAYS), from when Paperboy first saw the paper (or its date). */
+/** Trending prior in [0, 1.5]: log-scaled Hugging Face upvotes. */
+export function trendingPrior(p: Paper): number {
+  return Math.min(1.5, Math.log1p(Math.max(0, p.upvotes ?? 0)) / Math.log1p(WEIGHTS.trendingScale));
+}
+
+/** Recency prior in [0, 1]: exp(-age / WEIGHTS.recencyDays), from when Paperboy first saw the paper (or its date). */
 export function recencyPrior(p: Paper, now: Date): number {
   const t = Date.parse(p.firstSeen ?? p.published ?? '');
   if (Number.isNaN(t)) return 0;
-  return Math.exp(-Math.max(0, now.getTime() - t) / 86_400_000 / RECENCY_DAYS);
+  return Math.exp(-Math.max(0, now.getTime() - t) / 86_400_000 / WEIGHTS.recencyDays);
 }
 
 /** Computes every signal for one profile over the model's candidates. */
@@ -138,14 +169,16 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   addScaled(relevance, aboutSim, WEIGHTS.about);
   categoryBonus(model, profile.categories, relevance);
   authorBonus(model, profile.authors, relevance);
+  categoryAffinity(model, ex, relevance);
   const taste = ex.positives.length ? nearestPositive(model, ex.positives) : null;
   addScaled(relevance, centroidSim(model, ex.positives), WEIGHTS.centroid);
   addScaled(relevance, taste?.nearestSim ?? null, WEIGHTS.nearest);
   addScaled(relevance, centroidSim(model, ex.negatives), -WEIGHTS.disliked);
   addScaled(relevance, centroidSim(model, ex.ignored), -WEIGHTS.shownIgnored);
   const score = Float32Array.from(relevance);
+  const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked);
   model.candidates.forEach((p, i) => {
-    score[i] += WEIGHTS.trending * trendingPrior(p) + WEIGHTS.recency * recencyPrior(p, now);
+    score[i] += trending * trendingPrior(p) + WEIGHTS.recency * recencyPrior(p, now);
   });
   const hasInterests = !!(keywordSim || aboutSim || profile.categories.length || profile.authors.length || taste);
   return { keywords, about, keywordSim, aboutSim, taste, relevance, score, hasInterests };

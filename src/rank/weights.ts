@@ -1,7 +1,8 @@
-// Every knob of the ranker, in one place. Scores are sums of these weights times signals in [0, 1]
-// (cosine similarities, 0/1 matches, scaled priors), so a weight reads as "how much this signal can add".
+// Every knob of the ranker, in one place. Scores are sums of weights × signals in [0, 1] (cosine similarities,
+// 0/1 matches, scaled priors), so a weight reads as "how much this signal can add". Chosen on the tuning split of
+// `npm run eval:rank` (EVAL_SPLIT=tune), reported on the held-out split; see docs/ranking.md.
 
-/** Weights and thresholds of the ranker; see docs/ranking.md for how they were chosen. */
+/** Weights and thresholds of the ranker. */
 export const WEIGHTS = {
   /** Cosine of the paper with the keyword/phrase query. */
   keywords: 1.0,
@@ -16,26 +17,27 @@ export const WEIGHTS = {
   centroid: 1.0,
   /** … and with the single most similar positive (keeps several distinct interests alive). */
   nearest: 0.8,
+  /** Learned category affinity: share of positives in the paper's category, discounted for broad categories. */
+  seedCategory: 0.1,
   /** Subtracted: cosine with the centroid of 👎 papers, and of papers shown but never voted on. */
   disliked: 0.6,
   shownIgnored: 0.15,
-  /** Trending prior: log1p(upvotes) / log1p(TRENDING_SCALE), capped at 1.5. */
+  /** Trending prior: log1p(upvotes) / log1p(trendingScale), capped at 1.5. */
   trending: 0.06,
-  /** Recency prior: exp(-age / RECENCY_DAYS). */
+  trendingScale: 100,
+  /** Added to `trending` in proportion to how much more upvoted a subscriber's 👍 papers were than their 👎 ones. */
+  trendingLearned: 0.3,
+  /** Recency prior: exp(-age in days / recencyDays). */
   recency: 0.03,
-} as const;
-
-/** Upvotes at which the trending prior reaches 1 (log scale). */
-export const TRENDING_SCALE = 100;
-/** Age in days at which the recency prior falls to 1/e. */
-export const RECENCY_DAYS = 3;
-/** Weak-day threshold: a paper whose relevance (score without priors) is below this is not sent. */
-export const MIN_RELEVANCE = 0.08;
-/** Diversity: MMR trade-off between relevance (1) and novelty against already picked papers (0). */
-export const MMR_LAMBDA = 0.7;
-/** Papers at least this similar (cosine) to one already picked are near-duplicates and skipped. */
-export const DUPLICATE_COSINE = 0.8;
-/** Votes considered per subscriber (the most recent), so an old account costs no more than a new one. */
-export const MAX_VOTES_USED = 200;
-/** Papers shown but never voted on that count as weak negatives (the most recent). */
-export const MAX_SHOWN_USED = 100;
+  recencyDays: 3,
+  /** Weak-day threshold: a paper whose relevance (score without priors) is below this is not sent. */
+  minRelevance: 0.08,
+  /** Diversity: MMR trade-off between relevance (1) and novelty against papers already picked (0). */
+  mmrLambda: 0.7,
+  /** Papers at least this similar (cosine) to one already picked are near-duplicates and skipped. */
+  duplicateCosine: 0.8,
+  /** Votes considered per subscriber (the most recent), so an old account costs no more than a new one. */
+  maxVotesUsed: 200,
+  /** Papers shown but never voted on that count as weak negatives (the most recent). */
+  maxShownUsed: 100,
+};

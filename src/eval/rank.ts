@@ -1,0 +1,158 @@
+// `npm run eval:rank`: measures Paperboy's ranker against baselines on simulated subscribers over real papers.
+import type { Paper, Profile } from '../model.js';
+import { buildRankModel } from '../rank/model.js';
+import { rank } from '../rank/rank.js';
+import type { SparseVector } from '../rank/sparse.js';
+import { fitVocabulary, paperVector } from '../rank/vocabulary.js';
+import { WEIGHTS } from '../rank/weights.js';
+import { bySvm, byBm25, byRecency, byTrending } from './baselines.js';
+import { loadPapers, rng } from './data.js';
+import { mrr, ndcg, precision } from './metrics.js';
+import { type Scenario, type Slice, authorScenarios, categoryScenarios, slices } from './simulate.js';
+
+/** A method: given a scenario and its votes so far, the ranked eval papers (best first). */
+type Method = (sc: Scenario, slice: Slice, ctx: Context) => string[];
+
+interface Context {
+  known: Map<string, Paper>;
+  model: ReturnType<typeof buildRankModel>;
+  vec: (p: Paper) => SparseVector;
+  pool: Paper[];
+  rand: () => number;
+  evalNow: Date;
+  clickNow: Date;
+}
+
+const CLICKS = [1, 3, 10];
+/** EVAL_QUICK=1: Paperboy only (for tuning). EVAL_SPLIT=tune: earlier days/weeks, disjoint from the reported ones. */
+const QUICK = !!process.env.EVAL_QUICK;
+const TUNE = process.env.EVAL_SPLIT === 'tune';
+/** EVAL_WEIGHTS='{"nearest":0.5}': try other weights without editing src/rank/weights.ts. */
+Object.assign(WEIGHTS, JSON.parse(process.env.EVAL_WEIGHTS ?? '{}'));
+const rows = new Map<string, Map<string, number[][]>>(); // segment → method → [ndcg, p, mrr][]
+
+export const timing = new Map<string, number>();
+let last = Date.now();
+
+function record(segment: string, method: string, list: string[], relevant: Set<string>): void {
+  const key = method.replace(/, \d+ clicks/, ' clicks');
+  timing.set(key, (timing.get(key) ?? 0) + Date.now() - last);
+  const seg = rows.get(segment) ?? rows.set(segment, new Map()).get(segment)!;
+  const m = seg.get(method) ?? seg.set(method, []).get(method)!;
+  m.push([ndcg(list, relevant), precision(list, relevant), mrr(list, relevant)]);
+  last = Date.now();
+}
+
+/** The first `k` papers of a shown list, voted 👍 when relevant, 👎 otherwise. */
+function clicks(shown: string[], relevant: Set<string>, k: number): Profile['votes'] {
+  return shown.slice(0, k).map((paperId) => ({ paperId, vote: relevant.has(paperId) ? 1 : -1 }));
+}
+
+const ids = (ps: Paper[]) => ps.map((p) => p.id);
+
+function paperboy(profile: Profile, cands: Paper[], ctx: Context, now: Date, shown: string[] = []): string[] {
+  return rank(profile, cands, { now, size: 10, model: ctx.model, known: ctx.known, shown, minRelevance: -Infinity }).map((r) => r.paper.id);
+}
+
+function svm(profile: Profile, cands: Paper[], ctx: Context): string[] {
+  const up = new Set([...profile.papers, ...profile.votes.filter((v) => v.vote === 1).map((v) => v.paperId)]);
+  const positives = [...up].map((id) => ctx.known.get(id)).filter((p): p is Paper => !!p);
+  return ids(bySvm(positives, ctx.pool, cands, ctx.vec, rng(7))).slice(0, 10);
+}
+
+/** Runs every method (and the click variants of the learning ones) for one scenario. */
+function evaluate(sc: Scenario, slice: Slice, ctx: Context): void {
+  const r = (m: string, list: string[]) => record(sc.segment, m, list, sc.relevant);
+  last = Date.now();
+  if (!QUICK) {
+    r('recency', ids(byRecency(slice.eval)));
+    r('trending', ids(byTrending(slice.eval)));
+    r('keyword BM25', ids(byBm25(sc.profile, slice.eval)));
+    r('tf-idf + SVM', svm(sc.profile, slice.eval, ctx));
+  }
+  r('Paperboy', paperboy(sc.profile, slice.eval, ctx, ctx.evalNow));
+  const svmShown = QUICK ? [] : svm(sc.profile, slice.click, ctx);
+  const pbShown = paperboy(sc.profile, slice.click, ctx, ctx.clickNow);
+  for (const k of CLICKS) {
+    if (!QUICK) r(`tf-idf + SVM, ${k} clicks`, svm({ ...sc.profile, votes: clicks(svmShown, sc.clickRelevant, k) }, slice.eval, ctx));
+    const votes = clicks(pbShown, sc.clickRelevant, k);
+    r(`Paperboy, ${k} clicks`, paperboy({ ...sc.profile, votes }, slice.eval, ctx, ctx.evalNow, pbShown));
+  }
+}
+
+/** Builds the shared model and context of a slice, as a digest run would. */
+function context(slice: Slice, all: Paper[], rand: () => number): Context {
+  const vocab = fitVocabulary([...slice.history, ...slice.click, ...slice.eval]);
+  const cache = new Map<string, SparseVector>();
+  const vec = (p: Paper) => cache.get(p.id) ?? cache.set(p.id, compact(paperVector(vocab, p))).get(p.id)!;
+  const day = (ps: Paper[]) => new Date(`${ps[0].published!.slice(0, 10)}T08:00:00Z`);
+  return {
+    known: new Map(all.map((p) => [p.id, p])),
+    model: buildRankModel(vocab, [...slice.click, ...slice.eval]),
+    vec, pool: [...slice.history.slice(-1500), ...slice.click, ...slice.eval], rand,
+    evalNow: new Date(day(slice.eval).getTime() + 7 * 86_400_000 * 0), clickNow: day(slice.click),
+  };
+}
+
+const local = new Map<number, number>();
+
+/** Renumbers hashed buckets densely (0, 1, 2, …) so the SVM's weight vector stays small and cache-friendly. */
+function compact(v: SparseVector): SparseVector {
+  const pairs = [...v.ids].map((b, k) => [local.get(b) ?? local.set(b, local.size).get(b)!, v.w[k]] as const);
+  pairs.sort((a, b) => a[0] - b[0]);
+  return { ids: Int32Array.from(pairs, (x) => x[0]), w: Float32Array.from(pairs, (x) => x[1]) };
+}
+
+/** Runs one dataset: its slices and simulated subscribers. */
+function run(name: string, papers: Paper[], sliced: Slice[], scenarios: (s: Slice, rand: () => number) => Scenario[]): void {
+  const rand = rng(TUNE ? 1234 : 42);
+  let n = 0;
+  for (const slice of sliced) {
+    const ctx = context(slice, papers, rand);
+    for (const sc of scenarios(slice, rand)) { evaluate(sc, slice, ctx); n++; }
+  }
+  console.error(`${name}: ${n} subscriber-days over ${sliced.length} slices`);
+}
+
+function mean(xs: number[][], k: number): number {
+  return xs.reduce((s, x) => s + x[k], 0) / Math.max(1, xs.length);
+}
+
+/** Prints one table per segment and the headline ratio. */
+function report(): void {
+  for (const [segment, methods] of rows) {
+    const base = mean(methods.get('tf-idf + SVM') ?? methods.get('Paperboy') ?? [], 0);
+    console.log(`\n${segment} (${methods.get('recency')?.length ?? 0} subscriber-days)`);
+    console.log(`| method | nDCG@10 | P@10 | MRR@10 | nDCG vs SVM |\n|---|---|---|---|---|`);
+    for (const [m, xs] of methods) {
+      const f = (k: number) => mean(xs, k).toFixed(3);
+      console.log(`| ${m} | ${f(0)} | ${f(1)} | ${f(2)} | ${(mean(xs, 0) / (base || 1)).toFixed(2)}× |`);
+    }
+  }
+}
+
+const started = Date.now();
+const arxiv = loadPapers('arxiv-2026-05.jsonl.gz');
+const arxivSlices = slices(arxiv, (p) => p.published!.slice(0, 10), 4, TUNE ? 5 : 0);
+run('arXiv 2026-05', arxiv, arxivSlices, (s, rand) => [
+  ...categoryScenarios(s, rand, { minHistory: 20, minRelevant: 5, popularOnly: false, max: 20, segment: 'arXiv category' }),
+  ...authorScenarios(s, rand, 15),
+]);
+const hf = loadPapers('hf-daily-2026h1.jsonl.gz');
+const week = (p: Paper) => isoWeek(p.published!.slice(0, 10));
+const hfSlices = slices(hf, week, 8, TUNE ? 8 : 0).map((s) => ({ ...s, click: s.click.filter(hasCats), eval: s.eval.filter(hasCats) }));
+run('HF daily 2026H1', hf, hfSlices, (s, rand) =>
+  categoryScenarios(s, rand, { minHistory: 20, minRelevant: 3, popularOnly: true, max: 6, segment: 'HF daily: category, popular papers' }));
+report();
+console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`, process.env.EVAL_TIMING ? timing : '');
+
+function hasCats(p: Paper): boolean {
+  return p.categories.length > 0;
+}
+
+/** Monday of the week of a YYYY-MM-DD day. */
+function isoWeek(day: string): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+  return d.toISOString().slice(0, 10);
+}

@@ -1,6 +1,6 @@
 // Diversity by maximal marginal relevance: each pick trades its score against similarity to earlier picks.
 import type { RankModel } from './model.js';
-import { dot } from './sparse.js';
+import type { SparseVector } from './sparse.js';
 import { WEIGHTS } from './weights.js';
 
 /** Picks up to `size` of `pool` (candidate indices, best first) by MMR over `score`; near-duplicates are skipped. */
@@ -24,10 +24,18 @@ export function diversify(model: RankModel, pool: number[], score: Float32Array,
     if (best < 0) break;
     taken[best] = 1;
     picked.push(pool[best]);
-    const v = model.vectors[pool[best]];
-    for (let k = 0; k < pool.length; k++) {
-      if (!taken[k]) maxSim[k] = Math.max(maxSim[k], dot(v, model.vectors[pool[k]]));
-    }
+    const v = model.short[pool[best]];
+    const dense = model.scratch;
+    for (let j = 0; j < v.ids.length; j++) dense[v.ids[j]] = v.w[j];
+    for (let k = 0; k < pool.length; k++) if (!taken[k]) maxSim[k] = Math.max(maxSim[k], denseDot(dense, model.short[pool[k]]));
+    for (let j = 0; j < v.ids.length; j++) dense[v.ids[j]] = 0;
   }
   return picked;
+}
+
+/** Dot product of a dense vector with a sparse one. */
+function denseDot(dense: Float32Array, v: SparseVector): number {
+  let s = 0;
+  for (let j = 0; j < v.ids.length; j++) s += dense[v.ids[j]] * v.w[j];
+  return s;
 }

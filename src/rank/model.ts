@@ -1,6 +1,6 @@
 // The per-run ranking model: vocabulary, candidate vectors and their inverted index, shared by every subscriber.
 import type { Paper } from '../model.js';
-import { type SparseVector } from './sparse.js';
+import { type SparseVector, truncate } from './sparse.js';
 import { authorKey } from './tokenize.js';
 import { type Vocabulary, addToVocabulary, emptyVocabulary, paperVector } from './vocabulary.js';
 
@@ -8,24 +8,37 @@ import { type Vocabulary, addToVocabulary, emptyVocabulary, paperVector } from '
 export interface RankModel {
   vocab: Vocabulary;
   candidates: Paper[];
+  /** The array the model was built from: passing it back to rank() skips the id lookups. */
+  source: Paper[];
   /** Candidate id → position in `candidates`. */
   index: Map<string, number>;
   vectors: SparseVector[];
+  /** Each candidate's top KNOWN_TERMS terms, for the cheap pairwise similarities of diversification. */
+  short: SparseVector[];
+  /** A zeroed buffer over all buckets, borrowed for dense dot products (always left zeroed). */
+  scratch: Float32Array;
   /** Inverted index: bucket → the candidates containing it and their weights. */
   postings: Map<number, { docs: Int32Array; w: Float32Array }>;
+  /** Lower-cased categories of each candidate. */
+  categoryKeys: string[][];
   /** Normalised author names of each candidate. */
   authorKeys: string[][];
   /** Share of candidates listing each category (lower-cased), to discount broad categories. */
   categoryShare: Map<string, number>;
-  /** Vectors of known (seed, voted, shown) papers and their similarity to every candidate, reused across subscribers. */
-  cache: Map<string, { vector: SparseVector; sims: Float32Array }>;
-  cacheLimit: number;
+  /** Vectors of known (seed, voted, shown) papers, reused across subscribers: two generations, the older dropped when
+   *  the newer fills up, so memory stays bounded however many subscribers run. */
+  known: { current: Map<string, SparseVector>; previous: Map<string, SparseVector>; limit: number };
+  /** Priors per candidate for the `now` they were computed at. */
+  priors: { at: number; trending: Float32Array; recency: Float32Array } | null;
 }
+
+/** Terms kept of a known paper's vector (its highest weights): enough for similarity, cheap to score. */
+export const KNOWN_TERMS = 64;
 
 /** Options for buildRankModel. */
 export interface BuildOptions {
-  /** Known-paper similarity rows to keep (each is 4 bytes × candidates). */
-  cacheLimit?: number;
+  /** Known-paper vectors to keep per cache generation (each ~0.6 KB). */
+  knownLimit?: number;
 }
 
 /** Builds the shared model from a corpus (papers to fit idf on, or an already fitted Vocabulary) and today's candidates. */
@@ -36,13 +49,17 @@ export function buildRankModel(corpus: Iterable<Paper> | Vocabulary, candidates:
   return {
     vocab,
     candidates: unique,
+    source: candidates,
     index: new Map(unique.map((p, i) => [p.id, i])),
     vectors,
+    short: vectors.map((v) => truncate(v, KNOWN_TERMS)),
+    scratch: new Float32Array(1 << vocab.bits),
     postings: invert(vectors),
     authorKeys: unique.map((p) => p.authors.map(authorKey)),
+    categoryKeys: unique.map((p) => p.categories.map((c) => c.toLowerCase())),
     categoryShare: shares(unique),
-    cache: new Map(),
-    cacheLimit: opts.cacheLimit ?? 2000,
+    known: { current: new Map(), previous: new Map(), limit: opts.knownLimit ?? 50_000 },
+    priors: null,
   };
 }
 
@@ -101,13 +118,13 @@ export function similarities(model: RankModel, v: SparseVector): Float32Array {
   return acc;
 }
 
-/** Vector and candidate similarities of a known paper, cached in the model (oldest entry evicted when full). */
-export function knownPaper(model: RankModel, p: Paper): { vector: SparseVector; sims: Float32Array } {
-  const hit = model.cache.get(p.id);
-  if (hit) return hit;
-  const vector = paperVector(model.vocab, p);
-  const entry = { vector, sims: similarities(model, vector) };
-  if (model.cache.size >= model.cacheLimit) model.cache.delete(model.cache.keys().next().value!);
-  model.cache.set(p.id, entry);
-  return entry;
+/** The (truncated) vector of a known paper, cached in the model. */
+export function knownVector(model: RankModel, p: Paper): SparseVector {
+  const k = model.known;
+  let v = k.current.get(p.id) ?? k.previous.get(p.id);
+  if (v) return v;
+  v = paperVector(model.vocab, p, KNOWN_TERMS);
+  if (k.current.size >= k.limit) { k.previous = k.current; k.current = new Map(); }
+  k.current.set(p.id, v);
+  return v;
 }

@@ -1,5 +1,5 @@
 // Turns the stated part of a profile (keywords, about text) into weighted query vectors over hashed terms.
-import { type SparseVector, unitVector } from './sparse.js';
+import { type SparseVector, truncate, unitVector } from './sparse.js';
 import { bigramHash, hashString, words } from './tokenize.js';
 import { type Vocabulary, idf } from './vocabulary.js';
 
@@ -44,6 +44,9 @@ export function keywordQuery(vocab: Vocabulary, keywords: string[]): Query {
   return { vector: unitVector(weights), labels };
 }
 
+/** Terms kept of a free-text query: its most distinctive ones (common words cost the most to score). */
+const TEXT_QUERY_TERMS = 64;
+
 /** Query for free text ("about my work"): sublinear tf × idf over its unigrams and bigrams. */
 export function textQuery(vocab: Vocabulary, text: string): Query {
   const tf = new Map<number, number>();
@@ -52,8 +55,8 @@ export function textQuery(vocab: Vocabulary, text: string): Query {
     tf.set(t.bucket, (tf.get(t.bucket) ?? 0) + 1);
     labels.set(t.bucket, t.label);
   }
-  const weights = [...tf].map(([b, n]): [number, number] => [b, (1 + Math.log(n)) * idf(vocab, b)]);
-  return { vector: unitVector(weights), labels };
+  const weights = new Map([...tf].map(([b, n]) => [b, (1 + Math.log(n)) * idf(vocab, b)]));
+  return { vector: truncate(unitVector(weights), TEXT_QUERY_TERMS), labels };
 }
 
 /** What each keyword needs to be present in a paper, for the "matches …" explanation. */

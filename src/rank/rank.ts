@@ -28,9 +28,9 @@ export function rank(profile: Profile, candidates: Paper[], opts: RankOptions): 
   const size = clampDigestSize(opts.size);
   if (size === 0 || candidates.length === 0) return [];
   const safe = clampProfile(profile);
-  const model = modelFor(opts.model, candidates);
+  const { model, allowed } = modelFor(opts.model, candidates);
   const sig = computeSignals(model, safe, examples(safe, opts.known ?? new Map(), opts.shown ?? []), opts.now);
-  const pool = shortlist(model, candidates, sig, size, opts.minRelevance ?? WEIGHTS.minRelevance);
+  const pool = shortlist(model, allowed, sig, size, opts.minRelevance ?? WEIGHTS.minRelevance);
   const kw = keywordTerms(model.vocab, safe.keywords);
   return diversify(model, pool, sig.score, size).map((i) => ({
     paper: model.candidates[i],
@@ -39,17 +39,35 @@ export function rank(profile: Profile, candidates: Paper[], opts: RankOptions): 
   }));
 }
 
-/** The given model when it holds every candidate; otherwise a model over these candidates (same vocabulary if any). */
-function modelFor(model: RankModel | undefined, candidates: Paper[]): RankModel {
-  if (model && candidates.every((p) => model.index.has(p.id))) return model;
-  return buildRankModel(model ? model.vocab : candidates, candidates);
+/** The given model and the candidates' positions in it when it holds them all; otherwise a model over these
+ *  candidates (with the given model's vocabulary, if any). */
+function modelFor(given: RankModel | undefined, candidates: Paper[]): { model: RankModel; allowed: Uint8Array } {
+  if (given && (candidates === given.source || candidates === given.candidates)) {
+    return { model: given, allowed: new Uint8Array(given.candidates.length).fill(1) };
+  }
+  if (given) {
+    const allowed = new Uint8Array(given.candidates.length);
+    let all = true;
+    for (const p of candidates) {
+      const i = given.index.get(p.id);
+      if (i === undefined) { all = false; break; }
+      allowed[i] = 1;
+    }
+    if (all) return { model: given, allowed };
+  }
+  const model = buildRankModel(given ? given.vocab : candidates, candidates);
+  return { model, allowed: new Uint8Array(model.candidates.length).fill(1) };
 }
 
-/** Candidate indices allowed for this call, above the weak-day threshold, best first, a few times `size` long. */
-function shortlist(model: RankModel, candidates: Paper[], sig: Signals, size: number, minRelevance: number): number[] {
-  const ids = [...new Set(candidates.map((p) => model.index.get(p.id)!))];
-  const kept = sig.hasInterests ? ids.filter((i) => sig.relevance[i] >= minRelevance) : ids;
+/** Allowed candidate indices above the weak-day threshold, best first, a few times `size` long. */
+function shortlist(model: RankModel, allowed: Uint8Array, sig: Signals, size: number, minRelevance: number): number[] {
+  const want = Math.max(3 * size, 20);
+  const floor = sig.hasInterests ? minRelevance : -Infinity;
+  const ok: number[] = [];
+  for (let i = 0; i < allowed.length; i++) if (allowed[i] && sig.relevance[i] >= floor) ok.push(i);
+  // Only the best `want` need sorting: find the score they must reach with a native numeric sort first.
+  const cut = ok.length > want ? Float32Array.from(ok, (i) => sig.score[i]).sort()[ok.length - want] : -Infinity;
   const byScore = (a: number, b: number) =>
-    sig.score[b] - sig.score[a] || model.candidates[a].id.localeCompare(model.candidates[b].id);
-  return kept.sort(byScore).slice(0, Math.max(5 * size, 30));
+    sig.score[b] - sig.score[a] || (model.candidates[a].id < model.candidates[b].id ? -1 : 1);
+  return ok.filter((i) => sig.score[i] >= cut).sort(byScore).slice(0, want);
 }

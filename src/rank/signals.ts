@@ -1,8 +1,8 @@
 // Per-subscriber signals over the model's candidates: stated interests, learned taste, and priors.
 import type { Paper, Profile } from '../model.js';
-import { type RankModel, knownPaper, similarities } from './model.js';
+import { type RankModel, knownVector, similarities } from './model.js';
 import { type Query, keywordQuery, textQuery } from './query.js';
-import type { SparseVector } from './sparse.js';
+import { type SparseVector, truncate, unitVector } from './sparse.js';
 import { authorKey } from './tokenize.js';
 import { WEIGHTS } from './weights.js';
 
@@ -54,23 +54,29 @@ export function examples(profile: Profile, known: Map<string, Paper>, shown: str
   };
 }
 
-/** Cosine of every candidate with the centroid of `papers` (sum of cached similarities / norm of the sum). */
+/** Terms kept of a centroid: its mass sits in the top few hundred terms. */
+const CENTROID_TERMS = 256;
+
+/** Cosine of every candidate with the centroid of `papers` (one pass through the inverted index). */
 function centroidSim(model: RankModel, papers: Paper[]): Float32Array | null {
   if (papers.length === 0) return null;
-  const n = model.candidates.length;
-  const acc = new Float32Array(n);
-  const sum = new Map<number, number>();
+  // Sum in the model's dense scratch buffer, remembering which buckets were touched, then clear it again.
+  const dense = model.scratch;
+  const touched: number[] = [];
   for (const p of papers) {
-    const { vector, sims } = knownPaper(model, p);
-    for (let i = 0; i < n; i++) acc[i] += sims[i];
-    for (let k = 0; k < vector.ids.length; k++) sum.set(vector.ids[k], (sum.get(vector.ids[k]) ?? 0) + vector.w[k]);
+    const v = knownVector(model, p);
+    for (let k = 0; k < v.ids.length; k++) {
+      if (dense[v.ids[k]] === 0) touched.push(v.ids[k]);
+      dense[v.ids[k]] += v.w[k];
+    }
   }
-  let norm = 0;
-  for (const w of sum.values()) norm += w * w;
-  const inv = 1 / (Math.sqrt(norm) || 1);
-  for (let i = 0; i < n; i++) acc[i] *= inv;
-  return acc;
+  const sum = new Map<number, number>();
+  for (const b of touched) { sum.set(b, dense[b]); dense[b] = 0; }
+  return similarities(model, truncate(unitVector(sum), CENTROID_TERMS));
 }
+
+/** Positives compared one by one (the most recent); the centroid still uses all of them. */
+const NEAREST_MAX = 30;
 
 /** Most similar positive per candidate. */
 function nearestPositive(model: RankModel, positives: Paper[]): Taste {
@@ -78,7 +84,7 @@ function nearestPositive(model: RankModel, positives: Paper[]): Taste {
   const nearest = new Int32Array(n).fill(-1);
   const nearestSim = new Float32Array(n);
   positives.forEach((p, j) => {
-    const { sims } = knownPaper(model, p);
+    const sims = similarities(model, knownVector(model, p));
     for (let i = 0; i < n; i++) if (sims[i] > nearestSim[i]) { nearestSim[i] = sims[i]; nearest[i] = j; }
   });
   return { positives, nearest, nearestSim };
@@ -94,8 +100,8 @@ function addScaled(into: Float32Array, values: Float32Array | null, weight: numb
 function categoryBonus(model: RankModel, categories: string[], into: Float32Array): void {
   if (!categories.length) return;
   const wanted = new Set(categories.map((c) => c.toLowerCase()));
-  model.candidates.forEach((p, i) => {
-    const pos = p.categories.findIndex((c) => wanted.has(c.toLowerCase()));
+  model.categoryKeys.forEach((cs, i) => {
+    const pos = cs.findIndex((c) => wanted.has(c));
     if (pos === 0) into[i] += WEIGHTS.categoryPrimary;
     else if (pos > 0) into[i] += WEIGHTS.categoryCross;
   });
@@ -120,9 +126,9 @@ function categoryAffinity(model: RankModel, ex: Examples, into: Float32Array): v
     const specific = Math.min(1, Math.log(1 / (model.categoryShare.get(c) ?? 0.01)) / Math.log(20));
     affinity.set(c, s * specific);
   }
-  model.candidates.forEach((p, i) => {
+  model.categoryKeys.forEach((cs, i) => {
     let best = 0;
-    for (const c of p.categories) best = Math.max(best, affinity.get(c.toLowerCase()) ?? 0);
+    for (const c of cs) best = Math.max(best, affinity.get(c) ?? 0);
     into[i] += WEIGHTS.seedCategory * best;
   });
 }
@@ -157,6 +163,18 @@ export function recencyPrior(p: Paper, now: Date): number {
   return Math.exp(-Math.max(0, now.getTime() - t) / 86_400_000 / WEIGHTS.recencyDays);
 }
 
+/** Trending and recency priors of every candidate at `now`, computed once per model and instant. */
+function priorsAt(model: RankModel, now: Date): NonNullable<RankModel['priors']> {
+  if (model.priors?.at !== now.getTime()) {
+    model.priors = {
+      at: now.getTime(),
+      trending: Float32Array.from(model.candidates, trendingPrior),
+      recency: Float32Array.from(model.candidates, (p) => recencyPrior(p, now)),
+    };
+  }
+  return model.priors;
+}
+
 /** Computes every signal for one profile over the model's candidates. */
 export function computeSignals(model: RankModel, profile: Profile, ex: Examples, now: Date): Signals {
   const n = model.candidates.length;
@@ -170,16 +188,15 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   categoryBonus(model, profile.categories, relevance);
   authorBonus(model, profile.authors, relevance);
   categoryAffinity(model, ex, relevance);
-  const taste = ex.positives.length ? nearestPositive(model, ex.positives) : null;
+  const taste = ex.positives.length ? nearestPositive(model, ex.positives.slice(-NEAREST_MAX)) : null;
   addScaled(relevance, centroidSim(model, ex.positives), WEIGHTS.centroid);
   addScaled(relevance, taste?.nearestSim ?? null, WEIGHTS.nearest);
   addScaled(relevance, centroidSim(model, ex.negatives), -WEIGHTS.disliked);
   addScaled(relevance, centroidSim(model, ex.ignored), -WEIGHTS.shownIgnored);
   const score = Float32Array.from(relevance);
   const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked);
-  model.candidates.forEach((p, i) => {
-    score[i] += trending * trendingPrior(p) + WEIGHTS.recency * recencyPrior(p, now);
-  });
+  const priors = priorsAt(model, now);
+  for (let i = 0; i < score.length; i++) score[i] += trending * priors.trending[i] + WEIGHTS.recency * priors.recency[i];
   const hasInterests = !!(keywordSim || aboutSim || profile.categories.length || profile.authors.length || taste);
   return { keywords, about, keywordSim, aboutSim, taste, relevance, score, hasInterests };
 }

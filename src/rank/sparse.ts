@@ -6,11 +6,28 @@ export interface SparseVector {
   w: Float32Array;
 }
 
-/** Builds a sorted sparse vector from id → weight pairs, scaled to unit length (zero stays zero). */
-export function unitVector(entries: Iterable<[number, number]>): SparseVector {
-  const pairs = [...entries].filter(([, w]) => w !== 0).sort((a, b) => a[0] - b[0]);
-  const norm = Math.sqrt(pairs.reduce((s, [, w]) => s + w * w, 0)) || 1;
-  return { ids: Int32Array.from(pairs, (p) => p[0]), w: Float32Array.from(pairs, (p) => p[1] / norm) };
+/** Builds a sorted sparse vector from an id → weight map, scaled to unit length (zero weights dropped). */
+export function unitVector(weights: Map<number, number>): SparseVector {
+  let norm = 0;
+  let n = 0;
+  for (const w of weights.values()) if (w !== 0) { norm += w * w; n++; }
+  const ids = new Int32Array(n);
+  let k = 0;
+  for (const [id, w] of weights) if (w !== 0) ids[k++] = id;
+  ids.sort();
+  const inv = 1 / (Math.sqrt(norm) || 1);
+  const w = new Float32Array(n);
+  for (let i = 0; i < n; i++) w[i] = weights.get(ids[i])! * inv;
+  return { ids, w };
+}
+
+/** Keeps the `n` largest weights of a vector (ties at the cut kept), renormalised to unit length. */
+export function truncate(v: SparseVector, n: number): SparseVector {
+  if (v.ids.length <= n) return v;
+  const cut = Float32Array.from(v.w).sort()[v.w.length - n];
+  const kept = new Map<number, number>();
+  for (let k = 0; k < v.ids.length; k++) if (v.w[k] >= cut) kept.set(v.ids[k], v.w[k]);
+  return unitVector(kept);
 }
 
 /** Dot product of two sorted sparse vectors (a merge walk). */

@@ -18,20 +18,23 @@ export function isStopword(word: string): boolean {
 
 /** Folds plurals so "transformers" meets "transformer" (deliberately light: no suffix guessing beyond -s). */
 export function stem(word: string): string {
-  if (word.length > 4 && word.endsWith('ies')) return word.slice(0, -3) + 'y';
-  if (word.length > 3 && word.endsWith('s') && !/(ss|us|is|os)$/.test(word)) return word.slice(0, -1);
-  return word;
+  const n = word.length;
+  if (n < 4 || word.charCodeAt(n - 1) !== 115 /* s */) return word;
+  if (n > 4 && word.endsWith('ies')) return word.slice(0, -3) + 'y';
+  const before = word[n - 2];
+  return before === 's' || before === 'u' || before === 'i' || before === 'o' ? word : word.slice(0, -1);
 }
 
 /** Topic words of a text, in order: lower-cased, accents folded, LaTeX commands and numbers dropped, stemmed. */
 export function words(text: string): string[] {
-  const folded = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\\[a-z]+/g, ' ');
+  // Accent folding is only needed (and only paid for) when the text is not plain ASCII.
+  const ascii = !/[^\x00-\x7f]/.test(text);
+  const plain = ascii ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
+  const folded = plain.toLowerCase().replace(/\\[a-z]+/g, ' ');
   const out: string[] = [];
-  for (const w of folded.match(/[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*/g) ?? []) {
-    for (const part of w.split(/[-']/)) {
-      if (part.length < 2 || /^\d/.test(part) || STOPWORDS.has(part)) continue;
-      out.push(stem(part));
-    }
+  // Hyphenated words become their parts ("vision-language" → vision, language); numbers alone are dropped.
+  for (const w of folded.match(/[a-z][a-z0-9]*/g) ?? []) {
+    if (w.length > 1 && !STOPWORDS.has(w)) out.push(stem(w));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // TF-IDF over hashed unigrams + bigrams: document frequencies fitted on a corpus, sublinear tf, l2 norm.
 import type { Paper } from '../model.js';
-import { type SparseVector, unitVector } from './sparse.js';
+import type { SparseVector } from './sparse.js';
 import { termCounts } from './tokenize.js';
 
 /** Document frequencies of hashed terms over a corpus (feature hashing keeps memory fixed: 4 bytes × 2^bits). */
@@ -8,6 +8,8 @@ export interface Vocabulary {
   bits: number;
   docCount: number;
   df: Uint32Array;
+  /** idf per bucket, filled on first use after fitting (see idfTable). */
+  idf?: Float32Array;
 }
 
 /** Default hash width: 4 M buckets (16 MB); collisions among rare bigrams only blur them slightly. */
@@ -47,21 +49,49 @@ export function fitVocabulary(papers: Iterable<Paper>, bits = VOCAB_BITS): Vocab
 
 /** Smoothed idf of a bucket, as scikit-learn: ln((1 + N) / (1 + df)) + 1. */
 export function idf(vocab: Vocabulary, bucket: number): number {
-  return Math.log((1 + vocab.docCount) / (1 + vocab.df[bucket])) + 1;
+  return idfTable(vocab)[bucket];
 }
 
-/** TF-IDF vector of hashed term counts: (1 + ln tf) × idf, unit length. */
-export function tfidf(vocab: Vocabulary, counts: Map<number, number>): SparseVector {
+/** The idf of every bucket, computed once per fitted vocabulary (recomputed if documents were added since). */
+export function idfTable(vocab: Vocabulary): Float32Array {
+  if (vocab.idf && vocab.idf[vocab.idf.length - 1] === vocab.docCount) return vocab.idf;
+  const table = new Float32Array(vocab.df.length + 1);
+  for (let b = 0; b < vocab.df.length; b++) table[b] = Math.log((1 + vocab.docCount) / (1 + vocab.df[b])) + 1;
+  table[vocab.df.length] = vocab.docCount; // stamp: which fit this table belongs to
+  return (vocab.idf = table);
+}
+
+/** TF-IDF vector of hashed term counts: (1 + ln tf) × idf, unit length; only the `top` heaviest terms when given. */
+export function tfidf(vocab: Vocabulary, counts: Map<number, number>, top = Infinity): SparseVector {
   const mask = (1 << vocab.bits) - 1;
-  const byBucket = new Map<number, number>();
+  const table = idfTable(vocab);
+  // Sort (bucket, position) pairs packed into one number, so the native numeric sort orders them by bucket.
+  const n = counts.size;
+  const keys = new Float64Array(n);
+  const raw = new Float32Array(n);
+  let k = 0;
   for (const [h, tf] of counts) {
     const b = h & mask;
-    byBucket.set(b, (byBucket.get(b) ?? 0) + (1 + Math.log(tf)) * idf(vocab, b));
+    raw[k] = (1 + Math.log(tf)) * table[b];
+    keys[k] = b * 65536 + k;
+    k++;
   }
-  return unitVector(byBucket);
+  keys.sort();
+  const cut = n > top ? Float32Array.from(raw).sort()[n - top] : -Infinity;
+  const ids: number[] = [];
+  const w: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const b = Math.floor(keys[i] / 65536);
+    const x = raw[keys[i] % 65536];
+    if (x < cut) continue;
+    if (ids.length && ids[ids.length - 1] === b) w[w.length - 1] += x; // two terms hashed to one bucket
+    else { ids.push(b); w.push(x); }
+  }
+  const norm = Math.sqrt(w.reduce((s, x) => s + x * x, 0)) || 1;
+  return { ids: Int32Array.from(ids), w: Float32Array.from(w, (x) => x / norm) };
 }
 
-/** TF-IDF vector of a paper. */
-export function paperVector(vocab: Vocabulary, p: Paper): SparseVector {
-  return tfidf(vocab, paperTerms(p));
+/** TF-IDF vector of a paper (only its `top` heaviest terms when given). */
+export function paperVector(vocab: Vocabulary, p: Paper, top = Infinity): SparseVector {
+  return tfidf(vocab, paperTerms(p), top);
 }

@@ -39,5 +39,5 @@ export const WEIGHTS = {
   /** Votes considered per subscriber (the most recent), so an old account costs no more than a new one. */
   maxVotesUsed: 200,
   /** Papers shown but never voted on that count as weak negatives (the most recent). */
-  maxShownUsed: 100,
+  maxShownUsed: 50,
 };

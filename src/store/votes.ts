@@ -1,0 +1,86 @@
+// Votes (👍/👎 from digest links) and what the ranker needs per subscriber: votes, recently shown papers, known papers.
+import type { Db } from '../db/open.js';
+import type { Paper, Profile } from '../model.js';
+import { WEIGHTS } from '../rank/weights.js';
+import { rowToPaper } from './papers.js';
+
+/** What a vote click did. */
+export type VoteOutcome = 'recorded' | 'not-sent';
+
+/** What a weak day sends: nothing, or a short note. */
+export type WeakDay = 'skip' | 'note';
+
+/** Records a 👍/👎, replacing an earlier one; refused (nothing written) unless the paper was sent to this subscriber. */
+export function recordVote(db: Db, subscriberId: number, paperId: string, vote: 1 | -1, now = new Date()): VoteOutcome {
+  // Insert only when a digest item proves the paper was sent to this subscriber; a repeat click updates the row.
+  const info = db.prepare(`
+    INSERT INTO votes (subscriber_id, paper_id, vote, created_at)
+    SELECT @subscriberId, @paperId, @vote, @now
+    WHERE EXISTS (SELECT 1 FROM digest_items WHERE subscriber_id = @subscriberId AND paper_id = @paperId)
+    ON CONFLICT (subscriber_id, paper_id) DO UPDATE SET vote = excluded.vote, created_at = excluded.created_at`)
+    .run({ subscriberId, paperId, vote, now: now.toISOString() });
+  return info.changes > 0 ? 'recorded' : 'not-sent';
+}
+
+/** Takes a vote back; true when there was one. */
+export function undoVote(db: Db, subscriberId: number, paperId: string): boolean {
+  // Delete the subscriber's vote on this paper, if any.
+  return db.prepare('DELETE FROM votes WHERE subscriber_id = ? AND paper_id = ?').run(subscriberId, paperId).changes > 0;
+}
+
+/** A subscriber's most recent votes (at most WEIGHTS.maxVotesUsed), oldest first, as Profile.votes wants them. */
+export function votesOf(db: Db, subscriberId: number): Profile['votes'] {
+  // Newest N votes, then put back in time order.
+  const rows = db.prepare(`
+    SELECT paper_id AS paperId, vote FROM (
+      SELECT paper_id, vote, created_at, rowid FROM votes WHERE subscriber_id = ?
+      ORDER BY created_at DESC, rowid DESC LIMIT ?)
+    ORDER BY created_at, rowid`).all(subscriberId, WEIGHTS.maxVotesUsed) as Profile['votes'];
+  return rows;
+}
+
+/** Ids of papers sent to a subscriber in digests created since `since`, oldest first (the ranker's weak negatives). */
+export function shownSince(db: Db, subscriberId: number, since: Date): string[] {
+  // Items of this subscriber's recent digests, in send order.
+  return db.prepare(`
+    SELECT i.paper_id FROM digest_items i JOIN digests d ON d.id = i.digest_id
+    WHERE i.subscriber_id = ? AND d.created_at >= ?
+    ORDER BY d.created_at, i.position`).pluck().all(subscriberId, since.toISOString()) as string[];
+}
+
+/** The stored papers among `ids` (unknown ids are skipped), keyed by id. */
+export function papersByIds(db: Db, ids: string[]): Map<string, Paper> {
+  const unique = [...new Set(ids)];
+  const out = new Map<string, Paper>();
+  // One paper by id; run per id so no statement grows with the input.
+  const one = db.prepare('SELECT * FROM papers WHERE id = ?');
+  for (const id of unique) {
+    const row = one.get(id) as Parameters<typeof rowToPaper>[0] | undefined;
+    if (row) out.set(id, rowToPaper(row));
+  }
+  return out;
+}
+
+/** Everything rank() needs besides the candidates and the shared model, for one subscriber. */
+export function rankingInputs(db: Db, subscriberId: number, profile: Profile, now: Date, shownDays = 14): {
+  profile: Profile; shown: string[]; known: Map<string, Paper>;
+} {
+  const votes = votesOf(db, subscriberId);
+  const shown = shownSince(db, subscriberId, new Date(now.getTime() - shownDays * 86_400_000)).slice(-WEIGHTS.maxShownUsed);
+  const known = papersByIds(db, [...profile.papers, ...votes.map((v) => v.paperId), ...shown]);
+  return { profile: { ...profile, votes }, shown, known };
+}
+
+/** A subscriber's digest size and weak-day choice. */
+export function digestPrefs(db: Db, subscriberId: number): { digestSize: number; weakDay: WeakDay } | undefined {
+  // Preference columns added by migration 003.
+  return db.prepare('SELECT digest_size AS digestSize, weak_day AS weakDay FROM subscribers WHERE id = ?')
+    .get(subscriberId) as { digestSize: number; weakDay: WeakDay } | undefined;
+}
+
+/** Changes a subscriber's digest size (1–50, enforced by the table) and weak-day choice. */
+export function setDigestPrefs(db: Db, subscriberId: number, prefs: { digestSize: number; weakDay: WeakDay }): boolean {
+  // Both preferences at once; CHECK constraints reject out-of-range values.
+  return db.prepare('UPDATE subscribers SET digest_size = ?, weak_day = ? WHERE id = ?')
+    .run(prefs.digestSize, prefs.weakDay, subscriberId).changes > 0;
+}

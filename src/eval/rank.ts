@@ -60,6 +60,13 @@ function svm(profile: Profile, cands: Paper[], ctx: Context): string[] {
   return ids(bySvm(positives, ctx.pool, cands, ctx.vec, rng(7))).slice(0, 10);
 }
 
+/** Runs `f` with the category signals learnt from seeds switched off: what text alone achieves. */
+function textOnly(f: () => void): void {
+  const saved = WEIGHTS.seedCategory;
+  WEIGHTS.seedCategory = 0;
+  try { f(); } finally { WEIGHTS.seedCategory = saved; }
+}
+
 /** Runs every method (and the click variants of the learning ones) for one scenario. */
 function evaluate(sc: Scenario, slice: Slice, ctx: Context): void {
   const r = (m: string, list: string[]) => record(sc.segment, m, list, sc.relevant);
@@ -71,12 +78,18 @@ function evaluate(sc: Scenario, slice: Slice, ctx: Context): void {
     r('tf-idf + SVM', svm(sc.profile, slice.eval, ctx));
   }
   r('Paperboy', paperboy(sc.profile, slice.eval, ctx, ctx.evalNow));
+  textOnly(() => r('Paperboy, text only', paperboy(sc.profile, slice.eval, ctx, ctx.evalNow)));
   const svmShown = QUICK ? [] : svm(sc.profile, slice.click, ctx);
   const pbShown = paperboy(sc.profile, slice.click, ctx, ctx.clickNow);
   for (const k of CLICKS) {
     if (!QUICK) r(`tf-idf + SVM, ${k} clicks`, svm({ ...sc.profile, votes: clicks(svmShown, sc.clickRelevant, k) }, slice.eval, ctx));
     const votes = clicks(pbShown, sc.clickRelevant, k);
     r(`Paperboy, ${k} clicks`, paperboy({ ...sc.profile, votes }, slice.eval, ctx, ctx.evalNow, pbShown));
+    textOnly(() => {
+      const shown = paperboy(sc.profile, slice.click, ctx, ctx.clickNow);
+      const v = clicks(shown, sc.clickRelevant, k);
+      r(`Paperboy, text only, ${k} clicks`, paperboy({ ...sc.profile, votes: v }, slice.eval, ctx, ctx.evalNow, shown));
+    });
   }
 }
 
@@ -135,14 +148,14 @@ const started = Date.now();
 const arxiv = loadPapers('arxiv-2026-05.jsonl.gz');
 const arxivSlices = slices(arxiv, (p) => p.published!.slice(0, 10), 4, TUNE ? 5 : 0);
 run('arXiv 2026-05', arxiv, arxivSlices, (s, rand) => [
-  ...categoryScenarios(s, rand, { minHistory: 20, minRelevant: 5, popularOnly: false, max: 20, segment: 'arXiv category' }),
+  ...categoryScenarios(s, rand, { minHistory: 20, minRelevant: 5, popularOnly: false, max: 40, segment: 'arXiv category', repeats: 2 }),
   ...authorScenarios(s, rand, 15),
 ]);
 const hf = loadPapers('hf-daily-2026h1.jsonl.gz');
 const week = (p: Paper) => isoWeek(p.published!.slice(0, 10));
-const hfSlices = slices(hf, week, 8, TUNE ? 8 : 0).map((s) => ({ ...s, click: s.click.filter(hasCats), eval: s.eval.filter(hasCats) }));
+const hfSlices = slices(hf, week, 10, TUNE ? 10 : 0).map((s) => ({ ...s, click: s.click.filter(hasCats), eval: s.eval.filter(hasCats) }));
 run('HF daily 2026H1', hf, hfSlices, (s, rand) =>
-  categoryScenarios(s, rand, { minHistory: 20, minRelevant: 3, popularOnly: true, max: 6, segment: 'HF daily: category, popular papers' }));
+  categoryScenarios(s, rand, { minHistory: 20, minRelevant: 3, popularOnly: true, max: 12, segment: 'HF daily: category, popular papers', repeats: 2 }));
 report();
 console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`, process.env.EVAL_TIMING ? timing : '');
 

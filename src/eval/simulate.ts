@@ -64,7 +64,7 @@ const EMPTY: Profile = { keywords: [], categories: [], authors: [], about: '', p
 
 /** Subscribers following a category: 5 seed papers and 3 keywords from its history; relevant = its later papers
  *  (optionally only those at or above the slice's median upvotes). The category itself is not stated (it would be the answer). */
-export function categoryScenarios(slice: Slice, rand: () => number, opts: { minHistory: number; minRelevant: number; popularOnly: boolean; max: number; segment: string }): Scenario[] {
+export function categoryScenarios(slice: Slice, rand: () => number, opts: { minHistory: number; minRelevant: number; popularOnly: boolean; max: number; segment: string; repeats: number }): Scenario[] {
   const dfAll = termDf(slice.history);
   const cats = new Map<string, Paper[]>();
   for (const p of slice.history) for (const c of p.categories) push(cats, c, p);
@@ -76,9 +76,11 @@ export function categoryScenarios(slice: Slice, rand: () => number, opts: { minH
   for (const [c, hist] of [...cats].sort((a, b) => b[1].length - a[1].length)) {
     const relevant = relevantIn(slice.eval, c);
     if (hist.length < opts.minHistory || relevant.size < opts.minRelevant) continue;
-    const seeds = sample(hist, 5, rand);
-    const keywords = distinctiveTerms(sample(hist, 400, rand), dfAll, slice.history.length, 3);
-    out.push({ segment: opts.segment, profile: { ...EMPTY, keywords, papers: seeds.map((p) => p.id) }, relevant, clickRelevant: relevantIn(slice.click, c) });
+    for (let r = 0; r < opts.repeats; r++) {
+      const seeds = sample(hist, 5, rand);
+      const keywords = distinctiveTerms(sample(hist, 400, rand), dfAll, slice.history.length, 3);
+      out.push({ segment: opts.segment, profile: { ...EMPTY, keywords, papers: seeds.map((p) => p.id) }, relevant, clickRelevant: relevantIn(slice.click, c) });
+    }
   }
   return out.slice(0, opts.max);
 }

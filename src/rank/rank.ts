@@ -39,6 +39,12 @@ export function rank(profile: Profile, candidates: Paper[], opts: RankOptions): 
   }));
 }
 
+/** True when a ranking is too thin to send as a digest (fewer than WEIGHTS.weakDayItems, or `size` if smaller):
+ *  the caller then sends nothing or a short note, as the subscriber chose. */
+export function isWeakDay(ranked: RankedPaper[], size: number): boolean {
+  return ranked.length < Math.min(WEIGHTS.weakDayItems, clampDigestSize(size));
+}
+
 /** The given model and the candidates' positions in it when it holds them all; otherwise a model over these
  *  candidates (with the given model's vocabulary, if any). */
 function modelFor(given: RankModel | undefined, candidates: Paper[]): { model: RankModel; allowed: Uint8Array } {

@@ -112,24 +112,26 @@ export function matchedAuthor(keys: string[], wanted: Set<string>, surnames: Set
   return keys.findIndex((k) => wanted.has(k) || surnames.has(k.slice(k.lastIndexOf(' ') + 1)));
 }
 
-/** Learned category affinity: for each candidate, the best of its categories by share of positives listing it ×
- *  specificity (which falls for categories most candidates carry). A 👎 says nothing about a whole category. */
+/** Learned category affinity: per category, (positives listing it − dislikedCategory × 👎 papers listing it) / positives,
+ *  × specificity (lower for categories most candidates carry); a candidate gets its best category's value, which is
+ *  negative only when none of its categories was liked and some were disliked. */
 function categoryAffinity(model: RankModel, ex: Examples, into: Float32Array): void {
   if (!ex.positives.length) return;
-  const share = (ps: Paper[]) => {
-    const m = new Map<string, number>();
-    for (const p of ps) for (const c of new Set(p.categories.map((x) => x.toLowerCase()))) m.set(c, (m.get(c) ?? 0) + 1 / ps.length);
-    return m;
+  const count = (ps: Paper[], into: Map<string, number>, w: number) => {
+    for (const p of ps) for (const c of new Set(p.categories.map((x) => x.toLowerCase()))) into.set(c, (into.get(c) ?? 0) + w);
   };
+  const net = new Map<string, number>();
+  count(ex.positives, net, 1);
+  count(ex.negatives, net, -WEIGHTS.dislikedCategory);
   const affinity = new Map<string, number>();
-  for (const [c, s] of share(ex.positives)) {
+  for (const [c, n] of net) {
     const specific = Math.min(1, Math.log(1 / (model.categoryShare.get(c) ?? 0.01)) / Math.log(20));
-    affinity.set(c, s * specific);
+    affinity.set(c, Math.max(-0.5, n / ex.positives.length) * specific);
   }
   model.categoryKeys.forEach((cs, i) => {
-    let best = 0;
+    let best = -Infinity;
     for (const c of cs) best = Math.max(best, affinity.get(c) ?? 0);
-    into[i] += WEIGHTS.seedCategory * best;
+    if (best > -Infinity) into[i] += WEIGHTS.seedCategory * best;
   });
 }
 
@@ -192,6 +194,9 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   addScaled(relevance, centroidSim(model, ex.positives), WEIGHTS.centroid);
   addScaled(relevance, taste?.nearestSim ?? null, WEIGHTS.nearest);
   addScaled(relevance, centroidSim(model, ex.negatives), -WEIGHTS.disliked);
+  if (ex.negatives.length && WEIGHTS.dislikedNearest) {
+    addScaled(relevance, nearestPositive(model, ex.negatives.slice(-NEAREST_MAX)).nearestSim, -WEIGHTS.dislikedNearest);
+  }
   addScaled(relevance, centroidSim(model, ex.ignored), -WEIGHTS.shownIgnored);
   const score = Float32Array.from(relevance);
   const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked);

@@ -16,12 +16,16 @@ export const WEIGHTS = {
   /** Learned taste: cosine with the centroid of positives (seeds, 👍) … */
   centroid: 1.0,
   /** … and with the single most similar positive (keeps several distinct interests alive). */
-  nearest: 0.8,
+  nearest: 0.4,
   /** Learned category affinity: share of positives in the paper's category, discounted for broad categories. */
   seedCategory: 0.1,
   /** Subtracted: cosine with the centroid of 👎 papers, and of papers shown but never voted on. */
   disliked: 0.6,
   shownIgnored: 0.15,
+  /** Subtracted: cosine with the single most similar 👎 paper (near-duplicates of a dislike). */
+  dislikedNearest: 0,
+  /** How much a 👎 paper's categories count against them in the learned category affinity (a 👍 counts 1). */
+  dislikedCategory: 0.5,
   /** Trending prior: log1p(upvotes) / log1p(trendingScale), capped at 1.5. */
   trending: 0.06,
   trendingScale: 100,
@@ -32,6 +36,8 @@ export const WEIGHTS = {
   recencyDays: 3,
   /** Weak-day threshold: a paper whose relevance (score without priors) is below this is not sent. */
   minRelevance: 0.08,
+  /** A day with fewer papers above the threshold than this is a weak day (see isWeakDay). */
+  weakDayItems: 3,
   /** Diversity: MMR trade-off between relevance (1) and novelty against papers already picked (0). */
   mmrLambda: 0.7,
   /** Papers at least this similar (cosine) to one already picked are near-duplicates and skipped. */

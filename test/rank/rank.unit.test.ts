@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { rank } from '../../src/rank/rank.js';
+import { isWeakDay, rank } from '../../src/rank/rank.js';
 import { buildRankModel } from '../../src/rank/model.js';
 import { PROFILE_LIMITS } from '../../src/rank/limits.js';
 import type { Paper } from '../../src/model.js';
@@ -72,6 +72,15 @@ describe('rank: digest shape', () => {
   it('drops weak matches instead of padding on a weak day', () => {
     const out = rank(profile({ keywords: ['quantum chromodynamics'] }), corpus(), { now, size: 10 });
     expect(out).toEqual([]);
+    expect(isWeakDay(out, 10)).toBe(true);
+  });
+
+  it('calls a day weak when too few papers pass, but not a small digest that is full', () => {
+    const strong = rank(profile({ keywords: ['auction', 'polar codes', 'protein'] }), corpus(), { now, size: 10 });
+    expect(strong.length).toBeGreaterThanOrEqual(3);
+    expect(isWeakDay(strong, 10)).toBe(false);
+    expect(isWeakDay(strong.slice(0, 2), 10)).toBe(true);
+    expect(isWeakDay(strong.slice(0, 2), 2)).toBe(false);
   });
 
   it('ranks by priors when the profile is empty, trending first', () => {

@@ -19,6 +19,9 @@ export interface RankModel {
   scratch: Float32Array;
   /** Inverted index: bucket → the candidates containing it and their weights. */
   postings: Map<number, { docs: Int32Array; w: Float32Array }>;
+  /** Candidates by normalised author name, and by surname alone (a one-word profile entry matches a surname). */
+  byAuthor: Map<string, number[]>;
+  bySurname: Map<string, number[]>;
   /** Lower-cased categories of each candidate. */
   categoryKeys: string[][];
   /** Normalised author names of each candidate. */
@@ -33,7 +36,7 @@ export interface RankModel {
 }
 
 /** Terms kept of a known paper's vector (its highest weights): enough for similarity, cheap to score. */
-export const KNOWN_TERMS = 64;
+export const KNOWN_TERMS = 32;
 
 /** Options for buildRankModel. */
 export interface BuildOptions {
@@ -57,6 +60,7 @@ export function buildRankModel(corpus: Iterable<Paper> | Vocabulary, candidates:
     postings: invert(vectors),
     authorKeys: unique.map((p) => p.authors.map(authorKey)),
     categoryKeys: unique.map((p) => p.categories.map((c) => c.toLowerCase())),
+    ...authorIndex(unique),
     categoryShare: shares(unique),
     known: { current: new Map(), previous: new Map(), limit: opts.knownLimit ?? 50_000 },
     priors: null,
@@ -81,6 +85,26 @@ function fitWithCandidates(corpus: Iterable<Paper>, candidates: Paper[]): Vocabu
 function dedupe(papers: Paper[]): Paper[] {
   const seen = new Set<string>();
   return papers.filter((p) => !seen.has(p.id) && seen.add(p.id));
+}
+
+/** Candidate positions by author key and by surname. */
+function authorIndex(papers: Paper[]): { byAuthor: Map<string, number[]>; bySurname: Map<string, number[]> } {
+  const byAuthor = new Map<string, number[]>();
+  const bySurname = new Map<string, number[]>();
+  const add = (m: Map<string, number[]>, k: string, i: number) => {
+    const l = m.get(k);
+    if (!l) m.set(k, [i]);
+    else if (l[l.length - 1] !== i) l.push(i);
+  };
+  papers.forEach((p, i) => {
+    for (const a of p.authors) {
+      const k = authorKey(a);
+      if (!k) continue;
+      add(byAuthor, k, i);
+      add(bySurname, k.slice(k.lastIndexOf(' ') + 1), i);
+    }
+  });
+  return { byAuthor, bySurname };
 }
 
 /** Fraction of papers listing each category. */

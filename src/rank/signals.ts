@@ -2,7 +2,7 @@
 import type { Paper, Profile } from '../model.js';
 import { type RankModel, knownVector, similarities } from './model.js';
 import { type Query, keywordQuery, textQuery } from './query.js';
-import { type SparseVector, truncate, unitVector } from './sparse.js';
+import type { SparseVector } from './sparse.js';
 import { authorKey } from './tokenize.js';
 import { WEIGHTS } from './weights.js';
 
@@ -54,13 +54,11 @@ export function examples(profile: Profile, known: Map<string, Paper>, shown: str
   };
 }
 
-/** Terms kept of a centroid: its mass sits in the top few hundred terms. */
-const CENTROID_TERMS = 256;
-
 /** Cosine of every candidate with the centroid of `papers` (one pass through the inverted index). */
 function centroidSim(model: RankModel, papers: Paper[]): Float32Array | null {
   if (papers.length === 0) return null;
   // Sum in the model's dense scratch buffer, remembering which buckets were touched, then clear it again.
+  // The centroid need not be sorted: similarities() only walks its terms.
   const dense = model.scratch;
   const touched: number[] = [];
   for (const p of papers) {
@@ -70,22 +68,41 @@ function centroidSim(model: RankModel, papers: Paper[]): Float32Array | null {
       dense[v.ids[k]] += v.w[k];
     }
   }
-  const sum = new Map<number, number>();
-  for (const b of touched) { sum.set(b, dense[b]); dense[b] = 0; }
-  return similarities(model, truncate(unitVector(sum), CENTROID_TERMS));
+  const ids = Int32Array.from(touched);
+  const w = Float32Array.from(touched, (b) => dense[b]);
+  for (const b of touched) dense[b] = 0;
+  let norm = 0;
+  for (let k = 0; k < w.length; k++) norm += w[k] * w[k];
+  const inv = 1 / (Math.sqrt(norm) || 1);
+  for (let k = 0; k < w.length; k++) w[k] *= inv;
+  return similarities(model, { ids, w });
 }
 
 /** Positives compared one by one (the most recent); the centroid still uses all of them. */
 const NEAREST_MAX = 30;
 
-/** Most similar positive per candidate. */
+/** Most similar positive per candidate; only candidates sharing a term with a positive are visited. */
 function nearestPositive(model: RankModel, positives: Paper[]): Taste {
   const n = model.candidates.length;
   const nearest = new Int32Array(n).fill(-1);
   const nearestSim = new Float32Array(n);
+  const acc = new Float32Array(n);
   positives.forEach((p, j) => {
-    const sims = similarities(model, knownVector(model, p));
-    for (let i = 0; i < n; i++) if (sims[i] > nearestSim[i]) { nearestSim[i] = sims[i]; nearest[i] = j; }
+    const v = knownVector(model, p);
+    const hit: number[] = [];
+    for (let k = 0; k < v.ids.length; k++) {
+      const l = model.postings.get(v.ids[k]);
+      if (!l) continue;
+      for (let x = 0; x < l.docs.length; x++) {
+        const d = l.docs[x];
+        if (acc[d] === 0) hit.push(d);
+        acc[d] += v.w[k] * l.w[x];
+      }
+    }
+    for (const d of hit) {
+      if (acc[d] > nearestSim[d]) { nearestSim[d] = acc[d]; nearest[d] = j; }
+      acc[d] = 0;
+    }
   });
   return { positives, nearest, nearestSim };
 }
@@ -135,15 +152,14 @@ function categoryAffinity(model: RankModel, ex: Examples, into: Float32Array): v
   });
 }
 
-/** Bonus per candidate written by a listed author. */
+/** Bonus per candidate written by a listed author (looked up in the model's author index). */
 function authorBonus(model: RankModel, authors: string[], into: Float32Array): void {
-  const keys = authors.map(authorKey).filter(Boolean);
-  if (!keys.length) return;
-  const wanted = new Set(keys);
-  const surnames = new Set(keys.filter((k) => !k.includes(' ')));
-  model.authorKeys.forEach((ks, i) => {
-    if (matchedAuthor(ks, wanted, surnames) >= 0) into[i] += WEIGHTS.author;
-  });
+  const hit = new Set<number>();
+  for (const key of authors.map(authorKey).filter(Boolean)) {
+    const index = key.includes(' ') ? model.byAuthor : model.bySurname;
+    for (const i of index.get(key) ?? []) hit.add(i);
+  }
+  for (const i of hit) into[i] += WEIGHTS.author;
 }
 
 /** Learned taste for popularity: how much more trending the 👍 papers were than the 👎 ones (0 without both). */

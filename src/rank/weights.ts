@@ -45,5 +45,5 @@ export const WEIGHTS = {
   /** Votes considered per subscriber (the most recent), so an old account costs no more than a new one. */
   maxVotesUsed: 200,
   /** Papers shown but never voted on that count as weak negatives (the most recent). */
-  maxShownUsed: 50,
+  maxShownUsed: 20,
 };

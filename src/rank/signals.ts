@@ -162,11 +162,13 @@ function authorBonus(model: RankModel, authors: string[], into: Float32Array): v
   for (const i of hit) into[i] += WEIGHTS.author;
 }
 
-/** Learned taste for popularity: how much more trending the 👍 papers were than the 👎 ones (0 without both). */
+/** Learned taste for popularity: how much more trending the 👍 papers were than the 👎 ones, shrunk towards 0 while
+ *  there are few votes of either kind (one 👍 against two 👎 says little). 0 without both. */
 export function trendingTaste(ex: Examples, liked: Paper[]): number {
   if (!liked.length || !ex.negatives.length) return 0;
   const avg = (ps: Paper[]) => ps.reduce((s, p) => s + trendingPrior(p), 0) / ps.length;
-  return Math.max(0, Math.min(1, avg(liked) - avg(ex.negatives)));
+  const n = Math.min(liked.length, ex.negatives.length);
+  return Math.max(0, Math.min(1, avg(liked) - avg(ex.negatives))) * (n / (n + 3));
 }
 
 /** Trending prior in [0, 1.5]: log-scaled Hugging Face upvotes. */

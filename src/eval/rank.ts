@@ -157,7 +157,33 @@ const hfSlices = slices(hf, week, 10, TUNE ? 10 : 0).map((s) => ({ ...s, click: 
 run('HF daily 2026H1', hf, hfSlices, (s, rand) =>
   categoryScenarios(s, rand, { minHistory: 20, minRelevant: 3, popularOnly: true, max: 12, segment: 'HF daily: category, popular papers', repeats: 2 }));
 report();
+weakDays(arxiv, arxivSlices);
 console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`, process.env.EVAL_TIMING ? timing : '');
+
+/** How the weak-day threshold behaves: digest length on normal days, and on a day of 15 off-topic papers. */
+function weakDays(papers: Paper[], sliced: Slice[]): void {
+  const rand = rng(5);
+  const known = new Map(papers.map((p) => [p.id, p]));
+  const rows: Record<string, number[]> = { 'keywords + seeds': [], 'keywords only': [], 'seeds only': [], 'off-topic day (keywords + seeds)': [] };
+  for (const s of sliced) {
+    const vocab = fitVocabulary([...s.history, ...s.click, ...s.eval]);
+    const model = buildRankModel(vocab, s.eval);
+    const now = new Date(`${s.eval[0].published!.slice(0, 10)}T08:00:00Z`);
+    for (const sc of categoryScenarios(s, rand, { minHistory: 20, minRelevant: 5, popularOnly: false, max: 40, segment: '', repeats: 1 })) {
+      const n = (p: Profile, c = s.eval, m = model) => rank(p, c, { now, size: 10, model: m, known }).length;
+      rows['keywords + seeds'].push(n(sc.profile));
+      rows['keywords only'].push(n({ ...sc.profile, papers: [] }));
+      rows['seeds only'].push(n({ ...sc.profile, keywords: [] }));
+      const off = s.eval.filter((p) => !sc.relevant.has(p.id)).slice(0, 15);
+      rows['off-topic day (keywords + seeds)'].push(n(sc.profile, off, buildRankModel(vocab, off)));
+    }
+  }
+  console.log(`\nWeak days (threshold ${WEIGHTS.minRelevance}, digest size 10, arXiv category subscribers)`);
+  console.log('| profile | papers sent (mean) | weak days (< 3 papers) |\n|---|---|---|');
+  for (const [k, v] of Object.entries(rows)) {
+    console.log(`| ${k} | ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(1)} | ${v.filter((x) => x < 3).length} of ${v.length} |`);
+  }
+}
 
 function hasCats(p: Paper): boolean {
   return p.categories.length > 0;

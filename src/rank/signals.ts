@@ -212,9 +212,6 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   addScaled(relevance, centroidSim(model, ex.positives), WEIGHTS.centroid);
   addScaled(relevance, taste?.nearestSim ?? null, WEIGHTS.nearest);
   addScaled(relevance, centroidSim(model, ex.negatives), -WEIGHTS.disliked);
-  if (ex.negatives.length && WEIGHTS.dislikedNearest) {
-    addScaled(relevance, nearestPositive(model, ex.negatives.slice(-NEAREST_MAX)).nearestSim, -WEIGHTS.dislikedNearest);
-  }
   addScaled(relevance, centroidSim(model, ex.ignored), -WEIGHTS.shownIgnored);
   const score = Float32Array.from(relevance);
   const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked);

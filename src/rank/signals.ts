@@ -54,28 +54,37 @@ export function examples(profile: Profile, known: Map<string, Paper>, shown: str
   };
 }
 
-/** Cosine of every candidate with the centroid of `papers` (one pass through the inverted index). */
-function centroidSim(model: RankModel, papers: Paper[]): Float32Array | null {
-  if (papers.length === 0) return null;
-  // Sum in the model's dense scratch buffer, remembering which buckets were touched, then clear it again.
-  // The centroid need not be sorted: similarities() only walks its terms.
-  const dense = model.scratch;
-  const touched: number[] = [];
+/** Adds `weight × unit centroid of papers` into the scratch buffer, recording newly touched buckets. */
+function addCentroid(model: RankModel, papers: Paper[], weight: number, touched: number[]): void {
+  if (papers.length === 0 || weight === 0) return;
+  // Sum the papers in a private map first: the centroid must be normalised before it is weighted.
+  const sum = new Map<number, number>();
   for (const p of papers) {
     const v = knownVector(model, p);
-    for (let k = 0; k < v.ids.length; k++) {
-      if (dense[v.ids[k]] === 0) touched.push(v.ids[k]);
-      dense[v.ids[k]] += v.w[k];
-    }
+    for (let k = 0; k < v.ids.length; k++) sum.set(v.ids[k], (sum.get(v.ids[k]) ?? 0) + v.w[k]);
   }
-  const ids = Int32Array.from(touched);
-  const w = Float32Array.from(touched, (b) => dense[b]);
-  for (const b of touched) dense[b] = 0;
   let norm = 0;
-  for (let k = 0; k < w.length; k++) norm += w[k] * w[k];
-  const inv = 1 / (Math.sqrt(norm) || 1);
-  for (let k = 0; k < w.length; k++) w[k] *= inv;
-  return similarities(model, { ids, w });
+  for (const x of sum.values()) norm += x * x;
+  const scale = weight / (Math.sqrt(norm) || 1);
+  const dense = model.scratch;
+  for (const [b, x] of sum) {
+    if (dense[b] === 0) touched.push(b);
+    dense[b] += x * scale;
+  }
+}
+
+/** Weighted sum of cosines with the centroids of positives, 👎 and ignored papers, in one pass through the
+ *  inverted index (cosine is linear in the query, so the weighted centroids can be added first). */
+function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
+  const touched: number[] = [];
+  addCentroid(model, ex.positives, WEIGHTS.centroid, touched);
+  addCentroid(model, ex.negatives, -WEIGHTS.disliked, touched);
+  addCentroid(model, ex.ignored, -WEIGHTS.shownIgnored, touched);
+  if (touched.length === 0) return null;
+  const dense = model.scratch;
+  const v = { ids: Int32Array.from(touched), w: Float32Array.from(touched, (b) => dense[b]) };
+  for (const b of touched) dense[b] = 0;
+  return similarities(model, v);
 }
 
 /** Positives compared one by one (the most recent); the centroid still uses all of them. */
@@ -209,10 +218,8 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   authorBonus(model, profile.authors, relevance);
   categoryAffinity(model, ex, relevance);
   const taste = ex.positives.length ? nearestPositive(model, ex.positives.slice(-NEAREST_MAX)) : null;
-  addScaled(relevance, centroidSim(model, ex.positives), WEIGHTS.centroid);
+  addScaled(relevance, centroidSims(model, ex), 1);
   addScaled(relevance, taste?.nearestSim ?? null, WEIGHTS.nearest);
-  addScaled(relevance, centroidSim(model, ex.negatives), -WEIGHTS.disliked);
-  addScaled(relevance, centroidSim(model, ex.ignored), -WEIGHTS.shownIgnored);
   const score = Float32Array.from(relevance);
   const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked);
   const priors = priorsAt(model, now);

@@ -69,11 +69,17 @@ function modelFor(given: RankModel | undefined, candidates: Paper[]): { model: R
 function shortlist(model: RankModel, allowed: Uint8Array, sig: Signals, size: number, minRelevance: number): number[] {
   const want = Math.max(3 * size, 20);
   const floor = sig.hasInterests ? minRelevance : -Infinity;
-  const ok: number[] = [];
-  for (let i = 0; i < allowed.length; i++) if (allowed[i] && sig.relevance[i] >= floor) ok.push(i);
-  // Only the best `want` need sorting: find the score they must reach with a native numeric sort first.
-  const cut = ok.length > want ? Float32Array.from(ok, (i) => sig.score[i]).sort()[ok.length - want] : -Infinity;
-  const byScore = (a: number, b: number) =>
-    sig.score[b] - sig.score[a] || (model.candidates[a].id < model.candidates[b].id ? -1 : 1);
-  return ok.filter((i) => sig.score[i] >= cut).sort(byScore).slice(0, want);
+  const better = (a: number, b: number) =>
+    sig.score[a] > sig.score[b] || (sig.score[a] === sig.score[b] && model.candidates[a].id < model.candidates[b].id);
+  // One pass keeping the best `want` in order: most candidates fail the first comparison with the last kept.
+  const top: number[] = [];
+  for (let i = 0; i < allowed.length; i++) {
+    if (!allowed[i] || sig.relevance[i] < floor) continue;
+    if (top.length === want && !better(i, top[want - 1])) continue;
+    let at = top.length;
+    while (at > 0 && better(i, top[at - 1])) at--;
+    top.splice(at, 0, i);
+    if (top.length > want) top.pop();
+  }
+  return top;
 }

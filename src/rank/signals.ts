@@ -73,6 +73,9 @@ function addCentroid(model: RankModel, papers: Paper[], weight: number, touched:
   }
 }
 
+/** Terms kept of the combined centroid. */
+const CENTROID_TERMS = 256;
+
 /** Weighted sum of cosines with the centroids of positives, 👎 and ignored papers, in one pass through the
  *  inverted index (cosine is linear in the query, so the weighted centroids can be added first). */
 function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
@@ -82,7 +85,11 @@ function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
   addCentroid(model, ex.ignored, -WEIGHTS.shownIgnored, touched);
   if (touched.length === 0) return null;
   const dense = model.scratch;
-  const v = { ids: Int32Array.from(touched), w: Float32Array.from(touched, (b) => dense[b]) };
+  // Keep the CENTROID_TERMS heaviest terms (by |weight|): the long tail costs the most postings and adds little.
+  const mags = Float32Array.from(touched, (b) => Math.abs(dense[b]));
+  const cut = touched.length > CENTROID_TERMS ? Float32Array.from(mags).sort()[touched.length - CENTROID_TERMS] : 0;
+  const kept = touched.filter((_, k) => mags[k] >= cut);
+  const v = { ids: Int32Array.from(kept), w: Float32Array.from(kept, (b) => dense[b]) };
   for (const b of touched) dense[b] = 0;
   return similarities(model, v);
 }

@@ -3,7 +3,7 @@
 import { cpus, loadavg } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Paper, Profile } from '../model.js';
-import { loadPapers, rng, sample } from '../eval/data.js';
+import { loadPapers, rng } from '../eval/data.js';
 import { type RankModel, buildRankModel } from '../rank/model.js';
 import { rank } from '../rank/rank.js';
 import { type Vocabulary, fitVocabulary } from '../rank/vocabulary.js';

@@ -10,9 +10,6 @@ import { loadPapers, rng } from './data.js';
 import { mrr, ndcg, precision } from './metrics.js';
 import { type Scenario, type Slice, authorScenarios, categoryScenarios, slices } from './simulate.js';
 
-/** A method: given a scenario and its votes so far, the ranked eval papers (best first). */
-type Method = (sc: Scenario, slice: Slice, ctx: Context) => string[];
-
 interface Context {
   known: Map<string, Paper>;
   model: ReturnType<typeof buildRankModel>;

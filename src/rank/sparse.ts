@@ -30,21 +30,6 @@ export function truncate(v: SparseVector, n: number): SparseVector {
   return unitVector(kept);
 }
 
-/** Dot product of two sorted sparse vectors (a merge walk). */
-export function dot(a: SparseVector, b: SparseVector): number {
-  let i = 0;
-  let j = 0;
-  let s = 0;
-  while (i < a.ids.length && j < b.ids.length) {
-    const x = a.ids[i];
-    const y = b.ids[j];
-    if (x === y) s += a.w[i++] * b.w[j++];
-    else if (x < y) i++;
-    else j++;
-  }
-  return s;
-}
-
 /** Weight of feature `id` in `v`, or 0 (binary search). */
 export function weightOf(v: SparseVector, id: number): number {
   let lo = 0;

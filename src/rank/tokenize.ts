@@ -11,11 +11,6 @@ shown approach method methods new novel based using use used results result work
 also however moreover furthermore significantly achieve achieves state art sota first one two three
 `.split(/\s+/).filter(Boolean));
 
-/** True when `word` (lower-cased) carries no topic. */
-export function isStopword(word: string): boolean {
-  return STOPWORDS.has(word);
-}
-
 /** Folds plurals so "transformers" meets "transformer" (deliberately light: no suffix guessing beyond -s). */
 export function stem(word: string): string {
   const n = word.length;
@@ -52,14 +47,6 @@ export function hashString(s: string): number {
 /** Hash of the bigram (a, b) from the hashes of its words; order matters. */
 export function bigramHash(a: number, b: number): number {
   return (Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b, 0xc2b2ae35) ^ 0x27d4eb2f) >>> 0;
-}
-
-/** Hash of a term given as text: "diffusion" or the bigram "image editing" (words are tokenized first). */
-export function termHash(term: string): number | null {
-  const ws = words(term);
-  if (ws.length === 1) return hashString(ws[0]);
-  if (ws.length === 2) return bigramHash(hashString(ws[0]), hashString(ws[1]));
-  return null;
 }
 
 /** Normalises an author name for matching: accents folded, lower case, letters only. */

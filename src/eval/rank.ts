@@ -132,7 +132,7 @@ function mean(xs: number[][], k: number): number {
 function report(): void {
   for (const [segment, methods] of rows) {
     const base = mean(methods.get('tf-idf + SVM') ?? methods.get('Paperboy') ?? [], 0);
-    console.log(`\n${segment} (${methods.get('recency')?.length ?? 0} subscriber-days)`);
+    console.log(`\n${segment} (${[...methods.values()][0]?.length ?? 0} subscriber-days)`);
     console.log(`| method | nDCG@10 | P@10 | MRR@10 | nDCG vs SVM |\n|---|---|---|---|---|`);
     for (const [m, xs] of methods) {
       const f = (k: number) => mean(xs, k).toFixed(3);

@@ -6,7 +6,7 @@ import type { DigestModel } from './digest/compose.js';
 import { loadMailTemplate, type MailTemplate } from './digest/render.js';
 import { makeLinks, type Links } from './links.js';
 import { mailDomain } from './mail/message.js';
-import { createTransport, type Transport } from './mail/transport.js';
+import { createTransport, type Transport, type TransportOptions } from './mail/transport.js';
 import { tokenSecret } from './store/settings.js';
 
 /** The model of the confirmation mail. */
@@ -39,8 +39,18 @@ export async function createContext(config: Config, over: { transport?: Transpor
     config, db, log, secret,
     links: makeLinks(config.PUBLIC_URL, secret),
     domain: mailDomain(config.PUBLIC_URL),
-    transport: over.transport ?? createTransport({ smtpUrl: config.SMTP_URL, outbox: config.PAPERBOY_OUTBOX }),
+    transport: over.transport ?? createTransport(transportOptions(config)),
     templates: { digest: await loadMailTemplate('digest'), confirm: await loadMailTemplate('confirm') },
+  };
+}
+
+/** Transport settings from the configuration: pool size, rate, timeouts and optional DKIM. */
+export function transportOptions(config: Config): TransportOptions {
+  const dkim = config.DKIM_PRIVATE_KEY && config.DKIM_DOMAIN && config.DKIM_SELECTOR
+    ? { domain: config.DKIM_DOMAIN, selector: config.DKIM_SELECTOR, privateKey: config.DKIM_PRIVATE_KEY } : undefined;
+  return {
+    smtpUrl: config.SMTP_URL, outbox: config.PAPERBOY_OUTBOX, dkim,
+    pool: { maxConnections: config.SMTP_MAX_CONNECTIONS, ratePerSecond: config.SMTP_RATE_PER_SECOND, timeoutMs: config.SMTP_TIMEOUT_MS },
   };
 }
 

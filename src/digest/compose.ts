@@ -11,7 +11,11 @@ export interface DigestItem {
   url: string;
   pdfUrl: string | null;
   codeUrl: string | null;
+  hfUrl: string | null;
+  thumbnail: string | null;
   upvotes: number | null;
+  upUrl: string;
+  downUrl: string;
 }
 
 /** Everything the digest templates need; built without I/O. */
@@ -23,7 +27,20 @@ export interface DigestModel {
   email: string;
   siteUrl: string;
   unsubscribeUrl: string;
+  preferencesUrl: string;
+  viewUrl: string;
+  /** Why this person gets the mail: "you subscribed … and asked for papers about …". */
+  reason: string;
   items: DigestItem[];
+}
+
+/** The links of one subscriber's digest (signed by the caller). */
+export interface DigestLinks {
+  unsubscribe: string;
+  preferences: string;
+  /** The digest in the browser; empty before the digest has an id (previews). */
+  view: string;
+  feedback(paperId: string, vote: 'up' | 'down'): string;
 }
 
 /** Inputs of compose: who, which day, what was ranked, and the links to put in. */
@@ -33,11 +50,14 @@ export interface ComposeInput {
   date: string;
   ranked: RankedPaper[];
   siteUrl: string;
-  unsubscribeUrl: string;
+  links: DigestLinks;
+  /** What the subscriber asked for, in words (keywords, categories, authors). */
+  interests?: string[];
 }
 
 const ABSTRACT_CHARS = 320;
 const SUBJECT_CHARS = 90;
+const ARXIV_ID = /^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*\/\d{7})(?:v\d+)?$/i;
 
 /** Cuts text at a word boundary near `max` characters, adding an ellipsis when cut. */
 export function trimText(text: string, max: number): string {
@@ -59,20 +79,48 @@ export function paperUrl(p: Paper): string {
   return `https://arxiv.org/search/?searchtype=title&query=${encodeURIComponent(p.title)}`;
 }
 
-/** Builds the digest model from a ranked list: subject naming the top paper, preheader, trimmed items. */
-export function composeDigest(input: ComposeInput): DigestModel {
-  const items = input.ranked.map((r, i): DigestItem => ({
-    position: i + 1, id: r.paper.id, title: r.paper.title, authors: shortAuthors(r.paper.authors),
-    why: r.why.join(' · '), abstract: trimText(r.paper.abstract, ABSTRACT_CHARS), url: paperUrl(r.paper),
-    pdfUrl: r.paper.pdfUrl ?? null, codeUrl: r.paper.codeUrl ?? null, upvotes: r.paper.upvotes ?? null,
-  }));
-  const more = items.length > 1 ? ` (+${items.length - 1} more)` : '';
+/** The PDF: the one the source gave, else arXiv's for an arXiv id. */
+export function pdfUrl(p: Paper): string | null {
+  return p.pdfUrl ?? (ARXIV_ID.test(p.id) ? `https://arxiv.org/pdf/${p.id}` : null);
+}
+
+/** The Hugging Face papers page, for arXiv papers that came with Hugging Face upvotes. */
+export function hfUrl(p: Paper): string | null {
+  return ARXIV_ID.test(p.id) && p.upvotes != null ? `https://huggingface.co/papers/${p.id}` : null;
+}
+
+/** One item of the digest. */
+function composeItem(r: RankedPaper, i: number, links: DigestLinks): DigestItem {
+  const p = r.paper;
   return {
-    subject: trimText(items[0]?.title ?? 'Your papers', SUBJECT_CHARS - more.length) + more,
+    position: i + 1, id: p.id, title: p.title, authors: shortAuthors(p.authors),
+    why: r.why.join(' · '), abstract: trimText(p.abstract, ABSTRACT_CHARS),
+    url: paperUrl(p), pdfUrl: pdfUrl(p), codeUrl: p.codeUrl ?? null, hfUrl: hfUrl(p),
+    thumbnail: p.thumbnail && /^https:\/\//.test(p.thumbnail) ? p.thumbnail : null,
+    upvotes: p.upvotes ?? null, upUrl: links.feedback(p.id, 'up'), downUrl: links.feedback(p.id, 'down'),
+  };
+}
+
+/** The subject: the top paper's title, and how many more follow. */
+export function digestSubject(ranked: RankedPaper[]): string {
+  const more = ranked.length > 1 ? ` (+${ranked.length - 1} more)` : '';
+  return trimText(ranked[0] ? ranked[0].paper.title : 'Your papers', SUBJECT_CHARS - more.length) + more;
+}
+
+/** Builds the digest model from a ranked list: subject naming the top paper, preheader, trimmed items, footer links. */
+export function composeDigest(input: ComposeInput): DigestModel {
+  const items = input.ranked.map((r, i) => composeItem(r, i, input.links));
+  const interests = input.interests?.filter(Boolean) ?? [];
+  return {
+    subject: digestSubject(input.ranked),
     preheader: trimText(items.slice(1, 4).map((it) => it.title).join(' · ') || 'Today on Paperboy', 140),
     heading: `${items.length} paper${items.length === 1 ? '' : 's'} for you today`,
     dateLabel: formatDay(input.date),
-    email: input.email, siteUrl: input.siteUrl, unsubscribeUrl: input.unsubscribeUrl, items,
+    email: input.email, siteUrl: input.siteUrl,
+    unsubscribeUrl: input.links.unsubscribe, preferencesUrl: input.links.preferences, viewUrl: input.links.view,
+    reason: `You get this daily digest because ${input.email} subscribed to Paperboy at ${input.siteUrl}` +
+      (interests.length ? ` and asked for papers about ${trimText(interests.join(', '), 160)}.` : '.'),
+    items,
   };
 }
 

@@ -1,20 +1,42 @@
+// The send loop: claim → render → hand over → record, with a fixed number of workers over a pooled
+// SMTP transport. See docs/delivery.md for the states and the crash policy.
 import type { Context } from '../context.js';
-import { composeDigest, type DigestModel } from '../digest/compose.js';
-import { dueDay } from '../digest/due.js';
+import { composeDigest, digestSubject, type DigestModel } from '../digest/compose.js';
+import { dueDay, localDayHour } from '../digest/due.js';
 import type { MailBody } from '../digest/render.js';
 import type { RankedPaper } from '../model.js';
-import { rank } from '../rank/rank.js';
-import { claimDigest, hasDigest, markFailed, markSent } from '../store/digests.js';
-import { candidatePapers } from '../store/papers.js';
-import { activeSubscribers, type SubscriberRecord } from '../store/subscribers.js';
+import {
+  claimDigest, expireDigest, hasDigest, leaseDigest, loadDigest, nextRetryAt, openDigests, recordAttempt,
+  releaseStale, skipDigest, suspendedIds, type Lease,
+} from '../store/digests.js';
+import { activeSubscribers, getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
 import { digestMail, newMessageId } from './message.js';
+import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type NextStep } from './outcome.js';
+import { isDeadOwner, newOwnerId } from './owner.js';
+import { runPool } from './pool.js';
+import { makeRanker, type Ranker } from './ranking.js';
 
-/** Outcome counts of one run: due = sent + skipped (nothing to send) + failed. */
+/** Outcome counts of one run: due = sent + skipped (nothing to send, or suspended) + failed (not handed over by the end of the run). */
 export interface RunCounts {
   due: number;
   sent: number;
   skipped: number;
   failed: number;
+}
+
+/** Counts of one run with the failures split: `failed` given up, `retrying` waiting for a later attempt. */
+export interface RunReport extends RunCounts {
+  retrying: number;
+}
+
+/** Operator switches of one run. */
+export interface RunOptions {
+  /** Rank and render, but send and record nothing. */
+  dryRun?: boolean;
+  /** Aborting stops taking new work; digests in flight are finished and recorded. */
+  signal?: AbortSignal;
+  /** Stay until every retry of today's digests is done (the CLI); the scheduler leaves them to its next tick. */
+  waitForRetries?: boolean;
 }
 
 /** A subscriber's digest for one day, rendered but not yet claimed or sent. */
@@ -24,50 +46,201 @@ export interface BuiltDigest {
   body: MailBody;
 }
 
-const DIGEST_SIZE = 10;
-const WINDOW_DAYS = 7;
+/** One digest leased for sending. */
+interface Job {
+  id: number;
+  attempt: number;
+  sub: SubscriberRecord;
+  date: string;
+  messageId: string;
+  ranked: RankedPaper[];
+}
 
-/** Ranks the subscriber's unseen papers of the last week and renders the digest for `date`. */
-export function buildDigest(ctx: Context, sub: SubscriberRecord, date: string, now: Date): BuiltDigest {
-  const since = new Date(now.getTime() - WINDOW_DAYS * 86_400_000);
-  const ranked = rank(sub.profile, candidatePapers(ctx.db, sub.id, since), { now, size: DIGEST_SIZE });
+/** What a run carries around: wiring, clock, lease, counters. */
+interface Run {
+  ctx: Context;
+  clock: () => Date;
+  lease: Lease;
+  signal?: AbortSignal;
+  ranker: Ranker;
+  suspended: Set<number>;
+  report: RunReport;
+  retrying: Set<number>;
+}
+
+/** Interests in words, for the footer's "why you get this". */
+function interests(sub: SubscriberRecord): string[] {
+  return [...sub.profile.keywords, ...sub.profile.categories, ...sub.profile.authors];
+}
+
+/** Fills the digest template for a subscriber; `digestId` gives the view-in-browser link (absent in previews). */
+export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, ranked: RankedPaper[], digestId?: number): BuiltDigest {
   const model = composeDigest({
-    email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, unsubscribeUrl: ctx.links.unsubscribe(sub),
+    email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interests(sub),
+    links: {
+      unsubscribe: ctx.links.unsubscribe(sub), preferences: ctx.links.preferences(sub),
+      view: digestId === undefined ? ctx.config.PUBLIC_URL : ctx.links.digest(sub, digestId),
+      feedback: (paperId, vote) => ctx.links.feedback(sub, paperId, vote),
+    },
   });
   return { ranked, model, body: ctx.templates.digest(model) };
 }
 
-/** Sends every digest due at `now`: claims each day's row before sending, so a second run sends nothing. */
-export async function sendDueDigests(ctx: Context, now = new Date(), opts: { dryRun?: boolean } = {}): Promise<RunCounts> {
-  const counts: RunCounts = { due: 0, sent: 0, skipped: 0, failed: 0 };
+/** Ranks the subscriber's unseen papers of the last week and renders the digest for `date` (previews, dry runs). */
+export function buildDigest(ctx: Context, sub: SubscriberRecord, date: string, now: Date): BuiltDigest {
+  return renderDigest(ctx, sub, date, makeRanker(ctx.db, now)(sub));
+}
+
+/** Sends every digest due at `now` (and finishes today's unfinished ones); a second run the same day sends nothing. */
+export async function sendDueDigests(ctx: Context, now = new Date(), opts: RunOptions = {}): Promise<RunCounts> {
+  const r = await deliver(ctx, now, opts);
+  return { due: r.due, sent: r.sent, skipped: r.skipped, failed: r.failed + r.retrying };
+}
+
+/** One delivery run: recover what a dead worker left, then claim and send with SMTP_MAX_CONNECTIONS workers. */
+export async function deliver(ctx: Context, now = new Date(), opts: RunOptions = {}): Promise<RunReport> {
+  if (opts.dryRun) return dryRun(ctx, now);
+  const started = Date.now();
+  const owner = newOwnerId();
+  const run: Run = {
+    ctx, clock: () => new Date(now.getTime() + Date.now() - started), signal: opts.signal,
+    lease: { owner, ms: ctx.config.DELIVERY_LEASE_MS }, ranker: makeRanker(ctx.db, now),
+    suspended: suspendedIds(ctx.db), report: { due: 0, sent: 0, skipped: 0, failed: 0, retrying: 0 }, retrying: new Set(),
+  };
+  // Two workers per connection keep every connection busy while the next mail is rendered.
+  const workers = 2 * ctx.config.SMTP_MAX_CONNECTIONS;
+  for (let first = true; ; first = false) {
+    const stale = releaseStale(ctx.db, run.clock(), (o) => isDeadOwner(o, owner));
+    if (stale) ctx.log.warn({ digests: stale }, 'found digests a stopped worker was sending: marked uncertain, resending with the same Message-ID');
+    await runPool(workers, jobs(run, first), (job) => sendJob(run, job));
+    if (!opts.waitForRetries || opts.signal?.aborted || !(await waitForRetry(run))) break;
+  }
+  run.report.retrying = run.retrying.size;
+  return run.report;
+}
+
+/** Sleeps until the earliest retry falls due; false when none waits or the run is stopped. */
+async function waitForRetry(run: Run): Promise<boolean> {
+  const at = nextRetryAt(run.ctx.db, run.ctx.config.SMTP_MAX_ATTEMPTS);
+  if (!at) return false;
+  const ms = Math.max(0, at.getTime() - run.clock().getTime());
+  await new Promise<void>((ok) => {
+    const t = setTimeout(ok, ms);
+    run.signal?.addEventListener('abort', () => { clearTimeout(t); ok(); }, { once: true });
+  });
+  return !run.signal?.aborted;
+}
+
+/** The work of a run, claimed as it is pulled: today's unfinished digests first, then (first pass) newly due subscribers. */
+function* jobs(run: Run, withNew: boolean): Generator<Job> {
+  for (const open of openDigests(run.ctx.db, run.clock(), run.ctx.config.SMTP_MAX_ATTEMPTS)) {
+    if (run.signal?.aborted) return;
+    const job = resume(run, open.id, open.subscriberId, open.date, open.timezone);
+    if (job) yield job;
+  }
+  if (!withNew) return;
+  for (const sub of activeSubscribers(run.ctx.db)) {
+    if (run.signal?.aborted) return;
+    const job = claimNew(run, sub);
+    if (job) yield job;
+  }
+}
+
+/** Leases an unfinished digest of today; a past day's is given up instead, never sent late. */
+function resume(run: Run, id: number, subscriberId: number, date: string, tz: string): Job | null {
+  const { db, config } = run.ctx;
+  const today = localDayHour(run.clock(), tz).date;
+  if (date < today) {
+    expireDigest(db, id, run.clock());
+    return null;
+  }
+  const sub = getSubscriber(db, subscriberId);
+  if (date > today || !sub || sub.status !== 'active' || run.suspended.has(sub.id)) return null;
+  const attempt = leaseDigest(db, id, run.lease, config.SMTP_MAX_ATTEMPTS, run.clock());
+  const stored = attempt === null ? undefined : loadDigest(db, id);
+  if (attempt === null || !stored) return null;
+  if (!run.retrying.has(id)) run.report.due++;
+  return { id, attempt, sub, date, messageId: stored.messageId, ranked: stored.items };
+}
+
+/** Ranks and claims a subscriber's digest when it is due and unclaimed; empty and suspended days are recorded as skipped. */
+function claimNew(run: Run, sub: SubscriberRecord): Job | null {
+  const { db, domain } = run.ctx;
+  const now = run.clock();
+  const date = dueDay(now, sub.timezone, sub.hour);
+  if (!date || hasDigest(db, sub.id, date)) return null;
+  if (run.suspended.has(sub.id)) {
+    if (skipDigest(db, sub.id, date, 'suspended', now)) tally(run, 'skipped');
+    return null;
+  }
+  const ranked = run.ranker(sub);
+  const messageId = newMessageId(`digest.${sub.id}.${date}`, domain);
+  const id = claimDigest(db, { subscriberId: sub.id, date, messageId, subject: digestSubject(ranked), items: ranked }, now, run.lease);
+  if (id === null) return null;
+  if (!ranked.length) {
+    tally(run, 'skipped');
+    return null;
+  }
+  run.report.due++;
+  return { id, attempt: 1, sub, date, messageId, ranked };
+}
+
+function tally(run: Run, what: 'skipped'): void {
+  run.report.due++;
+  run.report[what]++;
+}
+
+/** Renders, hands over and records one digest; never throws (a render error is recorded as a failure). */
+async function sendJob(run: Run, job: Job): Promise<void> {
+  const { ctx } = run;
+  let outcome: AttemptOutcome;
+  try {
+    const { model, body } = renderDigest(ctx, job.sub, job.date, job.ranked, job.id);
+    const mail = digestMail({
+      from: ctx.config.MAIL_FROM, to: job.sub.email, subject: model.subject, body,
+      messageId: job.messageId, unsubscribeUrl: model.unsubscribeUrl, domain: ctx.domain,
+    });
+    outcome = acceptedOutcome((await ctx.transport.send(mail)).response);
+  } catch (err) {
+    outcome = failureOutcome(err);
+  }
+  const next: NextStep | { state: 'sent' } = outcome.kind === 'sent'
+    ? { state: 'sent' } : nextStep(outcome, job.attempt, retryPolicy(ctx), run.clock());
+  const kept = recordAttempt(ctx.db, {
+    id: job.id, owner: run.lease.owner, attempt: job.attempt, outcome, next,
+    limits: { hard: ctx.config.BOUNCE_HARD_LIMIT, soft: ctx.config.BOUNCE_SOFT_LIMIT },
+  }, run.clock());
+  if (!kept) ctx.log.warn({ digest: job.id }, 'lease lost while sending; the new holder decides');
+  else count(run, job, next.state, outcome);
+}
+
+function retryPolicy(ctx: Context) {
+  const c = ctx.config;
+  return { maxAttempts: c.SMTP_MAX_ATTEMPTS, baseMs: c.SMTP_RETRY_BASE_MS, maxMs: c.SMTP_RETRY_MAX_MS };
+}
+
+function count(run: Run, job: Job, state: 'sent' | 'retry' | 'failed', outcome: AttemptOutcome): void {
+  if (state === 'retry') {
+    run.retrying.add(job.id);
+    run.ctx.log.info({ digest: job.id, attempt: job.attempt, reply: outcome.text }, 'digest deferred, will retry');
+    return;
+  }
+  run.retrying.delete(job.id);
+  run.report[state]++;
+  if (state === 'failed') run.ctx.log.warn({ digest: job.id, subscriber: job.sub.id, reply: outcome.text }, 'digest not handed over');
+}
+
+/** Ranks and renders every due digest without claiming or sending anything. */
+function dryRun(ctx: Context, now: Date): RunReport {
+  const report: RunReport = { due: 0, sent: 0, skipped: 0, failed: 0, retrying: 0 };
+  const ranker = makeRanker(ctx.db, now);
   for (const sub of activeSubscribers(ctx.db)) {
     const date = dueDay(now, sub.timezone, sub.hour);
     if (!date || hasDigest(ctx.db, sub.id, date)) continue;
-    counts.due++;
-    const outcome = await sendOne(ctx, sub, date, now, opts.dryRun ?? false);
-    counts[outcome]++;
+    const ranked = ranker(sub);
+    if (ranked.length) renderDigest(ctx, sub, date, ranked);
+    report.due++;
+    report[ranked.length ? 'sent' : 'skipped']++;
   }
-  return counts;
-}
-
-async function sendOne(ctx: Context, sub: SubscriberRecord, date: string, now: Date, dryRun: boolean): Promise<'sent' | 'skipped' | 'failed'> {
-  const built = buildDigest(ctx, sub, date, now);
-  if (dryRun) return built.ranked.length ? 'sent' : 'skipped';
-  const messageId = newMessageId(`digest.${sub.id}.${date}`, ctx.domain);
-  const id = claimDigest(ctx.db, { subscriberId: sub.id, date, messageId, subject: built.model.subject, items: built.ranked }, now);
-  if (id === null || built.ranked.length === 0) return 'skipped';
-  const mail = digestMail({
-    from: ctx.config.MAIL_FROM, to: sub.email, subject: built.model.subject, body: built.body,
-    messageId, unsubscribeUrl: ctx.links.unsubscribe(sub), domain: ctx.domain,
-  });
-  try {
-    const { response } = await ctx.transport.send(mail);
-    markSent(ctx.db, id, response);
-    return 'sent';
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    markFailed(ctx.db, id, message);
-    ctx.log.warn({ subscriber: sub.id, date, err: message }, 'digest not handed over');
-    return 'failed';
-  }
+  return report;
 }

@@ -86,15 +86,39 @@ export function program(): Command {
       sourcesCommand(db, opts.limit).forEach((l) => console.log(l));
     }));
 
-  cli.command('digest').description('send every digest due now (or at --now)')
+  cli.command('digest').description('send every digest due now (or at --now), retrying deferred ones until they are done')
     .option('--now <time>', 'act as if it were this ISO 8601 time', parseInstant)
     .option('--dry-run', 'rank and render, but send and record nothing')
-    .action((opts: { now?: Date; dryRun?: boolean }) => withContext(async (ctx) => {
-      const { sendDueDigests } = await import('./mail/sender.js');
-      const c = await sendDueDigests(ctx, opts.now ?? new Date(), { dryRun: opts.dryRun });
-      console.log(`${opts.dryRun ? 'dry run: ' : ''}due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}`);
-      process.exitCode = c.failed ? 1 : 0;
+    .option('--no-wait', 'leave deferred digests to a later run instead of waiting for their retries')
+    .action((opts: { now?: Date; dryRun?: boolean; wait: boolean }) => withContext(async (ctx) => {
+      const { deliver } = await import('./mail/sender.js');
+      // SIGTERM/SIGINT: take no new work, finish and record what is in flight, then exit.
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
+      try {
+        const c = await deliver(ctx, opts.now ?? new Date(), { dryRun: opts.dryRun, signal: stop.signal, waitForRetries: opts.wait });
+        console.log(`${opts.dryRun ? 'dry run: ' : ''}due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}` +
+          (c.retrying ? `, retrying later ${c.retrying}` : '') + (stop.signal.aborted ? ' (stopped early)' : ''));
+        process.exitCode = c.failed || c.retrying ? 1 : 0;
+      } finally {
+        process.off('SIGTERM', onSignal);
+        process.off('SIGINT', onSignal);
+      }
     }));
+
+  cli.command('deliveries').description("list a day's digests and their outcome; totals sent + failed + uncertain + skipped = due")
+    .option('--date <YYYY-MM-DD>', "the subscribers' local day (default: today, UTC)")
+    .option('--all', 'list every digest, not only the ones that were not sent')
+    .action((opts: { date?: string; all?: boolean }) => {
+      const date = opts.date ?? new Date().toISOString().slice(0, 10);
+      if (!/^\d{4}-\d\d-\d\d$/.test(date)) throw new InvalidArgumentError('--date must look like 2026-11-29');
+      return withContext(async (ctx) => {
+        const { printDeliveries } = await import('./mail/deliveries.js');
+        printDeliveries(ctx.db, date, { all: opts.all ?? false, now: new Date() }, console.log);
+      });
+    });
 
   cli.command('preview').description("render a subscriber's next digest without sending or recording it")
     .argument('<email>', 'the subscriber').option('--html <file>', 'write the HTML part to this file')

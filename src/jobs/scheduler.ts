@@ -7,8 +7,10 @@ export type IngestJob = () => Promise<void>;
 
 /** Registers the jobs: due digests every minute, ingest on INGEST_CRON. Runs of one job never overlap. */
 export function startScheduler(ctx: Context, ingest: IngestJob): { stop(): Promise<void> } {
+  // Aborted on stop: the digest run takes no new work and returns once what is in flight is recorded.
+  const stopping = new AbortController();
   const digestTask = cron.schedule('* * * * *', guarded('digest', async () => {
-    const counts = await sendDueDigests(ctx);
+    const counts = await sendDueDigests(ctx, new Date(), { signal: stopping.signal });
     if (counts.due) ctx.log.info(counts, 'digest run');
   }));
   const ingestTask = cron.schedule(ctx.config.INGEST_CRON, guarded('ingest', ingest));
@@ -27,6 +29,7 @@ export function startScheduler(ctx: Context, ingest: IngestJob): { stop(): Promi
 
   return {
     async stop() {
+      stopping.abort();
       await digestTask.stop();
       await ingestTask.stop();
       await Promise.all(running);

@@ -2,20 +2,30 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 
-/** A new worker id, `host:pid:random`, unique to this process's run. */
+/** Worker ids of runs going on in this process right now. */
+const live = new Set<string>();
+
+/** A new worker id, `host:pid:random`, live until `endOwner` is called. */
 export function newOwnerId(): string {
-  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const id = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  live.add(id);
+  return id;
+}
+
+/** Marks a worker id as finished. */
+export function endOwner(id: string): void {
+  live.delete(id);
 }
 
 /**
- * True when `owner` was a process on this host that no longer runs (or an earlier run under this
- * very pid, as in a container restarted as pid 1). Holders on other hosts are left to their lease expiry.
+ * True when `owner` was a process on this host that no longer runs, or an earlier run under this very
+ * pid that is over (as in a container restarted as pid 1). Holders on other hosts are left to their lease expiry.
  */
-export function isDeadOwner(owner: string, self: string): boolean {
+export function isDeadOwner(owner: string): boolean {
   const [host, pidText] = owner.split(':');
   const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || owner === self) return false;
-  if (pid === process.pid) return true;
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return !live.has(owner);
   try {
     process.kill(pid, 0);
     return false;

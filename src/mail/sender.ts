@@ -12,7 +12,7 @@ import {
 import { activeSubscribers, getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
 import { digestMail, newMessageId } from './message.js';
 import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type NextStep } from './outcome.js';
-import { isDeadOwner, newOwnerId } from './owner.js';
+import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { runPool } from './pool.js';
 import { makeRanker, type Ranker } from './ranking.js';
 
@@ -109,11 +109,15 @@ export async function deliver(ctx: Context, now = new Date(), opts: RunOptions =
   };
   // Two workers per connection keep every connection busy while the next mail is rendered.
   const workers = 2 * ctx.config.SMTP_MAX_CONNECTIONS;
-  for (let first = true; ; first = false) {
-    const stale = releaseStale(ctx.db, run.clock(), (o) => isDeadOwner(o, owner));
-    if (stale) ctx.log.warn({ digests: stale }, 'found digests a stopped worker was sending: marked uncertain, resending with the same Message-ID');
-    await runPool(workers, jobs(run, first), (job) => sendJob(run, job));
-    if (!opts.waitForRetries || opts.signal?.aborted || !(await waitForRetry(run))) break;
+  try {
+    for (let first = true; ; first = false) {
+      const stale = releaseStale(ctx.db, run.clock(), isDeadOwner);
+      if (stale) ctx.log.warn({ digests: stale }, 'found digests a stopped worker was sending: marked uncertain, resending with the same Message-ID');
+      await runPool(workers, jobs(run, first), (job) => sendJob(run, job));
+      if (!opts.waitForRetries || opts.signal?.aborted || !(await waitForRetry(run))) break;
+    }
+  } finally {
+    endOwner(owner);
   }
   run.report.retrying = run.retrying.size;
   return run.report;

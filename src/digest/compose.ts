@@ -89,12 +89,17 @@ export function hfUrl(p: Paper): string | null {
   return ARXIV_ID.test(p.id) && p.upvotes != null ? `https://huggingface.co/papers/${p.id}` : null;
 }
 
+/** Collapses runs of whitespace (feeds hard-wrap abstracts) into single spaces. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 /** One item of the digest. */
 function composeItem(r: RankedPaper, i: number, links: DigestLinks): DigestItem {
   const p = r.paper;
   return {
-    position: i + 1, id: p.id, title: p.title, authors: shortAuthors(p.authors),
-    why: r.why.join(' · '), abstract: trimText(p.abstract, ABSTRACT_CHARS),
+    position: i + 1, id: p.id, title: oneLine(p.title), authors: shortAuthors(p.authors),
+    why: r.why.join(' · '), abstract: trimText(oneLine(p.abstract), ABSTRACT_CHARS),
     url: paperUrl(p), pdfUrl: pdfUrl(p), codeUrl: p.codeUrl ?? null, hfUrl: hfUrl(p),
     thumbnail: p.thumbnail && /^https:\/\//.test(p.thumbnail) ? p.thumbnail : null,
     upvotes: p.upvotes ?? null, upUrl: links.feedback(p.id, 'up'), downUrl: links.feedback(p.id, 'down'),
@@ -104,7 +109,7 @@ function composeItem(r: RankedPaper, i: number, links: DigestLinks): DigestItem 
 /** The subject: the top paper's title, and how many more follow. */
 export function digestSubject(ranked: RankedPaper[]): string {
   const more = ranked.length > 1 ? ` (+${ranked.length - 1} more)` : '';
-  return trimText(ranked[0] ? ranked[0].paper.title : 'Your papers', SUBJECT_CHARS - more.length) + more;
+  return trimText(ranked[0] ? oneLine(ranked[0].paper.title) : 'Your papers', SUBJECT_CHARS - more.length) + more;
 }
 
 /** Builds the digest model from a ranked list: subject naming the top paper, preheader, trimmed items, footer links. */

@@ -17,11 +17,32 @@ export type MailTemplate<M> = (model: M) => MailBody;
 
 const hbs = Handlebars.create();
 
-/** Compiles MJML source to HTML, failing on any MJML error. */
+/** Compiles MJML source to mail-client-safe HTML (see emailSafe), failing on any MJML error. */
 export async function compileMjml(source: string, name = 'template'): Promise<string> {
   const out = await mjml2html(source, { validationLevel: 'soft', keepComments: false });
   if (out.errors.length) throw new Error(`${name}: ${out.errors.map((e) => e.formattedMessage).join('; ')}`);
-  return out.html;
+  return emailSafe(out.html);
+}
+
+/**
+ * Keeps only what Gmail (all apps and webmail), Outlook (all) and Apple Mail render (caniemail data,
+ * checked by @jsx-email/doiuse-email in the tests): no <style> or <link> (Gmail's mobile webmail and
+ * Outlook's apps drop them; the layout is inline-styled and single-column, so nothing depends on
+ * them), no <body> element (Outlook's apps replace it; the wrapper div carries the background),
+ * no role/aria attributes and word-spacing/word-break (Windows Mail drops them). Whitespace between
+ * tags is removed to stay far below Gmail's 102 KB clipping. Paper text is escaped before it gets
+ * here, so none of these patterns can match inside it.
+ */
+export function emailSafe(html: string): string {
+  return html
+    .replace(/<style\b[^>]*>[\s\S]*?<\/style>/g, '')
+    .replace(/<link\b[^>]*>/g, '')
+    .replace(/<!--\[if [^\]]*\]>\s*<!\[endif\]-->/g, '')
+    .replace(/<\/?body\b[^>]*>/g, '')
+    .replace(/\s(?:role|aria-[a-z]+)="[^"]*"/g, '')
+    .replace(/(?:word-spacing|word-break):[^;"]*;?/g, '')
+    // Whitespace after a tag or a block helper ({{#if}}, {{/each}}) and before another: never text.
+    .replace(/(>|\{\{[#/][^}]*\}\})\s+(?=<|\{\{[#/])/g, '$1');
 }
 
 /**

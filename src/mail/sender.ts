@@ -129,8 +129,9 @@ async function waitForRetry(run: Run): Promise<boolean> {
   if (!at) return false;
   const ms = Math.max(0, at.getTime() - run.clock().getTime());
   await new Promise<void>((ok) => {
-    const t = setTimeout(ok, ms);
-    run.signal?.addEventListener('abort', () => { clearTimeout(t); ok(); }, { once: true });
+    const wake = () => { clearTimeout(t); run.signal?.removeEventListener('abort', wake); ok(); };
+    const t = setTimeout(wake, ms);
+    run.signal?.addEventListener('abort', wake, { once: true });
   });
   return !run.signal?.aborted;
 }

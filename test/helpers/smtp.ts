@@ -65,6 +65,8 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<TestSmtp> {
       });
     },
   });
+  // A client killed mid-session resets its connection: expected here, not a test failure.
+  server.on('error', () => {});
   server.server.on('connection', (s: Socket) => {
     const port = s.remotePort!;
     sockets.set(port, s);

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/db/migrate.js';
+import { openDb } from '../../src/db/open.js';
+import { ingestListingFile } from '../../src/ingest/sample.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { addSubscribers } from '../helpers/subscribers.js';
+
+// The CLI (`paperboy digest`, built by tsc) is SIGKILLed at random moments while it sends 2,000
+// digests to a loopback SMTP server, then restarted until it finishes. Counted from what the
+// server received: nobody is missed, and only mails in flight at a kill may arrive twice.
+const SUBSCRIBERS = 2000;
+const CONNECTIONS = 4;
+const KILLS = 5;
+const NOW = '2026-11-29T09:00:00Z';
+
+const dir = mkdtempSync(join(tmpdir(), 'paperboy-crash-'));
+let smtp: TestSmtp;
+afterAll(async () => {
+  await smtp?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function runCli(env: NodeJS.ProcessEnv): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
+  const child = spawn(process.execPath, ['bin/paperboy.js', 'digest', '--now', NOW], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c) => { out += c; });
+  child.stderr!.on('data', (c) => { out += c; });
+  const exit = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  return { child, exit, output: () => out };
+}
+
+/** Resolves when the server has received `n` more messages than `from`, or the child exits. */
+async function until(n: number, exit: Promise<unknown>): Promise<void> {
+  let done = false;
+  void exit.then(() => { done = true; });
+  while (!done && smtp.received.length < n) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('crash test: SIGKILL during a 2,000-digest run', () => {
+  it('restarted until done: 0 missing, duplicates ≤ connections per kill, resends keep their Message-ID', async () => {
+    expect(existsSync('dist/cli.js'), 'run tsc first (npm test does)').toBe(true);
+    smtp = await startSmtp({ parse: false });
+    const db = openDb(join(dir, 'paperboy.db'));
+    migrate(db);
+    // 40 real papers: enough for a 10-paper digest each, few enough that ranking 2,000 stays quick.
+    const listing = join(dir, 'papers.txt');
+    writeFileSync(listing, readFileSync('test/fixtures/hf-papers-page.txt', 'utf8').split('\n').slice(0, 3 + 80).join('\n'));
+    ingestListingFile(db, listing, new Date('2026-11-29T06:00:00Z'));
+    addSubscribers(db, SUBSCRIBERS);
+    db.close();
+    const env = {
+      ...process.env, PAPERBOY_DB: join(dir, 'paperboy.db'), SMTP_URL: smtp.url, SMTP_MAX_CONNECTIONS: String(CONNECTIONS),
+      PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', SMTP_RETRY_BASE_MS: '50',
+    };
+
+    const kills: { at: number; received: number }[] = [];
+    let last = 0;
+    for (let k = 0; k < KILLS; k++) {
+      const run = runCli(env);
+      // The first kill lands during start-up; the others after a random number of messages.
+      const target = k === 0 ? 0 : smtp.received.length + 20 + Math.floor(Math.random() * (SUBSCRIBERS / KILLS - 20));
+      if (k === 0) await new Promise((r) => setTimeout(r, 100 + Math.random() * 400));
+      else await until(target, run.exit);
+      run.child.kill('SIGKILL');
+      await run.exit;
+      kills.push({ at: target, received: smtp.received.length });
+      expect(smtp.received.length).toBeGreaterThanOrEqual(last);
+      last = smtp.received.length;
+    }
+    let code: number | null = null;
+    let output = '';
+    for (let tries = 0; code !== 0 && tries < 3; tries++) {
+      const run = runCli(env);
+      code = await run.exit;
+      output = run.output();
+    }
+    expect(code, output).toBe(0);
+
+    const byRecipient = new Map<string, string[]>();
+    for (const raw of smtp.received) {
+      const head = raw.subarray(0, raw.indexOf('\r\n\r\n')).toString().replace(/\r\n[ \t]+/g, ' ');
+      const to = /^To: (.+)$/m.exec(head)![1].trim();
+      const id = /^Message-ID: (.+)$/m.exec(head)![1].trim();
+      byRecipient.set(to, [...(byRecipient.get(to) ?? []), id]);
+    }
+    const missing = SUBSCRIBERS - byRecipient.size;
+    const duplicates = smtp.received.length - byRecipient.size;
+    console.log(`crash test: ${kills.length} kills at ${kills.map((x) => x.received).join(', ')} messages; ` +
+      `${smtp.received.length} received, ${byRecipient.size} recipients, missing ${missing}, duplicates ${duplicates}; last run: ${output.trim()}`);
+    expect(missing).toBe(0);
+    expect(duplicates).toBeLessThanOrEqual(CONNECTIONS * KILLS);
+    for (const ids of byRecipient.values()) expect(new Set(ids).size).toBe(1);
+
+    const check = openDb(join(dir, 'paperboy.db'));
+    const states = check.prepare('SELECT state, count(*) AS n FROM digests GROUP BY state').all();
+    check.close();
+    expect(states).toEqual([{ state: 'sent', n: SUBSCRIBERS }]);
+  }, 120_000);
+});

@@ -129,9 +129,9 @@ export function composeDigest(input: ComposeInput): DigestModel {
   };
 }
 
+const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 /** "Sunday, 29 November 2026" for 2026-11-29. */
 function formatDay(date: string): string {
-  return new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', {
-    weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC',
-  });
+  return DAY_FORMAT.format(new Date(`${date}T12:00:00Z`));
 }

@@ -11,6 +11,8 @@ export interface OutgoingMail {
   text: string;
   messageId: string;
   headers?: Record<string, string>;
+  /** Fixed so nodemailer need not scan each body to choose one. */
+  textEncoding?: 'quoted-printable' | 'base64';
 }
 
 /** What the transport says about a hand-off: the SMTP reply, or where the file went. */

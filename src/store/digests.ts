@@ -1,10 +1,22 @@
 // The delivery outbox: one digests row per subscriber per local day, moved through its states here.
 // Every query is plain SQL with a comment; every state change that must be atomic is one transaction.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import type { AttemptOutcome, BounceCounts, BounceLimits, NextStep } from '../mail/outcome.js';
 import { countBounce, suspension } from '../mail/outcome.js';
 import type { Paper, RankedPaper } from '../model.js';
 import { rowToPaper } from './papers.js';
+
+const cache = new WeakMap<Db, Map<string, Statement>>();
+
+/** The prepared statement for `text` on this connection, compiled once: the send loop runs these per digest. */
+function sql(db: Db, text: string): Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let st = m.get(text);
+  if (!st) m.set(text, (st = db.prepare(text)));
+  return st;
+}
 
 /** States of a digest; see docs/delivery.md for the transitions. */
 export type DigestState = 'queued' | 'sending' | 'sent' | 'retry' | 'failed' | 'uncertain' | 'skipped';
@@ -27,7 +39,7 @@ export interface Lease {
 /** True when the subscriber's digest for that local day was already claimed (in any state). */
 export function hasDigest(db: Db, subscriberId: number, date: string): boolean {
   // The UNIQUE (subscriber_id, digest_date) index answers this.
-  return db.prepare('SELECT 1 FROM digests WHERE subscriber_id = ? AND digest_date = ?').pluck().get(subscriberId, date) === 1;
+  return sql(db, 'SELECT 1 FROM digests WHERE subscriber_id = ? AND digest_date = ?').pluck().get(subscriberId, date) === 1;
 }
 
 /**
@@ -40,7 +52,7 @@ export function claimDigest(db: Db, c: DigestClaim, now = new Date(), lease?: Le
     const at = now.toISOString();
     const state = !c.items.length ? 'skipped' : lease ? 'sending' : 'queued';
     // UNIQUE(subscriber_id, digest_date) makes the claim: a second claimant inserts nothing.
-    const ins = db.prepare(`
+    const ins = sql(db, `
       INSERT INTO digests (subscriber_id, digest_date, state, message_id, subject, skip_reason, attempts,
                            lease_owner, lease_expires_at, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (subscriber_id, digest_date) DO NOTHING`)
@@ -50,7 +62,7 @@ export function claimDigest(db: Db, c: DigestClaim, now = new Date(), lease?: Le
     if (ins.changes === 0) return null;
     const id = Number(ins.lastInsertRowid);
     // The papers, in order; UNIQUE(subscriber_id, paper_id) keeps a paper from being sent twice.
-    const item = db.prepare(`
+    const item = sql(db, `
       INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score, why) VALUES (?, ?, ?, ?, ?, ?)`);
     c.items.forEach((r, i) => item.run(id, c.subscriberId, r.paper.id, i + 1, r.score, JSON.stringify(r.why)));
     if (state === 'sending') startAttempt(db, id, 1, lease!.owner, at);
@@ -61,7 +73,7 @@ export function claimDigest(db: Db, c: DigestClaim, now = new Date(), lease?: Le
 /** Records that a subscriber's digest for the day is skipped (e.g. 'suspended'); false when that day already has a row. */
 export function skipDigest(db: Db, subscriberId: number, date: string, reason: string, now = new Date()): boolean {
   // A skipped day still takes the day's row, so the count of due digests stays whole.
-  return db.prepare(`
+  return sql(db, `
     INSERT INTO digests (subscriber_id, digest_date, state, skip_reason, created_at, updated_at)
     VALUES (?, ?, 'skipped', ?, ?, ?) ON CONFLICT (subscriber_id, digest_date) DO NOTHING`)
     .run(subscriberId, date, reason, now.toISOString(), now.toISOString()).changes > 0;
@@ -69,7 +81,7 @@ export function skipDigest(db: Db, subscriberId: number, date: string, reason: s
 
 function startAttempt(db: Db, id: number, attempt: number, owner: string, at: string): void {
   // One row per hand-off attempt, open until its outcome is known.
-  db.prepare('INSERT INTO delivery_attempts (digest_id, attempt, owner, started_at) VALUES (?, ?, ?, ?)').run(id, attempt, owner, at);
+  sql(db, 'INSERT INTO delivery_attempts (digest_id, attempt, owner, started_at) VALUES (?, ?, ?, ?)').run(id, attempt, owner, at);
 }
 
 /**
@@ -80,7 +92,7 @@ export function leaseDigest(db: Db, id: number, lease: Lease, maxAttempts: numbe
   return db.transaction(() => {
     const at = now.toISOString();
     // The WHERE clause is the lock: only one UPDATE can move the row out of a takeable state.
-    const row = db.prepare(`
+    const row = sql(db, `
       UPDATE digests SET state = 'sending', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
       WHERE id = ? AND attempts < ?
         AND (state IN ('queued', 'uncertain') OR (state = 'retry' AND next_attempt_at <= ?))
@@ -103,7 +115,7 @@ export interface OpenDigest {
 /** Digests waiting to be (re)sent, in id order, a page at a time. */
 export function* openDigests(db: Db, now: Date, maxAttempts: number, pageSize = 500): Generator<OpenDigest> {
   // Keyset pagination over the outbox: queued, uncertain and due retries with attempts left.
-  const page = db.prepare(`
+  const page = sql(db, `
     SELECT d.id, d.subscriber_id AS subscriberId, d.digest_date AS date, s.timezone
     FROM digests d JOIN subscribers s ON s.id = d.subscriber_id
     WHERE d.id > ? AND d.attempts < ?
@@ -120,7 +132,7 @@ export function* openDigests(db: Db, now: Date, maxAttempts: number, pageSize = 
 /** When the earliest pending retry falls due, or null when none waits. */
 export function nextRetryAt(db: Db, maxAttempts: number): Date | null {
   // Retries still inside their day's budget of attempts.
-  const at = db.prepare("SELECT min(next_attempt_at) FROM digests WHERE state = 'retry' AND attempts < ?").pluck().get(maxAttempts) as string | null;
+  const at = sql(db, "SELECT min(next_attempt_at) FROM digests WHERE state = 'retry' AND attempts < ?").pluck().get(maxAttempts) as string | null;
   return at ? new Date(at) : null;
 }
 
@@ -132,16 +144,16 @@ export function releaseStale(db: Db, now: Date, isDead: (owner: string) => boole
   return db.transaction(() => {
     const at = now.toISOString();
     // Who holds leases right now; few rows (one per live or dead worker).
-    const owners = db.prepare("SELECT DISTINCT lease_owner FROM digests WHERE state = 'sending'").pluck().all() as string[];
+    const owners = sql(db, "SELECT DISTINCT lease_owner FROM digests WHERE state = 'sending'").pluck().all() as string[];
     const dead = JSON.stringify(owners.filter(isDead));
     // The worker may have handed the mail over before it died: we cannot know, hence 'uncertain'.
-    const ids = db.prepare(`
+    const ids = sql(db, `
       UPDATE digests SET state = 'uncertain', lease_owner = NULL, lease_expires_at = NULL, updated_at = ?,
         smtp_response = 'interrupted: the sending worker stopped before the server answered'
       WHERE state = 'sending' AND (lease_expires_at < ? OR lease_owner IN (SELECT value FROM json_each(?)))
       RETURNING id`).pluck().all(at, at, dead) as number[];
     // Close their open attempts.
-    const close = db.prepare(`
+    const close = sql(db, `
       UPDATE delivery_attempts SET outcome = 'interrupted', finished_at = ? WHERE digest_id = ? AND finished_at IS NULL`);
     for (const id of ids) close.run(at, id);
     return ids.length;
@@ -151,7 +163,7 @@ export function releaseStale(db: Db, now: Date, isDead: (owner: string) => boole
 /** Gives up a queued or retrying digest of a day that is over: it is never sent late. */
 export function expireDigest(db: Db, id: number, now = new Date()): void {
   // 'uncertain' rows keep their state: they may well have been delivered.
-  db.prepare(`
+  sql(db, `
     UPDATE digests SET state = 'failed', smtp_response = 'expired: its day ended before it could be sent', updated_at = ?
     WHERE id = ? AND state IN ('queued', 'retry')`).run(now.toISOString(), id);
 }
@@ -168,11 +180,11 @@ export function recordAttempt(db: Db, r: {
     const at = now.toISOString();
     const o = r.outcome;
     // Close this attempt with the server's reply.
-    db.prepare(`
+    sql(db, `
       UPDATE delivery_attempts SET outcome = ?, smtp_code = ?, smtp_response = ?, finished_at = ?
       WHERE digest_id = ? AND attempt = ?`).run(o.kind, o.code, o.text, at, r.id, r.attempt);
     // Move the digest on, only while we still hold it.
-    const row = db.prepare(`
+    const row = sql(db, `
       UPDATE digests SET state = ?, smtp_code = ?, smtp_response = ?, next_attempt_at = ?, sent_at = ?,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
       WHERE id = ? AND state = 'sending' AND lease_owner = ?
@@ -187,12 +199,12 @@ export function recordAttempt(db: Db, r: {
 
 function updateBounces(db: Db, subscriberId: number, final: AttemptOutcome, limits: BounceLimits, at: string): void {
   // The subscriber's counters, read inside the caller's transaction.
-  const c = db.prepare('SELECT hard_bounces AS hard, soft_bounces AS soft FROM subscribers WHERE id = ?').get(subscriberId) as BounceCounts;
+  const c = sql(db, 'SELECT hard_bounces AS hard, soft_bounces AS soft FROM subscribers WHERE id = ?').get(subscriberId) as BounceCounts;
   const n = countBounce(c, final);
   if (n.hard === c.hard && n.soft === c.soft) return;
   const why = suspension(n, limits);
   // New counters; a first reason to suspend sets suspended_at, which later runs skip.
-  db.prepare(`
+  sql(db, `
     UPDATE subscribers SET hard_bounces = ?, soft_bounces = ?,
       suspended_at = CASE WHEN ? IS NOT NULL THEN COALESCE(suspended_at, ?) ELSE suspended_at END,
       suspended_reason = COALESCE(suspended_reason, ?)
@@ -202,13 +214,13 @@ function updateBounces(db: Db, subscriberId: number, final: AttemptOutcome, limi
 /** Ids of suspended subscribers (few; read once per run). */
 export function suspendedIds(db: Db): Set<number> {
   // A partial scan: suspended_at is NULL for nearly everyone.
-  return new Set(db.prepare('SELECT id FROM subscribers WHERE suspended_at IS NOT NULL').pluck().all() as number[]);
+  return new Set(sql(db, 'SELECT id FROM subscribers WHERE suspended_at IS NOT NULL').pluck().all() as number[]);
 }
 
 /** Lifts a suspension and resets the bounce counters (after the address was fixed). */
 export function unsuspend(db: Db, subscriberId: number): boolean {
   // Counters start again from zero.
-  return db.prepare(`
+  return sql(db, `
     UPDATE subscribers SET suspended_at = NULL, suspended_reason = NULL, hard_bounces = 0, soft_bounces = 0
     WHERE id = ? AND suspended_at IS NOT NULL`).run(subscriberId).changes > 0;
 }
@@ -226,12 +238,12 @@ export interface StoredDigest {
 /** Loads a claimed digest with its papers in order, to send (or resend) exactly what was claimed. */
 export function loadDigest(db: Db, id: number): StoredDigest | undefined {
   // The row itself.
-  const d = db.prepare(`
+  const d = sql(db, `
     SELECT id, subscriber_id AS subscriberId, digest_date AS date, message_id AS messageId, subject
     FROM digests WHERE id = ?`).get(id) as Omit<StoredDigest, 'items'> | undefined;
   if (!d) return undefined;
   // Its papers in the claimed order, with their scores and reasons.
-  const rows = db.prepare(`
+  const rows = sql(db, `
     SELECT p.*, i.score AS item_score, i.why AS item_why FROM digest_items i JOIN papers p ON p.id = i.paper_id
     WHERE i.digest_id = ? ORDER BY i.position`).all(id) as (Parameters<typeof rowToPaper>[0] & { item_score: number; item_why: string })[];
   return { ...d, items: rows.map((r) => ({ paper: rowToPaper(r), score: r.item_score, why: JSON.parse(r.item_why) })) };
@@ -251,7 +263,7 @@ export interface DeliveryRow {
 /** Every digest of a local day, with the subscriber's address. */
 export function deliveriesOn(db: Db, date: string): DeliveryRow[] {
   // The day's outbox, in claim order.
-  return db.prepare(`
+  return sql(db, `
     SELECT d.id, s.email, d.state, d.attempts, d.smtp_code AS smtpCode, d.smtp_response AS smtpResponse, d.skip_reason AS skipReason
     FROM digests d JOIN subscribers s ON s.id = d.subscriber_id
     WHERE d.digest_date = ? ORDER BY d.id`).all(date) as DeliveryRow[];
@@ -261,7 +273,7 @@ export function deliveriesOn(db: Db, date: string): DeliveryRow[] {
 export function stateCounts(db: Db, date: string): Record<DigestState, number> {
   const counts: Record<DigestState, number> = { queued: 0, sending: 0, sent: 0, retry: 0, failed: 0, uncertain: 0, skipped: 0 };
   // Served by the (state, digest_date) index.
-  const rows = db.prepare('SELECT state, count(*) AS n FROM digests WHERE digest_date = ? GROUP BY state').all(date) as { state: DigestState; n: number }[];
+  const rows = sql(db, 'SELECT state, count(*) AS n FROM digests WHERE digest_date = ? GROUP BY state').all(date) as { state: DigestState; n: number }[];
   for (const r of rows) counts[r.state] = r.n;
   return counts;
 }
@@ -269,12 +281,12 @@ export function stateCounts(db: Db, date: string): Record<DigestState, number> {
 /** Papers first seen since `since`: the candidate pool of a delivery run, read once per run. */
 export function recentPapers(db: Db, since: Date): Paper[] {
   // Served by papers_first_seen.
-  const rows = db.prepare('SELECT * FROM papers WHERE first_seen >= ? ORDER BY first_seen, id').all(since.toISOString());
+  const rows = sql(db, 'SELECT * FROM papers WHERE first_seen >= ? ORDER BY first_seen, id').all(since.toISOString());
   return (rows as Parameters<typeof rowToPaper>[0][]).map(rowToPaper);
 }
 
 /** Ids of the papers a subscriber's digests already held (recent ones are enough: the pool is a week). */
 export function shownPaperIds(db: Db, subscriberId: number): Set<string> {
   // Served by UNIQUE (subscriber_id, paper_id).
-  return new Set(db.prepare('SELECT paper_id FROM digest_items WHERE subscriber_id = ?').pluck().all(subscriberId) as string[]);
+  return new Set(sql(db, 'SELECT paper_id FROM digest_items WHERE subscriber_id = ?').pluck().all(subscriberId) as string[]);
 }

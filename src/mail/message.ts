@@ -18,7 +18,7 @@ export function digestMail(opts: {
 }): OutgoingMail {
   return {
     from: opts.from, to: opts.to, subject: opts.subject, html: opts.body.html, text: opts.body.text,
-    messageId: opts.messageId, textEncoding: 'quoted-printable',
+    messageId: opts.messageId,
     headers: {
       'List-Unsubscribe': `<${opts.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

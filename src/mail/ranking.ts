@@ -13,12 +13,27 @@ export const DIGEST_SIZE = 10;
 /** How far back a digest looks for papers not yet sent. */
 export const WINDOW_DAYS = 7;
 
-/** A ranker over the papers first seen in the week before `now`, shared by every subscriber of the run. */
+/** Rankings kept per run for subscribers with identical interests and no history. */
+const MEMO_LIMIT = 1024;
+
+/**
+ * A ranker over the papers first seen in the week before `now`, shared by every subscriber of the run.
+ * Ranking is pure, so subscribers who ask for exactly the same things and were never sent a paper
+ * get the same list: it is computed once (a bounded memo, so memory stays flat).
+ */
 export function makeRanker(db: Db, now: Date, size = DIGEST_SIZE): Ranker {
   const pool = recentPapers(db, new Date(now.getTime() - WINDOW_DAYS * 86_400_000));
+  const memo = new Map<string, RankedPaper[]>();
   return (sub) => {
     const shown = shownPaperIds(db, sub.id);
-    const candidates = shown.size ? pool.filter((p) => !shown.has(p.id)) : pool;
-    return rank(sub.profile, candidates, { now, size });
+    if (shown.size) return rank(sub.profile, pool.filter((p) => !shown.has(p.id)), { now, size });
+    const key = JSON.stringify(sub.profile);
+    let ranked = memo.get(key);
+    if (!ranked) {
+      ranked = rank(sub.profile, pool, { now, size });
+      if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+      memo.set(key, ranked);
+    }
+    return ranked;
   };
 }

@@ -37,6 +37,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Stay until every retry of today's digests is done (the CLI); the scheduler leaves them to its next tick. */
   waitForRetries?: boolean;
+  /** The ranking step (default: makeRanker over the week's papers); the bench passes a warmed one. */
+  ranker?: Ranker;
 }
 
 /** A subscriber's digest for one day, rendered but not yet claimed or sent. */
@@ -104,7 +106,7 @@ export async function deliver(ctx: Context, now = new Date(), opts: RunOptions =
   const owner = newOwnerId();
   const run: Run = {
     ctx, clock: () => new Date(now.getTime() + Date.now() - started), signal: opts.signal,
-    lease: { owner, ms: ctx.config.DELIVERY_LEASE_MS }, ranker: makeRanker(ctx.db, now),
+    lease: { owner, ms: ctx.config.DELIVERY_LEASE_MS }, ranker: opts.ranker ?? makeRanker(ctx.db, now),
     suspended: suspendedIds(ctx.db), report: { due: 0, sent: 0, skipped: 0, failed: 0, retrying: 0 }, retrying: new Set(),
   };
   // Two workers per connection keep every connection busy while the next mail is rendered.

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bareAddress, buildMime } from './mime.js';
 
 /** A mail ready to hand to a transport. */
 export interface OutgoingMail {
@@ -11,8 +12,6 @@ export interface OutgoingMail {
   text: string;
   messageId: string;
   headers?: Record<string, string>;
-  /** Fixed so nodemailer need not scan each body to choose one. */
-  textEncoding?: 'quoted-printable' | 'base64';
 }
 
 /** What the transport says about a hand-off: the SMTP reply, or where the file went. */
@@ -70,6 +69,11 @@ export function dkimOption(d: DkimOptions) {
   return { domainName: d.domain, keySelector: d.selector, privateKey: d.privateKey, headerFieldNames: DKIM_SIGNED_HEADERS };
 }
 
+/** What nodemailer is handed: the envelope and the finished message, so it only streams bytes (and signs them). */
+function wire(mail: OutgoingMail) {
+  return { envelope: { from: bareAddress(mail.from), to: [bareAddress(mail.to)] }, raw: buildMime(mail) };
+}
+
 function smtpTransport(url: string, pool: PoolOptions, dkim?: DkimOptions): Transport {
   const t = nodemailer.createTransport({
     url, pool: true, maxConnections: pool.maxConnections, maxMessages: 1000,
@@ -83,7 +87,7 @@ function smtpTransport(url: string, pool: PoolOptions, dkim?: DkimOptions): Tran
   safe.password = '';
   safe.username = '';
   return {
-    send: async (mail) => ({ response: (await t.sendMail(mail)).response }),
+    send: async (mail) => ({ response: (await t.sendMail(wire(mail))).response }),
     close: () => t.close(),
     describe: () => `${safe.toString()} (${pool.maxConnections} connections${pool.ratePerSecond ? `, ${pool.ratePerSecond}/s` : ''})`,
   };
@@ -94,7 +98,7 @@ function outboxTransport(dir: string, dkim?: DkimOptions): Transport {
   const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', ...(dkim ? { dkim: dkimOption(dkim) } : {}) });
   return {
     async send(mail) {
-      const info = await t.sendMail(mail);
+      const info = await t.sendMail(wire(mail));
       const file = join(dir, `${mail.messageId.replace(/[^A-Za-z0-9.@_-]/g, '')}.eml`);
       // Write then rename, so a reader never sees half a mail.
       writeFileSync(`${file}.tmp`, info.message as Buffer);

@@ -1,0 +1,139 @@
+// `npm run bench:send`: rank + render + hand-off to Postfix's smtp-sink, at 10,000 and 100,000
+// subscribers over 2,000 new papers. Each delivery runs in a child process so its peak RSS is its own.
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { loadConfig } from '../config.js';
+import { closeContext, createContext, type Context } from '../context.js';
+import type { DigestModel } from '../digest/compose.js';
+import { renderMjmlDirect } from '../digest/render.js';
+import { rank } from '../rank/rank.js';
+import { recentPapers } from '../store/digests.js';
+import { activeSubscribers } from '../store/subscribers.js';
+import { deliver, renderDigest } from '../mail/sender.js';
+import { makeRanker } from '../mail/ranking.js';
+import { benchPapers, buildBenchDb } from './fixture.js';
+import { startSink } from './sink.js';
+
+const NOW = new Date('2026-11-29T09:00:00Z');
+const arg = (name: string, def: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
+
+/** Opens a context over a bench database; mail goes to `smtpUrl` (or nowhere when unset). */
+async function benchContext(db: string, smtpUrl?: string, connections = 8): Promise<Context> {
+  const config = loadConfig({
+    PAPERBOY_DB: db, PUBLIC_URL: 'https://paperboy.example.org', SMTP_URL: smtpUrl, LOG_LEVEL: 'silent',
+    SMTP_MAX_CONNECTIONS: String(connections), PAPERBOY_OUTBOX: join(tmpdir(), 'paperboy-bench-outbox'),
+  });
+  return createContext(config, { log: pino({ level: 'silent' }) });
+}
+
+/** Milliseconds per call of `fn`, over `n` calls. */
+function perCall(n: number, fn: () => unknown): number {
+  const t = performance.now();
+  for (let i = 0; i < n; i++) fn();
+  return (performance.now() - t) / n;
+}
+
+/** Fill vs mjml per mail, and rank + render per digest without any memo, over `sample` subscribers. */
+async function cpuPhase(ctx: Context, sample: number): Promise<void> {
+  const subs = [...take(activeSubscribers(ctx.db), sample)];
+  const pool = recentPapers(ctx.db, new Date(NOW.getTime() - 7 * 86_400_000));
+  const date = '2026-11-29';
+  const model: DigestModel = renderDigest(ctx, subs[0], date, rank(subs[0].profile, pool, { now: NOW, size: 10 }), 1).model;
+  const fill = perCall(2000, () => ctx.templates.digest(model));
+  let mjml = performance.now();
+  for (let i = 0; i < 20; i++) await renderMjmlDirect('digest', model);
+  mjml = (performance.now() - mjml) / 20;
+  console.log(`render per mail: fill ${fill.toFixed(3)} ms, mjml ${mjml.toFixed(1)} ms → fill is ${(mjml / fill).toFixed(0)}× faster`);
+  let rankMs = 0;
+  let renderMs = 0;
+  for (const sub of subs) {
+    const t0 = performance.now();
+    const ranked = rank(sub.profile, pool, { now: NOW, size: 10 });
+    const t1 = performance.now();
+    renderDigest(ctx, sub, date, ranked, sub.id);
+    rankMs += t1 - t0;
+    renderMs += performance.now() - t1;
+  }
+  const n = subs.length;
+  console.log(`rank + render, every subscriber ranked (${n} subscribers × ${pool.length} candidates): ` +
+    `${(1000 * n / (rankMs + renderMs)).toFixed(0)} digests/s (rank ${(rankMs / n).toFixed(2)} ms + render ${(renderMs / n).toFixed(2)} ms per digest)`);
+  const ranker = makeRanker(ctx.db, NOW);
+  const all = [...take(activeSubscribers(ctx.db), 20_000)];
+  const t = performance.now();
+  for (const sub of all) renderDigest(ctx, sub, date, ranker(sub), sub.id);
+  console.log(`rank + render as a run does it (identical new profiles ranked once; ${all.length} subscribers): ` +
+    `${(1000 * all.length / (performance.now() - t)).toFixed(0)} digests/s`);
+}
+
+function* take<T>(it: Iterable<T>, n: number): Generator<T> {
+  for (const x of it) {
+    if (n-- <= 0) return;
+    yield x;
+  }
+}
+
+/** Child: one delivery run over `db` to `url`, sampling RSS; reports JSON to the parent. */
+async function child(db: string, url: string): Promise<void> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  const ctx = await benchContext(db, url, arg('connections', 8));
+  // Every distinct profile is ranked once before the clock starts: this phase measures the hand-off.
+  const t0 = performance.now();
+  const ranker = makeRanker(ctx.db, NOW);
+  let profiles = 0;
+  const seen = new Set<string>();
+  for (const sub of activeSubscribers(ctx.db)) {
+    const key = JSON.stringify(sub.profile);
+    if (!seen.has(key)) { seen.add(key); ranker(sub); profiles++; }
+  }
+  const rankSeconds = (performance.now() - t0) / 1000;
+  const t = performance.now();
+  const r = await deliver(ctx, NOW, { ranker });
+  const seconds = (performance.now() - t) / 1000;
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  closeContext(ctx);
+  process.send!({ ...r, seconds, peak, profiles, rankSeconds });
+}
+
+/** Parent: builds the databases, runs the CPU phase, then one child delivery per scale. */
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
+  const scales = [arg('small', 10_000), arg('subscribers', 100_000)];
+  const { papers, source } = benchPapers(arg('papers', 2000));
+  console.log(`bench:send — ${papers.length} new papers from ${source}; scales ${scales.join(', ')} subscribers; ${arg('connections', 8)} SMTP connections`);
+  const sink = await startSink();
+  try {
+    for (const n of scales) buildBenchDb(join(dir, `${n}.db`), papers, n, NOW);
+    const ctx = await benchContext(join(dir, `${scales[0]}.db`));
+    await cpuPhase(ctx, arg('sample', 300));
+    closeContext(ctx);
+    const peaks: number[] = [];
+    for (const n of scales) {
+      const r = await runChild(join(dir, `${n}.db`), sink.url);
+      peaks.push(r.peak);
+      console.log(`deliver ${n} subscribers to smtp-sink (${r.profiles} distinct profiles ranked first in ${r.rankSeconds.toFixed(1)} s): ` +
+        `sent ${r.sent}, failed ${r.failed + r.retrying} in ${r.seconds.toFixed(1)} s → ${(r.sent / r.seconds).toFixed(0)} messages/s ` +
+        `(claim + render + SMTP + record); peak RSS ${(r.peak / 2 ** 20).toFixed(0)} MB`);
+    }
+    console.log(`peak RSS at ${scales[1]} / at ${scales[0]}: ${(peaks[1] / peaks[0]).toFixed(2)}× (target ≤ 1.2×)`);
+  } finally {
+    sink.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runChild(db: string, url: string): Promise<{ sent: number; failed: number; retrying: number; seconds: number; peak: number; profiles: number; rankSeconds: number }> {
+  return new Promise((ok, fail) => {
+    const c = fork(new URL(import.meta.url).pathname, ['--child', db, url, ...process.argv.slice(2)]);
+    c.on('message', (m) => ok(m as never));
+    c.on('exit', (code) => { if (code) fail(new Error(`bench child exited with ${code}`)); });
+  });
+}
+
+const i = process.argv.indexOf('--child');
+if (i >= 0) await child(process.argv[i + 1], process.argv[i + 2]);
+else await main();

@@ -96,7 +96,9 @@ async function child(db: string, url: string): Promise<void> {
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
   closeContext(ctx);
-  process.send!({ ...r, seconds, peak, profiles, rankSeconds });
+  const result = { ...r, seconds, peak, profiles, rankSeconds };
+  if (process.send) process.send(result);
+  else console.log(JSON.stringify(result));
 }
 
 /** Parent: builds the databases, runs the CPU phase, then one child delivery per scale. */

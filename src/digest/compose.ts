@@ -99,7 +99,7 @@ function composeItem(r: RankedPaper, i: number, links: DigestLinks): DigestItem 
   const p = r.paper;
   return {
     position: i + 1, id: p.id, title: oneLine(p.title), authors: shortAuthors(p.authors),
-    why: r.why.join(' · '), abstract: trimText(oneLine(p.abstract), ABSTRACT_CHARS),
+    why: r.why.join(' · '), abstract: trimText(oneLine(p.abstract.slice(0, 2 * ABSTRACT_CHARS)), ABSTRACT_CHARS),
     url: paperUrl(p), pdfUrl: pdfUrl(p), codeUrl: p.codeUrl ?? null, hfUrl: hfUrl(p),
     thumbnail: p.thumbnail && /^https:\/\//.test(p.thumbnail) ? p.thumbnail : null,
     upvotes: p.upvotes ?? null, upUrl: links.feedback(p.id, 'up'), downUrl: links.feedback(p.id, 'down'),

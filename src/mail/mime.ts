@@ -31,7 +31,10 @@ function mailbox(value: string): string {
 
 /** Base64 in 76-character lines. */
 function base64Lines(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64').replace(/.{76}(?=.)/g, '$&\r\n');
+  const b64 = Buffer.from(text, 'utf8').toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
+  return lines.join('\r\n');
 }
 
 /** RFC 5322 date, e.g. `Sun, 29 Nov 2026 09:00:00 +0000`. */

@@ -7,7 +7,7 @@ import type { MailBody } from '../digest/render.js';
 import type { RankedPaper } from '../model.js';
 import {
   claimDigest, expireDigest, hasDigest, leaseDigest, loadDigest, nextRetryAt, openDigests, recordAttempt,
-  releaseStale, skipDigest, suspendedIds, type Lease,
+  releaseStale, skipClaimed, skipDigest, suspendedIds, type Lease,
 } from '../store/digests.js';
 import { activeSubscribers, getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
 import { digestMail, newMessageId } from './message.js';
@@ -161,8 +161,16 @@ function resume(run: Run, id: number, subscriberId: number, date: string, tz: st
     expireDigest(db, id, run.clock());
     return null;
   }
+  if (date > today) return null;
   const sub = getSubscriber(db, subscriberId);
-  if (date > today || !sub || sub.status !== 'active' || run.suspended.has(sub.id)) return null;
+  if (!sub || sub.status !== 'active' || run.suspended.has(sub.id)) {
+    // Left or suspended since the claim: the mail must not go out any more.
+    if (skipClaimed(db, id, sub?.status === 'active' ? 'suspended' : 'unsubscribed', run.clock())) {
+      if (!run.retrying.delete(id)) run.report.due++;
+      run.report.skipped++;
+    }
+    return null;
+  }
   const attempt = leaseDigest(db, id, run.lease, config.SMTP_MAX_ATTEMPTS, run.clock());
   const stored = attempt === null ? undefined : loadDigest(db, id);
   if (attempt === null || !stored) return null;
@@ -177,7 +185,7 @@ function claimNew(run: Run, sub: SubscriberRecord): Job | null {
   const date = dueDay(now, sub.timezone, sub.hour);
   if (!date || hasDigest(db, sub.id, date)) return null;
   if (run.suspended.has(sub.id)) {
-    if (skipDigest(db, sub.id, date, 'suspended', now)) tally(run, 'skipped');
+    if (skipDigest(db, sub.id, date, 'suspended', now)) countSkipped(run);
     return null;
   }
   const ranked = run.ranker(sub);
@@ -185,16 +193,16 @@ function claimNew(run: Run, sub: SubscriberRecord): Job | null {
   const id = claimDigest(db, { subscriberId: sub.id, date, messageId, subject: digestSubject(ranked), items: ranked }, now, run.lease);
   if (id === null) return null;
   if (!ranked.length) {
-    tally(run, 'skipped');
+    countSkipped(run);
     return null;
   }
   run.report.due++;
   return { id, attempt: 1, sub, date, messageId, ranked };
 }
 
-function tally(run: Run, what: 'skipped'): void {
+function countSkipped(run: Run): void {
   run.report.due++;
-  run.report[what]++;
+  run.report.skipped++;
 }
 
 /** Renders, hands over and records one digest; never throws (a render error is recorded as a failure). */

@@ -160,6 +160,14 @@ export function releaseStale(db: Db, now: Date, isDead: (owner: string) => boole
   })();
 }
 
+/** Skips a claimed digest that must not go out any more (its subscriber left or was suspended); false when it was not waiting. */
+export function skipClaimed(db: Db, id: number, reason: string, now = new Date()): boolean {
+  // Only rows no worker holds.
+  return sql(db, `
+    UPDATE digests SET state = 'skipped', skip_reason = ?, updated_at = ?
+    WHERE id = ? AND state IN ('queued', 'retry', 'uncertain')`).run(reason, now.toISOString(), id).changes > 0;
+}
+
 /** Gives up a queued or retrying digest of a day that is over: it is never sent late. */
 export function expireDigest(db: Db, id: number, now = new Date()): void {
   // 'uncertain' rows keep their state: they may well have been delivered.

@@ -179,3 +179,15 @@ describe('crashes, stops and two workers', () => {
     expect(smtp.raw).toHaveLength(r.sent);
   });
 });
+
+describe('claimed but no longer wanted', () => {
+  it('a deferred digest whose subscriber unsubscribes before the retry is skipped, not sent', async () => {
+    await setUp({ rcpt: (n) => (n === 0 ? { code: 451, text: 'later' } : 'accept') }, 1, { SMTP_RETRY_BASE_MS: '50' });
+    await deliver(pb.ctx, DAY);
+    expect(digest()).toMatchObject({ state: 'retry' });
+    pb.ctx.db.prepare("UPDATE subscribers SET status = 'unsubscribed'").run();
+    expect(await deliver(pb.ctx, new Date(DAY.getTime() + 1000))).toEqual({ due: 1, sent: 0, skipped: 1, failed: 0, retrying: 0 });
+    expect(digest()).toMatchObject({ state: 'skipped', skip_reason: 'unsubscribed' });
+    expect(smtp.raw).toHaveLength(0);
+  });
+});

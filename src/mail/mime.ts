@@ -6,10 +6,23 @@ import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import * as qp from 'nodemailer/lib/qp';
 import type { OutgoingMail } from './transport.js';
 
+const PLAIN_ADDRESS = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+$/;
+const parsedMailboxes = new Map<string, { name?: string; address?: string }>();
+
+/** Parses `Name <address>` once per distinct value (the From is the same on every mail). */
+function parseMailbox(value: string): { name?: string; address?: string } {
+  if (PLAIN_ADDRESS.test(value)) return { address: value };
+  let p = parsedMailboxes.get(value);
+  if (!p) {
+    p = (addressparser(value, { flatten: true }) as { name?: string; address?: string }[])[0] ?? {};
+    if (parsedMailboxes.size < 100) parsedMailboxes.set(value, p);
+  }
+  return p;
+}
+
 /** The bare address of a From/To value such as `Paperboy <digest@example.org>`. */
 export function bareAddress(value: string): string {
-  const parsed = addressparser(value, { flatten: true }) as { address?: string }[];
-  const address = parsed[0]?.address;
+  const address = parseMailbox(value).address;
   if (!address) throw new Error(`not an email address: ${value}`);
   return address;
 }
@@ -22,8 +35,8 @@ function header(name: string, value: string): string {
 
 /** `Name <address>` with the display name encoded or quoted as it needs. */
 function mailbox(value: string): string {
-  const [p] = addressparser(value, { flatten: true }) as { name?: string; address?: string }[];
-  if (!p?.address) throw new Error(`not an email address: ${value}`);
+  const p = parseMailbox(value);
+  if (!p.address) throw new Error(`not an email address: ${value}`);
   if (!p.name) return p.address;
   const name = mimeFuncs.isPlainText(p.name) ? (/^[\w ]+$/.test(p.name) ? p.name : JSON.stringify(p.name)) : mimeFuncs.encodeWord(p.name, 'Q', 52);
   return `${name} <${p.address}>`;

@@ -61,10 +61,11 @@ export function claimDigest(db: Db, c: DigestClaim, now = new Date(), lease?: Le
         state === 'sending' ? new Date(now.getTime() + lease!.ms).toISOString() : null, at, at);
     if (ins.changes === 0) return null;
     const id = Number(ins.lastInsertRowid);
-    // The papers, in order; UNIQUE(subscriber_id, paper_id) keeps a paper from being sent twice.
-    const item = sql(db, `
-      INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score, why) VALUES (?, ?, ?, ?, ?, ?)`);
-    c.items.forEach((r, i) => item.run(id, c.subscriberId, r.paper.id, i + 1, r.score, JSON.stringify(r.why)));
+    // The papers, in order, in one statement; UNIQUE(subscriber_id, paper_id) keeps a paper from being sent twice.
+    sql(db, `
+      INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score, why)
+      SELECT ?, ?, value ->> '$.id', key + 1, value ->> '$.score', value ->> '$.why' FROM json_each(?)`)
+      .run(id, c.subscriberId, JSON.stringify(c.items.map((r) => ({ id: r.paper.id, score: r.score, why: JSON.stringify(r.why) }))));
     if (state === 'sending') startAttempt(db, id, 1, lease!.owner, at);
     return id;
   })();

@@ -1,6 +1,6 @@
 // The ranking step of a run: the week's papers are read once, each subscriber's are the ones not sent before.
 import type { Db } from '../db/open.js';
-import type { RankedPaper } from '../model.js';
+import type { Paper, RankedPaper } from '../model.js';
 import { rank } from '../rank/rank.js';
 import { recentPapers, shownPaperIds } from '../store/digests.js';
 import type { SubscriberRecord } from '../store/subscribers.js';
@@ -22,9 +22,11 @@ const MEMO_LIMIT = 1024;
  * get the same list: it is computed once (a bounded memo, so memory stays flat).
  */
 export function makeRanker(db: Db, now: Date, size = DIGEST_SIZE): Ranker {
-  const pool = recentPapers(db, new Date(now.getTime() - WINDOW_DAYS * 86_400_000));
+  // Read on first use: most scheduler ticks find nobody due and need no papers.
+  let papers: Paper[] | undefined;
   const memo = new Map<string, RankedPaper[]>();
   return (sub) => {
+    const pool = (papers ??= recentPapers(db, new Date(now.getTime() - WINDOW_DAYS * 86_400_000)));
     const shown = shownPaperIds(db, sub.id);
     if (shown.size) return rank(sub.profile, pool.filter((p) => !shown.has(p.id)), { now, size });
     const key = JSON.stringify(sub.profile);

@@ -100,4 +100,27 @@ describe('crash test: SIGKILL during a 2,000-digest run', () => {
     check.close();
     expect(states).toEqual([{ state: 'sent', n: SUBSCRIBERS }]);
   }, 120_000);
+
+  it('SIGTERM: the CLI takes no new work, records what was in flight, and exits', async () => {
+    const before = smtp.received.length;
+    const db = openDb(join(dir, 'paperboy.db'));
+    addSubscribers(db, 400, { prefix: 'late' });
+    db.close();
+    const env = {
+      ...process.env, PAPERBOY_DB: join(dir, 'paperboy.db'), SMTP_URL: smtp.url, SMTP_MAX_CONNECTIONS: String(CONNECTIONS),
+      PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent',
+    };
+    const run = runCli(env);
+    await until(before + 30, run.exit);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(run.output()).toMatch(/\(stopped early\)/);
+    const check = openDb(join(dir, 'paperboy.db'));
+    const rows = check.prepare("SELECT state, count(*) AS n FROM digests WHERE digest_date = '2026-11-29' AND state <> 'sent' GROUP BY state").all();
+    const sent = check.prepare("SELECT count(*) FROM digests d JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email LIKE 'late%' AND d.state = 'sent'").pluck().get() as number;
+    check.close();
+    expect(rows).toEqual([]); // nothing left 'sending' or 'queued': in-flight mails were recorded
+    expect(sent).toBe(smtp.received.length - before);
+    expect(sent).toBeLessThan(400);
+  }, 60_000);
 });

@@ -79,7 +79,7 @@ function* take<T>(it: Iterable<T>, n: number): Generator<T> {
 async function child(db: string, url: string): Promise<void> {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
-  const ctx = await benchContext(db, url, arg('connections', 8));
+  const ctx = await benchContext(db, url, arg('connections', 4));
   // Every distinct profile is ranked once before the clock starts: this phase measures the hand-off.
   const t0 = performance.now();
   const ranker = makeRanker(ctx.db, NOW);
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
   const scales = [arg('small', 10_000), arg('subscribers', 100_000)];
   const { papers, source } = benchPapers(arg('papers', 2000));
-  console.log(`bench:send — ${papers.length} new papers from ${source}; scales ${scales.join(', ')} subscribers; ${arg('connections', 8)} SMTP connections`);
+  console.log(`bench:send — ${papers.length} new papers from ${source}; scales ${scales.join(', ')} subscribers; ${arg('connections', 4)} SMTP connections`);
   const sink = await startSink();
   try {
     for (const n of scales) buildBenchDb(join(dir, `${n}.db`), papers, n, NOW);

@@ -1,14 +1,17 @@
-// The ranking step of a run: the week's papers are read once, each subscriber's are the ones not sent before.
+// The ranking step of a run, wired as docs/ranking.md says: one model over the week's papers per run;
+// per subscriber their votes, recently shown papers and digest size; papers sent before are never candidates.
 import type { Db } from '../db/open.js';
 import type { Paper, RankedPaper } from '../model.js';
-import { rank } from '../rank/rank.js';
+import { buildRankModel, type RankModel } from '../rank/model.js';
+import { isWeakDay, rank } from '../rank/rank.js';
 import { recentPapers, shownPaperIds } from '../store/digests.js';
 import type { SubscriberRecord } from '../store/subscribers.js';
+import { digestPrefs, rankingInputs } from '../store/votes.js';
 
-/** Ranks one subscriber's digest. */
+/** Ranks one subscriber's digest; an empty list means nothing to send today. */
 export type Ranker = (sub: SubscriberRecord) => RankedPaper[];
 
-/** Papers in a digest. */
+/** Papers in a digest unless the subscriber chose another size. */
 export const DIGEST_SIZE = 10;
 /** How far back a digest looks for papers not yet sent. */
 export const WINDOW_DAYS = 7;
@@ -16,26 +19,47 @@ export const WINDOW_DAYS = 7;
 /** Rankings kept per run for subscribers with identical interests and no history. */
 const MEMO_LIMIT = 1024;
 
+/** Options of makeRanker. */
+export interface RankerOptions {
+  /** Share one ranking between subscribers with identical interests and no history (default true). */
+  memo?: boolean;
+}
+
 /**
- * A ranker over the papers first seen in the week before `now`, shared by every subscriber of the run.
- * Ranking is pure, so subscribers who ask for exactly the same things and were never sent a paper
- * get the same list: it is computed once (a bounded memo, so memory stays flat).
+ * A ranker over the papers first seen in the week before `now`, with one model built for the run on
+ * first use (most scheduler ticks find nobody due). Ranking is pure, so subscribers who ask for exactly
+ * the same things and have no votes or sent papers get the same list: computed once (bounded memo).
+ * A weak day (too few relevant papers) gives an empty list when the subscriber chose 'skip'; with
+ * 'note' they get the few papers there are.
  */
-export function makeRanker(db: Db, now: Date, size = DIGEST_SIZE): Ranker {
-  // Read on first use: most scheduler ticks find nobody due and need no papers.
-  let papers: Paper[] | undefined;
+export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker {
+  let shared: { pool: Paper[]; model: RankModel } | undefined;
   const memo = new Map<string, RankedPaper[]>();
   return (sub) => {
-    const pool = (papers ??= recentPapers(db, new Date(now.getTime() - WINDOW_DAYS * 86_400_000)));
-    const shown = shownPaperIds(db, sub.id);
-    if (shown.size) return rank(sub.profile, pool.filter((p) => !shown.has(p.id)), { now, size });
-    const key = JSON.stringify(sub.profile);
-    let ranked = memo.get(key);
+    shared ??= sharedModel(db, now);
+    const { profile, shown, known } = rankingInputs(db, sub.id, sub.profile, now);
+    const prefs = digestPrefs(db, sub.id) ?? { digestSize: DIGEST_SIZE, weakDay: 'skip' as const };
+    const sent = shownPaperIds(db, sub.id);
+    const fresh = sent.size === 0 && profile.votes.length === 0 && opts.memo !== false;
+    const key = fresh ? JSON.stringify([profile, prefs]) : '';
+    let ranked = fresh ? memo.get(key) : undefined;
     if (!ranked) {
-      ranked = rank(sub.profile, pool, { now, size });
-      if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
-      memo.set(key, ranked);
+      const candidates = sent.size ? shared.pool.filter((p) => !sent.has(p.id)) : shared.pool;
+      ranked = rank(profile, candidates, { now, size: prefs.digestSize, model: shared.model, known, shown });
+      if (isWeakDay(ranked, prefs.digestSize) && prefs.weakDay === 'skip') ranked = [];
+      if (fresh) remember(memo, key, ranked);
     }
     return ranked;
   };
+}
+
+/** The week's papers and the model over them (idf fitted on the same papers). */
+function sharedModel(db: Db, now: Date): { pool: Paper[]; model: RankModel } {
+  const pool = recentPapers(db, new Date(now.getTime() - WINDOW_DAYS * 86_400_000));
+  return { pool, model: buildRankModel(pool, pool) };
+}
+
+function remember(memo: Map<string, RankedPaper[]>, key: string, ranked: RankedPaper[]): void {
+  if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+  memo.set(key, ranked);
 }

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
       const r = await runChild(join(dir, `${n}.db`), sink.url);
       peaks.push(r.peak);
       console.log(`deliver ${n} subscribers to smtp-sink (${r.profiles} distinct profiles ranked first in ${r.rankSeconds.toFixed(1)} s): ` +
-        `sent ${r.sent}, failed ${r.failed + r.retrying} in ${r.seconds.toFixed(1)} s → ${(r.sent / r.seconds).toFixed(0)} messages/s ` +
+        `sent ${r.sent}, skipped (weak day) ${r.skipped}, failed ${r.failed + r.retrying} in ${r.seconds.toFixed(1)} s → ${(r.sent / r.seconds).toFixed(0)} messages/s ` +
         `(claim + render + SMTP + record); peak RSS ${(r.peak / 2 ** 20).toFixed(0)} MB`);
     }
     console.log(`peak RSS at ${scales[1]} / at ${scales[0]}: ${(peaks[1] / peaks[0]).toFixed(2)}× (target ≤ 1.2×)`);
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   }
 }
 
-function runChild(db: string, url: string): Promise<{ sent: number; failed: number; retrying: number; seconds: number; peak: number; profiles: number; rankSeconds: number }> {
+function runChild(db: string, url: string): Promise<{ sent: number; skipped: number; failed: number; retrying: number; seconds: number; peak: number; profiles: number; rankSeconds: number }> {
   return new Promise((ok, fail) => {
     const c = fork(new URL(import.meta.url).pathname, ['--child', db, url, ...process.argv.slice(2)]);
     c.on('message', (m) => ok(m as never));

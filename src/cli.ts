@@ -123,7 +123,8 @@ export function program(): Command {
   cli.command('preview').description("render a subscriber's next digest without sending or recording it")
     .argument('<email>', 'the subscriber').option('--html <file>', 'write the HTML part to this file')
     .option('--now <time>', 'act as if it were this ISO 8601 time', parseInstant)
-    .action((email: string, opts: { html?: string; now?: Date }) => withContext(async (ctx) => {
+    .option('--json', 'print the ranked list as JSON: [{id, title, score, why}]')
+    .action((email: string, opts: { html?: string; now?: Date; json?: boolean }) => withContext(async (ctx) => {
       const { findByEmail } = await import('./store/subscribers.js');
       const { localDayHour } = await import('./digest/due.js');
       const { buildDigest } = await import('./mail/sender.js');
@@ -132,7 +133,12 @@ export function program(): Command {
       const now = opts.now ?? new Date();
       const built = buildDigest(ctx, sub, localDayHour(now, sub.timezone).date, now);
       if (opts.html) writeFileSync(opts.html, built.body.html);
-      console.log(`Subject: ${built.model.subject}\n\n${built.body.text}`);
+      if (opts.json) {
+        const list = built.ranked.map((r) => ({ id: r.paper.id, title: r.paper.title, score: r.score, why: r.why }));
+        console.log(JSON.stringify(list, null, 2));
+      } else {
+        console.log(`Subject: ${built.model.subject}\n\n${built.body.text}`);
+      }
     }));
   return cli;
 }

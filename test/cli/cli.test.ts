@@ -51,6 +51,10 @@ describe('paperboy CLI', () => {
     const preview = await paperboy('preview', 'cli@example.org', '--html', join(dir, 'preview.html'), '--now', now);
     expect(preview.stdout).toMatch(/^Subject: .+/);
     expect(existsSync(join(dir, 'preview.html'))).toBe(true);
+    const ranked = JSON.parse((await paperboy('preview', 'cli@example.org', '--json', '--now', now)).stdout) as { id: string; title: string; score: number; why: string[] }[];
+    expect(ranked.length).toBeGreaterThan(0);
+    expect(ranked[0]).toEqual({ id: expect.any(String), title: expect.any(String), score: expect.any(Number), why: expect.any(Array) });
+    expect(ranked[0].why.join(' ')).toMatch(/diffusion/);
 
     expect((await paperboy('digest', '--now', now)).stdout).toMatch(/due 1, sent 1, skipped 0, failed 0/);
     expect((await paperboy('digest', '--now', now)).stdout).toMatch(/due 0, sent 0, skipped 0, failed 0/);

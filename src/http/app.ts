@@ -2,33 +2,64 @@ import formbody from '@fastify/formbody';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Context } from '../context.js';
-import { errorHandler } from './errors.js';
-import { loadPages } from './pages.js';
+import { registerDocs } from './docs.js';
+import { makeErrorHandler, wantsJson } from './errors.js';
+import { registerMetrics } from './metrics.js';
+import { loadPages, sendPage } from './pages.js';
+import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
+import { logSerializers } from './redact.js';
 import { apiRoutes } from './routes/api.js';
+import { archiveRoutes } from './routes/archive.js';
+import { assetRoutes } from './routes/assets.js';
+import { digestRoutes } from './routes/digests.js';
+import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { linkRoutes } from './routes/links.js';
 import { pageRoutes } from './routes/pages.js';
+import { preferenceRoutes } from './routes/preferences.js';
+import { sameOriginPosts, securityHeaders } from './security.js';
+import { makeSubscriptions } from './subscribe.js';
 
 /** Request bodies over 16 KB are refused with 413. */
 export const BODY_LIMIT = 16 * 1024;
 
+/** Abuse limits; the defaults suit a public instance, the benchmark raises them. */
+export interface AppOptions {
+  rateLimit?: RateLimitOptions;
+  /** Sign-ups (and so confirmation mails) per address per 24 hours. */
+  signupsPerAddressPerDay?: number;
+}
+
 /** Builds the Fastify app over a context; call `listen` or `inject` on it. */
-export async function buildApp(ctx: Context): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: ctx.log as FastifyBaseLogger, bodyLimit: BODY_LIMIT,
+export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const log = (ctx.log as FastifyBaseLogger).child({}, { serializers: logSerializers });
+  const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT,
     // Per-request lines would log URLs, and URLs carry tokens.
     logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<ZodTypeProvider>();
+  const page = loadPages();
+  const subs = makeSubscriptions(ctx, opts.signupsPerAddressPerDay ?? 3);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(makeErrorHandler(page));
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith('/api/')) return reply.status(404).send({ error: { code: 'not_found', message: 'No such endpoint' } });
-    return reply.status(404).type('text/html').send(page('message', { title: 'Not found', heading: 'Page not found', message: 'There is nothing at this address.', link: { href: '/', label: 'Go to the home page' } }));
+    if (wantsJson(req.url)) return reply.status(404).send({ error: { code: 'not_found', message: 'No such endpoint' } });
+    return sendPage(reply, page, 'message', { title: 'Not found', heading: 'Page not found', message: 'There is nothing at this address.', link: { href: '/', label: 'Go to the home page' } }, 404);
   });
-  const page = loadPages();
+  app.addHook('onRequest', sameOriginPosts(ctx.config.PUBLIC_URL));
+  app.addHook('onSend', securityHeaders);
+  app.addHook('onClose', () => subs.drain());
+  await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
+  await registerDocs(app, ctx.config.PUBLIC_URL);
+  registerMetrics(app, ctx.db);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
-  await app.register(apiRoutes(ctx));
-  await app.register(pageRoutes(ctx, page));
+  await app.register(apiRoutes(subs));
+  await app.register(pageRoutes(ctx, page, subs));
   await app.register(linkRoutes(ctx, page));
+  await app.register(preferenceRoutes(ctx, page));
+  await app.register(feedbackRoutes(ctx, page));
+  await app.register(digestRoutes(ctx, page));
+  await app.register(archiveRoutes(ctx, page));
+  await app.register(assetRoutes());
   await app.register(healthRoutes(ctx));
   return app;
 }

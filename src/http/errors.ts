@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { PageRenderer } from './pages.js';
 
 /** The one error shape of the JSON API: `{"error":{"code","message","field"?}}`. */
 export interface ApiErrorBody {
@@ -8,7 +9,9 @@ export interface ApiErrorBody {
 
 /** An error with a status and a stable code, raised by handlers and shaped by the error handler. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string,
+    /** Seconds after which a refused request may be repeated (sent as Retry-After). */
+    readonly retryAfter?: number) {
     super(message);
   }
 }
@@ -34,10 +37,31 @@ export function toApiError(err: FastifyError | ApiError | Error): ApiError {
   return new ApiError(500, 'internal', 'Something went wrong on our side; it has been logged');
 }
 
-/** Fastify error handler: logs 5xx and answers with the API shape. */
-export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
-  const api = toApiError(err);
-  if (api.status >= 500) req.log.error({ err }, 'request failed');
-  const body: ApiErrorBody = { error: { code: api.code, message: api.message, ...(api.field ? { field: api.field } : {}) } };
-  void reply.status(api.status).send(body);
+/** True for paths that answer JSON (the API and the operator endpoints); every other path answers HTML pages. */
+export function wantsJson(url: string): boolean {
+  return /^\/(api|docs|metrics|healthz)(\/|\?|$)/.test(url);
+}
+
+const HEADINGS: Record<number, string> = {
+  400: 'Please check what you sent', 403: 'Not allowed from here', 404: 'Page not found', 405: 'Not allowed',
+  410: 'This link has expired', 413: 'That was too much', 415: 'Please use the form', 429: 'Too many requests',
+};
+
+/** Builds the Fastify error handler: the JSON API shape on JSON paths, a friendly page elsewhere; logs 5xx. */
+export function makeErrorHandler(page: PageRenderer) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
+    const api = toApiError(err);
+    if (api.status >= 500) req.log.error({ err }, 'request failed');
+    void reply.status(api.status);
+    if (api.retryAfter) void reply.header('retry-after', String(api.retryAfter));
+    if (wantsJson(req.url)) {
+      const body: ApiErrorBody = { error: { code: api.code, message: api.message, ...(api.field ? { field: api.field } : {}) } };
+      void reply.type('application/json; charset=utf-8').send(body);
+      return;
+    }
+    const heading = api.status >= 500 ? 'Something went wrong' : HEADINGS[api.status] ?? 'That did not work';
+    void reply.type('text/html; charset=utf-8').send(page('message', {
+      title: heading, heading, message: api.message, link: { href: '/', label: 'Go to the home page' },
+    }));
+  };
 }

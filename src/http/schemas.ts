@@ -10,9 +10,7 @@ const singleLine = z.string().trim().min(1).max(200).regex(/^[^\r\n\t\0]*$/, 'mu
 /** Limits on what a subscriber may state (documented in the README). */
 export const LIMITS = { keywords: 50, categories: 30, authors: 50, papers: 50, about: 2000 } as const;
 
-/** The body of POST /api/subscriptions and of the sign-up form. */
-export const subscriptionBody = z.strictObject({
-  email: z.string().trim().max(254, 'is too long').pipe(z.email('is not a valid email address')),
+const interests = {
   keywords: list(singleLine, LIMITS.keywords),
   categories: list(singleLine.regex(/^[a-z-]+(\.[A-Za-z-]+)?$/, 'is not an arXiv category such as cs.CV'), LIMITS.categories),
   authors: list(singleLine, LIMITS.authors),
@@ -20,10 +18,55 @@ export const subscriptionBody = z.strictObject({
   papers: list(singleLine.regex(/^(\d{4}\.\d{4,5}|[a-z-]+(\.[A-Z]{2})?\/\d{7})(v\d+)?$/, 'is not an arXiv id'), LIMITS.papers),
   timezone: z.preprocess(blankToUndefined, z.string().refine(isTimezone, 'is not a known IANA timezone such as Europe/Paris').default('UTC')),
   hour: z.preprocess(blankToUndefined, z.coerce.number().int().min(0, 'must be 0–23').max(23, 'must be 0–23').default(8)),
+  frequency: z.preprocess(blankToUndefined, z.enum(['daily', 'weekly'], 'must be daily or weekly').default('daily')),
+  weekday: z.preprocess(blankToUndefined, z.coerce.number().int().min(0, 'must be 0 (Sunday) to 6 (Saturday)').max(6, 'must be 0 (Sunday) to 6 (Saturday)').default(1)),
+};
+
+/** The body of POST /api/subscriptions and of the sign-up form. */
+export const subscriptionBody = z.strictObject({
+  email: z.string().trim().max(254, 'is too long').pipe(z.email('is not a valid email address')),
+  ...interests,
 });
 
 /** A validated sign-up. */
 export type SubscriptionInput = z.output<typeof subscriptionBody>;
 
 /** A link token in a path. */
-export const tokenParams = z.object({ token: z.string().max(100) });
+export const tokenParams = z.object({ token: z.string().max(100, 'is too long to be a Paperboy link') });
+
+/** The preferences form: every interest and delivery setting (what is left blank is cleared). */
+export const preferencesBody = z.strictObject({
+  ...interests,
+  digestSize: z.preprocess(blankToUndefined, z.coerce.number().int().min(1, 'must be 1–50').max(50, 'must be 1–50').default(10)),
+  pausedUntil: z.preprocess(blankToUndefined, z.iso.date('must be a date such as 2026-12-24').nullable().default(null)),
+});
+
+/** A validated preferences form. */
+export type PreferencesInput = z.output<typeof preferencesBody>;
+
+/** The "delete my data" form: the box must be ticked. */
+export const deleteBody = z.strictObject({
+  confirm: z.literal('yes', 'tick the box to confirm that everything should be erased'),
+});
+
+/** A paper id in a path (arXiv id or title:<hash>). */
+const paperId = z.string().min(1).max(100, 'is too long to be a paper id').regex(/^[\w.:/-]+$/, 'is not a paper id');
+
+/** The feedback link: token, paper and vote. */
+export const feedbackParams = z.object({ ...tokenParams.shape, paper: paperId, vote: z.enum(['up', 'down'], 'must be up or down') });
+
+/** The undo button of the feedback page. */
+export const undoParams = z.object({ ...tokenParams.shape, paper: paperId });
+
+/** A sent digest viewed in the browser. */
+export const digestParams = z.object({ ...tokenParams.shape, id: z.coerce.number().int('must be a digest number').positive('must be a digest number') });
+
+/** A day of the public archive. */
+export const archiveParams = z.object({
+  date: z.iso.date('must be a date such as 2026-11-29'),
+});
+
+/** The one-click unsubscribe body (RFC 8058) or the button's empty form. */
+export const unsubscribeBody = z.strictObject({
+  'List-Unsubscribe': z.literal('One-Click', 'must be One-Click').optional(),
+}).optional();

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../db/open.js';
 import type { Subscriber, SubscriberStatus } from '../model.js';
 
@@ -12,10 +12,37 @@ export interface SignUp {
   papers: string[];
   timezone: string;
   hour: number;
+  frequency: Frequency;
+  weekday: number;
 }
 
-/** A subscriber row plus the nonce its confirmation link is signed with. */
-export interface SubscriberRecord extends Subscriber {
+/** How often digests go out: every day, or once a week on `weekday`. */
+export type Frequency = 'daily' | 'weekly';
+
+/** Delivery preferences a subscriber edits on /preferences (migration 005). */
+export interface Delivery {
+  frequency: Frequency;
+  /** 0 = Sunday … 6 = Saturday; the day a weekly digest goes out. */
+  weekday: number;
+  /** How many papers a digest holds. */
+  digestSize: number;
+  /** YYYY-MM-DD (the subscriber's local day): no digest before this day; null when not paused. */
+  pausedUntil: string | null;
+}
+
+/** Everything /preferences edits: the interests and delivery settings. */
+export interface Preferences extends Delivery {
+  keywords: string[];
+  categories: string[];
+  authors: string[];
+  about: string;
+  papers: string[];
+  timezone: string;
+  hour: number;
+}
+
+/** A subscriber row plus the nonce its confirmation link is signed with and the delivery settings. */
+export interface SubscriberRecord extends Subscriber, Delivery {
   confirmNonce: string | null;
   confirmSentAt: string | null;
 }
@@ -24,12 +51,14 @@ interface SubscriberRow {
   id: number; email: string; status: SubscriberStatus; keywords: string; categories: string;
   authors: string; about: string; papers: string; timezone: string; hour: number;
   token_version: number; confirm_nonce: string | null; confirm_sent_at: string | null;
+  frequency: Frequency; weekday: number; digest_size: number; paused_until: string | null;
 }
 
 function toRecord(r: SubscriberRow): SubscriberRecord {
   return {
     id: r.id, email: r.email, status: r.status, timezone: r.timezone, hour: r.hour,
     tokenVersion: r.token_version, confirmNonce: r.confirm_nonce, confirmSentAt: r.confirm_sent_at,
+    frequency: r.frequency, weekday: r.weekday, digestSize: r.digest_size, pausedUntil: r.paused_until,
     profile: {
       keywords: JSON.parse(r.keywords), categories: JSON.parse(r.categories), authors: JSON.parse(r.authors),
       about: r.about, papers: JSON.parse(r.papers), votes: [],
@@ -62,14 +91,19 @@ export function signUp(db: Db, s: SignUp, now = new Date()): { subscriber: Subsc
   return db.transaction(() => {
     // New address: a pending row. Known but not active: new interests and a new nonce, so older
     // confirmation links stop working. Active: untouched (preferences are changed elsewhere).
+    // The id is never one a deleted subscriber had (see deleteSubscriberData), so their old links stay dead.
     const changed = db.prepare(`
-      INSERT INTO subscribers (email, status, keywords, categories, authors, about, papers, timezone, hour,
-                               confirm_nonce, confirm_sent_at, created_at)
-      VALUES (@email, 'pending', @keywords, @categories, @authors, @about, @papers, @timezone, @hour, @nonce, @now, @now)
+      INSERT INTO subscribers (id, email, status, keywords, categories, authors, about, papers, timezone, hour,
+                               frequency, weekday, confirm_nonce, confirm_sent_at, created_at)
+      VALUES (max(COALESCE((SELECT max(id) FROM subscribers), 0),
+                  COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'deleted_subscriber_max_id'), 0)) + 1,
+              @email, 'pending', @keywords, @categories, @authors, @about, @papers, @timezone, @hour,
+              @frequency, @weekday, @nonce, @now, @now)
       ON CONFLICT (email) DO UPDATE SET
         status = 'pending', keywords = excluded.keywords, categories = excluded.categories,
         authors = excluded.authors, about = excluded.about, papers = excluded.papers,
-        timezone = excluded.timezone, hour = excluded.hour, confirm_nonce = excluded.confirm_nonce,
+        timezone = excluded.timezone, hour = excluded.hour, frequency = excluded.frequency,
+        weekday = excluded.weekday, confirm_nonce = excluded.confirm_nonce,
         confirm_sent_at = excluded.confirm_sent_at
       WHERE status <> 'active'`).run(params).changes;
     const subscriber = findByEmail(db, s.email)!;
@@ -103,4 +137,83 @@ export function* activeSubscribers(db: Db, pageSize = 500): Generator<Subscriber
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1].id;
   }
+}
+
+/** True when a digest may go out on the subscriber's local day `date` (YYYY-MM-DD): not paused, and the chosen weekday when weekly. */
+export function isDeliveryDay(sub: Delivery, date: string): boolean {
+  if (sub.pausedUntil && date < sub.pausedUntil) return false;
+  return sub.frequency === 'daily' || new Date(`${date}T12:00:00Z`).getUTCDay() === sub.weekday;
+}
+
+/** Saves every preference of a subscriber; false when the subscriber does not exist. */
+export function updatePreferences(db: Db, id: number, p: Preferences): boolean {
+  // One statement: interests, delivery hour and schedule change together or not at all.
+  return db.prepare(`
+    UPDATE subscribers SET keywords = @keywords, categories = @categories, authors = @authors, about = @about,
+      papers = @papers, timezone = @timezone, hour = @hour, frequency = @frequency, weekday = @weekday,
+      digest_size = @digestSize, paused_until = @pausedUntil
+    WHERE id = @id`).run({
+    ...p, id, keywords: JSON.stringify(p.keywords), categories: JSON.stringify(p.categories),
+    authors: JSON.stringify(p.authors), papers: JSON.stringify(p.papers),
+  }).changes > 0;
+}
+
+/** Turns an unsubscribed subscriber active again (they hold a link from their own inbox); false otherwise. */
+export function resubscribe(db: Db, id: number, now = new Date()): boolean {
+  // Only from 'unsubscribed': a pending address still has to click its confirmation link.
+  return db.prepare(`
+    UPDATE subscribers SET status = 'active', unsubscribed_at = NULL, confirmed_at = COALESCE(confirmed_at, ?)
+    WHERE id = ? AND status = 'unsubscribed'`).run(now.toISOString(), id).changes > 0;
+}
+
+/** The HMAC of a normalised address: what suppressions and sign-up throttling keep instead of the address. */
+export function emailHash(secret: string, email: string): string {
+  return createHmac('sha256', secret).update(`email:${email.trim().toLowerCase()}`).digest('base64url');
+}
+
+/**
+ * Erases a subscriber and their history (digests, digest items and votes cascade), leaving only a
+ * hashed suppression entry. Their id is never handed out again, so every old link stays dead.
+ */
+export function deleteSubscriberData(db: Db, id: number, hash: string, now = new Date()): boolean {
+  return db.transaction(() => {
+    // Remember the highest id ever deleted: SQLite would otherwise reuse max(id) + 1.
+    db.prepare(`
+      INSERT INTO settings (key, value) VALUES ('deleted_subscriber_max_id', ?)
+      ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`).run(String(id));
+    // The suppression entry: the address's HMAC and when, nothing else.
+    db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, created_at) VALUES (?, ?)').run(hash, now.toISOString());
+    // The row and, by ON DELETE CASCADE, everything that belongs to it.
+    return db.prepare('DELETE FROM subscribers WHERE id = ?').run(id).changes > 0;
+  })();
+}
+
+/** True when the owner of this address deleted their data and has not confirmed a new sign-up since. */
+export function isSuppressed(db: Db, hash: string): boolean {
+  return db.prepare('SELECT 1 FROM suppressions WHERE email_hash = ?').pluck().get(hash) === 1;
+}
+
+/** Drops a suppression entry: the owner confirmed a new sign-up. */
+export function liftSuppression(db: Db, hash: string): void {
+  db.prepare('DELETE FROM suppressions WHERE email_hash = ?').run(hash);
+}
+
+/**
+ * Records a sign-up attempt for an address and says whether it is within `max` per 24 hours.
+ * Attempts are counted whatever the address's state, so the answer reveals nothing about it.
+ */
+export function recordSignupAttempt(db: Db, hash: string, max: number, now = new Date()): { allowed: boolean; retryAfterSeconds: number } {
+  const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();
+  return db.transaction(() => {
+    // Forget attempts older than a day (index on at).
+    db.prepare('DELETE FROM signup_attempts WHERE at < ?').run(dayAgo);
+    // This address's attempts in the last 24 hours, oldest first.
+    const times = db.prepare('SELECT at FROM signup_attempts WHERE email_hash = ? ORDER BY at').pluck().all(hash) as string[];
+    if (times.length >= max) {
+      const freeAt = Date.parse(times[times.length - max]) + 86_400_000;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) };
+    }
+    db.prepare('INSERT INTO signup_attempts (email_hash, at) VALUES (?, ?)').run(hash, now.toISOString());
+    return { allowed: true, retryAfterSeconds: 0 };
+  })();
 }

@@ -1,0 +1,23 @@
+// Logs must never hold a link token or a full email address: both are keys to someone's subscription.
+
+const EMAIL = /([\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]*@([\p{L}\p{N}.-]+)/gu;
+// A link token: `<id base36>.<43 base64url chars>`, alone or inside a URL path.
+const TOKEN = /\b[0-9a-z]{1,12}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+
+/** Masks email addresses (first letter and domain kept: `a…@example.org`) and link tokens in a text. */
+export function scrub(text: string): string {
+  return text.replace(TOKEN, '[token]').replace(EMAIL, '$1…@$2');
+}
+
+/** A log-safe copy of an error: type, scrubbed message and stack. */
+export function scrubError(err: unknown): { type: string; message: string; stack?: string } {
+  if (!(err instanceof Error)) return { type: typeof err, message: scrub(String(err)) };
+  return { type: err.name, message: scrub(err.message), ...(err.stack ? { stack: scrub(err.stack) } : {}) };
+}
+
+/** pino serializers that scrub errors and request lines wherever they are logged. */
+export const logSerializers = {
+  err: scrubError,
+  error: scrubError,
+  req: (req: { method?: string; url?: string }) => ({ method: req.method, url: scrub(req.url ?? '') }),
+};

@@ -69,4 +69,4 @@ export const archiveParams = z.object({
 /** The one-click unsubscribe body (RFC 8058) or the button's empty form. */
 export const unsubscribeBody = z.strictObject({
   'List-Unsubscribe': z.literal('One-Click', 'must be One-Click').optional(),
-}).optional();
+}).nullish();

@@ -1,0 +1,95 @@
+import Handlebars from 'handlebars';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestListingFile } from '../../src/ingest/sample.js';
+import { sendDueDigests } from '../../src/mail/sender.js';
+import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
+import { activeSubscriber, FORM, pathOf } from './fixtures.js';
+
+// Feedback links, the digest in the browser, and the public archive.
+describe('feedback, digest view and archive', () => {
+  let pb: TestPaperboy;
+  const votes = (id: number) => pb.ctx.db.prepare('SELECT paper_id AS paper, vote FROM feedback_votes WHERE subscriber_id = ?').all(id);
+  const firstPaper = () => pb.ctx.db.prepare('SELECT id, title FROM papers ORDER BY rowid LIMIT 1').get() as { id: string; title: string };
+
+  beforeAll(async () => {
+    pb = await startPaperboy();
+    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt', new Date('2026-11-28T09:00:00Z'));
+  });
+  afterAll(() => pb.close());
+
+  it('records a vote on GET, harmlessly when repeated, and undoes it on POST', async () => {
+    const sub = activeSubscriber(pb, 'voter@example.org');
+    const paper = firstPaper();
+    const up = pathOf(pb.ctx.links.feedback(sub, paper.id, 'up'));
+    for (let i = 0; i < 3; i++) {
+      const res = await pb.app.inject(up); // link scanners may fetch it more than once
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('👍 Noted');
+      expect(res.body).toContain(paper.title);
+    }
+    expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: 1 }]);
+    await pb.app.inject(pathOf(pb.ctx.links.feedback(sub, paper.id, 'down')));
+    expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: -1 }]);
+    const undo = await pb.app.inject({ method: 'POST', url: `/feedback/${up.split('/')[2]}/${encodeURIComponent(paper.id)}/undo`, headers: FORM });
+    expect(undo.statusCode).toBe(200);
+    expect(undo.body).toContain('Vote removed');
+    expect(votes(sub.id)).toEqual([]);
+  });
+
+  it('refuses a forged token, an unknown paper and a bad vote without recording anything', async () => {
+    const sub = activeSubscriber(pb, 'voter2@example.org');
+    const paper = firstPaper();
+    const up = pathOf(pb.ctx.links.feedback(sub, paper.id, 'up'));
+    const token = up.split('/')[2];
+    const cases: [string, number, string][] = [
+      [up.replace(/\/up$/, '/sideways'), 400, 'vote: must be up or down'],
+      [up.replace(encodeURIComponent(paper.id), '2499.99999'), 404, 'This paper is not in Paperboy'],
+      // The token with its last MAC character changed.
+      [up.replace(token, token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')), 404, 'This link is not valid'],
+    ];
+    for (const [url, status, text] of cases) {
+      const res = await pb.app.inject(url);
+      expect(res.statusCode, url).toBe(status);
+      expect(res.body).toContain(text);
+    }
+    expect(votes(sub.id)).toEqual([]);
+  });
+
+  it('shows a sent digest in the browser, only to its subscriber', async () => {
+    const sub = activeSubscriber(pb, 'reader@example.org', { keywords: ['counterfactual'] });
+    const other = activeSubscriber(pb, 'other@example.org');
+    await sendDueDigests(pb.ctx, new Date('2026-11-29T10:00:00Z'));
+    const digestId = pb.ctx.db.prepare("SELECT id FROM digests WHERE subscriber_id = ? AND state = 'sent'").pluck().get(sub.id) as number;
+    const titles = pb.ctx.db.prepare('SELECT p.title FROM digest_items i JOIN papers p ON p.id = i.paper_id WHERE digest_id = ? ORDER BY position').pluck().all(digestId) as string[];
+    expect(titles.length).toBeGreaterThan(1);
+    const res = await pb.app.inject(pathOf(pb.ctx.links.digest(sub, digestId)));
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(res.headers['content-security-policy']).not.toContain('script-src');
+    const at = titles.map((t, i) => res.body.indexOf(`${i + 1}. ${Handlebars.escapeExpression(t)}`));
+    expect(at.every((p, i) => p > 0 && (i === 0 || p > at[i - 1]))).toBe(true);
+    expect(res.body).toContain('Sunday, 29 November 2026');
+    expect((await pb.app.inject(pathOf(pb.ctx.links.digest(other, digestId)))).statusCode).toBe(404);
+    expect((await pb.app.inject(pathOf(pb.ctx.links.digest(sub, digestId + 999)))).statusCode).toBe(404);
+    expect((await pb.app.inject(pathOf(pb.ctx.links.digest(sub, digestId)).replace(`/${digestId}/`, '/abc/'))).statusCode).toBe(400);
+  });
+
+  it('lists a day of the public archive and links its neighbours', async () => {
+    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt', new Date('2026-11-29T09:00:00Z'));
+    pb.ctx.db.prepare("UPDATE papers SET published = '2026-11-27T00:00:00Z' WHERE rowid <= 3").run();
+    const latest = await pb.app.inject('/papers');
+    expect(latest.statusCode).toBe(302);
+    expect(latest.headers.location).toBe('/papers/2026-11-28');
+    const day = await pb.app.inject('/papers/2026-11-28');
+    expect(day.statusCode).toBe(200);
+    expect(day.body).toContain('Papers of 2026-11-28');
+    expect(day.body).toContain('href="/papers/2026-11-27"');
+    expect((day.body.match(/<li>/g) ?? []).length).toBe(196);
+    const empty = await pb.app.inject('/papers/2020-01-01');
+    expect(empty.statusCode).toBe(404);
+    expect(empty.body).toContain('No papers are stored for this day');
+    const bad = await pb.app.inject('/papers/yesterday');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('date: must be a date such as 2026-11-29');
+  });
+});

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestListingFile } from '../../src/ingest/sample.js';
+import { sendDueDigests } from '../../src/mail/sender.js';
+import { emailHash, getSubscriber, isDeliveryDay } from '../../src/store/subscribers.js';
+import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
+import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
+
+// /preferences/<token>: every setting editable, resubscribe, and delete-my-data, against a real SQLite file.
+describe('preferences', () => {
+  let pb: TestPaperboy;
+  const post = (url: string, payload: string) => pb.app.inject({ method: 'POST', url, payload, headers: FORM });
+
+  beforeAll(async () => {
+    pb = await startPaperboy();
+    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
+    pb.ctx.db.prepare(`UPDATE papers SET categories = '["cs.CV","cs.LG"]' WHERE rowid % 2 = 0`).run();
+  });
+  afterAll(() => pb.close());
+
+  it('shows the current settings, with categories seen in the store', async () => {
+    const sub = activeSubscriber(pb, 'prefs@example.org', { keywords: ['diffusion', 'video'], categories: ['cs.LG'], timezone: 'Europe/Paris', hour: 7 });
+    const res = await pb.app.inject(pathOf(pb.ctx.links.preferences(sub)));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('value="diffusion, video"');
+    expect(res.body).toContain('value="Europe/Paris"');
+    expect(res.body).toMatch(/<option value="7" selected>07:00<\/option>/);
+    expect(res.body).toMatch(/value="cs\.LG" checked/);
+    expect(res.body).toMatch(/value="cs\.CV">/);
+  });
+
+  it('saves every preference from the form', async () => {
+    const sub = activeSubscriber(pb, 'edit@example.org');
+    const url = pathOf(pb.ctx.links.preferences(sub));
+    const res = await post(url, form({
+      keywords: 'retrieval, rag', categories: ['cs.CV', 'cs.LG'], authors: 'Ada Lovelace', about: 'I build search engines',
+      papers: '2404.12345', hour: '18', timezone: 'Asia/Tokyo', frequency: 'weekly', weekday: '5', digestSize: '5', pausedUntil: '2026-12-24',
+    }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Saved. Your digest arrives at 18:00 (Asia/Tokyo), every Friday.');
+    const saved = getSubscriber(pb.ctx.db, sub.id)!;
+    expect(saved.profile).toMatchObject({ keywords: ['retrieval', 'rag'], categories: ['cs.CV', 'cs.LG'], authors: ['Ada Lovelace'], about: 'I build search engines', papers: ['2404.12345'] });
+    expect(saved).toMatchObject({ hour: 18, timezone: 'Asia/Tokyo', frequency: 'weekly', weekday: 5, digestSize: 5, pausedUntil: '2026-12-24' });
+    // The schedule the sender reads: paused until Christmas Eve, then Fridays only.
+    expect(isDeliveryDay(saved, '2026-12-18')).toBe(false);
+    expect(isDeliveryDay(saved, '2026-12-24')).toBe(false); // a Thursday
+    expect(isDeliveryDay(saved, '2026-12-25')).toBe(true);
+    // Clearing: blank fields and no boxes ticked empty the lists and lift the pause.
+    await post(url, form({ keywords: '', hour: '8', timezone: 'UTC', frequency: 'daily', weekday: '1', digestSize: '10', pausedUntil: '' }));
+    expect(getSubscriber(pb.ctx.db, sub.id)).toMatchObject({ profile: { keywords: [], categories: [] }, frequency: 'daily', pausedUntil: null });
+  });
+
+  it.each([
+    ['an hour of 24', { hour: '24' }, 'hour: must be 0–23'],
+    ['a digest of 0 papers', { digestSize: '0' }, 'digestSize: must be 1–50'],
+    ['a made-up timezone', { timezone: 'Mars/Olympus' }, 'timezone: is not a known IANA timezone'],
+    ['a weekday of 7', { weekday: '7' }, 'weekday: must be 0 (Sunday) to 6 (Saturday)'],
+    ['a pause date that is not a date', { pausedUntil: '2026-13-45' }, 'pausedUntil: must be a date'],
+    ['an unknown frequency', { frequency: 'hourly' }, 'frequency: must be daily or weekly'],
+    ['an unknown field', { admin: '1' }, 'Unknown field: admin'],
+  ])('refuses %s with a 400 page naming the field, changing nothing', async (_n, bad, message) => {
+    const sub = activeSubscriber(pb, 'strict@example.org');
+    const before = dumpDb(pb);
+    const res = await post(pathOf(pb.ctx.links.preferences(sub)), form({ hour: '8', ...bad }));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+    expect(res.body).toContain(message);
+    expect(dumpDb(pb)).toBe(before);
+  });
+
+  it('offers resubscribe and "change preferences instead" after unsubscribing', async () => {
+    const sub = activeSubscriber(pb, 'back@example.org');
+    const unsub = pathOf(pb.ctx.links.unsubscribe(sub));
+    const page = await pb.app.inject(unsub);
+    expect(page.body).toContain(`href="${pathOf(pb.ctx.links.preferences(sub))}"`);
+    const done = await pb.app.inject({ method: 'POST', url: unsub, headers: FORM });
+    expect(done.body).toContain('You are unsubscribed');
+    expect(done.body).toContain('/resubscribe"');
+    expect(getSubscriber(pb.ctx.db, sub.id)!.status).toBe('unsubscribed');
+    const again = await post(`${pathOf(pb.ctx.links.preferences(sub))}/resubscribe`, '');
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('You are subscribed again');
+    expect(getSubscriber(pb.ctx.db, sub.id)!.status).toBe('active');
+  });
+
+  it('deletes the data, keeps only a hashed suppression, and kills every old link', async () => {
+    const sub = activeSubscriber(pb, 'Forget.Me@Example.org');
+    expect(await sendDueDigests(pb.ctx, new Date(Date.now() + 60_000))).toMatchObject({ sent: expect.any(Number) });
+    const digests = () => pb.ctx.db.prepare('SELECT count(*) FROM digests WHERE subscriber_id = ?').pluck().get(sub.id);
+    expect(digests()).toBe(1);
+    const prefs = pathOf(pb.ctx.links.preferences(sub));
+    const refused = await post(`${prefs}/delete`, '');
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('tick the box');
+    const res = await post(`${prefs}/delete`, form({ confirm: 'yes' }));
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Your data is deleted');
+    expect(getSubscriber(pb.ctx.db, sub.id)).toBeUndefined();
+    expect(digests()).toBe(0);
+    expect(pb.ctx.db.prepare('SELECT count(*) FROM digest_items WHERE subscriber_id = ?').pluck().get(sub.id)).toBe(0);
+    expect(pb.ctx.db.prepare('SELECT email_hash FROM suppressions').pluck().all()).toContain(emailHash(pb.ctx.secret, 'forget.me@example.org'));
+    expect(dumpDb(pb).toLowerCase()).not.toContain('forget.me');
+
+    // The deleted subscriber had the highest id: a new sign-up must not inherit it, or old links would open the new row.
+    const newcomer = await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'next@example.org' } });
+    expect(newcomer.statusCode).toBe(202);
+    const nextId = pb.ctx.db.prepare("SELECT id FROM subscribers WHERE email = 'next@example.org'").pluck().get() as number;
+    expect(nextId).toBeGreaterThan(sub.id);
+    for (const url of [prefs, pathOf(pb.ctx.links.unsubscribe(sub)), `${prefs}/resubscribe`]) {
+      const r = url.endsWith('resubscribe') ? await post(url, '') : await pb.app.inject(url);
+      expect(r.statusCode).toBe(404);
+      expect(r.body).toContain('This link is not valid');
+    }
+  });
+
+  it('lifts the suppression only when a new sign-up of the address is confirmed', async () => {
+    const hash = emailHash(pb.ctx.secret, 'forget.me@example.org');
+    const suppressed = () => pb.ctx.db.prepare('SELECT count(*) FROM suppressions WHERE email_hash = ?').pluck().get(hash);
+    expect((await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'forget.me@example.org' } })).statusCode).toBe(202);
+    expect(suppressed()).toBe(1);
+    const sub = pb.ctx.db.prepare("SELECT id, confirm_nonce AS confirmNonce FROM subscribers WHERE email = 'forget.me@example.org'").get() as { id: number; confirmNonce: string };
+    expect((await pb.app.inject(pathOf(pb.ctx.links.confirm(sub)))).body).toContain('You are subscribed');
+    expect(suppressed()).toBe(0);
+  });
+});

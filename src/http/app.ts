@@ -34,6 +34,8 @@ export interface AppOptions {
 export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<FastifyInstance> {
   const log = (ctx.log as FastifyBaseLogger).child({}, { serializers: logSerializers });
   const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT,
+    // Long enough that an oversized token reaches the zod schema, which says what is wrong.
+    routerOptions: { maxParamLength: 2000 },
     // Per-request lines would log URLs, and URLs carry tokens.
     logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<ZodTypeProvider>();
   const page = loadPages();

@@ -26,6 +26,10 @@ export function toApiError(err: FastifyError | ApiError | Error): ApiError {
       const keys = (first.params as { keys?: string[] }).keys ?? [];
       return new ApiError(400, 'unknown_field', `Unknown field: ${keys.join(', ')}`, keys[0]);
     }
+    if (!field && first.keyword === 'invalid_type') {
+      // The body as a whole is not an object: a bare string, a number, a JSON array.
+      return new ApiError(400, 'invalid_body', 'Send the fields as a JSON object or as a form (application/x-www-form-urlencoded)');
+    }
     const message = first.message ?? 'is not valid';
     return new ApiError(400, 'invalid_input', field ? `${field}: ${message}` : message, field);
   }

@@ -5,7 +5,8 @@ import { isTimezone } from '../digest/due.js';
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const splitList = (v: unknown) => (typeof v === 'string' ? v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean) : v);
 const list = (item: z.ZodString, max: number) => z.preprocess(splitList, z.array(item).max(max, `at most ${max} entries`)).default([]);
-const singleLine = z.string().trim().min(1).max(200).regex(/^[^\r\n\t\0]*$/, 'must be a single line');
+const singleLine = z.string().trim().min(1).max(200).regex(/^[^\r\n\t\0]*$/, 'must be a single line')
+  .regex(/^[^<>]*$/, 'must not contain < or >');
 
 /** Limits on what a subscriber may state (documented in the README). */
 export const LIMITS = { keywords: 50, categories: 30, authors: 50, papers: 50, about: 2000 } as const;
@@ -24,7 +25,7 @@ const interests = {
 
 /** The body of POST /api/subscriptions and of the sign-up form. */
 export const subscriptionBody = z.strictObject({
-  email: z.string().trim().max(254, 'is too long').pipe(z.email('is not a valid email address')),
+  email: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).trim().max(254, 'is too long').pipe(z.email('is not a valid email address')),
   ...interests,
 });
 
@@ -55,11 +56,14 @@ const paperId = z.string().min(1).max(100, 'is too long to be a paper id').regex
 /** The feedback link: token, paper and vote. */
 export const feedbackParams = z.object({ ...tokenParams.shape, paper: paperId, vote: z.enum(['up', 'down'], 'must be up or down') });
 
+/** Buttons that send no fields: an empty form, or nothing. */
+export const emptyBody = z.strictObject({}).nullish();
+
 /** The undo button of the feedback page. */
 export const undoParams = z.object({ ...tokenParams.shape, paper: paperId });
 
 /** A sent digest viewed in the browser. */
-export const digestParams = z.object({ ...tokenParams.shape, id: z.coerce.number().int('must be a digest number').positive('must be a digest number') });
+export const digestParams = z.object({ ...tokenParams.shape, id: z.coerce.number('must be a digest number').int('must be a digest number').positive('must be a digest number') });
 
 /** A day of the public archive. */
 export const archiveParams = z.object({

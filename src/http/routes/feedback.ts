@@ -4,7 +4,7 @@ import { getPaper } from '../../store/archive.js';
 import { clearVote, recordVote } from '../../store/feedback.js';
 import { sendPage, type PageRenderer } from '../pages.js';
 import { resolveToken } from '../resolve.js';
-import { feedbackParams, undoParams } from '../schemas.js';
+import { emptyBody, feedbackParams, undoParams } from '../schemas.js';
 import { INVALID_LINK } from './links.js';
 
 const NO_PAPER = { title: 'Paper not found', heading: 'This paper is not in Paperboy', message: 'The link may be cut short; open it again from your mail.' };
@@ -26,7 +26,7 @@ export const feedbackRoutes = (ctx: Context, page: PageRenderer): FastifyPluginA
   });
 
   app.post('/feedback/:token/:paper/undo', {
-    schema: { params: undoParams, summary: 'Undo a vote', tags: ['links'] },
+    schema: { params: undoParams, body: emptyBody, summary: 'Undo a vote', tags: ['links'] },
   }, async (req, reply) => {
     const { token, paper: paperId } = req.params;
     const sub = resolveToken(ctx, 'manage', token);

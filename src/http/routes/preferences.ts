@@ -4,7 +4,7 @@ import { knownCategories } from '../../store/archive.js';
 import { deleteSubscriberData, emailHash, resubscribe, updatePreferences } from '../../store/subscribers.js';
 import { sendPage, type PageRenderer } from '../pages.js';
 import { resolveToken } from '../resolve.js';
-import { deleteBody, preferencesBody, tokenParams } from '../schemas.js';
+import { deleteBody, emptyBody, preferencesBody, tokenParams } from '../schemas.js';
 import { preferencesView, scheduleLabel } from '../views.js';
 import { INVALID_LINK } from './links.js';
 
@@ -36,7 +36,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer): FastifyPlugi
   });
 
   app.post('/preferences/:token/resubscribe', {
-    schema: { params: tokenParams, summary: 'Resubscribe an unsubscribed address', tags: ['links'] },
+    schema: { params: tokenParams, body: emptyBody, summary: 'Resubscribe an unsubscribed address', tags: ['links'] },
   }, async (req, reply) => {
     const sub = resolveToken(ctx, 'manage', req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);

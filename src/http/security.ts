@@ -16,7 +16,9 @@ export const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'se
 const HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'referrer-policy': 'no-referrer', // links carry tokens: never leak them to the sites papers link to
+  // Links carry tokens: never send them to the sites papers link to. Not 'no-referrer', which
+  // would make browsers send `Origin: null` on our own form posts.
+  'referrer-policy': 'same-origin',
   'cross-origin-opener-policy': 'same-origin',
   'cross-origin-resource-policy': 'same-origin',
   'permissions-policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
@@ -40,8 +42,12 @@ export function sameOriginPosts(publicUrl: string) {
   const own = new URL(publicUrl).origin;
   return async (req: FastifyRequest): Promise<void> => {
     if (req.method !== 'POST') return;
+    // Sec-Fetch-Site, when the browser sends it, is the browser's own verdict; Origin is the fallback.
     const site = req.headers['sec-fetch-site'];
-    if (site !== undefined && site !== 'same-origin' && site !== 'none') throw crossSite();
+    if (site !== undefined) {
+      if (site !== 'same-origin' && site !== 'none') throw crossSite();
+      return;
+    }
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== own && origin !== hostOrigin(req)) throw crossSite();
   };

@@ -33,7 +33,7 @@ describe('abuse and security', () => {
       expect(csp).toContain("script-src 'self'");
       expect(csp).not.toContain('unsafe-inline');
       expect(csp).toContain("frame-ancestors 'none'");
-      expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' });
+      expect(res.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin' });
       expect(res.body).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
       expect(res.body).not.toMatch(/<style|\sstyle=/);
     }

@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestListingFile } from '../../src/ingest/sample.js';
+import { sendDueDigests } from '../../src/mail/sender.js';
+import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { freePort, launchChromium, OUTPUT_DIR } from './chromium.js';
+
+// A subscriber's whole journey in a real Chromium against the real server on loopback, with mail
+// going to a real SMTP server: sign up through the form, confirm from the mail, change preferences,
+// vote from a received digest, unsubscribe with the button.
+describe('in a real browser', () => {
+  let pb: TestPaperboy;
+  let smtp: TestSmtp;
+  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let page: Page;
+  let base: string;
+  const row = () => pb.ctx.db.prepare("SELECT * FROM subscribers WHERE email = 'walker@example.org'").get() as Record<string, unknown>;
+  const hrefs = (html: string, part: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')).filter((h) => h.includes(part));
+  const overflow = (p: Page) => p.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    pb = await startPaperboy({ SMTP_URL: smtp.url, PUBLIC_URL: base });
+    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
+    pb.ctx.db.prepare(`UPDATE papers SET categories = '["cs.CV"]' WHERE rowid % 3 = 0`).run();
+    pb.ctx.db.prepare(`UPDATE papers SET categories = '["cs.LG"]' WHERE rowid % 3 = 1`).run();
+    await pb.app.listen({ port, host: '127.0.0.1' });
+    browser = await launchChromium({ timezoneId: 'America/Sao_Paulo' });
+    page = await browser.context.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pb?.close();
+    await smtp?.close();
+  });
+
+  it('signs up through the form with the browser timezone filled in, and confirms from the mail', async () => {
+    await page.goto(`${base}/`);
+    await expect.poll(() => page.inputValue('#timezone')).toBe('America/Sao_Paulo'); // from Intl, via /assets/app.js
+    await page.fill('#email', 'walker@example.org');
+    await page.fill('#keywords', 'counterfactual, diffusion');
+    await page.check('input[name="categories"][value="cs.CV"]');
+    await page.selectOption('#hour', '0');
+    await page.click('button[type="submit"]');
+    await expect.poll(() => page.textContent('h1')).toBe('Check your inbox');
+    expect(row()).toMatchObject({ status: 'pending', timezone: 'America/Sao_Paulo', hour: 0, keywords: '["counterfactual","diffusion"]', categories: '["cs.CV"]' });
+
+    const [mail] = await smtp.waitFor(1);
+    const [confirm] = hrefs(mail.html as string, '/confirm/');
+    expect(confirm.startsWith(`${base}/confirm/`)).toBe(true);
+    await page.goto(confirm);
+    expect(await page.textContent('h1')).toBe('You are subscribed');
+    expect(row().status).toBe('active');
+  });
+
+  it('changes preferences from the confirmation page', async () => {
+    await page.click('text=Change your interests');
+    expect(await page.textContent('h1')).toBe('Your preferences');
+    expect(await page.inputValue('#keywords')).toBe('counterfactual, diffusion');
+    await page.fill('#keywords', 'counterfactual, causal inference');
+    await page.check('input[name="categories"][value="cs.LG"]');
+    await page.fill('#digestSize', '5');
+    await page.fill('#about', 'I study causal models of images.');
+    await page.click('text=Save preferences');
+    await expect.poll(() => page.textContent('.notice')).toContain('Saved.');
+    expect(row()).toMatchObject({ keywords: '["counterfactual","causal inference"]', categories: '["cs.CV","cs.LG"]', digest_size: 5, about: 'I study causal models of images.' });
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
+  });
+
+  it('votes 👍 from a received digest, and undoes it', async () => {
+    await sendDueDigests(pb.ctx, new Date(Date.now() + 60_000));
+    const [, digest] = await smtp.waitFor(2);
+    await page.setContent(digest.html as string);
+    const thumbs = page.locator('a', { hasText: '👍' });
+    expect(await thumbs.count(), 'the digest mail carries a 👍 link per paper (templates/digest.mjml)').toBeGreaterThan(0);
+    await thumbs.first().click();
+    await expect.poll(() => page.textContent('h1')).toContain('👍 Noted');
+    const votes = () => pb.ctx.db.prepare('SELECT vote FROM feedback_votes').pluck().all();
+    expect(votes()).toEqual([1]);
+    await page.click('text=Undo');
+    await expect.poll(() => page.textContent('h1')).toBe('Vote removed');
+    expect(votes()).toEqual([]);
+  });
+
+  it('renders a received digest at 375 px and 1200 px without horizontal overflow', async () => {
+    const digest = smtp.messages[1];
+    for (const width of [375, 1200]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.setContent(digest.html as string);
+      await page.screenshot({ path: join(OUTPUT_DIR, `digest-${width}.png`), fullPage: true });
+      expect(await overflow(page), `overflow at ${width}px`).toBeLessThanOrEqual(0);
+    }
+    for (const [name, url] of [['home', `${base}/`], ['archive', `${base}/papers`]]) {
+      await page.setViewportSize({ width: 375, height: 900 });
+      await page.goto(url);
+      await page.screenshot({ path: join(OUTPUT_DIR, `${name}-375.png`), fullPage: name === 'home' });
+      expect(await overflow(page), `${name} overflows at 375px`).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it('unsubscribes with the button from the digest link, then offers resubscribe and preferences', async () => {
+    const [unsubscribe] = hrefs(smtp.messages[1].html as string, '/unsubscribe/');
+    await page.goto(unsubscribe);
+    expect(row().status).toBe('active'); // opening the page changes nothing
+    await page.click('button:has-text("Unsubscribe")');
+    await expect.poll(() => page.textContent('h1')).toBe('You are unsubscribed');
+    expect(row().status).toBe('unsubscribed');
+    expect(await page.isVisible('button:has-text("Resubscribe")')).toBe(true);
+    expect(await page.isVisible('text=Change preferences instead')).toBe(true);
+  });
+});

@@ -7,26 +7,69 @@ import type { SubscriptionInput } from './schemas.js';
 
 /** Sign-up as the routes use it: record, throttle, and mail the confirmation in the background. */
 export interface Subscriptions {
-  /** Records a sign-up; throws a 429 ApiError when the address had its quota of sign-ups today. */
-  subscribe(input: SubscriptionInput): void;
+  /** Records a sign-up (resolves once committed); rejects with a 429 ApiError when the address had its quota today. */
+  subscribe(input: SubscriptionInput): Promise<void>;
   /** Resolves when every confirmation mail started so far has been handed over (or failed). */
   drain(): Promise<void>;
 }
 
-/** Builds the sign-up service; `perAddressPerDay` caps sign-ups (and so confirmation mails) per address. */
+interface Pending {
+  input: SubscriptionInput;
+  done(err?: unknown): void;
+}
+
+/**
+ * Builds the sign-up service; `perAddressPerDay` caps sign-ups (and so confirmation mails) per address.
+ * Sign-ups that arrive in the same event-loop turn share one transaction (group commit): under load
+ * the commit, not the SQL, is what costs, and every answer still waits for its own row to be durable.
+ */
 export function makeSubscriptions(ctx: Context, perAddressPerDay: number): Subscriptions {
   const inFlight = new Set<Promise<void>>();
+  let queue: Pending[] = [];
+
+  /** Counts the attempt and records the sign-up; returns who needs a confirmation mail. */
+  const record = (input: SubscriptionInput): SubscriberRecord | null => {
+    const quota = recordSignupAttempt(ctx.db, emailHash(ctx.secret, input.email), perAddressPerDay);
+    if (!quota.allowed) {
+      throw new ApiError(429, 'too_many_signups', `This address was signed up ${perAddressPerDay} times in the last 24 hours; try again later`, 'email', quota.retryAfterSeconds);
+    }
+    const { subscriber, confirm } = signUp(ctx.db, input);
+    return confirm ? subscriber : null;
+  };
+
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    let outcomes: ({ sub: SubscriberRecord | null } | { err: unknown })[];
+    try {
+      // Each sign-up in its own savepoint: a refused one rolls back alone.
+      outcomes = ctx.db.transaction(() => batch.map((p) => {
+        try { return { sub: ctx.db.transaction(() => record(p.input))() }; } catch (err) { return { err }; }
+      }))();
+    } catch (err) {
+      for (const p of batch) p.done(err);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const o = outcomes[i];
+      if ('err' in o) return p.done(o.err);
+      p.done();
+      // Sent after the commit and apart from the answer: its timing must not reveal whether a mail goes out.
+      if (o.sub) track(sendConfirmation(ctx, o.sub, p.input));
+    });
+  };
+
+  const track = (p: Promise<void>) => {
+    const q = p.finally(() => inFlight.delete(q));
+    inFlight.add(q);
+  };
+
   return {
     subscribe(input) {
-      const quota = recordSignupAttempt(ctx.db, emailHash(ctx.secret, input.email), perAddressPerDay);
-      if (!quota.allowed) {
-        throw new ApiError(429, 'too_many_signups', `This address was signed up ${perAddressPerDay} times in the last 24 hours; try again later`, 'email', quota.retryAfterSeconds);
-      }
-      const { subscriber, confirm } = signUp(ctx.db, input);
-      if (!confirm) return;
-      // Sent after the answer: the answer's content and timing must not depend on whether a mail goes out.
-      const p = sendConfirmation(ctx, subscriber, input).finally(() => inFlight.delete(p));
-      inFlight.add(p);
+      return new Promise<void>((resolve, reject) => {
+        if (queue.length === 0) setImmediate(flush);
+        queue.push({ input, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      });
     },
     async drain() {
       await Promise.all([...inFlight]);

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { stmt } from './statements.js';
 import type { Paper } from '../model.js';
 import { rowToPaper } from './papers.js';
 
@@ -7,14 +8,14 @@ type PaperRow = Parameters<typeof rowToPaper>[0];
 /** Every arXiv category seen on a stored paper, sorted: what the sign-up form offers. */
 export function knownCategories(db: Db, limit = 200): string[] {
   // json_each unnests the JSON array each paper keeps in `categories`.
-  return db.prepare(`
+  return stmt(db, `
     SELECT DISTINCT c.value FROM papers p, json_each(p.categories) c
     WHERE c.type = 'text' ORDER BY c.value LIMIT ?`).pluck().all(limit) as string[];
 }
 
 /** The papers of one day (published that day, or first seen that day when the source gave no date), most upvoted first. */
 export function papersOfDay(db: Db, date: string, limit = 200): Paper[] {
-  const rows = db.prepare(`
+  const rows = stmt(db, `
     SELECT * FROM papers WHERE substr(COALESCE(published, first_seen), 1, 10) = ?
     ORDER BY COALESCE(upvotes, 0) DESC, first_seen DESC, rowid LIMIT ?`).all(date, limit) as PaperRow[];
   return rows.map(rowToPaper);
@@ -23,10 +24,10 @@ export function papersOfDay(db: Db, date: string, limit = 200): Paper[] {
 /** The nearest days before and after `date` that have papers, for the archive's navigation. */
 export function neighbourDays(db: Db, date: string): { before: string | null; after: string | null } {
   // Two index-free scans over a day key; the table holds thousands of rows, not millions.
-  const before = db.prepare(`
+  const before = stmt(db, `
     SELECT max(substr(COALESCE(published, first_seen), 1, 10)) FROM papers
     WHERE substr(COALESCE(published, first_seen), 1, 10) < ?`).pluck().get(date) as string | null;
-  const after = db.prepare(`
+  const after = stmt(db, `
     SELECT min(substr(COALESCE(published, first_seen), 1, 10)) FROM papers
     WHERE substr(COALESCE(published, first_seen), 1, 10) > ?`).pluck().get(date) as string | null;
   return { before, after };
@@ -35,12 +36,12 @@ export function neighbourDays(db: Db, date: string): { before: string | null; af
 /** The most recent day that has papers, or null when the store is empty. */
 export function latestDay(db: Db): string | null {
   // The newest day key over all papers.
-  return db.prepare('SELECT max(substr(COALESCE(published, first_seen), 1, 10)) FROM papers').pluck().get() as string | null;
+  return stmt(db, 'SELECT max(substr(COALESCE(published, first_seen), 1, 10)) FROM papers').pluck().get() as string | null;
 }
 
 /** One stored paper by id. */
 export function getPaper(db: Db, id: string): Paper | undefined {
   // One paper by primary key.
-  const row = db.prepare('SELECT * FROM papers WHERE id = ?').get(id) as PaperRow | undefined;
+  const row = stmt(db, 'SELECT * FROM papers WHERE id = ?').get(id) as PaperRow | undefined;
   return row && rowToPaper(row);
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.js';
+import { stmt } from './statements.js';
 import type { RankedPaper } from '../model.js';
 import { rowToPaper } from './papers.js';
 
@@ -14,12 +15,12 @@ export interface SentDigest {
 /** One sent digest of one subscriber (null when it is not theirs or was never handed over). */
 export function sentDigest(db: Db, id: number, subscriberId: number): SentDigest | null {
   // The digest row, only when it belongs to this subscriber and went out.
-  const row = db.prepare(`
+  const row = stmt(db, `
     SELECT id, digest_date FROM digests WHERE id = ? AND subscriber_id = ? AND state = 'sent'`)
     .get(id, subscriberId) as { id: number; digest_date: string } | undefined;
   if (!row) return null;
   // Its papers in the order they were mailed, with the score and reasons recorded then.
-  const items = db.prepare(`
+  const items = stmt(db, `
     SELECT p.*, i.score AS item_score, i.why AS item_why FROM digest_items i JOIN papers p ON p.id = i.paper_id
     WHERE i.digest_id = ? ORDER BY i.position`).all(id) as (PaperRow & { item_score: number; item_why: string })[];
   return {

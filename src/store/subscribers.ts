@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../db/open.js';
+import { stmt } from './statements.js';
 import type { Subscriber, SubscriberStatus } from '../model.js';
 
 /** What a sign-up carries. */
@@ -68,13 +69,13 @@ function toRecord(r: SubscriberRow): SubscriberRecord {
 
 /** Loads one subscriber by id. */
 export function getSubscriber(db: Db, id: number): SubscriberRecord | undefined {
-  const row = db.prepare('SELECT * FROM subscribers WHERE id = ?').get(id) as SubscriberRow | undefined;
+  const row = stmt(db, 'SELECT * FROM subscribers WHERE id = ?').get(id) as SubscriberRow | undefined;
   return row && toRecord(row);
 }
 
 /** Loads one subscriber by email address (case-insensitive). */
 export function findByEmail(db: Db, email: string): SubscriberRecord | undefined {
-  const row = db.prepare('SELECT * FROM subscribers WHERE email = ?').get(email) as SubscriberRow | undefined;
+  const row = stmt(db, 'SELECT * FROM subscribers WHERE email = ?').get(email) as SubscriberRow | undefined;
   return row && toRecord(row);
 }
 
@@ -92,7 +93,7 @@ export function signUp(db: Db, s: SignUp, now = new Date()): { subscriber: Subsc
     // New address: a pending row. Known but not active: new interests and a new nonce, so older
     // confirmation links stop working. Active: untouched (preferences are changed elsewhere).
     // The id is never one a deleted subscriber had (see deleteSubscriberData), so their old links stay dead.
-    const changed = db.prepare(`
+    const changed = stmt(db, `
       INSERT INTO subscribers (id, email, status, keywords, categories, authors, about, papers, timezone, hour,
                                frequency, weekday, confirm_nonce, confirm_sent_at, created_at)
       VALUES (max(COALESCE((SELECT max(id) FROM subscribers), 0),
@@ -105,22 +106,23 @@ export function signUp(db: Db, s: SignUp, now = new Date()): { subscriber: Subsc
         timezone = excluded.timezone, hour = excluded.hour, frequency = excluded.frequency,
         weekday = excluded.weekday, confirm_nonce = excluded.confirm_nonce,
         confirm_sent_at = excluded.confirm_sent_at
-      WHERE status <> 'active'`).run(params).changes;
-    const subscriber = findByEmail(db, s.email)!;
-    return { subscriber, confirm: changed > 0 };
+      WHERE status <> 'active'
+      RETURNING *`).get(params) as SubscriberRow | undefined;
+    // No row returned: the address is active and was left alone.
+    return changed ? { subscriber: toRecord(changed), confirm: true } : { subscriber: findByEmail(db, s.email)!, confirm: false };
   })();
 }
 
 /** Activates a pending subscriber; false when nothing changed (the nonce stays, so a reused link can say "already confirmed"). */
 export function confirmSubscriber(db: Db, id: number, now = new Date()): boolean {
-  return db.prepare(`
+  return stmt(db, `
     UPDATE subscribers SET status = 'active', confirmed_at = ?, unsubscribed_at = NULL
     WHERE id = ? AND status = 'pending'`).run(now.toISOString(), id).changes > 0;
 }
 
 /** Unsubscribes; repeating it is harmless. Returns true when the subscriber exists. */
 export function unsubscribe(db: Db, id: number, now = new Date()): boolean {
-  const r = db.prepare(`
+  const r = stmt(db, `
     UPDATE subscribers SET status = 'unsubscribed', confirm_nonce = NULL,
       unsubscribed_at = COALESCE(unsubscribed_at, ?)
     WHERE id = ?`).run(now.toISOString(), id);
@@ -130,7 +132,7 @@ export function unsubscribe(db: Db, id: number, now = new Date()): boolean {
 /** Active subscribers in id order, read a page at a time so memory stays flat and the connection stays free between pages. */
 export function* activeSubscribers(db: Db, pageSize = 500): Generator<SubscriberRecord> {
   // Keyset pagination: better-sqlite3 forbids other statements on a connection while an iterator is open.
-  const page = db.prepare("SELECT * FROM subscribers WHERE status = 'active' AND id > ? ORDER BY id LIMIT ?");
+  const page = stmt(db, "SELECT * FROM subscribers WHERE status = 'active' AND id > ? ORDER BY id LIMIT ?");
   for (let after = 0; ;) {
     const rows = page.all(after, pageSize) as SubscriberRow[];
     for (const row of rows) yield toRecord(row);
@@ -148,7 +150,7 @@ export function isDeliveryDay(sub: Delivery, date: string): boolean {
 /** Saves every preference of a subscriber; false when the subscriber does not exist. */
 export function updatePreferences(db: Db, id: number, p: Preferences): boolean {
   // One statement: interests, delivery hour and schedule change together or not at all.
-  return db.prepare(`
+  return stmt(db, `
     UPDATE subscribers SET keywords = @keywords, categories = @categories, authors = @authors, about = @about,
       papers = @papers, timezone = @timezone, hour = @hour, frequency = @frequency, weekday = @weekday,
       digest_size = @digestSize, paused_until = @pausedUntil
@@ -161,7 +163,7 @@ export function updatePreferences(db: Db, id: number, p: Preferences): boolean {
 /** Turns an unsubscribed subscriber active again (they hold a link from their own inbox); false otherwise. */
 export function resubscribe(db: Db, id: number, now = new Date()): boolean {
   // Only from 'unsubscribed': a pending address still has to click its confirmation link.
-  return db.prepare(`
+  return stmt(db, `
     UPDATE subscribers SET status = 'active', unsubscribed_at = NULL, confirmed_at = COALESCE(confirmed_at, ?)
     WHERE id = ? AND status = 'unsubscribed'`).run(now.toISOString(), id).changes > 0;
 }
@@ -178,24 +180,24 @@ export function emailHash(secret: string, email: string): string {
 export function deleteSubscriberData(db: Db, id: number, hash: string, now = new Date()): boolean {
   return db.transaction(() => {
     // Remember the highest id ever deleted: SQLite would otherwise reuse max(id) + 1.
-    db.prepare(`
+    stmt(db, `
       INSERT INTO settings (key, value) VALUES ('deleted_subscriber_max_id', ?)
       ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`).run(String(id));
     // The suppression entry: the address's HMAC and when, nothing else.
-    db.prepare('INSERT OR IGNORE INTO suppressions (email_hash, created_at) VALUES (?, ?)').run(hash, now.toISOString());
+    stmt(db, 'INSERT OR IGNORE INTO suppressions (email_hash, created_at) VALUES (?, ?)').run(hash, now.toISOString());
     // The row and, by ON DELETE CASCADE, everything that belongs to it.
-    return db.prepare('DELETE FROM subscribers WHERE id = ?').run(id).changes > 0;
+    return stmt(db, 'DELETE FROM subscribers WHERE id = ?').run(id).changes > 0;
   })();
 }
 
 /** True when the owner of this address deleted their data and has not confirmed a new sign-up since. */
 export function isSuppressed(db: Db, hash: string): boolean {
-  return db.prepare('SELECT 1 FROM suppressions WHERE email_hash = ?').pluck().get(hash) === 1;
+  return stmt(db, 'SELECT 1 FROM suppressions WHERE email_hash = ?').pluck().get(hash) === 1;
 }
 
 /** Drops a suppression entry: the owner confirmed a new sign-up. */
 export function liftSuppression(db: Db, hash: string): void {
-  db.prepare('DELETE FROM suppressions WHERE email_hash = ?').run(hash);
+  stmt(db, 'DELETE FROM suppressions WHERE email_hash = ?').run(hash);
 }
 
 /**
@@ -203,17 +205,27 @@ export function liftSuppression(db: Db, hash: string): void {
  * Attempts are counted whatever the address's state, so the answer reveals nothing about it.
  */
 export function recordSignupAttempt(db: Db, hash: string, max: number, now = new Date()): { allowed: boolean; retryAfterSeconds: number } {
-  const dayAgo = new Date(now.getTime() - 86_400_000).toISOString();
   return db.transaction(() => {
-    // Forget attempts older than a day (index on at).
-    db.prepare('DELETE FROM signup_attempts WHERE at < ?').run(dayAgo);
+    pruneAttempts(db, now);
     // This address's attempts in the last 24 hours, oldest first.
-    const times = db.prepare('SELECT at FROM signup_attempts WHERE email_hash = ? ORDER BY at').pluck().all(hash) as string[];
+    const times = stmt(db, 'SELECT at FROM signup_attempts WHERE email_hash = ? AND at >= ? ORDER BY at').pluck()
+      .all(hash, new Date(now.getTime() - DAY_MS).toISOString()) as string[];
     if (times.length >= max) {
-      const freeAt = Date.parse(times[times.length - max]) + 86_400_000;
+      const freeAt = Date.parse(times[times.length - max]) + DAY_MS;
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) };
     }
-    db.prepare('INSERT INTO signup_attempts (email_hash, at) VALUES (?, ?)').run(hash, now.toISOString());
+    stmt(db, 'INSERT INTO signup_attempts (email_hash, at) VALUES (?, ?)').run(hash, now.toISOString());
     return { allowed: true, retryAfterSeconds: 0 };
   })();
+}
+
+const DAY_MS = 86_400_000;
+const lastPrune = new WeakMap<Db, number>();
+
+/** Forgets attempts older than a day, at most once a minute per connection (the count query ignores them anyway). */
+function pruneAttempts(db: Db, now: Date): void {
+  if (now.getTime() - (lastPrune.get(db) ?? 0) < 60_000) return;
+  lastPrune.set(db, now.getTime());
+  // Old attempts, found through the index on at.
+  stmt(db, 'DELETE FROM signup_attempts WHERE at < ?').run(new Date(now.getTime() - DAY_MS).toISOString());
 }

@@ -14,7 +14,7 @@ export const apiRoutes = (subs: Subscriptions): FastifyPluginAsyncZod => async (
       response: { 202: z.object({ status: z.literal('pending') }), 400: errorShape, 413: errorShape, 415: errorShape, 429: errorShape },
     },
   }, async (req, reply) => {
-    subs.subscribe(req.body);
+    await subs.subscribe(req.body);
     // The same answer for new, pending and active addresses: nothing is revealed about who is subscribed.
     return reply.status(202).send({ status: 'pending' });
   });

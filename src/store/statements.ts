@@ -1,0 +1,13 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/open.js';
+
+const caches = new WeakMap<Db, Map<string, Statement>>();
+
+/** The prepared statement for `sql` on this connection, compiled once: hot paths (sign-up, pages) skip SQLite's parser. */
+export function stmt(db: Db, sql: string): Statement {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) cache.set(sql, (s = db.prepare(sql)));
+  return s;
+}

@@ -37,15 +37,18 @@ export function makeSubscriptions(ctx: Context, perAddressPerDay: number): Subsc
     return confirm ? subscriber : null;
   };
 
+  // Each sign-up in its own savepoint inside the batch's transaction: a refused one rolls back alone.
+  const one = ctx.db.transaction(record);
+  const all = ctx.db.transaction((batch: Pending[]) => batch.map((p) => {
+    try { return { sub: one(p.input) }; } catch (err) { return { err }; }
+  }));
+
   const flush = () => {
     const batch = queue;
     queue = [];
     let outcomes: ({ sub: SubscriberRecord | null } | { err: unknown })[];
     try {
-      // Each sign-up in its own savepoint: a refused one rolls back alone.
-      outcomes = ctx.db.transaction(() => batch.map((p) => {
-        try { return { sub: ctx.db.transaction(() => record(p.input))() }; } catch (err) { return { err }; }
-      }))();
+      outcomes = all(batch);
     } catch (err) {
       for (const p of batch) p.done(err);
       return;

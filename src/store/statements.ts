@@ -11,3 +11,8 @@ export function stmt(db: Db, sql: string): Statement {
   if (!s) cache.set(sql, (s = db.prepare(sql)));
   return s;
 }
+
+/** Runs `fn` in a transaction, or simply runs it when the caller already holds one (no savepoint to pay for). */
+export function atomically<T>(db: Db, fn: () => T): T {
+  return db.inTransaction ? fn() : db.transaction(fn)();
+}

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../db/open.js';
-import { stmt } from './statements.js';
+import { atomically, stmt } from './statements.js';
 import type { Subscriber, SubscriberStatus } from '../model.js';
 
 /** What a sign-up carries. */
@@ -89,7 +89,7 @@ export function signUp(db: Db, s: SignUp, now = new Date()): { subscriber: Subsc
     ...s, keywords: JSON.stringify(s.keywords), categories: JSON.stringify(s.categories),
     authors: JSON.stringify(s.authors), papers: JSON.stringify(s.papers), nonce, now: now.toISOString(),
   };
-  return db.transaction(() => {
+  return atomically(db, () => {
     // New address: a pending row. Known but not active: new interests and a new nonce, so older
     // confirmation links stop working. Active: untouched (preferences are changed elsewhere).
     // The id is never one a deleted subscriber had (see deleteSubscriberData), so their old links stay dead.
@@ -110,7 +110,7 @@ export function signUp(db: Db, s: SignUp, now = new Date()): { subscriber: Subsc
       RETURNING *`).get(params) as SubscriberRow | undefined;
     // No row returned: the address is active and was left alone.
     return changed ? { subscriber: toRecord(changed), confirm: true } : { subscriber: findByEmail(db, s.email)!, confirm: false };
-  })();
+  });
 }
 
 /** Activates a pending subscriber; false when nothing changed (the nonce stays, so a reused link can say "already confirmed"). */
@@ -205,7 +205,7 @@ export function liftSuppression(db: Db, hash: string): void {
  * Attempts are counted whatever the address's state, so the answer reveals nothing about it.
  */
 export function recordSignupAttempt(db: Db, hash: string, max: number, now = new Date()): { allowed: boolean; retryAfterSeconds: number } {
-  return db.transaction(() => {
+  return atomically(db, () => {
     pruneAttempts(db, now);
     // This address's attempts in the last 24 hours, oldest first.
     const times = stmt(db, 'SELECT at FROM signup_attempts WHERE email_hash = ? AND at >= ? ORDER BY at').pluck()
@@ -216,7 +216,7 @@ export function recordSignupAttempt(db: Db, hash: string, max: number, now = new
     }
     stmt(db, 'INSERT INTO signup_attempts (email_hash, at) VALUES (?, ?)').run(hash, now.toISOString());
     return { allowed: true, retryAfterSeconds: 0 };
-  })();
+  });
 }
 
 const DAY_MS = 86_400_000;

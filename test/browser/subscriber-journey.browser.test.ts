@@ -112,4 +112,13 @@ describe('in a real browser', () => {
     expect(await page.isVisible('button:has-text("Resubscribe")')).toBe(true);
     expect(await page.isVisible('text=Change preferences instead')).toBe(true);
   });
+
+  it('serves the browsable API docs under its CSP without errors', async () => {
+    const blocked: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') blocked.push(m.text()); });
+    await page.goto(`${base}/docs`);
+    await expect.poll(() => page.locator('.swagger-ui .opblock').count(), { timeout: 10_000 }).toBeGreaterThan(5);
+    expect(await page.textContent('.swagger-ui')).toContain('/api/subscriptions');
+    expect(blocked).toEqual([]);
+  });
 });

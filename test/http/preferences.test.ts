@@ -121,4 +121,16 @@ describe('preferences', () => {
     expect((await pb.app.inject(pathOf(pb.ctx.links.confirm(sub)))).body).toContain('You are subscribed');
     expect(suppressed()).toBe(0);
   });
+
+  it('shows a page for an expired confirmation link and leaves the address pending', async () => {
+    const res = await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'late@example.org' } });
+    expect(res.statusCode).toBe(202);
+    pb.ctx.db.prepare("UPDATE subscribers SET confirm_sent_at = ? WHERE email = 'late@example.org'").run(new Date(Date.now() - 8 * 86_400_000).toISOString());
+    const sub = pb.ctx.db.prepare("SELECT id, confirm_nonce AS confirmNonce FROM subscribers WHERE email = 'late@example.org'").get() as { id: number; confirmNonce: string };
+    const page = await pb.app.inject(pathOf(pb.ctx.links.confirm(sub)));
+    expect(page.statusCode).toBe(410);
+    expect(page.body).toContain('This confirmation link has expired');
+    expect(page.body).toContain('Sign up again');
+    expect(pb.ctx.db.prepare("SELECT status FROM subscribers WHERE email = 'late@example.org'").pluck().get()).toBe('pending');
+  });
 });

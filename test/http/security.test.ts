@@ -107,4 +107,10 @@ describe('abuse and security', () => {
     // The throttle keeps a hash, never the address.
     expect(JSON.stringify(pb.ctx.db.prepare('SELECT * FROM signup_attempts').all())).not.toContain('@');
   });
+
+  it('keeps the per-address limit when sign-ups for one address arrive together', async () => {
+    const answers = await Promise.all(Array.from({ length: 6 }, () => json(roomy, 'burst@example.org')));
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([202, 202, 202, 429, 429, 429]);
+    expect(pb.ctx.db.prepare("SELECT count(*) FROM subscribers WHERE email = 'burst@example.org'").pluck().get()).toBe(1);
+  });
 });

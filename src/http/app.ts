@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Context } from '../context.js';
 import { registerDocs } from './docs.js';
+import { BODY_LIMIT } from './limits.js';
 import { makeErrorHandler, wantsJson } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { loadPages, sendPage } from './pages.js';
@@ -20,8 +21,7 @@ import { preferenceRoutes } from './routes/preferences.js';
 import { sameOriginPosts, securityHeaders } from './security.js';
 import { makeSubscriptions } from './subscribe.js';
 
-/** Request bodies over 16 KB are refused with 413. */
-export const BODY_LIMIT = 16 * 1024;
+export { BODY_LIMIT };
 
 /** Abuse limits; the defaults suit a public instance, the benchmark raises them. */
 export interface AppOptions {

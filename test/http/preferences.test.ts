@@ -133,4 +133,12 @@ describe('preferences', () => {
     expect(page.body).toContain('Sign up again');
     expect(pb.ctx.db.prepare("SELECT status FROM subscribers WHERE email = 'late@example.org'").pluck().get()).toBe('pending');
   });
+
+  it('accepts an RFC 8058 one-click unsubscribe sent as multipart/form-data', async () => {
+    const sub = activeSubscriber(pb, 'gmail-style@example.org');
+    const body = '--b0undary\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b0undary--\r\n';
+    const res = await pb.app.inject({ method: 'POST', url: pathOf(pb.ctx.links.unsubscribe(sub)), payload: body, headers: { 'content-type': 'multipart/form-data; boundary=b0undary' } });
+    expect(res.statusCode).toBe(200);
+    expect(getSubscriber(pb.ctx.db, sub.id)!.status).toBe('unsubscribed');
+  });
 });

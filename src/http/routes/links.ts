@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
 import { confirmSubscriber, emailHash, liftSuppression, unsubscribe } from '../../store/subscribers.js';
+import { BODY_LIMIT } from '../limits.js';
+import { acceptMultipartFields } from '../multipart.js';
 import { sendPage, type PageRenderer } from '../pages.js';
 import { resolveToken } from '../resolve.js';
 import { tokenParams, unsubscribeBody } from '../schemas.js';
@@ -17,6 +19,9 @@ export const INVALID_LINK = {
 
 /** The pages behind links in mails: confirm, and unsubscribe (GET shows a button; only POST acts). */
 export const linkRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsyncZod => async (app) => {
+  // RFC 8058: one-click POSTs SHOULD be multipart/form-data.
+  acceptMultipartFields(app, BODY_LIMIT);
+
   app.get('/confirm/:token', { schema: { params: tokenParams, tags: ['links'] } }, async (req, reply) => {
     const sub = resolveToken(ctx, 'confirm', req.params.token);
     if (!sub) return sendPage(reply, page, 'message', { ...INVALID_LINK, message: 'It may have been replaced by a newer confirmation mail, or mistyped.' }, 404);

@@ -51,6 +51,14 @@ const HEADINGS: Record<number, string> = {
   410: 'This link has expired', 413: 'That was too much', 415: 'Please use the form', 429: 'Too many requests',
 };
 
+/** Where an error page leads: back to the form that was sent, else home. */
+function backLink(req: FastifyRequest): { href: string; label: string } {
+  if (req.method === 'POST' && req.url.startsWith('/subscribe')) return { href: '/#subscribe', label: 'Back to the form' };
+  const prefs = /^\/preferences\/([0-9a-z]{1,12}\.[A-Za-z0-9_-]{43})(\/|$)/.exec(req.url);
+  if (prefs) return { href: `/preferences/${prefs[1]}`, label: 'Back to your preferences' };
+  return { href: '/', label: 'Go to the home page' };
+}
+
 /** Builds the Fastify error handler: the JSON API shape on JSON paths, a friendly page elsewhere; logs 5xx. */
 export function makeErrorHandler(page: PageRenderer) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
@@ -64,8 +72,6 @@ export function makeErrorHandler(page: PageRenderer) {
       return;
     }
     const heading = api.status >= 500 ? 'Something went wrong' : HEADINGS[api.status] ?? 'That did not work';
-    void reply.type('text/html; charset=utf-8').send(page('message', {
-      title: heading, heading, message: api.message, link: { href: '/', label: 'Go to the home page' },
-    }));
+    void reply.type('text/html; charset=utf-8').send(page('message', { title: heading, heading, message: api.message, link: backLink(req) }));
   };
 }

@@ -64,6 +64,7 @@ describe('preferences', () => {
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.body).toContain(message);
+    expect(res.body).toContain(`<a href="${pathOf(pb.ctx.links.preferences(sub))}">Back to your preferences</a>`);
     expect(dumpDb(pb)).toBe(before);
   });
 

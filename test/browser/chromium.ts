@@ -14,12 +14,12 @@ const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A headless Chromium with a fresh profile directory, removed on close. */
-export async function launchChromium(opts: { timezoneId?: string } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(opts: { timezoneId?: string; javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium); .ci/run does`);
   mkdirSync(OUTPUT_DIR, { recursive: true });
   // Playwright refuses --user-data-dir in args: a persistent context over a fresh directory is the same thing.
   const profile = mkdtempSync(join(tmpdir(), 'paperboy-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, timezoneId: opts.timezoneId });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, ...opts });
   return {
     context,
     async close() {

@@ -121,4 +121,34 @@ describe('in a real browser', () => {
     expect(await page.textContent('.swagger-ui')).toContain('/api/subscriptions');
     expect(blocked).toEqual([]);
   });
+
+  it('labels every form control, so keyboards and screen readers can use the forms', async () => {
+    const unlabelled = () => page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => (el as HTMLInputElement).type !== 'hidden')
+      .filter((el) => !((el as HTMLInputElement).labels?.length) && !el.getAttribute('aria-label'))
+      .map((el) => el.outerHTML));
+    await page.goto(`${base}/`);
+    expect(await unlabelled()).toEqual([]);
+    const sub = pb.ctx.db.prepare("SELECT id, token_version AS tokenVersion FROM subscribers WHERE email = 'walker@example.org'").get() as { id: number; tokenVersion: number };
+    await page.goto(pb.ctx.links.preferences(sub));
+    expect(await unlabelled()).toEqual([]);
+  });
+
+  it('signs up without JavaScript', async () => {
+    const noJs = await launchChromium({ javaScriptEnabled: false });
+    try {
+      const p = await noJs.context.newPage();
+      await p.goto(`${base}/`);
+      expect(await p.inputValue('#timezone')).toBe('UTC');
+      await p.fill('#email', 'nojs@example.org');
+      await p.check('input[name="frequency"][value="weekly"]');
+      await p.selectOption('select[name="weekday"]', '3');
+      await p.click('button[type="submit"]');
+      await expect.poll(() => p.textContent('h1')).toBe('Check your inbox');
+      expect(pb.ctx.db.prepare("SELECT frequency, weekday, timezone FROM subscribers WHERE email = 'nojs@example.org'").get())
+        .toEqual({ frequency: 'weekly', weekday: 3, timezone: 'UTC' });
+    } finally {
+      await noJs.close();
+    }
+  });
 });

@@ -160,4 +160,17 @@ describe('hostile input on every route', () => {
     expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
     expect(res.body).not.toContain('<script>alert(1)');
   });
+
+  it('ignores hostile query strings on the routes that take no input, and never reflects them', async () => {
+    const before = dumpDb(pb);
+    const payload = `?q=${encodeURIComponent('<script>alert(1)</script>')}&email=${encodeURIComponent("x'; DROP TABLE subscribers; --")}&x=%0D%0ASet-Cookie:%20a=b`;
+    for (const path of ['/', '/papers', '/healthz', '/metrics', '/docs/json', '/assets/app.css']) {
+      const res = await app.inject(`${path}${payload}`);
+      expect(res.statusCode, path).toBeLessThan(400);
+      expect(res.body, path).not.toContain('<script>alert(1)');
+      expect(res.body, path).not.toContain('DROP TABLE');
+      expect(res.headers['set-cookie'], path).toBeUndefined();
+    }
+    expect(dumpDb(pb)).toBe(before);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Context } from '../context.js';
 import { newMessageId } from '../mail/message.js';
-import { emailHash, recordSignupAttempt, signUp, type SubscriberRecord } from '../store/subscribers.js';
+import { emailHash, recordSignupAttempt } from '../store/address-guard.js';
+import { signUp, type SubscriberRecord } from '../store/subscribers.js';
 import { ApiError } from './errors.js';
 import { scrub } from './redact.js';
 import type { SubscriptionInput } from './schemas.js';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestListingFile } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
-import { emailHash, getSubscriber, isDeliveryDay } from '../../src/store/subscribers.js';
+import { emailHash } from '../../src/store/address-guard.js';
+import { getSubscriber, isDeliveryDay } from '../../src/store/subscribers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
 

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
-import { confirmSubscriber, emailHash, liftSuppression, unsubscribe } from '../../store/subscribers.js';
+import { emailHash, liftSuppression } from '../../store/address-guard.js';
+import { confirmSubscriber, unsubscribe } from '../../store/subscribers.js';
 import { BODY_LIMIT } from '../limits.js';
 import { acceptMultipartFields } from '../multipart.js';
 import { sendPage, type PageRenderer } from '../pages.js';

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
 import { knownCategories } from '../../store/archive.js';
-import { deleteSubscriberData, emailHash, resubscribe, updatePreferences } from '../../store/subscribers.js';
+import { emailHash } from '../../store/address-guard.js';
+import { deleteSubscriberData, resubscribe, updatePreferences } from '../../store/subscribers.js';
 import { sendPage, type PageRenderer } from '../pages.js';
 import { resolveToken } from '../resolve.js';
 import { deleteBody, emptyBody, preferencesBody, tokenParams } from '../schemas.js';

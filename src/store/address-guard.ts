@@ -1,0 +1,46 @@
+import { createHmac } from 'node:crypto';
+import type { Db } from '../db/open.js';
+import { atomically, stmt } from './statements.js';
+
+// What protects addresses from strangers: sign-up throttling and the suppression entries left by
+// "delete my data". Both keep an HMAC of the address, never the address.
+
+/** The HMAC of a normalised address: what suppressions and sign-up throttling keep instead of the address. */
+export function emailHash(secret: string, email: string): string {
+  return createHmac('sha256', secret).update(`email:${email.trim().toLowerCase()}`).digest('base64url');
+}
+
+/** Drops a suppression entry: the owner confirmed a new sign-up. */
+export function liftSuppression(db: Db, hash: string): void {
+  stmt(db, 'DELETE FROM suppressions WHERE email_hash = ?').run(hash);
+}
+
+/**
+ * Records a sign-up attempt for an address and says whether it is within `max` per 24 hours.
+ * Attempts are counted whatever the address's state, so the answer reveals nothing about it.
+ */
+export function recordSignupAttempt(db: Db, hash: string, max: number, now = new Date()): { allowed: boolean; retryAfterSeconds: number } {
+  return atomically(db, () => {
+    pruneAttempts(db, now);
+    // This address's attempts in the last 24 hours, oldest first.
+    const times = stmt(db, 'SELECT at FROM signup_attempts WHERE email_hash = ? AND at >= ? ORDER BY at').pluck()
+      .all(hash, new Date(now.getTime() - DAY_MS).toISOString()) as string[];
+    if (times.length >= max) {
+      const freeAt = Date.parse(times[times.length - max]) + DAY_MS;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) };
+    }
+    stmt(db, 'INSERT INTO signup_attempts (email_hash, at) VALUES (?, ?)').run(hash, now.toISOString());
+    return { allowed: true, retryAfterSeconds: 0 };
+  });
+}
+
+const DAY_MS = 86_400_000;
+const lastPrune = new WeakMap<Db, number>();
+
+/** Forgets attempts older than a day, at most once a minute per connection (the count query ignores them anyway). */
+function pruneAttempts(db: Db, now: Date): void {
+  if (now.getTime() - (lastPrune.get(db) ?? 0) < 60_000) return;
+  lastPrune.set(db, now.getTime());
+  // Old attempts, found through the index on at.
+  stmt(db, 'DELETE FROM signup_attempts WHERE at < ?').run(new Date(now.getTime() - DAY_MS).toISOString());
+}

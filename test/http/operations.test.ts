@@ -38,6 +38,8 @@ describe('docs, metrics and logs', () => {
     expect(schema.properties.hour).toMatchObject({ maximum: 23 });
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(signup.responses)).toEqual(expect.arrayContaining(['202', '400', '429']));
+    expect(Object.keys(signup.requestBody.content)).toEqual(['application/json', 'application/x-www-form-urlencoded']);
+    expect(Object.keys(doc.paths['/unsubscribe/{token}'].post.requestBody.content)).toContain('multipart/form-data');
     for (const path of ['/preferences/{token}', '/feedback/{token}/{paper}/{vote}', '/digests/{id}/{token}', '/papers/{date}', '/unsubscribe/{token}']) {
       expect(doc.paths[path], path).toBeDefined();
     }

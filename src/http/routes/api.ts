@@ -10,6 +10,7 @@ export const apiRoutes = (subs: Subscriptions): FastifyPluginAsyncZod => async (
   app.post('/api/subscriptions', {
     schema: {
       summary: 'Sign up; a confirmation mail follows unless the address is already active', tags: ['api'],
+      consumes: ['application/json', 'application/x-www-form-urlencoded'],
       body: subscriptionBody,
       response: { 202: z.object({ status: z.literal('pending') }), 400: errorShape, 413: errorShape, 415: errorShape, 429: errorShape },
     },

@@ -49,7 +49,8 @@ export const linkRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsync
 
   // RFC 8058 one-click: mail providers POST "List-Unsubscribe=One-Click"; the page's button posts an empty form.
   app.post('/unsubscribe/:token', {
-    schema: { params: tokenParams, body: unsubscribeBody, summary: 'Unsubscribe (RFC 8058 one-click or the page button)', tags: ['links'] },
+    schema: { params: tokenParams, body: unsubscribeBody, summary: 'Unsubscribe (RFC 8058 one-click or the page button)', tags: ['links'],
+      consumes: ['application/x-www-form-urlencoded', 'multipart/form-data'] },
   }, async (req, reply) => {
     const sub = resolveToken(ctx, 'manage', req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);

@@ -30,7 +30,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     sendPage(reply, page, 'index', { title: "Today's papers", ...landing(), hours: hourOptions(8), weekdays: weekdayOptions(1) }));
 
   // The form posts here: the API's schema, with errors shown on a page.
-  app.post('/subscribe', { schema: { body: subscriptionBody, summary: 'The sign-up form; answers a page', tags: ['pages'] } }, async (req, reply) => {
+  app.post('/subscribe', { schema: { body: subscriptionBody, summary: 'The sign-up form; answers a page', tags: ['pages'], consumes: ['application/x-www-form-urlencoded'] } }, async (req, reply) => {
     await subs.subscribe(req.body);
     // The same page whether or not the address is known: nothing is revealed about who is subscribed.
     return sendPage(reply, page, 'check-inbox', { title: 'Check your inbox', email: req.body.email }, 202);

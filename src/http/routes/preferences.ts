@@ -22,7 +22,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer): FastifyPlugi
   });
 
   app.post('/preferences/:token', {
-    schema: { params: tokenParams, body: preferencesBody, summary: 'Save every preference (the form)', tags: ['links'] },
+    schema: { params: tokenParams, body: preferencesBody, summary: 'Save every preference (the form)', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
   }, async (req, reply) => {
     const sub = resolveToken(ctx, 'manage', req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
@@ -48,7 +48,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer): FastifyPlugi
   });
 
   app.post('/preferences/:token/delete', {
-    schema: { params: tokenParams, body: deleteBody, summary: 'Erase the subscriber and their history', tags: ['links'] },
+    schema: { params: tokenParams, body: deleteBody, summary: 'Erase the subscriber and their history', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
   }, async (req, reply) => {
     const sub = resolveToken(ctx, 'manage', req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);

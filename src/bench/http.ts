@@ -5,7 +5,7 @@
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   });
   const base = `http://127.0.0.1:${port}`;
   console.log(`Paperboy on ${base}; ${CONNECTIONS} connections, ${SECONDS} s per run; confirmation mails: ${mail}`);
+  // Other work on the machine shows in the figures: say how busy it was.
+  console.log(`${cpus().length} CPUs; load average before the runs: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
   let n = 0;
   const signup: Partial<autocannon.Options> = {
     method: 'POST', headers: { 'content-type': 'application/json' },

@@ -25,7 +25,11 @@ const interests = {
 
 /** The body of POST /api/subscriptions and of the sign-up form. */
 export const subscriptionBody = z.strictObject({
-  email: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).trim().max(254, 'is too long').pipe(z.email('is not a valid email address')),
+  email: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).trim().max(254, 'is too long')
+    // Not every mail server takes SMTPUTF8; an international domain works in its xn-- (punycode) form.
+    .regex(/^\S*$/, 'must not contain spaces')
+    .regex(/^[\x21-\x7e]*$/, 'must be plain ASCII; write an international domain in its xn-- form')
+    .pipe(z.email('is not a valid email address')),
   ...interests,
 });
 

@@ -113,4 +113,10 @@ describe('abuse and security', () => {
     expect(answers.map((r) => r.statusCode).sort()).toEqual([202, 202, 202, 429, 429, 429]);
     expect(pb.ctx.db.prepare("SELECT count(*) FROM subscribers WHERE email = 'burst@example.org'").pluck().get()).toBe(1);
   });
+
+  it('accepts an international domain in its xn-- form', async () => {
+    const res = await json(roomy, 'leser@xn--bcher-kva.example');
+    expect(res.statusCode).toBe(202);
+    expect(pb.ctx.db.prepare("SELECT status FROM subscribers WHERE email = 'leser@xn--bcher-kva.example'").pluck().get()).toBe('pending');
+  });
 });

@@ -1,9 +1,8 @@
 -- 005: what the web side adds: delivery preferences, hashed suppressions, sign-up throttling.
 
--- Delivery preferences edited on /preferences/<token>. The digest sender reads them.
+-- Delivery preferences edited on /preferences/<token> (digest_size and weak_day come with 003). The digest sender reads them.
 ALTER TABLE subscribers ADD COLUMN frequency TEXT NOT NULL DEFAULT 'daily' CHECK (frequency IN ('daily', 'weekly'));
 ALTER TABLE subscribers ADD COLUMN weekday INTEGER NOT NULL DEFAULT 1 CHECK (weekday BETWEEN 0 AND 6); -- 0 = Sunday; used when weekly
-ALTER TABLE subscribers ADD COLUMN digest_size INTEGER NOT NULL DEFAULT 10 CHECK (digest_size BETWEEN 1 AND 50);
 ALTER TABLE subscribers ADD COLUMN paused_until TEXT;  -- YYYY-MM-DD, local day; no digest before it
 
 -- Addresses whose owner deleted their data: only an HMAC of the address is kept, never the address.
@@ -20,12 +19,3 @@ CREATE TABLE signup_attempts (
 );
 CREATE INDEX signup_attempts_hash_at ON signup_attempts(email_hash, at);
 CREATE INDEX signup_attempts_at ON signup_attempts(at);
-
--- 👍 / 👎 clicked in digests: one current vote per subscriber and paper; repeating a click changes nothing.
-CREATE TABLE feedback_votes (
-  subscriber_id INTEGER NOT NULL REFERENCES subscribers(id) ON DELETE CASCADE,
-  paper_id      TEXT NOT NULL REFERENCES papers(id),
-  vote          INTEGER NOT NULL CHECK (vote IN (1, -1)),
-  voted_at      TEXT NOT NULL,
-  PRIMARY KEY (subscriber_id, paper_id)
-);

@@ -43,6 +43,7 @@ export const tokenParams = z.object({ token: z.string().max(100, 'is too long to
 export const preferencesBody = z.strictObject({
   ...interests,
   digestSize: z.preprocess(blankToUndefined, z.coerce.number().int().min(1, 'must be 1–50').max(50, 'must be 1–50').default(10)),
+  weakDay: z.preprocess(blankToUndefined, z.enum(['skip', 'note'], 'must be skip or note').default('skip')),
   pausedUntil: z.preprocess(blankToUndefined, z.iso.date('must be a date such as 2026-12-24').nullable().default(null)),
 });
 

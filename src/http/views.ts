@@ -46,7 +46,7 @@ export function preferencesView(sub: SubscriberRecord, knownCats: string[]) {
     keywords: sub.profile.keywords.join(', '), authors: sub.profile.authors.join(', '),
     papers: sub.profile.papers.join(', '), about: sub.profile.about, timezone: sub.timezone,
     hours: hourOptions(sub.hour), weekdays: weekdayOptions(sub.weekday), weekly: sub.frequency === 'weekly',
-    categories: categoryOptions(knownCats, sub.profile.categories), digestSize: sub.digestSize,
+    categories: categoryOptions(knownCats, sub.profile.categories), digestSize: sub.digestSize, weakNote: sub.weakDay === 'note',
     pausedUntil: sub.pausedUntil ?? '',
   };
 }

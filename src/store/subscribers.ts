@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/open.js';
-import { votesOf } from './feedback.js';
+import { votesOf, type WeakDay } from './votes.js';
 import { atomically, stmt } from './statements.js';
 import type { Subscriber, SubscriberStatus } from '../model.js';
 
@@ -28,6 +28,8 @@ export interface Delivery {
   weekday: number;
   /** How many papers a digest holds. */
   digestSize: number;
+  /** What a day with too few good papers sends: nothing, or a short note. */
+  weakDay: WeakDay;
   /** YYYY-MM-DD (the subscriber's local day): no digest before this day; null when not paused. */
   pausedUntil: string | null;
 }
@@ -53,7 +55,7 @@ interface SubscriberRow {
   id: number; email: string; status: SubscriberStatus; keywords: string; categories: string;
   authors: string; about: string; papers: string; timezone: string; hour: number;
   token_version: number; confirm_nonce: string | null; confirm_sent_at: string | null;
-  frequency: Frequency; weekday: number; digest_size: number; paused_until: string | null;
+  frequency: Frequency; weekday: number; digest_size: number; weak_day: WeakDay; paused_until: string | null;
 }
 
 /** Adds the subscriber's 👍 / 👎 votes to the profile, so the ranker learns from them. */
@@ -66,7 +68,7 @@ function toRecord(r: SubscriberRow): SubscriberRecord {
   return {
     id: r.id, email: r.email, status: r.status, timezone: r.timezone, hour: r.hour,
     tokenVersion: r.token_version, confirmNonce: r.confirm_nonce, confirmSentAt: r.confirm_sent_at,
-    frequency: r.frequency, weekday: r.weekday, digestSize: r.digest_size, pausedUntil: r.paused_until,
+    frequency: r.frequency, weekday: r.weekday, digestSize: r.digest_size, weakDay: r.weak_day, pausedUntil: r.paused_until,
     profile: {
       keywords: JSON.parse(r.keywords), categories: JSON.parse(r.categories), authors: JSON.parse(r.authors),
       about: r.about, papers: JSON.parse(r.papers), votes: [],
@@ -160,7 +162,7 @@ export function updatePreferences(db: Db, id: number, p: Preferences): boolean {
   return stmt(db, `
     UPDATE subscribers SET keywords = @keywords, categories = @categories, authors = @authors, about = @about,
       papers = @papers, timezone = @timezone, hour = @hour, frequency = @frequency, weekday = @weekday,
-      digest_size = @digestSize, paused_until = @pausedUntil
+      digest_size = @digestSize, weak_day = @weakDay, paused_until = @pausedUntil
     WHERE id = @id`).run({
     ...p, id, keywords: JSON.stringify(p.keywords), categories: JSON.stringify(p.categories),
     authors: JSON.stringify(p.authors), papers: JSON.stringify(p.papers),

@@ -79,7 +79,7 @@ describe('in a real browser', () => {
     expect(await thumbs.count(), 'the digest mail carries a 👍 link per paper (templates/digest.mjml)').toBeGreaterThan(0);
     await thumbs.first().click();
     await expect.poll(() => page.textContent('h1')).toContain('👍 Noted');
-    const votes = () => pb.ctx.db.prepare('SELECT vote FROM feedback_votes').pluck().all();
+    const votes = () => pb.ctx.db.prepare('SELECT vote FROM votes').pluck().all();
     expect(votes()).toEqual([1]);
     await page.click('text=Undo');
     await expect.poll(() => page.textContent('h1')).toBe('Vote removed');

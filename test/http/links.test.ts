@@ -9,8 +9,16 @@ import { activeSubscriber, FORM, pathOf } from './fixtures.js';
 // Feedback links, the digest in the browser, and the public archive.
 describe('feedback, digest view and archive', () => {
   let pb: TestPaperboy;
-  const votes = (id: number) => pb.ctx.db.prepare('SELECT paper_id AS paper, vote FROM feedback_votes WHERE subscriber_id = ?').all(id);
+  const votes = (id: number) => pb.ctx.db.prepare('SELECT paper_id AS paper, vote FROM votes WHERE subscriber_id = ?').all(id);
   const firstPaper = () => pb.ctx.db.prepare('SELECT id, title FROM papers ORDER BY rowid LIMIT 1').get() as { id: string; title: string };
+  /** The first paper of the subscriber's digest (one is sent if they have none). */
+  const sentPaper = async (subscriberId: number) => {
+    const first = () => pb.ctx.db.prepare(`
+      SELECT p.id, p.title FROM digest_items i JOIN papers p ON p.id = i.paper_id WHERE i.subscriber_id = ? ORDER BY i.digest_id, i.position LIMIT 1`)
+      .get(subscriberId) as { id: string; title: string } | undefined;
+    if (!first()) await sendDueDigests(pb.ctx, new Date('2026-11-28T10:00:00Z'));
+    return first()!;
+  };
 
   beforeAll(async () => {
     pb = await startPaperboy();
@@ -20,7 +28,7 @@ describe('feedback, digest view and archive', () => {
 
   it('records a vote on GET, harmlessly when repeated, and undoes it on POST', async () => {
     const sub = activeSubscriber(pb, 'voter@example.org');
-    const paper = firstPaper();
+    const paper = await sentPaper(sub.id);
     const up = pathOf(pb.ctx.links.feedback(sub, paper.id, 'up'));
     for (let i = 0; i < 3; i++) {
       const res = await pb.app.inject(up); // link scanners may fetch it more than once
@@ -35,6 +43,12 @@ describe('feedback, digest view and archive', () => {
     const undo = await pb.app.inject({ method: 'POST', url: `/feedback/${up.split('/')[2]}/${encodeURIComponent(paper.id)}/undo`, headers: FORM });
     expect(undo.statusCode).toBe(200);
     expect(undo.body).toContain('Vote removed');
+    expect(votes(sub.id)).toEqual([]);
+    // Only papers that were sent to this subscriber take votes.
+    const unsent = pb.ctx.db.prepare('SELECT id FROM papers WHERE id NOT IN (SELECT paper_id FROM digest_items WHERE subscriber_id = ?) LIMIT 1').pluck().get(sub.id) as string;
+    const refused = await pb.app.inject(pathOf(pb.ctx.links.feedback(sub, unsent, 'up')));
+    expect(refused.statusCode).toBe(404);
+    expect(refused.body).toContain('This paper was not in your digests');
     expect(votes(sub.id)).toEqual([]);
   });
 

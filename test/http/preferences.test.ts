@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestListingFile } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { emailHash } from '../../src/store/address-guard.js';
+import { digestPrefs } from '../../src/store/votes.js';
 import { getSubscriber, isDeliveryDay } from '../../src/store/subscribers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
@@ -34,13 +35,14 @@ describe('preferences', () => {
     const url = pathOf(pb.ctx.links.preferences(sub));
     const res = await post(url, form({
       keywords: 'retrieval, rag', categories: ['cs.CV', 'cs.LG'], authors: 'Ada Lovelace', about: 'I build search engines',
-      papers: '2404.12345', hour: '18', timezone: 'Asia/Tokyo', frequency: 'weekly', weekday: '5', digestSize: '5', pausedUntil: '2026-12-24',
+      papers: '2404.12345', hour: '18', timezone: 'Asia/Tokyo', frequency: 'weekly', weekday: '5', digestSize: '5', weakDay: 'note', pausedUntil: '2026-12-24',
     }));
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('Saved. Your digest arrives at 18:00 (Asia/Tokyo), every Friday.');
     const saved = getSubscriber(pb.ctx.db, sub.id)!;
     expect(saved.profile).toMatchObject({ keywords: ['retrieval', 'rag'], categories: ['cs.CV', 'cs.LG'], authors: ['Ada Lovelace'], about: 'I build search engines', papers: ['2404.12345'] });
-    expect(saved).toMatchObject({ hour: 18, timezone: 'Asia/Tokyo', frequency: 'weekly', weekday: 5, digestSize: 5, pausedUntil: '2026-12-24' });
+    expect(saved).toMatchObject({ hour: 18, timezone: 'Asia/Tokyo', frequency: 'weekly', weekday: 5, digestSize: 5, weakDay: 'note', pausedUntil: '2026-12-24' });
+    expect(digestPrefs(pb.ctx.db, sub.id)).toEqual({ digestSize: 5, weakDay: 'note' }); // what the ranking side reads
     // The schedule the sender reads: paused until Christmas Eve, then Fridays only.
     expect(isDeliveryDay(saved, '2026-12-18')).toBe(false);
     expect(isDeliveryDay(saved, '2026-12-24')).toBe(false); // a Thursday
@@ -57,6 +59,7 @@ describe('preferences', () => {
     ['a weekday of 7', { weekday: '7' }, 'weekday: must be 0 (Sunday) to 6 (Saturday)'],
     ['a pause date that is not a date', { pausedUntil: '2026-13-45' }, 'pausedUntil: must be a date'],
     ['an unknown frequency', { frequency: 'hourly' }, 'frequency: must be daily or weekly'],
+    ['an unknown weak-day choice', { weakDay: 'shout' }, 'weakDay: must be skip or note'],
     ['an unknown field', { admin: '1' }, 'Unknown field: admin'],
   ])('refuses %s with a 400 page naming the field, changing nothing', async (_n, bad, message) => {
     const sub = activeSubscriber(pb, 'strict@example.org');

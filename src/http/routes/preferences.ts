@@ -30,7 +30,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer): FastifyPlugi
     updatePreferences(ctx.db, sub.id, {
       keywords: b.keywords, categories: b.categories, authors: b.authors, about: b.about, papers: b.papers,
       timezone: b.timezone, hour: b.hour, frequency: b.frequency, weekday: b.weekday, digestSize: b.digestSize,
-      pausedUntil: b.pausedUntil,
+      weakDay: b.weakDay, pausedUntil: b.pausedUntil,
     });
     const saved = resolveToken(ctx, 'manage', req.params.token)!;
     return sendPage(reply, page, 'preferences', form(req.params.token, `Saved. Your digest arrives at ${scheduleLabel(saved)}.`)!);

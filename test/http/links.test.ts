@@ -11,6 +11,7 @@ describe('feedback, digest view and archive', () => {
   let pb: TestPaperboy;
   const votes = (id: number) => pb.ctx.db.prepare('SELECT paper_id AS paper, vote FROM votes WHERE subscriber_id = ?').all(id);
   const firstPaper = () => pb.ctx.db.prepare('SELECT id, title FROM papers ORDER BY rowid LIMIT 1').get() as { id: string; title: string };
+  const digestPaper = (digestId: number) => pb.ctx.db.prepare('SELECT paper_id FROM digest_items WHERE digest_id = ? ORDER BY position LIMIT 1').pluck().get(digestId) as string;
   /** The first paper of the subscriber's digest (one is sent if they have none). */
   const sentPaper = async (subscriberId: number) => {
     const first = () => pb.ctx.db.prepare(`
@@ -85,6 +86,7 @@ describe('feedback, digest view and archive', () => {
     const at = titles.map((t, i) => res.body.indexOf(`${i + 1}. ${Handlebars.escapeExpression(t)}`));
     expect(at.every((p, i) => p > 0 && (i === 0 || p > at[i - 1]))).toBe(true);
     expect(res.body).toContain('Sunday, 29 November 2026');
+    expect(res.body).toContain(`href="${pb.ctx.links.feedback(sub, digestPaper(digestId), 'up')}"`); // the 👍 links work from the browser view too
     expect((await pb.app.inject(pathOf(pb.ctx.links.digest(other, digestId)))).statusCode).toBe(404);
     expect((await pb.app.inject(pathOf(pb.ctx.links.digest(sub, digestId + 999)))).statusCode).toBe(404);
     expect((await pb.app.inject(pathOf(pb.ctx.links.digest(sub, digestId)).replace(`/${digestId}/`, '/abc/'))).statusCode).toBe(400);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/open.js';
-import { votesOf, type WeakDay } from './votes.js';
+import type { WeakDay } from './votes.js';
 import { atomically, stmt } from './statements.js';
 import type { Subscriber, SubscriberStatus } from '../model.js';
 
@@ -58,12 +58,6 @@ interface SubscriberRow {
   frequency: Frequency; weekday: number; digest_size: number; weak_day: WeakDay; paused_until: string | null;
 }
 
-/** Adds the subscriber's 👍 / 👎 votes to the profile, so the ranker learns from them. */
-function withVotes(db: Db, sub: SubscriberRecord): SubscriberRecord {
-  sub.profile.votes = votesOf(db, sub.id);
-  return sub;
-}
-
 function toRecord(r: SubscriberRow): SubscriberRecord {
   return {
     id: r.id, email: r.email, status: r.status, timezone: r.timezone, hour: r.hour,
@@ -79,13 +73,13 @@ function toRecord(r: SubscriberRow): SubscriberRecord {
 /** Loads one subscriber by id. */
 export function getSubscriber(db: Db, id: number): SubscriberRecord | undefined {
   const row = stmt(db, 'SELECT * FROM subscribers WHERE id = ?').get(id) as SubscriberRow | undefined;
-  return row && withVotes(db, toRecord(row));
+  return row && toRecord(row);
 }
 
 /** Loads one subscriber by email address (case-insensitive). */
 export function findByEmail(db: Db, email: string): SubscriberRecord | undefined {
   const row = stmt(db, 'SELECT * FROM subscribers WHERE email = ?').get(email) as SubscriberRow | undefined;
-  return row && withVotes(db, toRecord(row));
+  return row && toRecord(row);
 }
 
 /**
@@ -144,7 +138,7 @@ export function* activeSubscribers(db: Db, pageSize = 500): Generator<Subscriber
   const page = stmt(db, "SELECT * FROM subscribers WHERE status = 'active' AND id > ? ORDER BY id LIMIT ?");
   for (let after = 0; ;) {
     const rows = page.all(after, pageSize) as SubscriberRow[];
-    for (const row of rows) yield withVotes(db, toRecord(row));
+    for (const row of rows) yield toRecord(row);
     if (rows.length < pageSize) return;
     after = rows[rows.length - 1].id;
   }

@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestListingFile } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
-import { getSubscriber } from '../../src/store/subscribers.js';
+import { votesOf } from '../../src/store/votes.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { activeSubscriber, FORM, pathOf } from './fixtures.js';
 
@@ -38,7 +38,7 @@ describe('feedback, digest view and archive', () => {
       expect(res.body).toContain(paper.title);
     }
     expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: 1 }]);
-    expect(getSubscriber(pb.ctx.db, sub.id)!.profile.votes).toEqual([{ paperId: paper.id, vote: 1 }]); // what the ranker reads
+    expect(votesOf(pb.ctx.db, sub.id)).toEqual([{ paperId: paper.id, vote: 1 }]); // what the ranker reads
     await pb.app.inject(pathOf(pb.ctx.links.feedback(sub, paper.id, 'down')));
     expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: -1 }]);
     const undo = await pb.app.inject({ method: 'POST', url: `/feedback/${up.split('/')[2]}/${encodeURIComponent(paper.id)}/undo`, headers: FORM });

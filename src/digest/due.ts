@@ -30,3 +30,26 @@ export function dueDay(now: Date, tz: string, hour: number): string | null {
   const local = localDayHour(now, tz);
   return local.hour >= hour ? local.date : null;
 }
+
+/** The delivery schedule of a subscriber beyond the hour: frequency, weekday and pause. */
+export interface Schedule {
+  timezone: string;
+  hour: number;
+  frequency: 'daily' | 'weekly';
+  /** 0 = Sunday … 6 = Saturday; the day a weekly digest goes out. */
+  weekday: number;
+  /** YYYY-MM-DD: no digest before this local day; null when not paused. */
+  pausedUntil: string | null;
+}
+
+/** True when a digest may go out on the subscriber's local day `date` (YYYY-MM-DD): not paused, and the chosen weekday when weekly. */
+export function isDeliveryDay(sub: Omit<Schedule, 'timezone' | 'hour'>, date: string): boolean {
+  if (sub.pausedUntil && date < sub.pausedUntil) return false;
+  return sub.frequency === 'daily' || new Date(`${date}T12:00:00Z`).getUTCDay() === sub.weekday;
+}
+
+/** The local day whose digest is due at `now` for this schedule, or null (before the hour, paused, or not the weekly day). */
+export function scheduledDay(now: Date, sub: Schedule): string | null {
+  const date = dueDay(now, sub.timezone, sub.hour);
+  return date && isDeliveryDay(sub, date) ? date : null;
+}

@@ -1,6 +1,6 @@
 // `paperboy deliveries`: one day's outcome, with totals that add up.
 import type { Db } from '../db/open.js';
-import { dueDay } from '../digest/due.js';
+import { scheduledDay } from '../digest/due.js';
 import { deliveriesOn, hasDigest, stateCounts, type DeliveryRow, type DigestState } from '../store/digests.js';
 import { activeSubscribers } from '../store/subscribers.js';
 
@@ -42,7 +42,7 @@ export function formatDeliveries(date: string, t: DayTotals, rows: DeliveryRow[]
 /** Active subscribers due on `date` at `now` that have no row yet. */
 export function unclaimedOn(db: Db, date: string, now: Date): number {
   let n = 0;
-  for (const s of activeSubscribers(db)) if (dueDay(now, s.timezone, s.hour) === date && !hasDigest(db, s.id, date)) n++;
+  for (const s of activeSubscribers(db)) if (scheduledDay(now, s) === date && !hasDigest(db, s.id, date)) n++;
   return n;
 }
 

@@ -2,7 +2,7 @@
 // SMTP transport. See docs/delivery.md for the states and the crash policy.
 import type { Context } from '../context.js';
 import { composeDigest, digestSubject, type DigestModel } from '../digest/compose.js';
-import { dueDay, localDayHour } from '../digest/due.js';
+import { localDayHour, scheduledDay } from '../digest/due.js';
 import type { MailBody } from '../digest/render.js';
 import type { RankedPaper } from '../model.js';
 import {
@@ -182,7 +182,7 @@ function resume(run: Run, id: number, subscriberId: number, date: string, tz: st
 function claimNew(run: Run, sub: SubscriberRecord): Job | null {
   const { db, domain } = run.ctx;
   const now = run.clock();
-  const date = dueDay(now, sub.timezone, sub.hour);
+  const date = scheduledDay(now, sub);
   if (!date || hasDigest(db, sub.id, date)) return null;
   if (run.suspended.has(sub.id)) {
     if (skipDigest(db, sub.id, date, 'suspended', now)) countSkipped(run);
@@ -250,7 +250,7 @@ function dryRun(ctx: Context, now: Date): RunReport {
   const report: RunReport = { due: 0, sent: 0, skipped: 0, failed: 0, retrying: 0 };
   const ranker = makeRanker(ctx.db, now);
   for (const sub of activeSubscribers(ctx.db)) {
-    const date = dueDay(now, sub.timezone, sub.hour);
+    const date = scheduledDay(now, sub);
     if (!date || hasDigest(ctx.db, sub.id, date)) continue;
     const ranked = ranker(sub);
     if (ranked.length) renderDigest(ctx, sub, date, ranked);

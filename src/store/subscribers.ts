@@ -144,12 +144,6 @@ export function* activeSubscribers(db: Db, pageSize = 500): Generator<Subscriber
   }
 }
 
-/** True when a digest may go out on the subscriber's local day `date` (YYYY-MM-DD): not paused, and the chosen weekday when weekly. */
-export function isDeliveryDay(sub: Delivery, date: string): boolean {
-  if (sub.pausedUntil && date < sub.pausedUntil) return false;
-  return sub.frequency === 'daily' || new Date(`${date}T12:00:00Z`).getUTCDay() === sub.weekday;
-}
-
 /** Saves every preference of a subscriber; false when the subscriber does not exist. */
 export function updatePreferences(db: Db, id: number, p: Preferences): boolean {
   // One statement: interests, delivery hour and schedule change together or not at all.

@@ -3,7 +3,8 @@ import { ingestListingFile } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { emailHash } from '../../src/store/address-guard.js';
 import { digestPrefs } from '../../src/store/votes.js';
-import { getSubscriber, isDeliveryDay } from '../../src/store/subscribers.js';
+import { isDeliveryDay } from '../../src/digest/due.js';
+import { getSubscriber } from '../../src/store/subscribers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
 

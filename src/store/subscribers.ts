@@ -4,9 +4,8 @@ import type { WeakDay } from './votes.js';
 import { atomically, stmt } from './statements.js';
 import type { Subscriber, SubscriberStatus } from '../model.js';
 
-/** What a sign-up carries. */
-export interface SignUp {
-  email: string;
+/** What a subscriber states about their interests and delivery hour. */
+export interface Interests {
   keywords: string[];
   categories: string[];
   authors: string[];
@@ -14,6 +13,11 @@ export interface SignUp {
   papers: string[];
   timezone: string;
   hour: number;
+}
+
+/** What a sign-up carries. */
+export interface SignUp extends Interests {
+  email: string;
   frequency: Frequency;
   weekday: number;
 }
@@ -35,15 +39,7 @@ export interface Delivery {
 }
 
 /** Everything /preferences edits: the interests and delivery settings. */
-export interface Preferences extends Delivery {
-  keywords: string[];
-  categories: string[];
-  authors: string[];
-  about: string;
-  papers: string[];
-  timezone: string;
-  hour: number;
-}
+export interface Preferences extends Interests, Delivery {}
 
 /** A subscriber row plus the nonce its confirmation link is signed with and the delivery settings. */
 export interface SubscriberRecord extends Subscriber, Delivery {

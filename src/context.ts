@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDb, type Db } from './db/open.js';
 import type { DigestModel } from './digest/compose.js';
+import { logSerializers } from './http/redact.js';
 import { loadMailTemplate, type MailTemplate } from './digest/render.js';
 import { makeLinks, type Links } from './links.js';
 import { mailDomain } from './mail/message.js';
@@ -30,7 +31,7 @@ export interface Context {
 
 /** Opens the database (applying migrations), compiles the mail templates and builds the transport. */
 export async function createContext(config: Config, over: { transport?: Transport; log?: Logger } = {}): Promise<Context> {
-  const log = over.log ?? pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization'] });
+  const log = over.log ?? pino({ level: config.LOG_LEVEL, serializers: logSerializers });
   const db = openDb(config.PAPERBOY_DB);
   const applied = migrate(db);
   if (applied.length) log.info({ applied }, 'applied migrations');

@@ -20,4 +20,6 @@ export const logSerializers = {
   err: scrubError,
   error: scrubError,
   req: (req: { method?: string; url?: string }) => ({ method: req.method, url: scrub(req.url ?? '') }),
+  // SMTP replies often quote the recipient ("550 5.1.1 <ada@example.org>: unknown user").
+  reply: (text: unknown) => scrub(String(text)),
 };

@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const hostPort = (v: { HOST: string; PORT: number }) => `http://${v.HOST.includes(':') ? `[${v.HOST}]` : v.HOST}:${v.PORT}`;
@@ -46,6 +47,10 @@ const schema = z.object({
   INGEST_CRON: z.string().default('0 * * * *').refine((c) => cron.validate(c), 'not a valid cron expression'),
   /** Secret for the HMAC tokens in links; when unset one is generated and kept in the database. */
   PAPERBOY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Behind a reverse proxy: the proxies' addresses or CIDRs (comma-separated) whose X-Forwarded-For is believed. */
+  TRUST_PROXY: z.string().default('')
+    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((x) => isIP(x.split('/')[0]) !== 0), 'must be IP addresses or CIDRs, comma-separated'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...delivery,
 });

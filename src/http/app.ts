@@ -34,6 +34,8 @@ export interface AppOptions {
 export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<FastifyInstance> {
   const log = (ctx.log as FastifyBaseLogger).child({}, { serializers: logSerializers });
   const app = Fastify({ loggerInstance: log, bodyLimit: BODY_LIMIT,
+    // Per-IP rate limits need the client's address, which a reverse proxy only passes in X-Forwarded-For.
+    trustProxy: ctx.config.TRUST_PROXY.length ? ctx.config.TRUST_PROXY : false,
     // Long enough that an oversized token reaches the zod schema, which says what is wrong.
     routerOptions: { maxParamLength: 2000 },
     // Per-request lines would log URLs, and URLs carry tokens.

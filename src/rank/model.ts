@@ -32,7 +32,7 @@ export interface RankModel {
    *  the newer fills up, so memory stays bounded however many subscribers run. */
   known: { current: Map<string, SparseVector>; previous: Map<string, SparseVector>; limit: number };
   /** Priors per candidate for the `now` they were computed at. */
-  priors: { at: number; trending: Float32Array; recency: Float32Array } | null;
+  priors: { at: number; trending: Float32Array; trendingMean: number; recency: Float32Array } | null;
 }
 
 /** Terms kept of a known paper's vector (its highest weights): enough for similarity, cheap to score. */

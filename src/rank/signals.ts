@@ -36,6 +36,8 @@ export interface Examples {
   liked: Paper[];
   negatives: Paper[];
   ignored: Paper[];
+  /** Weight of each positive in the centroid and category affinity: 1 for a seed, WEIGHTS.likedWeight for a 👍. */
+  weights: number[];
 }
 
 /** Picks the profile's seed and voted papers (and the shown ones) out of `known`; unknown ids are skipped. */
@@ -46,23 +48,27 @@ export function examples(profile: Profile, known: Map<string, Paper>, shown: str
   const up = votes.filter((v) => v.vote === 1).map((v) => v.paperId);
   const down = votes.filter((v) => v.vote === -1).map((v) => v.paperId);
   const downSet = new Set(down);
+  const seeds = new Set(profile.papers.filter((id) => !downSet.has(id)));
+  const positives = get([...seeds, ...up]);
   return {
-    positives: get([...profile.papers.filter((id) => !downSet.has(id)), ...up]),
+    positives,
     liked: get(up),
     negatives: get(down),
     ignored: get(shown.filter((id) => !voted.has(id)).slice(-WEIGHTS.maxShownUsed)),
+    weights: positives.map((p) => (seeds.has(p.id) ? 1 : WEIGHTS.likedWeight)),
   };
 }
 
 /** Adds `weight × unit centroid of papers` into the scratch buffer, recording newly touched buckets. */
-function addCentroid(model: RankModel, papers: Paper[], weight: number, touched: number[]): void {
+function addCentroid(model: RankModel, papers: Paper[], weight: number, touched: number[], each?: number[]): void {
   if (papers.length === 0 || weight === 0) return;
   // Sum the papers in a private map first: the centroid must be normalised before it is weighted.
   const sum = new Map<number, number>();
-  for (const p of papers) {
+  papers.forEach((p, j) => {
     const v = knownVector(model, p);
-    for (let k = 0; k < v.ids.length; k++) sum.set(v.ids[k], (sum.get(v.ids[k]) ?? 0) + v.w[k]);
-  }
+    const e = each ? each[j] : 1;
+    for (let k = 0; k < v.ids.length; k++) sum.set(v.ids[k], (sum.get(v.ids[k]) ?? 0) + e * v.w[k]);
+  });
   let norm = 0;
   for (const x of sum.values()) norm += x * x;
   const scale = weight / (Math.sqrt(norm) || 1);
@@ -80,7 +86,7 @@ const CENTROID_TERMS = 256;
  *  inverted index (cosine is linear in the query, so the weighted centroids can be added first). */
 function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
   const touched: number[] = [];
-  addCentroid(model, ex.positives, WEIGHTS.centroid, touched);
+  addCentroid(model, ex.positives, WEIGHTS.centroid, touched, ex.weights);
   addCentroid(model, ex.negatives, -WEIGHTS.disliked, touched);
   addCentroid(model, ex.ignored, -WEIGHTS.shownIgnored, touched);
   if (touched.length === 0) return null;
@@ -145,21 +151,25 @@ export function matchedAuthor(keys: string[], wanted: Set<string>, surnames: Set
   return keys.findIndex((k) => wanted.has(k) || surnames.has(k.slice(k.lastIndexOf(' ') + 1)));
 }
 
-/** Learned category affinity: per category, (positives listing it − dislikedCategory × 👎 papers listing it) / positives,
+/** Learned category affinity: per category, (weighted positives listing it − dislikedCategory × likedWeight × 👎 papers
+ *  listing it) / weighted positives (a seed weighs 1, a 👍 likedWeight),
  *  × specificity (lower for categories most candidates carry); a candidate gets its best category's value, which is
  *  negative only when none of its categories was liked and some were disliked. */
 function categoryAffinity(model: RankModel, ex: Examples, into: Float32Array): void {
   if (!ex.positives.length) return;
-  const count = (ps: Paper[], into: Map<string, number>, w: number) => {
-    for (const p of ps) for (const c of new Set(p.categories.map((x) => x.toLowerCase()))) into.set(c, (into.get(c) ?? 0) + w);
+  const count = (ps: Paper[], into: Map<string, number>, w: (j: number) => number) => {
+    ps.forEach((p, j) => {
+      for (const c of new Set(p.categories.map((x) => x.toLowerCase()))) into.set(c, (into.get(c) ?? 0) + w(j));
+    });
   };
   const net = new Map<string, number>();
-  count(ex.positives, net, 1);
-  count(ex.negatives, net, -WEIGHTS.dislikedCategory);
+  count(ex.positives, net, (j) => ex.weights[j]);
+  count(ex.negatives, net, () => -WEIGHTS.dislikedCategory * WEIGHTS.likedWeight);
+  const total = ex.weights.reduce((a, b) => a + b, 0) || 1;
   const affinity = new Map<string, number>();
   for (const [c, n] of net) {
     const specific = Math.min(1, Math.log(1 / (model.categoryShare.get(c) ?? 0.01)) / Math.log(20));
-    affinity.set(c, Math.max(-0.5, n / ex.positives.length) * specific);
+    affinity.set(c, Math.max(-0.5, n / total) * specific);
   }
   model.categoryKeys.forEach((cs, i) => {
     let best = -Infinity;
@@ -178,11 +188,17 @@ function authorBonus(model: RankModel, authors: string[], into: Float32Array): v
   for (const i of hit) into[i] += WEIGHTS.author;
 }
 
-/** Learned taste for popularity: how much more trending the 👍 papers were than the 👎 ones, shrunk towards 0 while
- *  there are few votes of either kind (one 👍 against two 👎 says little). 0 without both. */
-export function trendingTaste(ex: Examples, liked: Paper[]): number {
-  if (!liked.length || !ex.negatives.length) return 0;
+/** Learned taste for popularity: how much more trending the 👍 papers were than the 👎 ones — or, before any 👎, than
+ *  the average candidate (`candidateMean`) — shrunk towards 0 while there are few votes of either kind (one 👍
+ *  against two 👎 says little). 0 without a 👍. */
+export function trendingTaste(ex: Examples, liked: Paper[], candidateMean?: number): number {
+  if (!liked.length) return 0;
   const avg = (ps: Paper[]) => ps.reduce((s, p) => s + trendingPrior(p), 0) / ps.length;
+  if (!ex.negatives.length) {
+    if (candidateMean === undefined) return 0;
+    const n = liked.length;
+    return Math.max(0, Math.min(1, avg(liked) - candidateMean)) * (n / (n + 3));
+  }
   const n = Math.min(liked.length, ex.negatives.length);
   return Math.max(0, Math.min(1, avg(liked) - avg(ex.negatives))) * (n / (n + 3));
 }
@@ -202,9 +218,11 @@ export function recencyPrior(p: Paper, now: Date): number {
 /** Trending and recency priors of every candidate at `now`, computed once per model and instant. */
 function priorsAt(model: RankModel, now: Date): NonNullable<RankModel['priors']> {
   if (model.priors?.at !== now.getTime()) {
+    const trending = Float32Array.from(model.candidates, trendingPrior);
     model.priors = {
       at: now.getTime(),
-      trending: Float32Array.from(model.candidates, trendingPrior),
+      trending,
+      trendingMean: trending.reduce((a, b) => a + b, 0) / Math.max(1, trending.length),
       recency: Float32Array.from(model.candidates, (p) => recencyPrior(p, now)),
     };
   }
@@ -228,8 +246,8 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   addScaled(relevance, centroidSims(model, ex), 1);
   addScaled(relevance, taste?.nearestSim ?? null, WEIGHTS.nearest);
   const score = Float32Array.from(relevance);
-  const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked);
   const priors = priorsAt(model, now);
+  const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked, priors.trendingMean);
   for (let i = 0; i < score.length; i++) score[i] += trending * priors.trending[i] + WEIGHTS.recency * priors.recency[i];
   const hasInterests = !!(keywordSim || aboutSim || profile.categories.length || profile.authors.length || taste);
   return { keywords, about, keywordSim, aboutSim, taste, relevance, score, hasInterests };

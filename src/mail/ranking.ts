@@ -2,6 +2,7 @@
 // per subscriber their votes, recently shown papers and digest size; papers sent before are never candidates.
 import type { Db } from '../db/open.js';
 import type { Paper, RankedPaper } from '../model.js';
+import { DEFAULT_DIGEST_SIZE } from '../rank/limits.js';
 import { buildRankModel, type RankModel } from '../rank/model.js';
 import { isWeakDay, rank } from '../rank/rank.js';
 import { recentPapers, shownPaperIds } from '../store/digests.js';
@@ -11,8 +12,6 @@ import { digestPrefs, rankingInputs } from '../store/votes.js';
 /** Ranks one subscriber's digest; an empty list means nothing to send today. */
 export type Ranker = (sub: SubscriberRecord) => RankedPaper[];
 
-/** Papers in a digest unless the subscriber chose another size. */
-export const DIGEST_SIZE = 10;
 /** How far back a digest looks for papers not yet sent. */
 export const WINDOW_DAYS = 7;
 
@@ -38,7 +37,7 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
   return (sub) => {
     shared ??= sharedModel(db, now);
     const { profile, shown, known } = rankingInputs(db, sub.id, sub.profile, now);
-    const prefs = digestPrefs(db, sub.id) ?? { digestSize: DIGEST_SIZE, weakDay: 'skip' as const };
+    const prefs = digestPrefs(db, sub.id) ?? { digestSize: DEFAULT_DIGEST_SIZE, weakDay: 'skip' as const };
     const sent = shownPaperIds(db, sub.id);
     const fresh = sent.size === 0 && profile.votes.length === 0 && opts.memo !== false;
     const key = fresh ? JSON.stringify([profile, prefs]) : '';

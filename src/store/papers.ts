@@ -173,16 +173,6 @@ export function countPapers(db: Db): number {
   return db.prepare('SELECT count(*) FROM papers').pluck().get() as number;
 }
 
-/** Papers first seen since `since` that were never put in a digest for this subscriber. */
-export function candidatePapers(db: Db, subscriberId: number, since: Date): Paper[] {
-  const rows = db.prepare(`
-    SELECT p.* FROM papers p
-    WHERE p.first_seen >= ?
-      AND NOT EXISTS (SELECT 1 FROM digest_items i WHERE i.subscriber_id = ? AND i.paper_id = p.id)`)
-    .all(since.toISOString(), subscriberId) as PaperRow[];
-  return rows.map(rowToPaper);
-}
-
 /** The most recent papers, most upvoted first: what the landing page shows. */
 export function latestPapers(db: Db, limit: number): Paper[] {
   const rows = db.prepare(`

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import type { Db } from '../../src/db/open.js';
 import type { Paper } from '../../src/model.js';
-import { candidatePapers, countPapers, iteratePapers, titleId, upsertPapers } from '../../src/store/papers.js';
+import { recentPapers, shownPaperIds } from '../../src/store/digests.js';
+import { countPapers, iteratePapers, titleId, upsertPapers } from '../../src/store/papers.js';
 import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
 import { parseHfDaily } from '../../src/ingest/hf-daily.js';
 import { parseArxivRss } from '../../src/ingest/arxiv-rss.js';
@@ -58,8 +59,10 @@ describe('upsertPapers', () => {
     t.db.prepare("INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score) VALUES (1, 1, 'quant-ph/0201082', 0, 1)").run();
     const v2 = parseArxivRss(fixture('arxiv-rss/cs.CL.rss.xml')).papers.filter((p) => p.id === 'quant-ph/0201082');
     expect(upsertPapers(t.db, v2, new Date('2026-04-01T00:00:00Z'))).toEqual({ added: 0, updated: 1, unchanged: 0 });
-    expect(candidatePapers(t.db, 1, new Date('2025-12-01T00:00:00Z'))).toEqual([]);
-    expect(candidatePapers(t.db, 2, new Date('2026-03-01T00:00:00Z'))).toEqual([]);
+    // The sender's candidates: the window's papers less those already sent (src/mail/ranking.ts).
+    const sent = shownPaperIds(t.db, 1);
+    expect(recentPapers(t.db, new Date('2025-12-01T00:00:00Z')).filter((p) => !sent.has(p.id))).toEqual([]);
+    expect(recentPapers(t.db, new Date('2026-03-01T00:00:00Z'))).toEqual([]);
   });
 
   it('re-keys a title-only row when its arXiv id arrives, keeping first_seen and digest history', () => {

@@ -177,7 +177,7 @@ export function countPapers(db: Db): number {
 export function latestPapers(db: Db, limit: number): Paper[] {
   const rows = db.prepare(`
     SELECT * FROM papers
-    WHERE first_seen >= (SELECT datetime(max(first_seen), '-2 days') FROM papers)
+    WHERE first_seen >= (SELECT strftime('%Y-%m-%dT%H:%M:%fZ', max(first_seen), '-2 days') FROM papers)
     ORDER BY COALESCE(upvotes, 0) DESC, first_seen DESC, rowid LIMIT ?`).all(limit) as PaperRow[];
   return rows.map(rowToPaper);
 }

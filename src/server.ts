@@ -9,8 +9,8 @@ import { startScheduler } from './jobs/scheduler.js';
 /** `paperboy serve`: database → migrations → sample papers → HTTP → scheduler; closes cleanly on SIGTERM/SIGINT. */
 export async function serve(config: Config): Promise<void> {
   const ctx = await createContext(config);
-  const added = ingestSampleIfEmpty(ctx.db);
-  if (added) ctx.log.info({ added }, 'store was empty: ingested the bundled sample papers');
+  const sample = await ingestSampleIfEmpty({ db: ctx.db });
+  if (sample) ctx.log.info({ added: sample.new, rejected: sample.rejected }, 'store was empty: ingested the bundled sample papers');
   const app = await buildApp(ctx);
   await app.listen({ port: config.PORT, host: config.HOST });
   const scheduler = startScheduler(ctx, () => scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL }, config.PAPERBOY_SOURCES, ctx.log));

@@ -35,7 +35,7 @@ async function serve(): Promise<void> {
     LOG_LEVEL: 'silent', SMTP_URL: process.env.BENCH_SMTP_URL,
   });
   const ctx = await createContext(config, { log: pino({ level: 'silent' }), transport: process.env.BENCH_SMTP_URL ? undefined : droppingTransport() });
-  ingestSampleIfEmpty(ctx.db);
+  await ingestSampleIfEmpty({ db: ctx.db });
   const app = await buildApp(ctx, { rateLimit: { max: 1e9, timeWindowMs: 60_000 } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };

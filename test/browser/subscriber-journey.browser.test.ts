@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestListingFile } from '../../src/ingest/sample.js';
+import { ingestListingFile } from '../helpers/papers.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { closeContext, createContext, type Context } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
-import { ingestListingFile } from '../../src/ingest/sample.js';
+import { ingestListingFile } from './papers.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
 
 /** A Paperboy instance on a temporary SQLite file, with its HTTP app (not listening: use inject). */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
-import { ingestListingFile } from '../../src/ingest/sample.js';
+import { ingestListingFile } from '../helpers/papers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { activeSubscriber, dumpDb, form, pathOf } from './fixtures.js';
 

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestListingFile } from '../../src/ingest/sample.js';
+import { ingestListingFile } from '../helpers/papers.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { votesOf } from '../../src/store/votes.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';

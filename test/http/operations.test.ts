@@ -6,7 +6,7 @@ import { closeContext, createContext } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
 import { smtpClass } from '../../src/http/metrics.js';
 import { scrub } from '../../src/http/redact.js';
-import { ingestListingFile } from '../../src/ingest/sample.js';
+import { ingestListingFile } from '../helpers/papers.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { finishRun, startRun } from '../../src/store/ingest-runs.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestListingFile } from '../../src/ingest/sample.js';
+import { ingestListingFile } from '../helpers/papers.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { emailHash } from '../../src/store/address-guard.js';
 import { digestPrefs } from '../../src/store/votes.js';

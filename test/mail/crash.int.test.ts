@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { openDb } from '../../src/db/open.js';
-import { ingestListingFile } from '../../src/ingest/sample.js';
+import { ingestListingFile } from '../helpers/papers.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { addSubscribers } from '../helpers/subscribers.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ingestListingFile } from '../../src/ingest/sample.js';
+import { ingestListingFile } from '../helpers/papers.js';
 import { deliver } from '../../src/mail/sender.js';
 import { printDeliveries } from '../../src/mail/deliveries.js';
 import { deliveriesOn } from '../../src/store/digests.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { ingestListingFile } from '../../src/ingest/sample.js';
+import { ingestListingFile } from '../helpers/papers.js';
 import { deliver } from '../../src/mail/sender.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { verifyDkim } from '../helpers/dkim.js';

@@ -1,0 +1,59 @@
+// `npm start` on a fresh checkout: no configuration, a store under ./data, the sample papers, mails as .eml files.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** A loopback port nobody listens on right now. */
+async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => s.once('listening', r));
+  const { port } = s.address() as { port: number };
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/** Resolves with the process's output once `text` appears in it. */
+function waitFor(child: ChildProcess, text: string): Promise<string> {
+  let out = '';
+  return new Promise((ok, fail) => {
+    const seen = (b: Buffer) => { out += b; if (out.includes(text)) ok(out); };
+    child.stdout!.on('data', seen);
+    child.stderr!.on('data', seen);
+    child.once('exit', (code) => fail(new Error(`exited ${code} before "${text}":\n${out}`)));
+  });
+}
+
+describe('paperboy serve with no configuration', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-serve-'));
+  let child: ChildProcess | undefined;
+  afterAll(() => { child?.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); });
+
+  it('creates ./data, ingests the sample as a recorded run, writes mails to ./data/outbox, and stops on SIGTERM', async () => {
+    const port = await freePort();
+    const env = { ...process.env, PORT: String(port) };
+    for (const key of ['PAPERBOY_DB', 'PAPERBOY_OUTBOX', 'SMTP_URL', 'PUBLIC_URL', 'PAPERBOY_SOURCES', 'LOG_LEVEL']) delete env[key];
+    child = spawn('node', [resolve('bin/paperboy.js'), 'serve'], { cwd: dir, env });
+    const log = await waitFor(child, 'Paperboy is running');
+    expect(log).toContain(join(dir, 'data', 'paperboy.db'));
+    expect(existsSync(join(dir, 'data', 'paperboy.db'))).toBe(true);
+
+    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json() as { papers: number; ingest: { source: string; new: number }[] };
+    expect(health.papers).toBe(199);
+    expect(health.ingest).toEqual([expect.objectContaining({ source: expect.stringMatching(/data\/sample\/hf-papers-page\.txt$/), new: 199 })]);
+
+    const res = await fetch(`http://127.0.0.1:${port}/api/subscriptions`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'fresh@example.org', keywords: ['diffusion'] }),
+    });
+    expect(res.status).toBe(202);
+    const outbox = join(dir, 'data', 'outbox');
+    await expect.poll(() => (existsSync(outbox) ? readdirSync(outbox) : []).length).toBe(1);
+    expect(readFileSync(join(outbox, readdirSync(outbox)[0]!), 'utf8')).toMatch(/^To: fresh@example\.org\r?$/m);
+
+    const exited = new Promise<number | null>((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

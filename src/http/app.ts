@@ -18,7 +18,7 @@ import { healthRoutes } from './routes/health.js';
 import { linkRoutes } from './routes/links.js';
 import { pageRoutes } from './routes/pages.js';
 import { preferenceRoutes } from './routes/preferences.js';
-import { sameOriginPosts, securityHeaders } from './security.js';
+import { registerSecurityHeaders, sameOriginPosts } from './security.js';
 import { makeSubscriptions } from './subscribe.js';
 
 export { BODY_LIMIT };
@@ -50,8 +50,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     return sendPage(reply, page, 'message', { title: 'Not found', heading: 'Page not found', message: 'There is nothing at this address.', link: { href: '/', label: 'Go to the home page' } }, 404);
   });
   app.addHook('onRequest', sameOriginPosts(ctx.config.PUBLIC_URL));
-  app.addHook('onSend', securityHeaders);
   app.addHook('onClose', () => subs.drain());
+  await registerSecurityHeaders(app);
   await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
   await registerDocs(app, ctx.config.PUBLIC_URL);
   registerMetrics(app, ctx.db);

@@ -48,6 +48,10 @@ describe('docs, metrics and logs', () => {
     expect([200, 302]).toContain(ui.statusCode);
     const page = ui.statusCode === 302 ? await pb.app.inject(ui.headers.location as string) : ui;
     expect(page.body).toContain('swagger');
+    // Swagger UI needs inline styles; it gets them, and nothing else is loosened.
+    expect(page.headers['content-security-policy']).toBe("default-src 'self';img-src 'self' data:;style-src 'self' 'unsafe-inline';" +
+      "script-src 'self';frame-ancestors 'none';base-uri 'none';form-action 'self'");
+    expect(page.headers['x-frame-options']).toBe('DENY');
   });
 
   it('exposes subscribers, digests, SMTP reply classes, ingest runs and HTTP latency', async () => {

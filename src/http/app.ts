@@ -20,6 +20,7 @@ import { pageRoutes } from './routes/pages.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { registerSecurityHeaders, sameOriginPosts } from './security.js';
 import { makeSubscriptions } from './subscribe.js';
+import { makeConfirmationMailer } from '../mail/confirmations.js';
 
 export { BODY_LIMIT };
 
@@ -41,7 +42,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     // Per-request lines would log URLs, and URLs carry tokens.
     logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<ZodTypeProvider>();
   const page = loadPages();
-  const subs = makeSubscriptions(ctx, opts.signupsPerAddressPerDay ?? 3);
+  const mailer = makeConfirmationMailer(ctx);
+  const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? 3);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(makeErrorHandler(page));
@@ -50,7 +52,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     return sendPage(reply, page, 'message', { title: 'Not found', heading: 'Page not found', message: 'There is nothing at this address.', link: { href: '/', label: 'Go to the home page' } }, 404);
   });
   app.addHook('onRequest', sameOriginPosts(ctx.config.PUBLIC_URL));
-  app.addHook('onClose', () => subs.drain());
+  app.addHook('onClose', () => mailer.close());
   await registerSecurityHeaders(app);
   await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
   await registerDocs(app, ctx.config.PUBLIC_URL);
@@ -65,5 +67,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   await app.register(archiveRoutes(ctx, page));
   await app.register(assetRoutes());
   await app.register(healthRoutes(ctx));
+  // Confirmation mails queued before a crash or by a stopped process go out now.
+  mailer.kick();
   return app;
 }

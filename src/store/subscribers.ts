@@ -47,14 +47,16 @@ export interface SubscriberRecord extends Subscriber, Delivery {
   confirmSentAt: string | null;
 }
 
-interface SubscriberRow {
+/** The subscribers table's columns that toRecord reads. */
+export interface SubscriberRow {
   id: number; email: string; status: SubscriberStatus; keywords: string; categories: string;
   authors: string; about: string; papers: string; timezone: string; hour: number;
   token_version: number; confirm_nonce: string | null; confirm_sent_at: string | null;
   frequency: Frequency; weekday: number; digest_size: number; weak_day: WeakDay; paused_until: string | null;
 }
 
-function toRecord(r: SubscriberRow): SubscriberRecord {
+/** A subscribers row as the store's other modules read it. */
+export function toRecord(r: SubscriberRow): SubscriberRecord {
   return {
     id: r.id, email: r.email, status: r.status, timezone: r.timezone, hour: r.hour,
     tokenVersion: r.token_version, confirmNonce: r.confirm_nonce, confirmSentAt: r.confirm_sent_at,
@@ -90,21 +92,22 @@ export function signUp(db: Db, s: SignUp, now = new Date()): { subscriber: Subsc
   };
   return atomically(db, () => {
     // New address: a pending row. Known but not active: new interests and a new nonce, so older
-    // confirmation links stop working. Active: untouched (preferences are changed elsewhere).
+    // confirmation links stop working. Either way a confirmation mail is queued (see 007). Active: untouched (preferences are changed elsewhere).
     // The id is never one a deleted subscriber had (see deleteSubscriberData), so their old links stay dead.
     const changed = stmt(db, `
       INSERT INTO subscribers (id, email, status, keywords, categories, authors, about, papers, timezone, hour,
-                               frequency, weekday, confirm_nonce, confirm_sent_at, created_at)
+                               frequency, weekday, confirm_nonce, confirm_sent_at, created_at, confirm_mail)
       VALUES (max(COALESCE((SELECT max(id) FROM subscribers), 0),
                   COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'deleted_subscriber_max_id'), 0)) + 1,
               @email, 'pending', @keywords, @categories, @authors, @about, @papers, @timezone, @hour,
-              @frequency, @weekday, @nonce, @now, @now)
+              @frequency, @weekday, @nonce, @now, @now, 'queued')
       ON CONFLICT (email) DO UPDATE SET
         status = 'pending', keywords = excluded.keywords, categories = excluded.categories,
         authors = excluded.authors, about = excluded.about, papers = excluded.papers,
         timezone = excluded.timezone, hour = excluded.hour, frequency = excluded.frequency,
         weekday = excluded.weekday, confirm_nonce = excluded.confirm_nonce,
-        confirm_sent_at = excluded.confirm_sent_at
+        confirm_sent_at = excluded.confirm_sent_at,
+        confirm_mail = 'queued', confirm_attempts = 0, confirm_next_at = NULL, confirm_reply = NULL
       WHERE status <> 'active'
       RETURNING *`).get(params) as SubscriberRow | undefined;
     // No row returned: the address is active and was left alone.

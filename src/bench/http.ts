@@ -1,7 +1,7 @@
 // `npm run bench:http`: autocannon against the real server on loopback, per-IP limits raised.
 // The server runs in a child process, so the load generator does not share its event loop.
-// Confirmation mails are rendered in full and handed to a transport that drops them, unless
-// BENCH_SMTP_URL names a real SMTP server (e.g. Postfix's smtp-sink) to hand them to.
+// Confirmation mails are queued by each sign-up and handed to Postfix's smtp-sink on loopback (or to
+// BENCH_SMTP_URL); after the load the bench waits for that queue to drain and prints how long it took.
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,19 +13,13 @@ import { loadConfig } from '../config.js';
 import { createContext } from '../context.js';
 import { buildApp } from '../http/app.js';
 import { ingestSampleIfEmpty } from '../ingest/sample.js';
-import type { Transport } from '../mail/transport.js';
+import { startSink } from './sink.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 
 /** A target from the issue: requests per second, and (for sign-up) the p99 latency ceiling. */
 interface Target { name: string; minRps: number; maxP99Ms?: number }
-
-/** A transport that counts mails and drops them: the HTTP path is measured, not an SMTP server. */
-function droppingTransport(): Transport {
-  let n = 0;
-  return { send: async () => ({ response: `250 dropped ${++n}` }), close: () => undefined, describe: () => 'dropped (bench)' };
-}
 
 /** Child side: starts Paperboy on a free loopback port over a temp database and reports the port. */
 async function serve(): Promise<void> {
@@ -34,12 +28,20 @@ async function serve(): Promise<void> {
     PAPERBOY_DB: join(dir, 'bench.db'), PAPERBOY_OUTBOX: join(dir, 'outbox'), PUBLIC_URL: 'http://127.0.0.1:3000',
     LOG_LEVEL: 'silent', SMTP_URL: process.env.BENCH_SMTP_URL,
   });
-  const ctx = await createContext(config, { log: pino({ level: 'silent' }), transport: process.env.BENCH_SMTP_URL ? undefined : droppingTransport() });
+  const ctx = await createContext(config, { log: pino({ level: 'silent' }) });
   await ingestSampleIfEmpty({ db: ctx.db });
   const app = await buildApp(ctx, { rateLimit: { max: 1e9, timeWindowMs: 60_000 } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as { port: number };
   process.send!({ port, mail: ctx.transport.describe() });
+  // Asked after the load: wait until no confirmation mail is queued, and say how long that took.
+  process.on('message', async () => {
+    const started = performance.now();
+    const queued = ctx.db.prepare("SELECT count(*) FROM subscribers WHERE confirm_mail = 'queued'").pluck();
+    while ((queued.get() as number) > 0) await new Promise((r) => setTimeout(r, 20));
+    const sent = ctx.db.prepare("SELECT count(*) FROM subscribers WHERE confirm_mail = 'sent'").pluck().get() as number;
+    process.send!({ sent, seconds: (performance.now() - started) / 1000 });
+  });
   process.on('disconnect', () => { void app.close().then(() => rmSync(dir, { recursive: true, force: true })).finally(() => process.exit(0)); });
 }
 
@@ -56,7 +58,8 @@ async function load(url: string, target: Target, opts: Partial<autocannon.Option
 
 /** Parent side: starts the server, warms it up, loads the landing page and the sign-up POST. */
 async function main(): Promise<void> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve']);
+  const sink = process.env.BENCH_SMTP_URL ? null : await startSink();
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { env: { ...process.env, BENCH_SMTP_URL: process.env.BENCH_SMTP_URL ?? sink!.url } });
   const { port, mail } = await new Promise<{ port: number; mail: string }>((ok, fail) => {
     child.once('message', (m) => ok(m as { port: number; mail: string }));
     child.once('exit', (code) => fail(new Error(`server exited with ${code}`)));
@@ -76,7 +79,11 @@ async function main(): Promise<void> {
     await load(`${base}/`, { name: 'GET / (landing page)', minRps: 2000 }, {}),
     await load(`${base}/api/subscriptions`, { name: 'POST /api/subscriptions (sign-up)', minRps: 3000, maxP99Ms: 50 }, signup),
   ];
+  child.send('backlog');
+  const backlog = await new Promise<{ sent: number; seconds: number }>((ok) => child.once('message', (m) => ok(m as { sent: number; seconds: number })));
+  console.log(`confirmation mails: ${backlog.sent} handed over in all; the queue left after the load drained in ${backlog.seconds.toFixed(1)} s`);
   child.disconnect();
+  sink?.stop();
   console.log(results.every(Boolean) ? 'All targets met.' : 'Some targets were NOT met (see above).');
 }
 

@@ -28,7 +28,9 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
     do {
       again = false;
       const batch = claimConfirmations(ctx.db, new Date(), ctx.config.DELIVERY_LEASE_MS, ctx.config.SMTP_MAX_CONNECTIONS * 4);
-      await Promise.all(batch.map((c) => sendOne(ctx, c)));
+      const outcomes = await Promise.all(batch.map((c) => sendOne(ctx, c)));
+      // One transaction for the batch's outcomes: a commit per mail would cost more than the SQL.
+      ctx.db.transaction(() => batch.forEach((c, i) => finishConfirmation(ctx.db, c.subscriber, outcomes[i].next, outcomes[i].reply)))();
       if (batch.length) again = true;
     } while (again && !closed);
     scheduleRetry();
@@ -60,8 +62,8 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
   };
 }
 
-/** Renders and hands over one confirmation mail, then records how it went. */
-async function sendOne(ctx: Context, { subscriber, attempts }: ClaimedConfirmation): Promise<void> {
+/** Renders and hands over one confirmation mail; returns what to record. */
+async function sendOne(ctx: Context, { subscriber, attempts }: ClaimedConfirmation): Promise<{ next: ConfirmationOutcome; reply: string }> {
   const p = subscriber.profile;
   const body = ctx.templates.confirm({
     email: subscriber.email, interests: [...p.keywords, ...p.categories, ...p.authors].join(', '), confirmUrl: ctx.links.confirm(subscriber),
@@ -77,10 +79,10 @@ async function sendOne(ctx: Context, { subscriber, attempts }: ClaimedConfirmati
     outcome = failureOutcome(err);
   }
   const next = queueOutcome(ctx, outcome, attempts);
-  finishConfirmation(ctx.db, subscriber, next, outcome.text);
   if (next.state !== 'sent') {
     ctx.log.warn({ subscriber: subscriber.id, attempts, reply: scrub(outcome.text), next: next.state }, 'confirmation mail not handed over');
   }
+  return { next, reply: outcome.text };
 }
 
 /** Sent, retried with the digests' backoff after a 4xx or a network error, or given up. */

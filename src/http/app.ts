@@ -53,7 +53,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   });
   app.addHook('onRequest', sameOriginPosts(ctx.config.PUBLIC_URL));
   app.addHook('onClose', () => mailer.close());
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
   await registerDocs(app, ctx.config.PUBLIC_URL);
   registerMetrics(app, ctx.db);

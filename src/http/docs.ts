@@ -2,7 +2,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import { DOCS_HELMET } from './security.js';
 
 /** Registers the OpenAPI document (/docs/json), generated from the routes' zod schemas, and Swagger UI at /docs. */
 export async function registerDocs(app: FastifyInstance, publicUrl: string): Promise<void> {
@@ -19,8 +18,5 @@ export async function registerDocs(app: FastifyInstance, publicUrl: string): Pro
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, {
-    routePrefix: '/docs', logLevel: 'silent',
-    uiHooks: { onRequest: async (_req, reply) => { await reply.helmet(DOCS_HELMET); } },
-  });
+  await app.register(swaggerUi, { routePrefix: '/docs', logLevel: 'silent' });
 }

@@ -1,4 +1,4 @@
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from './errors.js';
 
@@ -22,23 +22,25 @@ const DOCS_CSP: Directives = {
   frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"],
 };
 
-/** A helmet policy with exactly these CSP directives (none of helmet's defaults added). */
-const csp = (directives: Directives) => ({ contentSecurityPolicy: { useDefaults: false, directives } });
+/** helmet's headers with exactly these CSP directives (none of helmet's defaults added), built once. */
+const policy = (directives: Directives) => helmet({
+  contentSecurityPolicy: { useDefaults: false, directives },
+  frameguard: { action: 'deny' },
+  // Links carry tokens: never send them to the sites papers link to. Not 'no-referrer', which
+  // would make browsers send `Origin: null` on our own form posts.
+  referrerPolicy: { policy: 'same-origin' },
+});
 
-/** Route option for the browser view of a digest. */
-export const DIGEST_HELMET = csp(DIGEST_CSP);
+/** Which policy a path gets: the digest view and Swagger UI loosen the page policy, each only as far as it must. */
+const POLICIES: [prefix: string, headers: ReturnType<typeof helmet>][] = [
+  ['/digests/', policy(DIGEST_CSP)], ['/docs', policy(DOCS_CSP)], ['/', policy(PAGE_CSP)],
+];
 
-/** Route option for the Swagger UI pages. */
-export const DOCS_HELMET = csp(DOCS_CSP);
-
-/** Security headers on every answer (helmet, with our CSP), and no shared caching of personal pages. */
-export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
-  await app.register(helmet, {
-    ...csp(PAGE_CSP),
-    frameguard: { action: 'deny' },
-    // Links carry tokens: never send them to the sites papers link to. Not 'no-referrer', which
-    // would make browsers send `Origin: null` on our own form posts.
-    referrerPolicy: { policy: 'same-origin' },
+/** Security headers on every answer (helmet, with our CSPs), and no shared caching of personal pages. */
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onRequest', (req, reply, done) => {
+    const [, headers] = POLICIES.find(([prefix]) => req.url.startsWith(prefix)) ?? POLICIES[2];
+    headers(req.raw, reply.raw, (err) => done(err as Error | undefined));
   });
   app.addHook('onSend', async (_req, reply) => {
     // Pages behind tokens are personal: no shared cache may keep them.

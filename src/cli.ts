@@ -86,6 +86,15 @@ export function program(): Command {
       sourcesCommand(db, opts.limit).forEach((l) => console.log(l));
     }));
 
+  cli.command('search').description('find stored papers whose title, abstract or authors hold every word given')
+    .argument('<words...>', 'words to look for').option('--limit <n>', 'how many papers', (v) => parseInt(v, 10), 20)
+    .action((words: string[], opts: { limit: number }) => withDb(async (db) => {
+      const { searchPapers } = await import('./store/search.js');
+      const found = searchPapers(db, words.join(' '), opts.limit);
+      found.forEach((p) => console.log(`${p.id}  ${p.title}`));
+      if (found.length === 0) console.log('no stored paper matches');
+    }));
+
   cli.command('digest').description('send every digest due now (or at --now), retrying deferred ones until they are done')
     .option('--now <time>', 'act as if it were this ISO 8601 time', parseInstant)
     .option('--dry-run', 'rank and render, but send and record nothing')

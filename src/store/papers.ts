@@ -47,6 +47,8 @@ interface UpsertStatements {
   insert: Database.Statement;
   update: Database.Statement;
   remove: Database.Statement;
+  lastRowid: Database.Statement;
+  indexSince: Database.Statement;
   moveRefs: { update: Database.Statement; dropLeft: Database.Statement }[];
 }
 
@@ -77,6 +79,12 @@ function statements(db: Db): UpsertStatements {
       WHERE id = @id`),
     // Drop a row whose paper now lives under another id.
     remove: db.prepare('DELETE FROM papers WHERE id = ?'),
+    // The newest rowid: rows above it after a batch are that batch's new papers.
+    lastRowid: db.prepare('SELECT COALESCE(max(rowid), 0) FROM papers').pluck(),
+    // Put the rows added since `rowid` into the full-text index, all in one statement (see migrations/006_fts.sql).
+    indexSince: db.prepare(`
+      INSERT OR REPLACE INTO papers_fts (rowid, title, abstract, authors)
+      SELECT rowid, title, abstract, authors FROM papers WHERE rowid > ?`),
     moveRefs: paperReferences(db).map(({ table, column }) => ({
       // Point rows of other tables (digest items, feedback…) at the paper's new id…
       update: db.prepare(`UPDATE OR IGNORE "${table}" SET "${column}" = ? WHERE "${column}" = ?`),
@@ -157,7 +165,9 @@ export function upsertPapers(db: Db, papers: Paper[], now = new Date()): UpsertC
   const stamp = now.toISOString();
   const counts: UpsertCounts = { added: 0, updated: 0, unchanged: 0 };
   db.transaction(() => {
+    const last = s.lastRowid.get();
     for (const p of papers) counts[upsertOne(s, p, stamp)]++;
+    s.indexSince.run(last);
   })();
   return counts;
 }

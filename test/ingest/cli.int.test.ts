@@ -1,4 +1,4 @@
-// The real `paperboy ingest`, `export` and `sources` (bin/paperboy.js → dist/, built by `npm test`'s tsc step).
+// The real `paperboy ingest`, `export`, `sources` and `search` (bin/paperboy.js → dist/, built by `npm test`'s tsc step).
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-describe('paperboy ingest / export / sources', () => {
+describe('paperboy ingest / export / sources / search', () => {
   let dir: string;
   const env = (db: string): NodeJS.ProcessEnv => ({ ...process.env, PAPERBOY_DB: join(dir, db), LOG_LEVEL: 'warn', PUBLIC_URL: 'http://paperboy.test' });
   const paperboy = (db: string, ...args: string[]) => run('node', ['bin/paperboy.js', ...args], { env: env(db) });
@@ -32,6 +32,13 @@ describe('paperboy ingest / export / sources', () => {
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/test\/fixtures\/arxiv-2026q2-200\.jsonl {2}jsonl {2}198 new, 2 updated, 0 rejected of 200$/);
+  });
+
+  it('finds ingested papers with `search`', async () => {
+    expect((await paperboy('a.db', 'search', 'quantum', 'computer', 'languages')).stdout)
+      .toBe('quant-ph/0201082  Quantum Computers and Quantum Computer Languages\n');
+    expect((await paperboy('a.db', 'search', '--limit', '2', 'language')).stdout.trim().split('\n')).toHaveLength(2);
+    expect((await paperboy('a.db', 'search', 'zzzz')).stdout).toBe('no stored paper matches\n');
   });
 
   it('exports JSONL that ingests back into an empty store unchanged, first_seen included', async () => {

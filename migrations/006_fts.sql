@@ -7,9 +7,9 @@ CREATE VIRTUAL TABLE papers_fts USING fts5(title, abstract, authors, content = '
 -- The papers stored before this migration.
 INSERT INTO papers_fts (rowid, title, abstract, authors) SELECT rowid, title, abstract, authors FROM papers;
 
--- New rows are indexed by the store, one INSERT … SELECT per batch (indexNewPapers in src/store/papers.ts),
--- not by an AFTER INSERT trigger: a trigger makes every insert a statement with its own savepoint, at which
--- FTS5 flushes its pending terms to disk; measured, that made ingest with the index 40% slower.
+-- New rows are indexed by the store, one INSERT … SELECT per batch (indexSince in src/store/papers.ts),
+-- not by an AFTER INSERT trigger: a trigger gives every insert its own statement savepoint, at which FTS5
+-- flushes its pending terms to disk; on the 100,000-paper bench that took 10.0 s against 6.0 s.
 -- Changed text and deleted rows (rarer) are kept in step here.
 CREATE TRIGGER papers_fts_update AFTER UPDATE OF title, abstract, authors ON papers
 WHEN new.title IS NOT old.title OR new.abstract IS NOT old.abstract OR new.authors IS NOT old.authors

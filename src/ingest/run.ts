@@ -1,6 +1,6 @@
 // One ingest run: fetch a source, detect its format, parse, store in batches, record the run.
 // A run never throws for bad input: whatever went wrong is in the summary and the ingest_runs row.
-import type { Db } from '../db/open.js';
+import { checkpointAfter, type Db } from '../db/open.js';
 import type { Paper } from '../model.js';
 import { finishRun, startRun, type RunOutcome } from '../store/ingest-runs.js';
 import { upsertPapers } from '../store/papers.js';
@@ -78,7 +78,7 @@ export async function ingestSource(deps: IngestDeps, source: string, opts: Inges
       const parsed = parserFor(format)(got.text);
       out.fetched = parsed.papers.length + parsed.rejected.length;
       out.rejections.push(...parsed.rejected);
-      const clean = storeBatches(deps.db, parsed.papers, opts, now(), out);
+      const clean = checkpointAfter(deps.db, () => storeBatches(deps.db, parsed.papers, opts, now(), out));
       if (url && clean) saveValidators(deps.db, source, got.validators, now());
     }
   } catch (err) {

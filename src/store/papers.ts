@@ -105,13 +105,13 @@ function paperReferences(db: Db): { table: string; column: string }[] {
     WHERE m.type = 'table' AND f."table" = 'papers'`).all() as { table: string; column: string }[];
 }
 
-/** Statement parameters of a paper. */
-function params(p: Paper, now: string): Record<string, unknown> {
+/** Statement parameters of a paper; `key` saves recomputing a title key the caller has. */
+function params(p: Paper, now: string, key = titleKey(p.title)): Record<string, unknown> {
   return {
     id: p.id, title: p.title, abstract: p.abstract, authors: JSON.stringify(p.authors),
     categories: JSON.stringify(p.categories), published: p.published, url: p.url,
     pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null, thumbnail: p.thumbnail ?? null,
-    upvotes: p.upvotes ?? null, comments: p.comments ?? null, titleKey: titleKey(p.title),
+    upvotes: p.upvotes ?? null, comments: p.comments ?? null, titleKey: key,
     firstSeen: p.firstSeen ?? now, now,
   };
 }
@@ -138,11 +138,11 @@ function upsertOne(s: UpsertStatements, p: Paper, now: string): keyof UpsertCoun
   const byId = s.byId.get(p.id) as PaperRow | undefined;
   if (isTitleId(p.id)) {
     const row = byId ?? (key ? (s.anyByKey.get(key) as PaperRow | undefined) : undefined);
-    return row ? mergeInto(s, rowToPaper(row), p, now) : (s.insert.run(params(p, now)), 'added');
+    return row ? mergeInto(s, rowToPaper(row), p, now) : (s.insert.run(params(p, now, key)), 'added');
   }
   // An arXiv id: a row stored earlier under its title alone is the same paper and joins this one.
   const titleRow = key ? (s.titleRowByKey.get(key) as PaperRow | undefined) : undefined;
-  if (!titleRow) return byId ? mergeInto(s, rowToPaper(byId), p, now) : (s.insert.run(params(p, now)), 'added');
+  if (!titleRow) return byId ? mergeInto(s, rowToPaper(byId), p, now) : (s.insert.run(params(p, now, key)), 'added');
   const base = byId ? mergePaper(rowToPaper(titleRow), rowToPaper(byId)) : rowToPaper(titleRow);
   const merged = { ...mergePaper(base, p), id: p.id };
   if (byId) s.update.run(params(merged, now));

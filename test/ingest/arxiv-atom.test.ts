@@ -57,7 +57,7 @@ describe('parseArxivAtom', () => {
     const r = parseArxivAtom(entries.join('<entry>'));
     expect(r.papers).toHaveLength(8);
     expect(r.rejected[0].where).toMatch(/^entry 2 \(line \d+\)$/);
-    expect(r.rejected[0].reason).toMatch(/^malformed XML: line \d+: .*sumary/);
+    expect(r.rejected[0].reason).toMatch(/^malformed XML: line \d+: <summary> is not closed before <\/entry>$/);
     expect(r.rejected[1]).toEqual({ where: expect.stringMatching(/^entry 3 /), reason: 'no title' });
   });
 

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { checkpointInBackground } from './checkpointer.js';
 
 export type Db = Database.Database;
 
@@ -18,15 +19,26 @@ export function openDb(file: string): Db {
   return db;
 }
 
+/** WAL size from which a checkpoint is worth a worker thread rather than a moment of the main one. */
+const BACKGROUND_BYTES = 16 * 1024 * 1024;
+
 /** Runs `fn` with automatic checkpoints off, then checkpoints once: a bulk write copies each page into the
- *  database file once, instead of again every 1,000 pages of WAL (100,000 papers ingest about 20% faster). */
+ *  database file once, instead of again every 1,000 pages of WAL; a large copy runs on a worker thread. */
 export function checkpointAfter<T>(db: Db, fn: () => T): T {
-  const every = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.pragma('wal_autocheckpoint = 0');
   try {
     return fn();
   } finally {
-    db.pragma(`wal_autocheckpoint = ${every}`);
-    db.pragma('wal_checkpoint(PASSIVE)');
+    if (walBytes(db) >= BACKGROUND_BYTES) {
+      checkpointInBackground(db);
+    } else {
+      db.pragma('wal_autocheckpoint = 1000');
+      db.pragma('wal_checkpoint(PASSIVE)');
+    }
   }
+}
+
+/** Size of the database's WAL file (0 for an in-memory database). */
+function walBytes(db: Db): number {
+  return db.memory ? 0 : (statSync(`${db.name}-wal`, { throwIfNoEntry: false })?.size ?? 0);
 }

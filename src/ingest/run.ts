@@ -34,7 +34,7 @@ export interface IngestSummary extends RunOutcome {
 
 /** Stores papers one transaction per batch; a failing batch is retried paper by paper so only bad records are lost. */
 function storeBatches(db: Db, papers: Paper[], o: IngestOptions, now: Date, out: RunOutcome): boolean {
-  const size = o.batchSize ?? 1000;
+  const size = o.batchSize ?? 5000;
   let clean = true;
   for (let i = 0; i < papers.length; i += size) {
     const batch = papers.slice(i, i + size);

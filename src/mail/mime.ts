@@ -55,8 +55,8 @@ function rfc5322Date(d: Date): string {
   return d.toUTCString().replace(/GMT$/, '+0000');
 }
 
-/** The complete message (CRLF line ends) as an SMTP server receives it. */
-export function buildMime(mail: OutgoingMail, date = new Date()): Buffer {
+/** The complete message (CRLF line ends, ASCII only: every part is encoded) as an SMTP server receives it. */
+export function buildMime(mail: OutgoingMail, date = new Date()): string {
   const boundary = `--_paperboy_${randomBytes(12).toString('hex')}`;
   const head = [
     ...Object.entries(mail.headers ?? {}).map(([k, v]) => header(k, v)),
@@ -68,12 +68,12 @@ export function buildMime(mail: OutgoingMail, date = new Date()): Buffer {
     'MIME-Version: 1.0',
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];
-  return Buffer.from([
+  return [
     head.join('\r\n'), '',
     `--${boundary}`, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable', '',
     qp.wrap(qp.encode(mail.text.replace(/\r?\n/g, '\r\n')), 76),
     `--${boundary}`, 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: base64', '',
     base64Lines(mail.html),
     `--${boundary}--`, '',
-  ].join('\r\n'), 'utf8');
+  ].join('\r\n');
 }

@@ -1,0 +1,87 @@
+// Nodemailer's SMTP pool on a worker thread. Dot-stuffing every byte, socket writes and the SMTP
+// dialogue cost as much CPU as ranking and rendering a digest, so on two cores they run beside the
+// send loop instead of inside it. The thread only streams finished messages: no database, no state.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** One message for the thread: envelope and wire form. */
+export interface WireMessage {
+  envelope: { from: string; to: string[] };
+  /** ASCII text: posted to the thread as a string, the cheapest thing to copy. */
+  raw: string;
+}
+
+/** The fields of a nodemailer error that failureOutcome reads, copied across the thread boundary. */
+interface ThreadError {
+  message: string;
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  command?: string;
+}
+
+type Reply = { id: number; response: string } | { id: number; error: ThreadError };
+
+/** The thread's code, run as a CommonJS script (so it needs no compiled file beside it, also under vitest). */
+function threadMain(): void {
+  const { parentPort, workerData } = require('node:worker_threads');
+  const t = require(workerData.nodemailer).createTransport(workerData.options);
+  parentPort.on('message', (m: { id: number; envelope: unknown; raw: string } | 'close') => {
+    if (m === 'close') { t.close(); parentPort.close(); return; }
+    t.sendMail({ envelope: m.envelope, raw: m.raw }, (err: (Error & Record<string, unknown>) | null, info: { response: string }) => {
+      parentPort.postMessage(err
+        ? { id: m.id, error: { message: err.message, code: err.code, responseCode: err.responseCode, response: err.response, command: err.command } }
+        : { id: m.id, response: info.response });
+    });
+  });
+}
+
+/** A nodemailer transport (created from `options`) on its own thread. */
+export interface SmtpThread {
+  send(m: WireMessage): Promise<string>;
+  close(): void;
+}
+
+/**
+ * Starts the thread. At most `inFlight` messages are handed to it at once, so a mail the server has
+ * accepted is recorded before the next one can reach the server: after a crash, no more than that
+ * many (the pool's connections) can arrive twice.
+ */
+export function startSmtpThread(options: Record<string, unknown>, inFlight: number): SmtpThread {
+  const nodemailer = createRequire(import.meta.url).resolve('nodemailer');
+  const worker = new Worker(`(${threadMain.toString()})()`, { eval: true, workerData: { nodemailer, options } });
+  worker.unref();
+  const pending = new Map<number, { ok: (r: string) => void; fail: (e: Error) => void }>();
+  // A semaphore of `inFlight` slots: a freed slot passes straight to the next waiting send.
+  const waiting: (() => void)[] = [];
+  let busy = 0;
+  const acquire = () => (busy < inFlight ? (busy++, Promise.resolve()) : new Promise<void>((go) => waiting.push(go)));
+  const release = () => { const next = waiting.shift(); if (next) next(); else busy--; };
+  let nextId = 0;
+  const settle = (id: number, fn: (p: { ok: (r: string) => void; fail: (e: Error) => void }) => void) => {
+    const p = pending.get(id)!;
+    pending.delete(id);
+    if (pending.size === 0) worker.unref();
+    release();
+    fn(p);
+  };
+  worker.on('message', (r: Reply) => settle(r.id, (p) => ('error' in r ? p.fail(Object.assign(new Error(r.error.message), r.error)) : p.ok(r.response))));
+  worker.on('error', (err) => {
+    // A bug in the thread: nothing in flight was confirmed, so each is retried like a dropped connection.
+    const e = Object.assign(new Error(`SMTP thread stopped: ${err.message}`), { code: 'ECONNECTION' });
+    for (const id of [...pending.keys()]) settle(id, (p) => p.fail(e));
+  });
+  const post = (m: WireMessage) => new Promise<string>((ok, fail) => {
+    const id = nextId++;
+    pending.set(id, { ok, fail });
+    worker.ref(); // a send in flight keeps the process alive
+    worker.postMessage({ id, envelope: m.envelope, raw: m.raw });
+  });
+  return {
+    send: async (m) => {
+      await acquire();
+      return post(m);
+    },
+    close: () => worker.postMessage('close'),
+  };
+}

@@ -7,8 +7,7 @@ import { Worker } from 'node:worker_threads';
 /** One message for the thread: envelope and wire form. */
 export interface WireMessage {
   envelope: { from: string; to: string[] };
-  /** ASCII text: posted to the thread as a string, the cheapest thing to copy. */
-  raw: string;
+  raw: Buffer;
 }
 
 /** The fields of a nodemailer error that failureOutcome reads, copied across the thread boundary. */
@@ -26,9 +25,10 @@ type Reply = { id: number; response: string } | { id: number; error: ThreadError
 function threadMain(): void {
   const { parentPort, workerData } = require('node:worker_threads');
   const t = require(workerData.nodemailer).createTransport(workerData.options);
-  parentPort.on('message', (m: { id: number; envelope: unknown; raw: string } | 'close') => {
+  parentPort.on('message', (m: { id: number; envelope: unknown; raw: Uint8Array } | 'close') => {
     if (m === 'close') { t.close(); parentPort.close(); return; }
-    t.sendMail({ envelope: m.envelope, raw: m.raw }, (err: (Error & Record<string, unknown>) | null, info: { response: string }) => {
+    const raw = Buffer.from(m.raw.buffer, m.raw.byteOffset, m.raw.byteLength);
+    t.sendMail({ envelope: m.envelope, raw }, (err: (Error & Record<string, unknown>) | null, info: { response: string }) => {
       parentPort.postMessage(err
         ? { id: m.id, error: { message: err.message, code: err.code, responseCode: err.responseCode, response: err.response, command: err.command } }
         : { id: m.id, response: info.response });
@@ -75,7 +75,9 @@ export function startSmtpThread(options: Record<string, unknown>, inFlight: numb
     const id = nextId++;
     pending.set(id, { ok, fail });
     worker.ref(); // a send in flight keeps the process alive
-    worker.postMessage({ id, envelope: m.envelope, raw: m.raw });
+    // The bytes' memory moves to the thread when the buffer owns it (posting a 100 KB string would cost ~0.5 ms).
+    const own = m.raw.byteOffset === 0 && m.raw.byteLength === m.raw.buffer.byteLength;
+    worker.postMessage({ id, envelope: m.envelope, raw: m.raw }, own ? [m.raw.buffer as ArrayBuffer] : []);
   });
   return {
     send: async (m) => {

@@ -42,48 +42,36 @@ export interface SmtpThread {
   close(): void;
 }
 
-/**
- * Starts the thread. At most `inFlight` messages are handed to it at once, so a mail the server has
- * accepted is recorded before the next one can reach the server: after a crash, no more than that
- * many (the pool's connections) can arrive twice.
- */
-export function startSmtpThread(options: Record<string, unknown>, inFlight: number): SmtpThread {
+/** Starts the thread; it lives until close(), and keeps the process alive only while a mail is in flight. */
+export function startSmtpThread(options: Record<string, unknown>): SmtpThread {
   const nodemailer = createRequire(import.meta.url).resolve('nodemailer');
   const worker = new Worker(`(${threadMain.toString()})()`, { eval: true, workerData: { nodemailer, options } });
   worker.unref();
   const pending = new Map<number, { ok: (r: string) => void; fail: (e: Error) => void }>();
-  // A semaphore of `inFlight` slots: a freed slot passes straight to the next waiting send.
-  const waiting: (() => void)[] = [];
-  let busy = 0;
-  const acquire = () => (busy < inFlight ? (busy++, Promise.resolve()) : new Promise<void>((go) => waiting.push(go)));
-  const release = () => { const next = waiting.shift(); if (next) next(); else busy--; };
   let nextId = 0;
   const settle = (id: number, fn: (p: { ok: (r: string) => void; fail: (e: Error) => void }) => void) => {
     const p = pending.get(id)!;
     pending.delete(id);
     if (pending.size === 0) worker.unref();
-    release();
     fn(p);
   };
   worker.on('message', (r: Reply) => settle(r.id, (p) => ('error' in r ? p.fail(Object.assign(new Error(r.error.message), r.error)) : p.ok(r.response))));
+  let stopped: Error | undefined;
   worker.on('error', (err) => {
     // A bug in the thread: nothing in flight was confirmed, so each is retried like a dropped connection.
-    const e = Object.assign(new Error(`SMTP thread stopped: ${err.message}`), { code: 'ECONNECTION' });
-    for (const id of [...pending.keys()]) settle(id, (p) => p.fail(e));
-  });
-  const post = (m: WireMessage) => new Promise<string>((ok, fail) => {
-    const id = nextId++;
-    pending.set(id, { ok, fail });
-    worker.ref(); // a send in flight keeps the process alive
-    // The bytes' memory moves to the thread when the buffer owns it (posting a 100 KB string would cost ~0.5 ms).
-    const own = m.raw.byteOffset === 0 && m.raw.byteLength === m.raw.buffer.byteLength;
-    worker.postMessage({ id, envelope: m.envelope, raw: m.raw }, own ? [m.raw.buffer as ArrayBuffer] : []);
+    stopped = Object.assign(new Error(`SMTP thread stopped: ${err.message}`), { code: 'ECONNECTION' });
+    for (const id of [...pending.keys()]) settle(id, (p) => p.fail(stopped!));
   });
   return {
-    send: async (m) => {
-      await acquire();
-      return post(m);
-    },
+    send: (m) => new Promise<string>((ok, fail) => {
+      if (stopped) return fail(stopped);
+      const id = nextId++;
+      pending.set(id, { ok, fail });
+      worker.ref();
+      // The bytes' memory moves to the thread when the buffer owns it (posting a 100 KB string would cost ~0.5 ms).
+      const own = m.raw.byteOffset === 0 && m.raw.byteLength === m.raw.buffer.byteLength;
+      worker.postMessage({ id, envelope: m.envelope, raw: m.raw }, own ? [m.raw.buffer as ArrayBuffer] : []);
+    }),
     close: () => worker.postMessage('close'),
   };
 }

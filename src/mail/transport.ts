@@ -83,7 +83,7 @@ function smtpTransport(url: string, pool: PoolOptions, dkim?: DkimOptions): Tran
     ...(pool.ratePerSecond ? { rateDelta: 1000, rateLimit: pool.ratePerSecond } : {}),
     connectionTimeout: pool.timeoutMs, greetingTimeout: pool.timeoutMs, socketTimeout: pool.timeoutMs,
     ...(dkim ? { dkim: dkimOption(dkim) } : {}),
-  }, pool.maxConnections);
+  });
   const safe = new URL(url);
   safe.password = '';
   safe.username = '';

@@ -3,6 +3,7 @@
 import type { Context } from '../context.js';
 import { composeDigest, digestSubject, type DigestModel } from '../digest/compose.js';
 import { localDayHour, scheduledDay } from '../digest/due.js';
+import { shrinkPageCache } from '../db/open.js';
 import type { MailBody } from '../digest/render.js';
 import type { RankedPaper } from '../model.js';
 import {
@@ -16,6 +17,13 @@ import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
 import { makeRanker, type Ranker } from './ranking.js';
 import type { OutgoingMail } from './transport.js';
+
+/**
+ * SQLite page cache while a run sends: it reads each subscriber page once and writes at the tail of the
+ * outbox tables, so the 64 MB kept for ingest would only fill with pages it never reads again and RSS
+ * would grow with the number of subscribers.
+ */
+const SEND_PAGE_CACHE_KIB = 8192;
 
 /** Outcome counts of one run: due = sent + skipped (nothing to send, or suspended) + failed (not handed over by the end of the run). */
 export interface RunCounts {
@@ -117,6 +125,7 @@ export async function deliver(ctx: Context, now = new Date(), opts: RunOptions =
   };
   // Two workers per connection keep every connection busy while the next mail is rendered.
   const workers = 2 * ctx.config.SMTP_MAX_CONNECTIONS;
+  const restoreCache = shrinkPageCache(ctx.db, SEND_PAGE_CACHE_KIB);
   try {
     for (let first = true; ; first = false) {
       const stale = releaseStale(ctx.db, run.clock(), isDeadOwner);
@@ -125,6 +134,7 @@ export async function deliver(ctx: Context, now = new Date(), opts: RunOptions =
       if (!opts.waitForRetries || opts.signal?.aborted || !(await waitForRetry(run))) break;
     }
   } finally {
+    restoreCache();
     endOwner(owner);
   }
   run.report.retrying = run.retrying.size;

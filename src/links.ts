@@ -13,7 +13,12 @@ export interface Links {
 
 /** Links under `publicUrl`, signed with `secret`. */
 export function makeLinks(publicUrl: string, secret: string): Links {
-  const manage = (s: { id: number; tokenVersion: number }) => signToken(secret, 'manage', s.id, s.tokenVersion);
+  // A digest holds ~40 links of one subscriber: the last token is kept, so its HMAC is computed once per mail.
+  let last = { id: 0, version: -1, token: '' };
+  const manage = (s: { id: number; tokenVersion: number }) => {
+    if (s.id !== last.id || s.tokenVersion !== last.version) last = { id: s.id, version: s.tokenVersion, token: signToken(secret, 'manage', s.id, s.tokenVersion) };
+    return last.token;
+  };
   return {
     confirm: (s) => `${publicUrl}/confirm/${signToken(secret, 'confirm', s.id, s.confirmNonce ?? '')}`,
     unsubscribe: (s) => `${publicUrl}/unsubscribe/${manage(s)}`,

@@ -42,3 +42,11 @@ export function checkpointAfter<T>(db: Db, fn: () => T): T {
 function walBytes(db: Db): number {
   return db.memory ? 0 : (statSync(`${db.name}-wal`, { throwIfNoEntry: false })?.size ?? 0);
 }
+
+/** Lowers the connection's page cache to at most `kib` KiB (SQLite frees the pages above it); returns the undo. */
+export function shrinkPageCache(db: Db, kib: number): () => void {
+  const before = db.pragma('cache_size', { simple: true }) as number;
+  // A negative cache_size is a size in KiB; a positive one, a number of pages.
+  db.pragma(`cache_size = ${-kib}`);
+  return () => { db.pragma(`cache_size = ${before}`); };
+}

@@ -94,15 +94,32 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** The fields of an item that depend on the paper alone. */
+type PaperFields = Omit<DigestItem, 'position' | 'why' | 'upUrl' | 'downUrl'>;
+
+/** Paper fields by paper object: a run puts the same few thousand papers into many digests, so each is trimmed once. */
+const paperFields = new WeakMap<Paper, PaperFields>();
+
+function fieldsOf(p: Paper): PaperFields {
+  let f = paperFields.get(p);
+  if (!f) {
+    f = {
+      id: p.id, title: oneLine(p.title), authors: shortAuthors(p.authors),
+      abstract: trimText(oneLine(p.abstract.slice(0, 2 * ABSTRACT_CHARS)), ABSTRACT_CHARS),
+      url: paperUrl(p), pdfUrl: pdfUrl(p), codeUrl: p.codeUrl ?? null, hfUrl: hfUrl(p),
+      thumbnail: p.thumbnail && /^https:\/\//.test(p.thumbnail) ? p.thumbnail : null, upvotes: p.upvotes ?? null,
+    };
+    paperFields.set(p, f);
+  }
+  return f;
+}
+
 /** One item of the digest. */
 function composeItem(r: RankedPaper, i: number, links: DigestLinks): DigestItem {
   const p = r.paper;
   return {
-    position: i + 1, id: p.id, title: oneLine(p.title), authors: shortAuthors(p.authors),
-    why: r.why.join(' · '), abstract: trimText(oneLine(p.abstract.slice(0, 2 * ABSTRACT_CHARS)), ABSTRACT_CHARS),
-    url: paperUrl(p), pdfUrl: pdfUrl(p), codeUrl: p.codeUrl ?? null, hfUrl: hfUrl(p),
-    thumbnail: p.thumbnail && /^https:\/\//.test(p.thumbnail) ? p.thumbnail : null,
-    upvotes: p.upvotes ?? null, upUrl: links.feedback(p.id, 'up'), downUrl: links.feedback(p.id, 'down'),
+    ...fieldsOf(p), position: i + 1, why: r.why.join(' · '),
+    upUrl: links.feedback(p.id, 'up'), downUrl: links.feedback(p.id, 'down'),
   };
 }
 

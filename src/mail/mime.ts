@@ -42,12 +42,23 @@ function mailbox(value: string): string {
   return `${name} <${p.address}>`;
 }
 
-/** Base64 in 76-character lines. */
-function base64Lines(text: string): string {
-  const b64 = Buffer.from(text, 'utf8').toString('base64');
-  const lines: string[] = [];
-  for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
-  return lines.join('\r\n');
+/** Input bytes per base64 pass: 1,000 lines, so no intermediate string reaches V8's large-object space (> 128 KB). */
+const BASE64_CHUNK = 57 * 1000;
+
+/** Base64 of `text` in 76-character lines, as bytes. */
+function base64Lines(text: string): Buffer {
+  const bytes = Buffer.from(text, 'utf8');
+  const length = 4 * Math.ceil(bytes.length / 3);
+  const out = Buffer.allocUnsafe(length + 2 * Math.max(0, Math.ceil(length / 76) - 1));
+  let o = 0;
+  for (let i = 0; i < bytes.length; i += BASE64_CHUNK) {
+    const b64 = Buffer.from(bytes.subarray(i, i + BASE64_CHUNK).toString('base64'), 'latin1');
+    for (let k = 0; k < b64.length; k += 76) {
+      if (o) { out[o++] = 13; out[o++] = 10; }
+      o += b64.copy(out, o, k, k + 76);
+    }
+  }
+  return out;
 }
 
 /** RFC 5322 date, e.g. `Sun, 29 Nov 2026 09:00:00 +0000`. */
@@ -55,7 +66,11 @@ function rfc5322Date(d: Date): string {
   return d.toUTCString().replace(/GMT$/, '+0000');
 }
 
-/** The complete message (CRLF line ends) as an SMTP server receives it. */
+/**
+ * The complete message (CRLF line ends) as an SMTP server receives it. Built from parts into one
+ * buffer: a single string of the whole mail would land in V8's large-object space, which only a full
+ * collection frees, and RSS would grow with the length of a run.
+ */
 export function buildMime(mail: OutgoingMail, date = new Date()): Buffer {
   const boundary = `--_paperboy_${randomBytes(12).toString('hex')}`;
   const head = [
@@ -68,12 +83,11 @@ export function buildMime(mail: OutgoingMail, date = new Date()): Buffer {
     'MIME-Version: 1.0',
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];
-  return Buffer.from([
+  const text = [
     head.join('\r\n'), '',
     `--${boundary}`, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: quoted-printable', '',
     qp.wrap(qp.encode(mail.text.replace(/\r?\n/g, '\r\n')), 76),
-    `--${boundary}`, 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: base64', '',
-    base64Lines(mail.html),
-    `--${boundary}--`, '',
-  ].join('\r\n'), 'utf8');
+    `--${boundary}`, 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: base64', '', '',
+  ].join('\r\n');
+  return Buffer.concat([Buffer.from(text, 'utf8'), base64Lines(mail.html), Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
 }

@@ -7,7 +7,7 @@ import { buildRankModel, type RankModel } from '../rank/model.js';
 import { isWeakDay, rank } from '../rank/rank.js';
 import { recentPapers, shownPaperIds } from '../store/digests.js';
 import type { SubscriberRecord } from '../store/subscribers.js';
-import { digestPrefs, rankingInputs } from '../store/votes.js';
+import { papersByIds, rankingInputs } from '../store/votes.js';
 
 /** Ranks one subscriber's digest; an empty list means nothing to send today. */
 export type Ranker = (sub: SubscriberRecord) => RankedPaper[];
@@ -36,9 +36,11 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
   const memo = new Map<string, RankedPaper[]>();
   return (sub) => {
     shared ??= sharedModel(db, now);
-    const { profile, shown, known } = rankingInputs(db, sub.id, sub.profile, now);
-    const prefs = digestPrefs(db, sub.id) ?? { digestSize: DEFAULT_DIGEST_SIZE, weakDay: 'skip' as const };
     const sent = shownPaperIds(db, sub.id);
+    // A vote or a shown paper is always about a paper sent before: with none sent, only the seeds are left to read.
+    const { profile, shown, known } = sent.size ? rankingInputs(db, sub.id, sub.profile, now)
+      : { profile: { ...sub.profile, votes: [] }, shown: [], known: papersByIds(db, sub.profile.papers) };
+    const prefs = { digestSize: sub.digestSize ?? DEFAULT_DIGEST_SIZE, weakDay: sub.weakDay ?? 'skip' };
     const fresh = sent.size === 0 && profile.votes.length === 0 && opts.memo !== false;
     const key = fresh ? JSON.stringify([profile, prefs]) : '';
     let ranked = fresh ? memo.get(key) : undefined;

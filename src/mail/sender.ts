@@ -3,6 +3,7 @@
 import type { Context } from '../context.js';
 import { composeDigest, digestSubject, type DigestModel } from '../digest/compose.js';
 import { localDayHour, scheduledDay } from '../digest/due.js';
+import { shrinkPageCache } from '../db/open.js';
 import type { MailBody } from '../digest/render.js';
 import type { RankedPaper } from '../model.js';
 import {
@@ -13,8 +14,16 @@ import { activeSubscribers, getSubscriber, type SubscriberRecord } from '../stor
 import { digestMail, newMessageId } from './message.js';
 import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type NextStep } from './outcome.js';
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
-import { runPool } from './pool.js';
+import { groupCommit, limiter, runPool } from './pool.js';
 import { makeRanker, type Ranker } from './ranking.js';
+import type { OutgoingMail } from './transport.js';
+
+/**
+ * SQLite page cache while a run sends: it reads each subscriber page once and writes at the tail of the
+ * outbox tables, so the 64 MB kept for ingest would only fill with pages it never reads again and RSS
+ * would grow with the number of subscribers.
+ */
+const SEND_PAGE_CACHE_KIB = 8192;
 
 /** Outcome counts of one run: due = sent + skipped (nothing to send, or suspended) + failed (not handed over by the end of the run). */
 export interface RunCounts {
@@ -68,6 +77,10 @@ interface Run {
   suspended: Set<number>;
   report: RunReport;
   retrying: Set<number>;
+  /** Bounds mails handed to the transport and not yet recorded: after a crash, at most this many can arrive twice. */
+  handOff: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Records outcomes, those arriving in one turn of the event loop in one transaction. */
+  record: <T>(write: () => T) => Promise<T>;
 }
 
 /** Interests in words, for the footer's "why you get this". */
@@ -108,9 +121,11 @@ export async function deliver(ctx: Context, now = new Date(), opts: RunOptions =
     ctx, clock: () => new Date(now.getTime() + Date.now() - started), signal: opts.signal,
     lease: { owner, ms: ctx.config.DELIVERY_LEASE_MS }, ranker: opts.ranker ?? makeRanker(ctx.db, now),
     suspended: suspendedIds(ctx.db), report: { due: 0, sent: 0, skipped: 0, failed: 0, retrying: 0 }, retrying: new Set(),
+    handOff: limiter(ctx.config.SMTP_MAX_CONNECTIONS), record: groupCommit((fn) => ctx.db.transaction(fn)()),
   };
   // Two workers per connection keep every connection busy while the next mail is rendered.
   const workers = 2 * ctx.config.SMTP_MAX_CONNECTIONS;
+  const restoreCache = shrinkPageCache(ctx.db, SEND_PAGE_CACHE_KIB);
   try {
     for (let first = true; ; first = false) {
       const stale = releaseStale(ctx.db, run.clock(), isDeadOwner);
@@ -119,6 +134,7 @@ export async function deliver(ctx: Context, now = new Date(), opts: RunOptions =
       if (!opts.waitForRetries || opts.signal?.aborted || !(await waitForRetry(run))) break;
     }
   } finally {
+    restoreCache();
     endOwner(owner);
   }
   run.report.retrying = run.retrying.size;
@@ -208,25 +224,40 @@ function countSkipped(run: Run): void {
 /** Renders, hands over and records one digest; never throws (a render error is recorded as a failure). */
 async function sendJob(run: Run, job: Job): Promise<void> {
   const { ctx } = run;
-  let outcome: AttemptOutcome;
+  let mail: OutgoingMail | undefined;
+  let outcome: AttemptOutcome | undefined;
   try {
     const { model, body } = renderDigest(ctx, job.sub, job.date, job.ranked, job.id);
-    const mail = digestMail({
+    mail = digestMail({
       from: ctx.config.MAIL_FROM, to: job.sub.email, subject: model.subject, body,
       messageId: job.messageId, unsubscribeUrl: model.unsubscribeUrl, domain: ctx.domain,
     });
-    outcome = acceptedOutcome((await ctx.transport.send(mail)).response);
   } catch (err) {
     outcome = failureOutcome(err);
   }
-  const next: NextStep | { state: 'sent' } = outcome.kind === 'sent'
-    ? { state: 'sent' } : nextStep(outcome, job.attempt, retryPolicy(ctx), run.clock());
-  const kept = recordAttempt(ctx.db, {
-    id: job.id, owner: run.lease.owner, attempt: job.attempt, outcome, next,
-    limits: { hard: ctx.config.BOUNCE_HARD_LIMIT, soft: ctx.config.BOUNCE_SOFT_LIMIT },
-  }, run.clock());
-  if (!kept) ctx.log.warn({ digest: job.id }, 'lease lost while sending; the new holder decides');
-  else count(run, job, next.state, outcome);
+  // The slot is held until the outcome is committed: a mail the server accepted is never left unrecorded
+  // while more go out.
+  const kept = await run.handOff(async () => {
+    outcome ??= await handOver(ctx, mail!);
+    const o = outcome;
+    const next: NextStep | { state: 'sent' } = o.kind === 'sent' ? { state: 'sent' } : nextStep(o, job.attempt, retryPolicy(ctx), run.clock());
+    const ok = await run.record(() => recordAttempt(ctx.db, {
+      id: job.id, owner: run.lease.owner, attempt: job.attempt, outcome: o, next,
+      limits: { hard: ctx.config.BOUNCE_HARD_LIMIT, soft: ctx.config.BOUNCE_SOFT_LIMIT },
+    }, run.clock()));
+    return ok ? next.state : null;
+  });
+  if (kept === null) ctx.log.warn({ digest: job.id }, 'lease lost while sending; the new holder decides');
+  else count(run, job, kept, outcome!);
+}
+
+/** One hand-off to the transport, as an outcome. */
+async function handOver(ctx: Context, mail: OutgoingMail): Promise<AttemptOutcome> {
+  try {
+    return acceptedOutcome((await ctx.transport.send(mail)).response);
+  } catch (err) {
+    return failureOutcome(err);
+  }
 }
 
 function retryPolicy(ctx: Context) {

@@ -2,6 +2,7 @@ import nodemailer from 'nodemailer';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bareAddress, buildMime } from './mime.js';
+import { startSmtpThread } from './smtp-thread.js';
 
 /** A mail ready to hand to a transport. */
 export interface OutgoingMail {
@@ -75,19 +76,19 @@ function wire(mail: OutgoingMail) {
 }
 
 function smtpTransport(url: string, pool: PoolOptions, dkim?: DkimOptions): Transport {
-  const t = nodemailer.createTransport({
+  const t = startSmtpThread({
     url, pool: true, maxConnections: pool.maxConnections, maxMessages: 1000,
     // An ambiguous failure (connection lost mid-message) is reported to us, never silently resent.
     maxRequeues: 0,
     ...(pool.ratePerSecond ? { rateDelta: 1000, rateLimit: pool.ratePerSecond } : {}),
     connectionTimeout: pool.timeoutMs, greetingTimeout: pool.timeoutMs, socketTimeout: pool.timeoutMs,
     ...(dkim ? { dkim: dkimOption(dkim) } : {}),
-  } as Parameters<typeof nodemailer.createTransport>[0]);
+  });
   const safe = new URL(url);
   safe.password = '';
   safe.username = '';
   return {
-    send: async (mail) => ({ response: (await t.sendMail(wire(mail))).response }),
+    send: async (mail) => ({ response: await t.send(wire(mail)) }),
     close: () => t.close(),
     describe: () => `${safe.toString()} (${pool.maxConnections} connections${pool.ratePerSecond ? `, ${pool.ratePerSecond}/s` : ''})`,
   };

@@ -109,16 +109,15 @@ function nearestPositive(model: RankModel, positives: Paper[]): Taste {
   const nearest = new Int32Array(n).fill(-1);
   const nearestSim = new Float32Array(n);
   const acc = new Float32Array(n);
+  const { start, docs, w } = model.postings;
   positives.forEach((p, j) => {
     const v = knownVector(model, p);
     const hit: number[] = [];
     for (let k = 0; k < v.ids.length; k++) {
-      const l = model.postings.get(v.ids[k]);
-      if (!l) continue;
-      for (let x = 0; x < l.docs.length; x++) {
-        const d = l.docs[x];
+      for (let x = start[v.ids[k]], end = start[v.ids[k] + 1]; x < end; x++) {
+        const d = docs[x];
         if (acc[d] === 0) hit.push(d);
-        acc[d] += v.w[k] * l.w[x];
+        acc[d] += v.w[k] * w[x];
       }
     }
     for (const d of hit) {

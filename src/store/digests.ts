@@ -1,22 +1,11 @@
 // The delivery outbox: one digests row per subscriber per local day, moved through its states here.
 // Every query is plain SQL with a comment; every state change that must be atomic is one transaction.
-import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import type { AttemptOutcome, BounceCounts, BounceLimits, NextStep } from '../mail/outcome.js';
 import { countBounce, suspension } from '../mail/outcome.js';
 import type { Paper, RankedPaper } from '../model.js';
 import { rowToPaper } from './papers.js';
-
-const cache = new WeakMap<Db, Map<string, Statement>>();
-
-/** The prepared statement for `text` on this connection, compiled once: the send loop runs these per digest. */
-function sql(db: Db, text: string): Statement {
-  let m = cache.get(db);
-  if (!m) cache.set(db, (m = new Map()));
-  let st = m.get(text);
-  if (!st) m.set(text, (st = db.prepare(text)));
-  return st;
-}
+import { atomically, stmt as sql } from './statements.js';
 
 /** States of a digest; see docs/delivery.md for the transitions. */
 export type DigestState = 'queued' | 'sending' | 'sent' | 'retry' | 'failed' | 'uncertain' | 'skipped';
@@ -185,7 +174,8 @@ export function expireDigest(db: Db, id: number, now = new Date()): void {
 export function recordAttempt(db: Db, r: {
   id: number; owner: string; attempt: number; outcome: AttemptOutcome; next: NextStep | { state: 'sent' }; limits: BounceLimits;
 }, now = new Date()): boolean {
-  return db.transaction(() => {
+  // Part of the caller's transaction when it holds one (the sender commits a group of outcomes at once).
+  return atomically(db, () => {
     const at = now.toISOString();
     const o = r.outcome;
     // Close this attempt with the server's reply.
@@ -203,7 +193,7 @@ export function recordAttempt(db: Db, r: {
     if (!row) return false;
     if (r.next.state !== 'retry') updateBounces(db, row.subscriberId, o, r.limits, at);
     return true;
-  })();
+  });
 }
 
 function updateBounces(db: Db, subscriberId: number, final: AttemptOutcome, limits: BounceLimits, at: string): void {

@@ -3,6 +3,7 @@ import type { Db } from '../db/open.js';
 import type { Paper, Profile } from '../model.js';
 import { WEIGHTS } from '../rank/weights.js';
 import { rowToPaper } from './papers.js';
+import { stmt } from './statements.js';
 
 /** What a vote click did. */
 export type VoteOutcome = 'recorded' | 'not-sent';
@@ -13,7 +14,7 @@ export type WeakDay = 'skip' | 'note';
 /** Records a 👍/👎, replacing an earlier one; refused (nothing written) unless the paper was sent to this subscriber. */
 export function recordVote(db: Db, subscriberId: number, paperId: string, vote: 1 | -1, now = new Date()): VoteOutcome {
   // Insert only when a digest item proves the paper was sent to this subscriber; a repeat click updates the row.
-  const info = db.prepare(`
+  const info = stmt(db, `
     INSERT INTO votes (subscriber_id, paper_id, vote, created_at)
     SELECT @subscriberId, @paperId, @vote, @now
     WHERE EXISTS (SELECT 1 FROM digest_items WHERE subscriber_id = @subscriberId AND paper_id = @paperId)
@@ -25,13 +26,13 @@ export function recordVote(db: Db, subscriberId: number, paperId: string, vote: 
 /** Takes a vote back; true when there was one. */
 export function undoVote(db: Db, subscriberId: number, paperId: string): boolean {
   // Delete the subscriber's vote on this paper, if any.
-  return db.prepare('DELETE FROM votes WHERE subscriber_id = ? AND paper_id = ?').run(subscriberId, paperId).changes > 0;
+  return stmt(db, 'DELETE FROM votes WHERE subscriber_id = ? AND paper_id = ?').run(subscriberId, paperId).changes > 0;
 }
 
 /** A subscriber's most recent votes (at most WEIGHTS.maxVotesUsed), oldest first, as Profile.votes wants them. */
 export function votesOf(db: Db, subscriberId: number): Profile['votes'] {
   // Newest N votes, then put back in time order.
-  const rows = db.prepare(`
+  const rows = stmt(db, `
     SELECT paper_id AS paperId, vote FROM (
       SELECT paper_id, vote, created_at, rowid FROM votes WHERE subscriber_id = ?
       ORDER BY created_at DESC, rowid DESC LIMIT ?)
@@ -42,7 +43,7 @@ export function votesOf(db: Db, subscriberId: number): Profile['votes'] {
 /** Ids of papers sent to a subscriber in digests created since `since`, oldest first (the ranker's weak negatives). */
 export function shownSince(db: Db, subscriberId: number, since: Date): string[] {
   // Items of this subscriber's recent digests, in send order.
-  return db.prepare(`
+  return stmt(db, `
     SELECT i.paper_id FROM digest_items i JOIN digests d ON d.id = i.digest_id
     WHERE i.subscriber_id = ? AND d.created_at >= ?
     ORDER BY d.created_at, i.position`).pluck().all(subscriberId, since.toISOString()) as string[];
@@ -53,7 +54,7 @@ export function papersByIds(db: Db, ids: string[]): Map<string, Paper> {
   const unique = [...new Set(ids)];
   const out = new Map<string, Paper>();
   // One paper by id; run per id so no statement grows with the input.
-  const one = db.prepare('SELECT * FROM papers WHERE id = ?');
+  const one = stmt(db, 'SELECT * FROM papers WHERE id = ?');
   for (const id of unique) {
     const row = one.get(id) as Parameters<typeof rowToPaper>[0] | undefined;
     if (row) out.set(id, rowToPaper(row));
@@ -74,13 +75,13 @@ export function rankingInputs(db: Db, subscriberId: number, profile: Profile, no
 /** A subscriber's digest size and weak-day choice. */
 export function digestPrefs(db: Db, subscriberId: number): { digestSize: number; weakDay: WeakDay } | undefined {
   // Preference columns added by migration 003.
-  return db.prepare('SELECT digest_size AS digestSize, weak_day AS weakDay FROM subscribers WHERE id = ?')
+  return stmt(db, 'SELECT digest_size AS digestSize, weak_day AS weakDay FROM subscribers WHERE id = ?')
     .get(subscriberId) as { digestSize: number; weakDay: WeakDay } | undefined;
 }
 
 /** Changes a subscriber's digest size (1–50, enforced by the table) and weak-day choice. */
 export function setDigestPrefs(db: Db, subscriberId: number, prefs: { digestSize: number; weakDay: WeakDay }): boolean {
   // Both preferences at once; CHECK constraints reject out-of-range values.
-  return db.prepare('UPDATE subscribers SET digest_size = ?, weak_day = ? WHERE id = ?')
+  return stmt(db, 'UPDATE subscribers SET digest_size = ?, weak_day = ? WHERE id = ?')
     .run(prefs.digestSize, prefs.weakDay, subscriberId).changes > 0;
 }

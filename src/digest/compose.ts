@@ -31,6 +31,8 @@ export interface DigestModel {
   viewUrl: string;
   /** Why this person gets the mail: "you subscribed … and asked for papers about …". */
   reason: string;
+  /** On a quiet day the subscriber asked to hear about: what this short mail is; '' otherwise. */
+  note: string;
   items: DigestItem[];
 }
 
@@ -53,7 +55,13 @@ export interface ComposeInput {
   links: DigestLinks;
   /** What the subscriber asked for, in words (keywords, categories, authors). */
   interests?: string[];
+  /** A weak day that this subscriber wants a short note about rather than nothing (see isWeakDay). */
+  quiet?: boolean;
 }
+
+/** What a quiet-day note says, before the few papers there are (if any). */
+export const QUIET_NOTE = 'Fewer new papers than usual matched what you follow, so this is a short note rather than a full digest. ' +
+  'You asked to hear from Paperboy on quiet days; you can skip them instead in your preferences.'
 
 const ABSTRACT_CHARS = 320;
 const SUBJECT_CHARS = 90;
@@ -123,10 +131,18 @@ function composeItem(r: RankedPaper, i: number, links: DigestLinks): DigestItem 
   };
 }
 
-/** The subject: the top paper's title, and how many more follow. */
-export function digestSubject(ranked: RankedPaper[]): string {
+/** The subject: the top paper's title and how many more follow; on a quiet day, says so. */
+export function digestSubject(ranked: RankedPaper[], quiet = false): string {
+  if (quiet && !ranked.length) return 'A quiet day: no new paper matched your interests';
   const more = ranked.length > 1 ? ` (+${ranked.length - 1} more)` : '';
-  return trimText(ranked[0] ? oneLine(ranked[0].paper.title) : 'Your papers', SUBJECT_CHARS - more.length) + more;
+  const prefix = quiet ? 'Quiet day: ' : '';
+  return prefix + trimText(ranked[0] ? oneLine(ranked[0].paper.title) : 'Your papers', SUBJECT_CHARS - more.length - prefix.length) + more;
+}
+
+/** The heading above the papers. */
+function heading(count: number, quiet: boolean): string {
+  if (quiet && count === 0) return 'No new paper matched your interests today';
+  return `${quiet ? 'A quiet day: ' : ''}${count} paper${count === 1 ? '' : 's'} for you${quiet ? '' : ' today'}`;
 }
 
 /** Builds the digest model from a ranked list: subject naming the top paper, preheader, trimmed items, footer links. */
@@ -134,14 +150,15 @@ export function composeDigest(input: ComposeInput): DigestModel {
   const items = input.ranked.map((r, i) => composeItem(r, i, input.links));
   const interests = input.interests?.filter(Boolean) ?? [];
   return {
-    subject: digestSubject(input.ranked),
-    preheader: trimText(items.slice(1, 4).map((it) => it.title).join(' · ') || 'Today on Paperboy', 140),
-    heading: `${items.length} paper${items.length === 1 ? '' : 's'} for you today`,
+    subject: digestSubject(input.ranked, input.quiet),
+    preheader: trimText(items.slice(1, 4).map((it) => it.title).join(' · ') || (input.quiet ? QUIET_NOTE : 'Today on Paperboy'), 140),
+    heading: heading(items.length, input.quiet ?? false),
     dateLabel: formatDay(input.date),
     email: input.email, siteUrl: input.siteUrl,
     unsubscribeUrl: input.links.unsubscribe, preferencesUrl: input.links.preferences, viewUrl: input.links.view,
-    reason: `You get this daily digest because ${input.email} subscribed to Paperboy at ${input.siteUrl}` +
+    reason: `You get this digest because ${input.email} subscribed to Paperboy at ${input.siteUrl}` +
       (interests.length ? ` and asked for papers about ${trimText(interests.join(', '), 160)}.` : '.'),
+    note: input.quiet ? QUIET_NOTE : '',
     items,
   };
 }

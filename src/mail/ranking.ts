@@ -29,7 +29,7 @@ export interface RankerOptions {
  * first use (most scheduler ticks find nobody due). Ranking is pure, so subscribers who ask for exactly
  * the same things and have no votes or sent papers get the same list: computed once (bounded memo).
  * A weak day (too few relevant papers) gives an empty list when the subscriber chose 'skip'; with
- * 'note' they get the few papers there are.
+ * 'note' the few papers there are, which the sender mails as a short note (even when there are none).
  */
 export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker {
   let shared: { pool: Paper[]; model: RankModel } | undefined;

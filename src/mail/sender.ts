@@ -16,6 +16,8 @@ import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type Ne
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
 import { makeRanker, type Ranker } from './ranking.js';
+import { isWeakDay } from '../rank/rank.js';
+import { DEFAULT_DIGEST_SIZE } from '../rank/limits.js';
 import type { OutgoingMail } from './transport.js';
 
 /**
@@ -88,10 +90,15 @@ function interests(sub: SubscriberRecord): string[] {
   return [...sub.profile.keywords, ...sub.profile.categories, ...sub.profile.authors];
 }
 
+/** True on a weak day for a subscriber who asked for a short note then rather than nothing. */
+function wantsNote(sub: SubscriberRecord, ranked: RankedPaper[]): boolean {
+  return sub.weakDay === 'note' && isWeakDay(ranked, sub.digestSize ?? DEFAULT_DIGEST_SIZE);
+}
+
 /** Fills the digest template for a subscriber; `digestId` gives the view-in-browser link (absent in previews). */
 export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, ranked: RankedPaper[], digestId?: number): BuiltDigest {
   const model = composeDigest({
-    email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interests(sub),
+    email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interests(sub), quiet: wantsNote(sub, ranked),
     links: {
       unsubscribe: ctx.links.unsubscribe(sub), preferences: ctx.links.preferences(sub),
       view: digestId === undefined ? ctx.config.PUBLIC_URL : ctx.links.digest(sub, digestId),
@@ -206,9 +213,10 @@ function claimNew(run: Run, sub: SubscriberRecord): Job | null {
   }
   const ranked = run.ranker(sub);
   const messageId = newMessageId(`digest.${sub.id}.${date}`, domain);
-  const id = claimDigest(db, { subscriberId: sub.id, date, messageId, subject: digestSubject(ranked), items: ranked }, now, run.lease);
+  const note = wantsNote(sub, ranked);
+  const id = claimDigest(db, { subscriberId: sub.id, date, messageId, subject: digestSubject(ranked, note), items: ranked, note }, now, run.lease);
   if (id === null) return null;
-  if (!ranked.length) {
+  if (!ranked.length && !note) {
     countSkipped(run);
     return null;
   }
@@ -284,9 +292,10 @@ function dryRun(ctx: Context, now: Date): RunReport {
     const date = scheduledDay(now, sub);
     if (!date || hasDigest(ctx.db, sub.id, date)) continue;
     const ranked = ranker(sub);
-    if (ranked.length) renderDigest(ctx, sub, date, ranked);
+    const send = ranked.length > 0 || wantsNote(sub, ranked);
+    if (send) renderDigest(ctx, sub, date, ranked);
     report.due++;
-    report[ranked.length ? 'sent' : 'skipped']++;
+    report[send ? 'sent' : 'skipped']++;
   }
   return report;
 }

@@ -17,6 +17,8 @@ export interface DigestClaim {
   messageId: string;
   subject: string;
   items: RankedPaper[];
+  /** A quiet-day note: sent even with no paper in it. */
+  note?: boolean;
 }
 
 /** A worker's hold on a digest while it sends it. */
@@ -34,12 +36,12 @@ export function hasDigest(db: Db, subscriberId: number, date: string): boolean {
 /**
  * Claims the day's digest and records its papers in one transaction, before anything is sent.
  * With a lease the row starts in 'sending' held by that worker (attempt 1 begins); without, 'queued'.
- * An empty list is recorded as 'skipped'. Returns the digest id, or null when that day was claimed before.
+ * An empty list is recorded as 'skipped', unless it is a quiet-day note. Returns the digest id, or null when that day was claimed before.
  */
 export function claimDigest(db: Db, c: DigestClaim, now = new Date(), lease?: Lease): number | null {
   return db.transaction(() => {
     const at = now.toISOString();
-    const state = !c.items.length ? 'skipped' : lease ? 'sending' : 'queued';
+    const state = !c.items.length && !c.note ? 'skipped' : lease ? 'sending' : 'queued';
     // UNIQUE(subscriber_id, digest_date) makes the claim: a second claimant inserts nothing.
     const ins = sql(db, `
       INSERT INTO digests (subscriber_id, digest_date, state, message_id, subject, skip_reason, attempts,

@@ -18,6 +18,16 @@ describe('digest rendering', () => {
     expect(fast).not.toContain('<b>tags</b>');
   });
 
+  it('a quiet-day note renders its note the same way through the fill and through mjml', async () => {
+    for (const papers of [[], samplePapers().slice(0, 1)]) {
+      const model = { ...sampleModel(papers), note: 'A quiet day & <nothing> more' };
+      const fast = template(model).html;
+      expect(fast).toBe(await renderMjmlDirect('digest', model));
+      expect(fast).toContain('A quiet day &amp; &lt;nothing&gt; more');
+      expect(template(model).text).toContain('A quiet day & <nothing> more');
+    }
+  });
+
   it('a 20-paper digest of real papers stays under the 102 KB Gmail clips at', () => {
     const { html, text } = template(sampleModel());
     const kb = Buffer.byteLength(html) / 1024;

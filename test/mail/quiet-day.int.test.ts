@@ -1,0 +1,51 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sendDueDigests } from '../../src/mail/sender.js';
+import { upsertPapers } from '../../src/store/papers.js';
+import { startWithSmtp, type TestPaperboy } from '../helpers/app.js';
+import type { TestSmtp } from '../helpers/smtp.js';
+
+// A weak day (too few good papers) sends nothing, or a short note: the subscriber's choice on /preferences.
+describe('quiet days', () => {
+  let pb: TestPaperboy;
+  let smtp: TestSmtp;
+  let close: () => Promise<void>;
+  const now = new Date();
+  now.setUTCHours(7, 30);
+  const add = (email: string, weakDay: 'skip' | 'note') =>
+    pb.ctx.db.prepare(`INSERT INTO subscribers (email, status, keywords, timezone, hour, weak_day, created_at)
+      VALUES (?, 'active', '["tokamak plasma"]', 'UTC', 6, ?, '2026-01-01')`).run(email, weakDay);
+  const to = (email: string) => smtp.messages.filter((m) => JSON.stringify(m.to).includes(email));
+  const stateOf = (email: string) => pb.ctx.db.prepare(
+    'SELECT d.state, d.skip_reason AS reason FROM digests d JOIN subscribers s ON s.id = d.subscriber_id WHERE s.email = ?').get(email);
+
+  beforeEach(async () => {
+    ({ pb, smtp, close } = await startWithSmtp());
+    add('skips@example.org', 'skip');
+    add('notes@example.org', 'note');
+  });
+  afterEach(() => close());
+
+  it('with no new paper at all, mails a note to who asked for one and skips the others', async () => {
+    expect(await sendDueDigests(pb.ctx, now)).toMatchObject({ due: 2, sent: 1, skipped: 1 });
+    const [note] = await smtp.waitFor(1);
+    expect(to('skips@example.org')).toHaveLength(0);
+    expect(stateOf('skips@example.org')).toEqual({ state: 'skipped', reason: 'empty' });
+    expect(stateOf('notes@example.org')).toEqual({ state: 'sent', reason: null });
+    expect(note.subject).toBe('A quiet day: no new paper matched your interests');
+    expect(note.text).toContain('No new paper matched your interests today');
+    expect(note.text).toContain('this is a short note rather than a full digest');
+    expect(note.html).toContain('this is a short note rather than a full digest');
+    expect(note.headers.get('list')).toMatchObject({ unsubscribe: expect.anything() });
+  });
+
+  it('with one good paper, mails it as a quiet-day note, and never pads with noise', async () => {
+    const seen = new Date(now.getTime() - 3_600_000);
+    upsertPapers(pb.ctx.db, [{ id: '2611.01234', title: 'Tokamak plasma control with reinforcement learning', abstract: 'We control tokamak plasma.', authors: ['A. Author'], categories: ['physics.plasm-ph'], published: null, url: null }], seen);
+    expect(await sendDueDigests(pb.ctx, now)).toMatchObject({ due: 2, sent: 1, skipped: 1 });
+    const [note] = await smtp.waitFor(1);
+    expect(to('notes@example.org')).toHaveLength(1);
+    expect(note.subject).toBe('Quiet day: Tokamak plasma control with reinforcement learning');
+    expect(note.text).toContain('A quiet day: 1 paper for you');
+    expect(note.text).toContain('1. Tokamak plasma control with reinforcement learning');
+  });
+});

@@ -101,17 +101,24 @@ export function program(): Command {
     .option('--no-wait', 'leave deferred digests to a later run instead of waiting for their retries')
     .action((opts: { now?: Date; dryRun?: boolean; wait: boolean }) => withContext(async (ctx) => {
       const { deliver } = await import('./mail/sender.js');
+      const { progressBar } = await import('./progress.js');
       // SIGTERM/SIGINT: take no new work, finish and record what is in flight, then exit.
       const stop = new AbortController();
       const onSignal = () => stop.abort();
       process.once('SIGTERM', onSignal);
       process.once('SIGINT', onSignal);
+      const bar = progressBar('subscribers [{bar}] {value}/{total} | sent {sent} · skipped {skipped} · failed {failed}');
       try {
-        const c = await deliver(ctx, opts.now ?? new Date(), { dryRun: opts.dryRun, signal: stop.signal, waitForRetries: opts.wait });
+        const c = await deliver(ctx, opts.now ?? new Date(), {
+          dryRun: opts.dryRun, signal: stop.signal, waitForRetries: opts.wait,
+          onProgress: (checked, total, r) => bar.update(checked, total, { sent: r.sent, skipped: r.skipped, failed: r.failed }),
+        });
+        bar.stop();
         console.log(`${opts.dryRun ? 'dry run: ' : ''}due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}` +
           (c.retrying ? `, retrying later ${c.retrying}` : '') + (stop.signal.aborted ? ' (stopped early)' : ''));
         process.exitCode = c.failed || c.retrying ? 1 : 0;
       } finally {
+        bar.stop();
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
       }

@@ -1,8 +1,8 @@
 // What `paperboy ingest`, `export` and `sources` do, and the scheduled ingest of PAPERBOY_SOURCES.
-import cliProgress from 'cli-progress';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
+import { progressBar } from '../progress.js';
 import type { Db } from '../db/open.js';
 import { recentRuns, type IngestRun } from '../store/ingest-runs.js';
 import { iteratePapers } from '../store/papers.js';
@@ -29,28 +29,13 @@ export function summaryLines(r: IngestSummary): string[] {
   return lines;
 }
 
-/** A cli-progress bar for one source when stderr is a terminal, else nothing. */
-function progressBar(source: string): { onProgress?: (done: number, total: number) => void; stop: () => void } {
-  if (!process.stderr.isTTY) return { stop: () => undefined };
-  const bar = new cliProgress.SingleBar({ format: `${source.slice(-40)} [{bar}] {value}/{total} papers`, stream: process.stderr }, cliProgress.Presets.shades_classic);
-  let started = false;
-  return {
-    onProgress: (done, total) => {
-      if (!started) bar.start(total, 0);
-      started = true;
-      bar.update(done);
-    },
-    stop: () => started && bar.stop(),
-  };
-}
-
 /** `paperboy ingest <source…> [--format f]`: ingests each source, prints summaries; returns the number of failed runs. */
 export async function ingestCommand(deps: CommandDeps, sources: string[], format?: Format, print = console.log): Promise<number> {
   const ingestDeps: IngestDeps = { db: deps.db, fetch: { userAgent: userAgent(deps.publicUrl) } };
   let failed = 0;
   for (const source of sources) {
-    const bar = progressBar(source);
-    const r = await ingestSource(ingestDeps, source, { format, onProgress: bar.onProgress });
+    const bar = progressBar(`${source.slice(-40)} [{bar}] {value}/{total} papers`);
+    const r = await ingestSource(ingestDeps, source, { format, onProgress: (done, total) => bar.update(done, total) });
     bar.stop();
     summaryLines(r).forEach((l) => print(l));
     if (r.error) failed++;

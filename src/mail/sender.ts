@@ -10,7 +10,7 @@ import {
   claimDigest, expireDigest, hasDigest, leaseDigest, loadDigest, nextRetryAt, openDigests, recordAttempt,
   releaseStale, skipClaimed, skipDigest, suspendedIds, type Lease,
 } from '../store/digests.js';
-import { activeSubscribers, getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
+import { activeSubscribers, countActive, getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
 import { digestMail, newMessageId } from './message.js';
 import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type NextStep } from './outcome.js';
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
@@ -50,6 +50,8 @@ export interface RunOptions {
   waitForRetries?: boolean;
   /** The ranking step (default: makeRanker over the week's papers); the bench passes a warmed one. */
   ranker?: Ranker;
+  /** Called after each active subscriber is checked: how many of how many, and the counts so far (CLI progress). */
+  onProgress?: (checked: number, total: number, report: RunReport) => void;
 }
 
 /** A subscriber's digest for one day, rendered but not yet claimed or sent. */
@@ -83,6 +85,7 @@ interface Run {
   handOff: <T>(task: () => Promise<T>) => Promise<T>;
   /** Records outcomes, those arriving in one turn of the event loop in one transaction. */
   record: <T>(write: () => T) => Promise<T>;
+  onProgress?: RunOptions['onProgress'];
 }
 
 /** Interests in words, for the footer's "why you get this". */
@@ -129,6 +132,7 @@ export async function deliver(ctx: Context, now = new Date(), opts: RunOptions =
     lease: { owner, ms: ctx.config.DELIVERY_LEASE_MS }, ranker: opts.ranker ?? makeRanker(ctx.db, now),
     suspended: suspendedIds(ctx.db), report: { due: 0, sent: 0, skipped: 0, failed: 0, retrying: 0 }, retrying: new Set(),
     handOff: limiter(ctx.config.SMTP_MAX_CONNECTIONS), record: groupCommit((fn) => ctx.db.transaction(fn)()),
+    onProgress: opts.onProgress,
   };
   // Two workers per connection keep every connection busy while the next mail is rendered.
   const workers = 2 * ctx.config.SMTP_MAX_CONNECTIONS;
@@ -169,9 +173,12 @@ function* jobs(run: Run, withNew: boolean): Generator<Job> {
     if (job) yield job;
   }
   if (!withNew) return;
+  const total = run.onProgress ? countActive(run.ctx.db) : 0;
+  let checked = 0;
   for (const sub of activeSubscribers(run.ctx.db)) {
     if (run.signal?.aborted) return;
     const job = claimNew(run, sub);
+    run.onProgress?.(++checked, total, run.report);
     if (job) yield job;
   }
 }

@@ -156,6 +156,11 @@ export function updatePreferences(db: Db, id: number, p: Preferences): boolean {
   }).changes > 0;
 }
 
+/** How many subscribers are active (the upper bound of a run's due digests). */
+export function countActive(db: Db): number {
+  return stmt(db, "SELECT count(*) FROM subscribers WHERE status = 'active'").pluck().get() as number;
+}
+
 /** Turns an unsubscribed subscriber active again (they hold a link from their own inbox); false otherwise. */
 export function resubscribe(db: Db, id: number, now = new Date()): boolean {
   // Only from 'unsubscribed': a pending address still has to click its confirmation link.

@@ -165,6 +165,9 @@ async function waitForRetry(run: Run): Promise<boolean> {
   return !run.signal?.aborted;
 }
 
+/** Subscribers claimed per transaction; their mails wait at most this many hand-offs before going out. */
+const CLAIM_BATCH = 16;
+
 /** The work of a run, claimed as it is pulled: today's unfinished digests first, then (first pass) newly due subscribers. */
 function* jobs(run: Run, withNew: boolean): Generator<Job> {
   for (const open of openDigests(run.ctx.db, run.clock(), run.ctx.config.SMTP_MAX_ATTEMPTS)) {
@@ -175,12 +178,23 @@ function* jobs(run: Run, withNew: boolean): Generator<Job> {
   if (!withNew) return;
   const total = run.onProgress ? countActive(run.ctx.db) : 0;
   let checked = 0;
+  let batch: SubscriberRecord[] = [];
+  // Claims are made CLAIM_BATCH subscribers to a transaction: one commit per claim was a tenth of a run's CPU.
+  const claimBatch = run.ctx.db.transaction((subs: SubscriberRecord[]) => subs.map((sub) => claimNew(run, sub)));
+  const flush = function* (): Generator<Job> {
+    const claimed = claimBatch(batch);
+    for (const job of claimed) {
+      run.onProgress?.(++checked, total, run.report);
+      if (job) yield job;
+    }
+    batch = [];
+  };
   for (const sub of activeSubscribers(run.ctx.db)) {
     if (run.signal?.aborted) return;
-    const job = claimNew(run, sub);
-    run.onProgress?.(++checked, total, run.report);
-    if (job) yield job;
+    batch.push(sub);
+    if (batch.length === CLAIM_BATCH) yield* flush();
   }
+  if (batch.length && !run.signal?.aborted) yield* flush();
 }
 
 /** Leases an unfinished digest of today; a past day's is given up instead, never sent late. */

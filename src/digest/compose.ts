@@ -165,7 +165,14 @@ export function composeDigest(input: ComposeInput): DigestModel {
 
 const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** "Sunday, 29 November 2026" for 2026-11-29. */
+const dayLabels = new Map<string, string>();
+
+/** "Sunday, 29 November 2026" for 2026-11-29 (every digest of a run shares a day or two: formatted once each). */
 function formatDay(date: string): string {
-  return DAY_FORMAT.format(new Date(`${date}T12:00:00Z`));
+  let label = dayLabels.get(date);
+  if (label === undefined) {
+    if (dayLabels.size > 1000) dayLabels.clear();
+    dayLabels.set(date, (label = DAY_FORMAT.format(new Date(`${date}T12:00:00Z`))));
+  }
+  return label;
 }

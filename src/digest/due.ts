@@ -1,6 +1,7 @@
 // When is a subscriber's digest due? Pure functions over an instant and a timezone.
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const lastAnswer = new Map<string, { minute: number; local: { date: string; hour: number } }>();
 
 /** True when `tz` is an IANA timezone name this runtime knows. */
 export function isTimezone(tz: string): boolean {
@@ -14,6 +15,11 @@ export function isTimezone(tz: string): boolean {
 
 /** The local calendar day (YYYY-MM-DD) and hour (0–23) of `now` in timezone `tz`. */
 export function localDayHour(now: Date, tz: string): { date: string; hour: number } {
+  // Every UTC offset is a whole number of minutes, so a zone's local day and hour hold for a whole minute:
+  // a run over many subscribers asks Intl once per zone and minute.
+  const minute = Math.floor(now.getTime() / 60_000);
+  const last = lastAnswer.get(tz);
+  if (last?.minute === minute) return last.local;
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
@@ -22,7 +28,9 @@ export function localDayHour(now: Date, tz: string): { date: string; hour: numbe
     formatters.set(tz, f);
   }
   const parts = Object.fromEntries(f.formatToParts(now).map((p) => [p.type, p.value]));
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+  const local = { date: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
+  lastAnswer.set(tz, { minute, local });
+  return local;
 }
 
 /** The local day whose digest is due at `now`, or null before the subscriber's hour (never a past day). */

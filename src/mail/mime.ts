@@ -61,6 +61,11 @@ function base64Lines(text: string): Buffer {
   return out;
 }
 
+// A boundary must appear nowhere in the parts: a random 96-bit prefix per process (as unguessable as a fresh
+// draw per mail) and a counter keep every one unique, without a random draw per mail.
+const BOUNDARY_PREFIX = randomBytes(12).toString('hex');
+let boundaries = 0;
+
 /** RFC 5322 date, e.g. `Sun, 29 Nov 2026 09:00:00 +0000`. */
 function rfc5322Date(d: Date): string {
   return d.toUTCString().replace(/GMT$/, '+0000');
@@ -72,7 +77,7 @@ function rfc5322Date(d: Date): string {
  * collection frees, and RSS would grow with the length of a run.
  */
 export function buildMime(mail: OutgoingMail, date = new Date()): Buffer {
-  const boundary = `--_paperboy_${randomBytes(12).toString('hex')}`;
+  const boundary = `--_paperboy_${BOUNDARY_PREFIX}_${(boundaries++).toString(36)}`;
   const head = [
     ...Object.entries(mail.headers ?? {}).map(([k, v]) => header(k, v)),
     mimeFuncs.foldLines(`From: ${mailbox(mail.from)}`, 76),

@@ -17,6 +17,8 @@ import { benchPapers, buildBenchDb } from './fixture.js';
 import { startSink } from './sink.js';
 
 const NOW = new Date('2026-11-29T09:00:00Z');
+/** The SMTP pool size Paperboy runs with when SMTP_MAX_CONNECTIONS is not set: what the bench measures unless --connections says otherwise. */
+const DEFAULT_CONNECTIONS = loadConfig({}).SMTP_MAX_CONNECTIONS;
 const arg = (name: string, def: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def);
 
 /** Opens a context over a bench database; mail goes to `smtpUrl` (or nowhere when unset). */
@@ -82,7 +84,7 @@ function* take<T>(it: Iterable<T>, n: number): Generator<T> {
 async function child(db: string, url: string): Promise<void> {
   let peak = process.memoryUsage().rss;
   const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
-  const ctx = await benchContext(db, url, arg('connections', 4));
+  const ctx = await benchContext(db, url, arg('connections', DEFAULT_CONNECTIONS));
   // Every distinct profile is ranked once before the clock starts: this phase measures the hand-off.
   const t0 = performance.now();
   const ranker = makeRanker(ctx.db, NOW);
@@ -117,7 +119,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
   const scales = [arg('small', 10_000), arg('subscribers', 100_000)];
   const { papers, source } = benchPapers(arg('papers', 2000));
-  console.log(`bench:send — ${papers.length} new papers from ${source}; scales ${scales.join(', ')} subscribers; ${arg('connections', 4)} SMTP connections; ` +
+  console.log(`bench:send — ${papers.length} new papers from ${source}; scales ${scales.join(', ')} subscribers; ${arg('connections', DEFAULT_CONNECTIONS)} SMTP connections; ` +
     `delivery children run with Node's default heap settings, as paperboy does`);
   const sink = await startSink();
   try {

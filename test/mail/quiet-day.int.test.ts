@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { upsertPapers } from '../../src/store/papers.js';
-import { startWithSmtp, type TestPaperboy } from '../helpers/app.js';
+import { linkPath, startWithSmtp, type TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
 
 // A weak day (too few good papers) sends nothing, or a short note: the subscriber's choice on /preferences.
@@ -36,6 +36,10 @@ describe('quiet days', () => {
     expect(note.text).toContain('this is a short note rather than a full digest');
     expect(note.html).toContain('this is a short note rather than a full digest');
     expect(note.headers.get('list')).toMatchObject({ unsubscribe: expect.anything() });
+    // Its view-in-browser link shows the same note.
+    const view = await pb.app.inject(linkPath(note.text!, 'digests'));
+    expect(view.statusCode).toBe(200);
+    expect(view.body).toContain('this is a short note rather than a full digest');
   });
 
   it('with one good paper, mails it as a quiet-day note, and never pads with noise', async () => {

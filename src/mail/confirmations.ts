@@ -4,7 +4,8 @@ import type { Context } from '../context.js';
 import { scrub } from '../http/redact.js';
 import { claimConfirmations, finishConfirmation, nextConfirmationAt, type ClaimedConfirmation, type ConfirmationOutcome } from '../store/confirmations.js';
 import { newMessageId } from './message.js';
-import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome } from './outcome.js';
+import { nextStep, type AttemptOutcome } from './outcome.js';
+import { handOver, interestWords, retryPolicy } from './sender.js';
 
 /** The confirmation mailer of one process. */
 export interface ConfirmationMailer {
@@ -64,20 +65,13 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
 
 /** Renders and hands over one confirmation mail; returns what to record. */
 async function sendOne(ctx: Context, { subscriber, attempts }: ClaimedConfirmation): Promise<{ next: ConfirmationOutcome; reply: string }> {
-  const p = subscriber.profile;
   const body = ctx.templates.confirm({
-    email: subscriber.email, interests: [...p.keywords, ...p.categories, ...p.authors].join(', '), confirmUrl: ctx.links.confirm(subscriber),
+    email: subscriber.email, interests: interestWords(subscriber).join(', '), confirmUrl: ctx.links.confirm(subscriber),
   });
-  let outcome: AttemptOutcome;
-  try {
-    const r = await ctx.transport.send({
-      from: ctx.config.MAIL_FROM, to: subscriber.email, subject: 'Confirm your Paperboy subscription',
-      html: body.html, text: body.text, messageId: newMessageId('confirm', ctx.domain),
-    });
-    outcome = acceptedOutcome(r.response);
-  } catch (err) {
-    outcome = failureOutcome(err);
-  }
+  const outcome = await handOver(ctx, {
+    from: ctx.config.MAIL_FROM, to: subscriber.email, subject: 'Confirm your Paperboy subscription',
+    html: body.html, text: body.text, messageId: newMessageId('confirm', ctx.domain),
+  });
   const next = queueOutcome(ctx, outcome, attempts);
   if (next.state !== 'sent') {
     ctx.log.warn({ subscriber: subscriber.id, attempts, reply: scrub(outcome.text), next: next.state }, 'confirmation mail not handed over');
@@ -88,7 +82,6 @@ async function sendOne(ctx: Context, { subscriber, attempts }: ClaimedConfirmati
 /** Sent, retried with the digests' backoff after a 4xx or a network error, or given up. */
 function queueOutcome(ctx: Context, outcome: AttemptOutcome, attempts: number): ConfirmationOutcome {
   if (outcome.kind === 'sent') return { state: 'sent' };
-  const policy = { maxAttempts: ctx.config.SMTP_MAX_ATTEMPTS, baseMs: ctx.config.SMTP_RETRY_BASE_MS, maxMs: ctx.config.SMTP_RETRY_MAX_MS };
-  const step = nextStep(outcome, attempts, policy, new Date());
+  const step = nextStep(outcome, attempts, retryPolicy(ctx), new Date());
   return step.state === 'retry' ? { state: 'queued', at: step.at } : { state: 'failed' };
 }

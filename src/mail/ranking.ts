@@ -7,6 +7,7 @@ import { buildRankModel, type RankModel } from '../rank/model.js';
 import { isWeakDay, rank } from '../rank/rank.js';
 import { recentPapers, shownPaperIds } from '../store/digests.js';
 import type { SubscriberRecord } from '../store/subscribers.js';
+import type { WeakDay } from '../store/votes.js';
 import { papersByIds, rankingInputs } from '../store/votes.js';
 
 /** Ranks one subscriber's digest; an empty list means nothing to send today. */
@@ -47,11 +48,16 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
     if (!ranked) {
       const candidates = sent.size ? shared.pool.filter((p) => !sent.has(p.id)) : shared.pool;
       ranked = rank(profile, candidates, { now, size: prefs.digestSize, model: shared.model, known, shown });
-      if (isWeakDay(ranked, prefs.digestSize) && prefs.weakDay === 'skip') ranked = [];
+      if (weakDayChoice(sub, ranked) === 'skip') ranked = [];
       if (fresh) remember(memo, key, ranked);
     }
     return ranked;
   };
+}
+
+/** On a weak day (too few papers worth sending), what the subscriber chose to get: nothing or a short note; null on other days. */
+export function weakDayChoice(sub: SubscriberRecord, ranked: RankedPaper[]): WeakDay | null {
+  return isWeakDay(ranked, sub.digestSize ?? DEFAULT_DIGEST_SIZE) ? sub.weakDay ?? 'skip' : null;
 }
 
 /** The week's papers and the model over them (idf fitted on the same papers). */

@@ -12,12 +12,10 @@ import {
 } from '../store/digests.js';
 import { activeSubscribers, countActive, getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
 import { digestMail, newMessageId } from './message.js';
-import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type NextStep } from './outcome.js';
+import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type NextStep, type RetryPolicy } from './outcome.js';
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
-import { makeRanker, type Ranker } from './ranking.js';
-import { isWeakDay } from '../rank/rank.js';
-import { DEFAULT_DIGEST_SIZE } from '../rank/limits.js';
+import { makeRanker, weakDayChoice, type Ranker } from './ranking.js';
 import type { OutgoingMail } from './transport.js';
 
 /**
@@ -88,20 +86,20 @@ interface Run {
   onProgress?: RunOptions['onProgress'];
 }
 
-/** Interests in words, for the footer's "why you get this". */
-function interests(sub: SubscriberRecord): string[] {
+/** A subscriber's interests in words (keywords, categories, authors): for "why you get this" in mails. */
+export function interestWords(sub: SubscriberRecord): string[] {
   return [...sub.profile.keywords, ...sub.profile.categories, ...sub.profile.authors];
 }
 
 /** True on a weak day for a subscriber who asked for a short note then rather than nothing. */
 function wantsNote(sub: SubscriberRecord, ranked: RankedPaper[]): boolean {
-  return sub.weakDay === 'note' && isWeakDay(ranked, sub.digestSize ?? DEFAULT_DIGEST_SIZE);
+  return weakDayChoice(sub, ranked) === 'note';
 }
 
 /** Fills the digest template for a subscriber; `digestId` gives the view-in-browser link (absent in previews). */
 export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, ranked: RankedPaper[], digestId?: number): BuiltDigest {
   const model = composeDigest({
-    email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interests(sub), quiet: wantsNote(sub, ranked),
+    email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interestWords(sub), quiet: wantsNote(sub, ranked),
     links: {
       unsubscribe: ctx.links.unsubscribe(sub), preferences: ctx.links.preferences(sub),
       view: digestId === undefined ? ctx.config.PUBLIC_URL : ctx.links.digest(sub, digestId),
@@ -281,7 +279,7 @@ async function sendJob(run: Run, job: Job): Promise<void> {
 }
 
 /** One hand-off to the transport, as an outcome. */
-async function handOver(ctx: Context, mail: OutgoingMail): Promise<AttemptOutcome> {
+export async function handOver(ctx: Context, mail: OutgoingMail): Promise<AttemptOutcome> {
   try {
     return acceptedOutcome((await ctx.transport.send(mail)).response);
   } catch (err) {
@@ -289,7 +287,8 @@ async function handOver(ctx: Context, mail: OutgoingMail): Promise<AttemptOutcom
   }
 }
 
-function retryPolicy(ctx: Context) {
+/** The retry limits of every mail, from the SMTP_* settings. */
+export function retryPolicy(ctx: Context): RetryPolicy {
   const c = ctx.config;
   return { maxAttempts: c.SMTP_MAX_ATTEMPTS, baseMs: c.SMTP_RETRY_BASE_MS, maxMs: c.SMTP_RETRY_MAX_MS };
 }

@@ -55,8 +55,13 @@ export function checkpointInBackground(db: Db): void {
 function settle(db: Db, bg: Background): void {
   bg.pending = Math.max(0, bg.pending - 1);
   if (bg.pending > 0) return;
-  if (db.open) db.pragma('wal_autocheckpoint = 1000');
+  if (db.open) resumeAutoCheckpoints(db);
   for (const w of bg.waiters.splice(0)) w();
+}
+
+/** Turns SQLite's automatic checkpoints back on at its default of every 1,000 WAL pages. */
+export function resumeAutoCheckpoints(db: Db): void {
+  db.pragma('wal_autocheckpoint = 1000');
 }
 
 /** Resolves when no checkpoint of `db` is pending (benchmarks count the copy into the file in their time). */

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkpointInBackground } from './checkpointer.js';
+import { checkpointInBackground, resumeAutoCheckpoints } from './checkpointer.js';
 
 export type Db = Database.Database;
 
@@ -32,7 +32,7 @@ export function checkpointAfter<T>(db: Db, fn: () => T): T {
     if (walBytes(db) >= BACKGROUND_BYTES) {
       checkpointInBackground(db);
     } else {
-      db.pragma('wal_autocheckpoint = 1000');
+      resumeAutoCheckpoints(db);
       db.pragma('wal_checkpoint(PASSIVE)');
     }
   }

@@ -15,21 +15,21 @@ async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<
   try {
     await fn(ctx);
   } finally {
-    closeContext(ctx);
+    await closeContext(ctx);
   }
 }
 
 /** Runs `fn` with just the migrated database (no mail, no templates), closing it afterwards. */
 async function withDb(fn: (db: Db, config: Config) => Promise<void>): Promise<void> {
   const config = loadConfig();
-  const { openDb } = await import('./db/open.js');
+  const { closeDb, openDb } = await import('./db/open.js');
   const { migrate } = await import('./db/migrate.js');
   const db = openDb(config.PAPERBOY_DB);
   try {
     migrate(db);
     await fn(db, config);
   } finally {
-    db.close();
+    await closeDb(db);
   }
 }
 

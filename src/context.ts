@@ -1,13 +1,14 @@
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
 import { migrate } from './db/migrate.js';
-import { openDb, type Db } from './db/open.js';
+import { closeDb, openDb, type Db } from './db/open.js';
 import type { DigestModel } from './digest/compose.js';
 import { logSerializers } from './http/redact.js';
 import { loadMailTemplate, type MailTemplate } from './digest/render.js';
 import { makeLinks, type Links } from './links.js';
 import { mailDomain } from './mail/message.js';
 import { createTransport, type Transport, type TransportOptions } from './mail/transport.js';
+import { indexInBackground } from './store/search.js';
 import { tokenSecret } from './store/settings.js';
 
 /** The model of the confirmation mail. */
@@ -35,6 +36,8 @@ export async function createContext(config: Config, over: { transport?: Transpor
   const db = openDb(config.PAPERBOY_DB);
   const applied = migrate(db);
   if (applied.length) log.info({ applied }, 'applied migrations');
+  // A new or outdated search index file is filled from papers on the worker thread, beside start-up.
+  indexInBackground(db);
   const secret = tokenSecret(db, config.PAPERBOY_SECRET);
   return {
     config, db, log, secret,
@@ -55,8 +58,8 @@ export function transportOptions(config: Config): TransportOptions {
   };
 }
 
-/** Closes the transport and the database. */
-export function closeContext(ctx: Context): void {
+/** Closes the transport and the database (after its background work). */
+export async function closeContext(ctx: Context): Promise<void> {
   ctx.transport.close();
-  ctx.db.close();
+  await closeDb(ctx.db);
 }

@@ -24,7 +24,7 @@ export async function serve(config: Config): Promise<void> {
     ctx.log.info({ signal }, 'stopping: no new work, finishing what is in flight');
     await app.close();
     await scheduler.stop();
-    closeContext(ctx);
+    await closeContext(ctx);
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrate } from '../db/migrate.js';
-import { checkpointsDone } from '../db/checkpointer.js';
+import { backgroundDone } from '../db/background.js';
 import { openDb, type Db } from '../db/open.js';
 import { detectFormat, parserFor } from '../ingest/detect.js';
 import { ingestSource } from '../ingest/run.js';
@@ -142,8 +142,8 @@ async function benchPapers(db: Db, dir: string): Promise<void> {
   const t0 = performance.now();
   const c0 = cpu();
   for (const file of files) await ingest(db, file);
-  // Counted in: the last copy of the WAL into the database file, which a worker thread makes.
-  await checkpointsDone(db);
+  // Counted in: the full-text index and the copy of the WAL into the database file, which a worker thread makes.
+  await backgroundDone(db);
   const s = since(t0);
   const c = cpu() - c0;
   console.log(`${PAPERS.toLocaleString('en')} papers (JSONL, 10 files, with full-text index): ${s.toFixed(2)} s wall = ${Math.round(PAPERS / s).toLocaleString('en')} papers/s; ` +
@@ -173,11 +173,14 @@ async function timeFeed(db: Db, dir: string, label: string, make: (from: number)
   const t0 = performance.now();
   c0 = cpu();
   await ingest(db, file);
+  const stored = since(t0);
+  // Counted in: the feed's papers in the full-text index (a worker thread catches up beside the store).
+  await backgroundDone(db);
   const total = since(t0);
   const totalCpu = cpu() - c0;
   const ms = (x: number): string => `${(x * 1000).toFixed(0)} ms`;
   console.log(`${label} (${FEED_ENTRIES.toLocaleString('en')} entries, ${(fresh.length / 1e6).toFixed(1)} MB), run ${round}: parse alone ${ms(parse)} CPU; ` +
-    `read + parse + store ${ms(total)} wall, ${ms(totalCpu)} CPU (target < 200 ms)`);
+    `read + parse + store ${ms(stored)}, searchable at ${ms(total)} wall, ${ms(totalCpu)} CPU (target < 200 ms)`);
 }
 
 /** The 2,000-entry feeds: an arXiv API Atom response and a daily RSS announcement feed, three runs each. */
@@ -192,6 +195,7 @@ async function benchReal(db: Db): Promise<void> {
   if (!existsSync(file)) return;
   const t0 = performance.now();
   const r = await ingestSource({ db }, file);
+  await backgroundDone(db);
   const s = since(t0);
   const n = r.new + r.updated;
   console.log(`real data ${file}: ${r.fetched.toLocaleString('en')} records in ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString('en')} papers/s (${r.rejected} rejected)`);

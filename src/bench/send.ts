@@ -106,7 +106,7 @@ async function child(db: string, url: string): Promise<void> {
   const mainMsPerMessage = (1000 * mainBusy) / Math.max(1, r.sent);
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
-  closeContext(ctx);
+  await closeContext(ctx);
   (globalThis as { gc?: () => void }).gc?.();
   const m = process.memoryUsage();
   const result = { ...r, seconds, cpuMsPerMessage, mainMsPerMessage, peak, profiles, rankSeconds, heapMb: Math.round(m.heapUsed / 2 ** 20), externalMb: Math.round(m.external / 2 ** 20) };
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     for (const n of scales) buildBenchDb(join(dir, `${n}.db`), papers, n, NOW);
     const ctx = await benchContext(join(dir, `${scales[0]}.db`));
     await cpuPhase(ctx, arg('sample', 2000));
-    closeContext(ctx);
+    await closeContext(ctx);
     const peaks: number[] = [];
     for (const n of scales) {
       const r = await runChild(join(dir, `${n}.db`), sink.url);

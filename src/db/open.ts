@@ -1,11 +1,16 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { checkpointInBackground, resumeAutoCheckpoints } from './checkpointer.js';
+import { fileURLToPath } from 'node:url';
+import { backgroundDone, runInBackground } from './background.js';
 
 export type Db = Database.Database;
 
-/** Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout. */
+/** Bumped when migrations/search-index.sql changes: an index file of another version is made again. */
+const SEARCH_INDEX_VERSION = 1;
+const SEARCH_INDEX_SQL = fileURLToPath(new URL('../../migrations/search-index.sql', import.meta.url));
+
+/** Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout, its search index attached. */
 export function openDb(file: string): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
@@ -16,11 +21,41 @@ export function openDb(file: string): Db {
   db.pragma('cache_size = -65536');
   // Two processes on one file wait for each other instead of failing at once.
   db.pragma('busy_timeout = 5000');
+  // Once checkpointed, a WAL grown by a bulk ingest is cut back to 4 MB instead of keeping its size on disk
+  // (and walBytes below then measures what was written since, not the largest ingest ever).
+  db.pragma('journal_size_limit = 4194304');
+  attachSearchIndex(db);
   return db;
+}
+
+/** Closes the database once the work sent to its worker thread (checkpoint, index catch-up) is done. */
+export async function closeDb(db: Db): Promise<void> {
+  await backgroundDone(db);
+  db.close();
+}
+
+/** The file of a database's full-text index: beside it, named after it (in memory for an in-memory database). */
+export function searchIndexFile(db: Db): string {
+  return db.memory ? ':memory:' : `${db.name}-search`;
+}
+
+/** Attaches the full-text index file as `search`, making its schema when the file is new or of another version. */
+function attachSearchIndex(db: Db): void {
+  db.prepare('ATTACH ? AS search').run(searchIndexFile(db));
+  db.pragma('search.journal_mode = WAL');
+  db.pragma('search.synchronous = NORMAL');
+  if (db.pragma('search.user_version', { simple: true }) === SEARCH_INDEX_VERSION) return;
+  db.transaction(() => {
+    db.exec(readFileSync(SEARCH_INDEX_SQL, 'utf8'));
+    db.pragma(`search.user_version = ${SEARCH_INDEX_VERSION}`);
+  })();
 }
 
 /** WAL size from which a checkpoint is worth a worker thread rather than a moment of the main one. */
 const BACKGROUND_BYTES = 16 * 1024 * 1024;
+
+/** Checkpoints of a database still running on the worker thread. */
+const checkpointing = new WeakMap<Db, number>();
 
 /** Runs `fn` with automatic checkpoints off, then checkpoints once: a bulk write copies each page into the
  *  database file once, instead of again every 1,000 pages of WAL; a large copy runs on a worker thread. */
@@ -31,11 +66,27 @@ export function checkpointAfter<T>(db: Db, fn: () => T): T {
   } finally {
     if (walBytes(db) >= BACKGROUND_BYTES) {
       checkpointInBackground(db);
-    } else {
+    } else if (!checkpointing.get(db)) {
       resumeAutoCheckpoints(db);
-      db.pragma('wal_checkpoint(PASSIVE)');
+      db.pragma('main.wal_checkpoint(PASSIVE)');
     }
   }
+}
+
+/** Copies the WAL into the database file on the worker thread; automatic checkpoints stay off until that is done. */
+function checkpointInBackground(db: Db): void {
+  checkpointing.set(db, (checkpointing.get(db) ?? 0) + 1);
+  void runInBackground(db, searchIndexFile(db), 'PRAGMA main.wal_checkpoint(PASSIVE)').then(() => {
+    const left = checkpointing.get(db)! - 1;
+    checkpointing.set(db, left);
+    // A failed checkpoint is made up by SQLite's own automatic ones, which resume here.
+    if (left === 0 && db.open) resumeAutoCheckpoints(db);
+  });
+}
+
+/** Turns SQLite's automatic checkpoints back on at its default of every 1,000 WAL pages. */
+function resumeAutoCheckpoints(db: Db): void {
+  db.pragma('wal_autocheckpoint = 1000');
 }
 
 /** Size of the database's WAL file (0 for an in-memory database). */

@@ -4,6 +4,7 @@ import { checkpointAfter, type Db } from '../db/open.js';
 import type { Paper } from '../model.js';
 import { finishRun, startRun, type RunOutcome } from '../store/ingest-runs.js';
 import { upsertPapers } from '../store/papers.js';
+import { indexInBackground } from '../store/search.js';
 import { getValidators, saveValidators } from '../store/source-cache.js';
 import { parseArxivAtom } from './arxiv-atom.js';
 import { detectFormat, parserFor, type Format } from './detect.js';
@@ -32,7 +33,8 @@ export interface IngestSummary extends RunOutcome {
   source: string;
 }
 
-/** Stores papers one transaction per batch; a failing batch is retried paper by paper so only bad records are lost. */
+/** Stores papers one transaction per batch; a failing batch is retried paper by paper so only bad records are lost.
+ *  After each batch the full-text index catches up on the worker thread, beside the next batch. */
 function storeBatches(db: Db, papers: Paper[], o: IngestOptions, now: Date, out: RunOutcome): boolean {
   const size = o.batchSize ?? 5000;
   let clean = true;
@@ -46,6 +48,7 @@ function storeBatches(db: Db, papers: Paper[], o: IngestOptions, now: Date, out:
       clean = false;
       for (const p of batch) storeAlone(db, p, now, out);
     }
+    indexInBackground(db);
     o.onProgress?.(Math.min(i + size, papers.length), papers.length);
   }
   return clean;

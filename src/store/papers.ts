@@ -47,8 +47,8 @@ interface UpsertStatements {
   insert: Database.Statement;
   update: Database.Statement;
   remove: Database.Statement;
-  lastRowid: Database.Statement;
-  indexSince: Database.Statement;
+  pruneChanges: Database.Statement;
+  logAdded: Database.Statement;
   moveRefs: { update: Database.Statement; dropLeft: Database.Statement }[];
 }
 
@@ -79,12 +79,10 @@ function statements(db: Db): UpsertStatements {
       WHERE id = @id`),
     // Drop a row whose paper now lives under another id.
     remove: db.prepare('DELETE FROM papers WHERE id = ?'),
-    // The newest rowid: rows above it after a batch are that batch's new papers.
-    lastRowid: db.prepare('SELECT COALESCE(max(rowid), 0) FROM papers').pluck(),
-    // Put the rows added since `rowid` into the full-text index, all in one statement (see migrations/006_fts.sql).
-    indexSince: db.prepare(`
-      INSERT OR REPLACE INTO papers_fts (rowid, title, abstract, authors)
-      SELECT rowid, title, abstract, authors FROM papers WHERE rowid > ?`),
+    // Forget the text changes the full-text index already holds (see migrations/008_search_file.sql).
+    pruneChanges: db.prepare('DELETE FROM paper_changes WHERE seq <= (SELECT seq FROM search.indexed)'),
+    // Log a batch's new rows (a JSON array of rowids) in one statement; see migrations/008_search_file.sql.
+    logAdded: db.prepare('INSERT INTO paper_changes (paper) SELECT value FROM json_each(?)'),
     moveRefs: paperReferences(db).map(({ table, column }) => ({
       // Point rows of other tables (digest items, feedback…) at the paper's new id…
       update: db.prepare(`UPDATE OR IGNORE "${table}" SET "${column}" = ? WHERE "${column}" = ?`),
@@ -133,22 +131,28 @@ function moveRow(s: UpsertStatements, fromId: string, toId: string): void {
 }
 
 /** Stores one paper, merging it with the row of the same id or, failing that, of the same title. */
-function upsertOne(s: UpsertStatements, p: Paper, now: string): keyof UpsertCounts {
+function upsertOne(s: UpsertStatements, p: Paper, now: string, added: number[]): keyof UpsertCounts {
   const key = titleKey(p.title);
   const byId = s.byId.get(p.id) as PaperRow | undefined;
   if (isTitleId(p.id)) {
     const row = byId ?? (key ? (s.anyByKey.get(key) as PaperRow | undefined) : undefined);
-    return row ? mergeInto(s, rowToPaper(row), p, now) : (s.insert.run(params(p, now, key)), 'added');
+    return row ? mergeInto(s, rowToPaper(row), p, now) : insertRow(s, params(p, now, key), added);
   }
   // An arXiv id: a row stored earlier under its title alone is the same paper and joins this one.
   const titleRow = key ? (s.titleRowByKey.get(key) as PaperRow | undefined) : undefined;
-  if (!titleRow) return byId ? mergeInto(s, rowToPaper(byId), p, now) : (s.insert.run(params(p, now, key)), 'added');
+  if (!titleRow) return byId ? mergeInto(s, rowToPaper(byId), p, now) : insertRow(s, params(p, now, key), added);
   const base = byId ? mergePaper(rowToPaper(titleRow), rowToPaper(byId)) : rowToPaper(titleRow);
   const merged = { ...mergePaper(base, p), id: p.id };
   if (byId) s.update.run(params(merged, now));
-  else s.insert.run(params(merged, now));
+  else insertRow(s, params(merged, now), added);
   moveRow(s, titleRow.id, p.id);
   return 'updated';
+}
+
+/** Inserts a new row and notes its rowid for the change log. */
+function insertRow(s: UpsertStatements, values: Record<string, unknown>, added: number[]): 'added' {
+  added.push(Number(s.insert.run(values).lastInsertRowid));
+  return 'added';
 }
 
 /** Merges `p` into the stored paper; says whether anything changed. */
@@ -159,15 +163,17 @@ function mergeInto(s: UpsertStatements, stored: Paper, p: Paper, now: string): k
   return 'updated';
 }
 
-/** Stores a batch in one transaction: new papers are added, known ones (by arXiv id, else by title) merged. */
+/** Stores a batch in one transaction: new papers are added, known ones (by arXiv id, else by title) merged.
+ *  The full-text index follows later, from the change log (indexInBackground, or a search's own catch-up). */
 export function upsertPapers(db: Db, papers: Paper[], now = new Date()): UpsertCounts {
   const s = statements(db);
   const stamp = now.toISOString();
   const counts: UpsertCounts = { added: 0, updated: 0, unchanged: 0 };
   db.transaction(() => {
-    const last = s.lastRowid.get();
-    for (const p of papers) counts[upsertOne(s, p, stamp)]++;
-    s.indexSince.run(last);
+    s.pruneChanges.run();
+    const added: number[] = [];
+    for (const p of papers) counts[upsertOne(s, p, stamp, added)]++;
+    s.logAdded.run(JSON.stringify(added));
   })();
   return counts;
 }

@@ -31,7 +31,7 @@ export async function startPaperboy(env: Record<string, string> = {}): Promise<T
     dir, config, ctx, app,
     async close() {
       await app.close();
-      closeContext(ctx);
+      await closeContext(ctx);
       rmSync(dir, { recursive: true, force: true });
     },
   };

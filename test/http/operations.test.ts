@@ -118,7 +118,7 @@ describe('docs, metrics and logs', () => {
       expect(all).not.toContain('secret.person@example.org');
     } finally {
       await app.close();
-      closeContext(ctx);
+      await closeContext(ctx);
     }
   });
 });

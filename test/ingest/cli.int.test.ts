@@ -1,4 +1,5 @@
 // The real `paperboy ingest`, `export`, `sources` and `search` (bin/paperboy.js → dist/, built by `npm test`'s tsc step).
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -25,6 +26,10 @@ describe('paperboy ingest / export / sources / search', () => {
       'test/fixtures/arxiv-2026q2-200.jsonl: 198 new, 2 updated, 0 rejected (jsonl, 200 records)',
       '',
     ]);
+    // The process waited for its worker thread before exiting: the index file already holds all 211 papers.
+    const index = new Database(join(dir, 'a.db-search'), { readonly: true });
+    expect(index.prepare('SELECT count(*) FROM papers_fts_docsize').pluck().get()).toBe(211);
+    index.close();
   });
 
   it('lists the runs with `sources`', async () => {

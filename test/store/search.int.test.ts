@@ -54,7 +54,7 @@ describe('searchPapers', () => {
     upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Deep Nets', abstract: 'revised wording' })]);
     expect(ids(t.db, 'final')).toEqual([]);
     expect(ids(t.db, 'revised wording')).toEqual(['2401.00001']);
-    t.db.prepare("INSERT INTO papers_fts (papers_fts) VALUES ('integrity-check')").run();
+    t.db.prepare("INSERT INTO search.papers_fts (papers_fts) VALUES ('integrity-check')").run();
   });
 
   it('indexes the papers stored before the index existed', () => {

@@ -1,0 +1,89 @@
+// The full-text index in its own file (`<database>-search`), filled by the worker thread from the change log.
+import Database from 'better-sqlite3';
+import { existsSync, rmSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backgroundDone } from '../../src/db/background.js';
+import { closeDb, openDb } from '../../src/db/open.js';
+import { ingestSource } from '../../src/ingest/run.js';
+import type { Paper } from '../../src/model.js';
+import { countPapers, titleId, upsertPapers } from '../../src/store/papers.js';
+import { indexInBackground, searchPapers } from '../../src/store/search.js';
+import { tempDb } from '../ingest/db.js';
+
+/** A paper with defaults for what a test does not care about. */
+function paper(over: Partial<Paper>): Paper {
+  return { id: '2401.00001', title: 'A Paper', abstract: '', authors: [], categories: [], published: null, url: null, ...over };
+}
+
+/** What the index file itself holds, read with a connection of its own (no catch-up on the way). */
+function indexFile(file: string): { seq: number; docs: number } {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT (SELECT seq FROM indexed) AS seq, (SELECT count(*) FROM papers_fts_docsize) AS docs').get() as { seq: number; docs: number };
+  } finally {
+    db.close();
+  }
+}
+
+/** The highest change-log seq of the database (what a caught-up index holds). */
+const lastChange = (db: Database.Database): number =>
+  db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'paper_changes'").pluck().get() as number;
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => { t = tempDb(); });
+afterEach(() => t.close());
+
+describe('the search index file', () => {
+  it('is filled by the worker thread while an ingest stores its batches', async () => {
+    const r = await ingestSource({ db: t.db }, 'test/fixtures/arxiv-2026q2-200.jsonl', { batchSize: 30 });
+    expect(r).toMatchObject({ new: 200, error: null });
+    await backgroundDone(t.db);
+    // Caught up without any search asking: the worker did it.
+    expect(indexFile(`${t.db.name}-search`)).toEqual({ seq: lastChange(t.db), docs: 200 });
+    expect(searchPapers(t.db, 'derivatives green functions recurrences').map((p) => p.id)).toEqual(['2509.03687']);
+    t.db.prepare("INSERT INTO search.papers_fts (papers_fts) VALUES ('integrity-check')").run();
+  });
+
+  it('follows merges and changed text when the worker catches up', async () => {
+    upsertPapers(t.db, [paper({ id: titleId('Deep Nets'), title: 'Deep Nets', abstract: 'draft wording' })]);
+    indexInBackground(t.db);
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Deep Nets', abstract: 'final wording' })]);
+    indexInBackground(t.db);
+    await backgroundDone(t.db);
+    // The title row was removed by the merge: one document, with the new text.
+    expect(indexFile(`${t.db.name}-search`)).toEqual({ seq: lastChange(t.db), docs: 1 });
+    expect(searchPapers(t.db, 'draft')).toEqual([]);
+    expect(searchPapers(t.db, 'final wording').map((p) => p.id)).toEqual(['2401.00001']);
+  });
+
+  it('keeps the change log short: what the index holds is pruned by the next batch', async () => {
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'One' }), paper({ id: '2401.00002', title: 'Two' })]);
+    indexInBackground(t.db);
+    await backgroundDone(t.db);
+    upsertPapers(t.db, [paper({ id: '2401.00003', title: 'Three' })]);
+    expect(t.db.prepare('SELECT count(*) FROM paper_changes').pluck().get()).toBe(1);
+    expect(searchPapers(t.db, 'three').map((p) => p.id)).toEqual(['2401.00003']);
+  });
+
+  it('is made again from papers when its file is lost or of another version', async () => {
+    const file = t.db.name;
+    upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Sparse attention' }), paper({ id: '2401.00002', title: 'Dense attention' })]);
+    expect(searchPapers(t.db, 'attention')).toHaveLength(2);
+    // Older papers were pruned from the change log: only a full rebuild finds them again.
+    upsertPapers(t.db, [paper({ id: '2401.00003', title: 'Linear attention' })]);
+    await closeDb(t.db);
+    for (const suffix of ['-search', '-search-wal', '-search-shm']) rmSync(file + suffix, { force: true });
+
+    let db = openDb(file);
+    expect(existsSync(`${file}-search`)).toBe(true);
+    expect(searchPapers(db, 'attention')).toHaveLength(3);
+    db.pragma('search.user_version = 0');
+    db.exec('DELETE FROM search.papers_fts');
+    await closeDb(db);
+
+    db = openDb(file);
+    expect(searchPapers(db, 'attention').map((p) => p.id).sort()).toEqual(['2401.00001', '2401.00002', '2401.00003']);
+    expect(countPapers(db)).toBe(3);
+    t = { ...t, db };
+  });
+});

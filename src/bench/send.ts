@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const scales = [arg('small', 10_000), arg('subscribers', 100_000)];
   const { papers, source } = benchPapers(arg('papers', 2000));
   console.log(`bench:send — ${papers.length} new papers from ${source}; scales ${scales.join(', ')} subscribers; ${arg('connections', DEFAULT_CONNECTIONS)} SMTP connections; ` +
-    `delivery children run with Node's default heap settings, as paperboy does`);
+    `delivery children run with the heap settings paperboy sets at start-up (createContext)`);
   const sink = await startSink();
   try {
     for (const n of scales) buildBenchDb(join(dir, `${n}.db`), papers, n, NOW);

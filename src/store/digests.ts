@@ -39,7 +39,8 @@ export function hasDigest(db: Db, subscriberId: number, date: string): boolean {
  * An empty list is recorded as 'skipped', unless it is a quiet-day note. Returns the digest id, or null when that day was claimed before.
  */
 export function claimDigest(db: Db, c: DigestClaim, now = new Date(), lease?: Lease): number | null {
-  return db.transaction(() => {
+  // Part of the caller's transaction when it holds one (the sender claims a batch of subscribers at once).
+  return atomically(db, () => {
     const at = now.toISOString();
     const state = !c.items.length && !c.note ? 'skipped' : lease ? 'sending' : 'queued';
     // UNIQUE(subscriber_id, digest_date) makes the claim: a second claimant inserts nothing.
@@ -59,7 +60,7 @@ export function claimDigest(db: Db, c: DigestClaim, now = new Date(), lease?: Le
       .run(id, c.subscriberId, JSON.stringify(c.items.map((r) => ({ id: r.paper.id, score: r.score, why: JSON.stringify(r.why) }))));
     if (state === 'sending') startAttempt(db, id, 1, lease!.owner, at);
     return id;
-  })();
+  });
 }
 
 /** Records that a subscriber's digest for the day is skipped (e.g. 'suspended'); false when that day already has a row. */
@@ -81,7 +82,7 @@ function startAttempt(db: Db, id: number, attempt: number, owner: string, at: st
  * Returns the attempt number, or null when another worker holds it or it is not takeable.
  */
 export function leaseDigest(db: Db, id: number, lease: Lease, maxAttempts: number, now = new Date()): number | null {
-  return db.transaction(() => {
+  return atomically(db, () => {
     const at = now.toISOString();
     // The WHERE clause is the lock: only one UPDATE can move the row out of a takeable state.
     const row = sql(db, `
@@ -93,7 +94,7 @@ export function leaseDigest(db: Db, id: number, lease: Lease, maxAttempts: numbe
     if (!row) return null;
     startAttempt(db, id, row.attempts, lease.owner, at);
     return row.attempts;
-  })();
+  });
 }
 
 /** A digest that may be taken now (queued, retry due, uncertain) with its subscriber's timezone. */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backgroundDone, runInBackground } from './background.js';
@@ -21,8 +21,7 @@ export function openDb(file: string): Db {
   db.pragma('cache_size = -65536');
   // Two processes on one file wait for each other instead of failing at once.
   db.pragma('busy_timeout = 5000');
-  // Once checkpointed, a WAL grown by a bulk ingest is cut back to 4 MB instead of keeping its size on disk
-  // (and walBytes below then measures what was written since, not the largest ingest ever).
+  // Once checkpointed, a WAL grown by a bulk ingest is cut back to 4 MB instead of keeping its size on disk.
   db.pragma('journal_size_limit = 4194304');
   attachSearchIndex(db);
   return db;
@@ -51,25 +50,18 @@ function attachSearchIndex(db: Db): void {
   })();
 }
 
-/** WAL size from which a checkpoint is worth a worker thread rather than a moment of the main one. */
-const BACKGROUND_BYTES = 16 * 1024 * 1024;
-
 /** Checkpoints of a database still running on the worker thread. */
 const checkpointing = new WeakMap<Db, number>();
 
-/** Runs `fn` with automatic checkpoints off, then checkpoints once: a bulk write copies each page into the
- *  database file once, instead of again every 1,000 pages of WAL; a large copy runs on a worker thread. */
+/** Runs `fn` with automatic checkpoints off, then checkpoints once on the worker thread: a bulk write copies
+ *  each page into the database file once, instead of again every 1,000 pages of WAL, and not on this thread. */
 export function checkpointAfter<T>(db: Db, fn: () => T): T {
   db.pragma('wal_autocheckpoint = 0');
   try {
     return fn();
   } finally {
-    if (walBytes(db) >= BACKGROUND_BYTES) {
-      checkpointInBackground(db);
-    } else if (!checkpointing.get(db)) {
-      resumeAutoCheckpoints(db);
-      db.pragma('main.wal_checkpoint(PASSIVE)');
-    }
+    if (db.memory) resumeAutoCheckpoints(db);
+    else checkpointInBackground(db);
   }
 }
 
@@ -87,11 +79,6 @@ function checkpointInBackground(db: Db): void {
 /** Turns SQLite's automatic checkpoints back on at its default of every 1,000 WAL pages. */
 function resumeAutoCheckpoints(db: Db): void {
   db.pragma('wal_autocheckpoint = 1000');
-}
-
-/** Size of the database's WAL file (0 for an in-memory database). */
-function walBytes(db: Db): number {
-  return db.memory ? 0 : (statSync(`${db.name}-wal`, { throwIfNoEntry: false })?.size ?? 0);
 }
 
 /** Lowers the connection's page cache to at most `kib` KiB (SQLite frees the pages above it); returns the undo. */

@@ -1,4 +1,5 @@
 -- 006: full-text search over titles, abstracts and authors (`paperboy search`).
+-- Superseded by 008_search_file.sql: the index now lives in its own file, and indexSince is gone.
 
 -- Contentless: the text stays in papers only, the index maps words to papers.rowid.
 -- contentless_delete lets a row be dropped or replaced by its rowid alone, without its old text.

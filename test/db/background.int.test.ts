@@ -1,0 +1,27 @@
+// SQL scripts on the worker thread: results in order, a failing script rolled back and reported, not thrown.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backgroundDone, runInBackground } from '../../src/db/background.js';
+import { searchIndexFile } from '../../src/db/open.js';
+import { tempDb } from '../ingest/db.js';
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => { t = tempDb(); });
+afterEach(() => t.close());
+
+describe('runInBackground', () => {
+  it('runs scripts in order on its own connection and reports a failure with everything it wrote undone', async () => {
+    t.db.exec('CREATE TABLE notes (n INTEGER)');
+    const run = (sql: string) => runInBackground(t.db, searchIndexFile(t.db), sql);
+    const results = await Promise.all([
+      run('BEGIN; INSERT INTO notes VALUES (1); COMMIT;'),
+      run('BEGIN; INSERT INTO notes VALUES (2); INSERT INTO no_such_table VALUES (3); COMMIT;'),
+      run('BEGIN; INSERT INTO notes VALUES (4); COMMIT;'),
+    ]);
+    expect(results[0]).toBeNull();
+    expect(results[1]).toMatch(/no such table: no_such_table/);
+    expect(results[2]).toBeNull();
+    await backgroundDone(t.db);
+    // The failed script's first insert was rolled back; the next script ran in a fresh transaction.
+    expect(t.db.prepare('SELECT n FROM notes ORDER BY n').pluck().all()).toEqual([1, 4]);
+  });
+});

@@ -1,4 +1,4 @@
-// SQL on a worker thread with its own connection to the database file (search index attached): WAL checkpoints
+// SQL on a worker thread with its own connection to the database file, attached as the main one is: WAL checkpoints
 // and full-text indexing run on the other core while the main thread goes on writing papers. SQLite lets a
 // checkpoint run beside a writer, and the index has its own file, so neither waits for the other's lock.
 // The worker stops after a short idle time and is started again on demand.
@@ -44,10 +44,17 @@ interface Background {
 
 const running = new WeakMap<Db, Background>();
 
-/** The worker of `db` (whose search index is the file `search`), started when there is none. */
-function workerFor(db: Db, search: string): Background {
+/** The file attached to `db` as `search` (the full-text index), which the worker attaches too. */
+function searchFile(db: Db): string {
+  const list = db.pragma('database_list') as { name: string; file: string }[];
+  return list.find((d) => d.name === 'search')!.file;
+}
+
+/** The worker of `db`, started when there is none. */
+function workerFor(db: Db): Background {
   const known = running.get(db);
   if (known) return known;
+  const search = searchFile(db);
   const worker = new Worker(WORKER, { eval: true, workerData: { driver: DRIVER, file: db.name, search, idleMs: IDLE_MS } });
   const bg: Background = { worker, queue: [], last: Promise.resolve() };
   running.set(db, bg);
@@ -64,10 +71,10 @@ function workerFor(db: Db, search: string): Background {
   return bg;
 }
 
-/** Runs an SQL script (BEGIN … COMMIT when it is a transaction) on the worker thread of file database `db`,
- *  whose search index is the file `search`; resolves with the error text, or null. The process lives until it is done. */
-export function runInBackground(db: Db, search: string, sql: string): Promise<string | null> {
-  const bg = workerFor(db, search);
+/** Runs an SQL script (BEGIN … COMMIT when it is a transaction) on the worker thread of file database `db`;
+ *  resolves with the error text, or null. The process lives until it is done. */
+export function runInBackground(db: Db, sql: string): Promise<string | null> {
+  const bg = workerFor(db);
   const done = new Promise<string | null>((resolve) => {
     bg.queue.push(resolve);
     bg.worker.ref();

@@ -34,7 +34,7 @@ export async function closeDb(db: Db): Promise<void> {
 }
 
 /** The file of a database's full-text index: beside it, named after it (in memory for an in-memory database). */
-export function searchIndexFile(db: Db): string {
+function searchIndexFile(db: Db): string {
   return db.memory ? ':memory:' : `${db.name}-search`;
 }
 
@@ -68,7 +68,7 @@ export function checkpointAfter<T>(db: Db, fn: () => T): T {
 /** Copies the WAL into the database file on the worker thread; automatic checkpoints stay off until that is done. */
 function checkpointInBackground(db: Db): void {
   checkpointing.set(db, (checkpointing.get(db) ?? 0) + 1);
-  void runInBackground(db, searchIndexFile(db), 'PRAGMA main.wal_checkpoint(PASSIVE)').then(() => {
+  void runInBackground(db, 'PRAGMA main.wal_checkpoint(PASSIVE)').then(() => {
     const left = checkpointing.get(db)! - 1;
     checkpointing.set(db, left);
     // A failed checkpoint is made up by SQLite's own automatic ones, which resume here.

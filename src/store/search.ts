@@ -1,7 +1,7 @@
 // Full-text search over the stored papers. The FTS5 index lives in its own file, attached as `search`
 // (migrations/search-index.sql); it follows the papers table through the change log of migration 008.
 import { runInBackground } from '../db/background.js';
-import { searchIndexFile, type Db } from '../db/open.js';
+import type { Db } from '../db/open.js';
 import type { Paper } from '../model.js';
 import { rowToPaper } from './papers.js';
 import { stmt } from './statements.js';
@@ -48,7 +48,7 @@ export function catchUpIndex(db: Db): void {
  *  Every call sends its own catch-up: one that finds nothing new costs a moment, one skipped could miss changes. */
 export function indexInBackground(db: Db): void {
   if (db.memory) catchUpIndex(db);
-  else if (indexBehind(db)) void runInBackground(db, searchIndexFile(db), CATCH_UP);
+  else if (indexBehind(db)) void runInBackground(db, CATCH_UP);
 }
 
 /** An FTS5 query that finds papers holding every word of `text`; words are quoted, so no input is FTS5 syntax. */

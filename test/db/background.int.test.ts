@@ -1,7 +1,6 @@
 // SQL scripts on the worker thread: results in order, a failing script rolled back and reported, not thrown.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backgroundDone, runInBackground } from '../../src/db/background.js';
-import { searchIndexFile } from '../../src/db/open.js';
 import { tempDb } from '../ingest/db.js';
 
 let t: ReturnType<typeof tempDb>;
@@ -11,7 +10,7 @@ afterEach(() => t.close());
 describe('runInBackground', () => {
   it('runs scripts in order on its own connection and reports a failure with everything it wrote undone', async () => {
     t.db.exec('CREATE TABLE notes (n INTEGER)');
-    const run = (sql: string) => runInBackground(t.db, searchIndexFile(t.db), sql);
+    const run = (sql: string) => runInBackground(t.db, sql);
     const results = await Promise.all([
       run('BEGIN; INSERT INTO notes VALUES (1); COMMIT;'),
       run('BEGIN; INSERT INTO notes VALUES (2); INSERT INTO no_such_table VALUES (3); COMMIT;'),

@@ -41,7 +41,7 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
     // A vote or a shown paper is always about a paper sent before: with none sent, only the seeds are left to read.
     const { profile, shown, known } = sent.size ? rankingInputs(db, sub.id, sub.profile, now)
       : { profile: { ...sub.profile, votes: [] }, shown: [], known: papersByIds(db, sub.profile.papers) };
-    const prefs = { digestSize: sub.digestSize ?? DEFAULT_DIGEST_SIZE, weakDay: sub.weakDay ?? 'skip' };
+    const prefs = digestPrefs(sub);
     const fresh = sent.size === 0 && profile.votes.length === 0 && opts.memo !== false;
     const key = fresh ? JSON.stringify([profile, prefs]) : '';
     let ranked = fresh ? memo.get(key) : undefined;
@@ -57,7 +57,13 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
 
 /** On a weak day (too few papers worth sending), what the subscriber chose to get: nothing or a short note; null on other days. */
 export function weakDayChoice(sub: SubscriberRecord, ranked: RankedPaper[]): WeakDay | null {
-  return isWeakDay(ranked, sub.digestSize ?? DEFAULT_DIGEST_SIZE) ? sub.weakDay ?? 'skip' : null;
+  const prefs = digestPrefs(sub);
+  return isWeakDay(ranked, prefs.digestSize) ? prefs.weakDay : null;
+}
+
+/** A subscriber's digest size and weak-day choice, with the defaults for a record that has none. */
+function digestPrefs(sub: SubscriberRecord): { digestSize: number; weakDay: WeakDay } {
+  return { digestSize: sub.digestSize ?? DEFAULT_DIGEST_SIZE, weakDay: sub.weakDay ?? 'skip' };
 }
 
 /** The week's papers and the model over them (idf fitted on the same papers). */

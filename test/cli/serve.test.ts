@@ -49,8 +49,10 @@ describe('paperboy serve with no configuration', () => {
     });
     expect(res.status).toBe(202);
     const outbox = join(dir, 'data', 'outbox');
-    await expect.poll(() => (existsSync(outbox) ? readdirSync(outbox) : []).length).toBe(1);
-    expect(readFileSync(join(outbox, readdirSync(outbox)[0]!), 'utf8')).toMatch(/^To: fresh@example\.org\r?$/m);
+    // Only finished mails: the outbox writes `<name>.eml.tmp` first and renames it when complete.
+    const mails = () => (existsSync(outbox) ? readdirSync(outbox) : []).filter((f) => f.endsWith('.eml'));
+    await expect.poll(() => mails().length).toBe(1);
+    expect(readFileSync(join(outbox, mails()[0]!), 'utf8')).toMatch(/^To: fresh@example\.org\r?$/m);
 
     const exited = new Promise<number | null>((r) => child!.once('exit', r));
     child.kill('SIGTERM');

@@ -1,6 +1,8 @@
 import cron from 'node-cron';
 import { createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
@@ -34,6 +36,15 @@ const delivery = {
   DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
 };
 
+/** A domain name such as lab.example.org (letters, digits, hyphens; a dot before the top-level label). */
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** The named sources PAPERBOY_SOURCES may list beside files and URLs (see ingest/sources.ts). */
+export const NAMED_SOURCES = ['huggingface', 'arxiv'] as const;
+
+/** A comma-separated list, trimmed, empty entries dropped. */
+const commaList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
 const schema = z.object({
   PAPERBOY_DB: z.string().min(1).default('./data/paperboy.db'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -41,25 +52,43 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   PAPERBOY_OUTBOX: z.string().min(1).default('./data/outbox'),
-  MAIL_FROM: z.string().min(3).default('Paperboy <digest@localhost>'),
-  PAPERBOY_SOURCES: z.string().default('')
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+  /** Sender of every mail; unset: INSTANCE_NAME <digest@PUBLIC_URL's host>. */
+  MAIL_FROM: z.string().min(3).regex(/^[^\r\n]*$/, 'must be a single line').optional(),
+  /** Shown in page titles, mail headers and List-Id. */
+  INSTANCE_NAME: z.string().trim().min(1).max(60, 'must be at most 60 characters')
+    .regex(/^[^\r\n\t<>"]*$/, 'must be one line without < > or "').default('Paperboy'),
+  /** Unset: Hugging Face daily papers and the arXiv feeds of the subscribers' categories; "none": no fetching. */
+  PAPERBOY_SOURCES: z.string().default(NAMED_SOURCES.join(',')).transform(commaList)
+    .refine((list) => !list.includes('none') || list.length === 1, 'use "none" alone, or list the sources to fetch')
+    .transform((list) => (list[0] === 'none' ? [] : list)),
+  /** Sign-ups only from these domains (and their subdomains); empty: from anywhere. */
+  ALLOWED_EMAIL_DOMAINS: z.string().default('').transform((s) => commaList(s).map((d) => d.toLowerCase()))
+    .superRefine((list, c) => {
+      const bad = list.find((d) => !DOMAIN.test(d));
+      if (bad !== undefined) c.addIssue({ code: 'custom', message: `"${bad}" is not a domain name such as lab.example.org (separate domains with commas)` });
+    }),
   INGEST_CRON: z.string().default('0 * * * *').refine((c) => cron.validate(c), 'not a valid cron expression'),
   /** Secret for the HMAC tokens in links; when unset one is generated and kept in the database. */
   PAPERBOY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Behind a reverse proxy: the proxies' addresses or CIDRs (comma-separated) whose X-Forwarded-For is believed. */
-  TRUST_PROXY: z.string().default('')
-    .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  TRUST_PROXY: z.string().default('').transform(commaList)
     .refine((list) => list.every((x) => isIP(x.split('/')[0]) !== 0), 'must be IP addresses or CIDRs, comma-separated'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...delivery,
 });
 
-/** The validated configuration; PUBLIC_URL is always set (defaults to http://HOST:PORT). */
-export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL'> & { PUBLIC_URL: string; DKIM_PRIVATE_KEY?: string };
+/** The validated configuration; PUBLIC_URL and MAIL_FROM are always set (see their defaults). */
+export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'MAIL_FROM'> & { PUBLIC_URL: string; MAIL_FROM: string; DKIM_PRIVATE_KEY?: string };
+
+/** Every variable Paperboy reads (a .env file's other keys are reported as unknown). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
 
 /** Raised when an environment variable has a bad value; the message names the variable. */
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  constructor(message: string, readonly key?: string) {
+    super(message);
+  }
+}
 
 /** Parses the environment once; fails naming the first bad variable and what was wrong. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -68,22 +97,39 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid ${String(issue.path[0])}: ${issue.message}`);
+    throw new ConfigError(`Invalid ${String(issue.path[0])}: ${issue.message}`, String(issue.path[0]));
   }
   const v = parsed.data;
   checkDelivery(v);
-  return { ...v, PUBLIC_URL: (v.PUBLIC_URL ?? hostPort(v)).replace(/\/+$/, '') };
+  const publicUrl = (v.PUBLIC_URL ?? hostPort(v)).replace(/\/+$/, '');
+  return { ...v, PUBLIC_URL: publicUrl, MAIL_FROM: v.MAIL_FROM ?? defaultSender(v.INSTANCE_NAME, publicUrl) };
+}
+
+/** `Name <digest@host>` on PUBLIC_URL's host; `localhost` when that host is an IP address. */
+export function defaultSender(name: string, publicUrl: string): string {
+  const host = new URL(publicUrl).hostname;
+  const domain = isIP(host.replace(/^\[|\]$/g, '')) || !host.includes('.') ? 'localhost' : host;
+  // A display name with specials (, ; : @ . etc.) must be a quoted string (RFC 5322).
+  const display = /^[\w !#$%&'*+/=?^`{|}~-]*$/.test(name) ? name : `"${name.replace(/\\/g, '\\\\')}"`;
+  return `${display} <digest@${domain}>`;
+}
+
+/** True when `email`'s domain is one of `allowed` or below one; every address passes an empty list. */
+export function emailDomainAllowed(email: string, allowed: readonly string[]): boolean {
+  if (allowed.length === 0) return true;
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  return allowed.some((d) => domain === d || domain.endsWith(`.${d}`));
 }
 
 /** Cross-field delivery checks; reads the DKIM key so a bad file stops the start, naming the variable. */
 function checkDelivery(v: z.infer<typeof schema> & { DKIM_PRIVATE_KEY?: string }): void {
   if (v.DELIVERY_LEASE_MS <= v.SMTP_TIMEOUT_MS) {
-    throw new ConfigError('Invalid DELIVERY_LEASE_MS: must be longer than SMTP_TIMEOUT_MS, or a slow send could lose its lease');
+    throw new ConfigError('Invalid DELIVERY_LEASE_MS: must be longer than SMTP_TIMEOUT_MS, or a slow send could lose its lease', 'DELIVERY_LEASE_MS');
   }
   const dkim = [['DKIM_DOMAIN', v.DKIM_DOMAIN], ['DKIM_SELECTOR', v.DKIM_SELECTOR], ['DKIM_PRIVATE_KEY_FILE', v.DKIM_PRIVATE_KEY_FILE]] as const;
   const missing = dkim.filter(([, x]) => !x);
   if (missing.length === 0) v.DKIM_PRIVATE_KEY = readDkimKey(v.DKIM_PRIVATE_KEY_FILE!);
-  else if (missing.length < 3) throw new ConfigError(`Invalid ${missing[0][0]}: DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE together`);
+  else if (missing.length < 3) throw new ConfigError(`Invalid ${missing[0][0]}: DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE together`, missing[0][0]);
 }
 
 function readDkimKey(file: string): string {
@@ -92,6 +138,46 @@ function readDkimKey(file: string): string {
     createPrivateKey(pem);
     return pem;
   } catch (err) {
-    throw new ConfigError(`Invalid DKIM_PRIVATE_KEY_FILE: ${(err as Error).message}`);
+    throw new ConfigError(`Invalid DKIM_PRIVATE_KEY_FILE: ${(err as Error).message}`, 'DKIM_PRIVATE_KEY_FILE');
   }
+}
+
+/** What the server and every command read: `.env` in `cwd` under the environment (the environment wins). */
+export function loadEnvironmentConfig(opts: { cwd?: string; env?: NodeJS.ProcessEnv; warn?: (line: string) => void } = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = resolve(opts.cwd ?? process.cwd(), '.env');
+  const fromFile = existsSync(file) ? readEnvFile(file) : {};
+  for (const key of Object.keys(fromFile).filter((k) => !CONFIG_KEYS.includes(k))) {
+    const near = CONFIG_KEYS.find((k) => editDistance(k, key) <= 2);
+    opts.warn?.(`${file}: unknown key ${key} ignored${near ? ` (did you mean ${near}?)` : ''}`);
+  }
+  try {
+    return loadConfig({ ...fromFile, ...env });
+  } catch (err) {
+    // Say where a bad value came from when the .env file gave it.
+    if (err instanceof ConfigError && err.key && fromFile[err.key] !== undefined && !env[err.key]) {
+      throw new ConfigError(err.message.replace(`Invalid ${err.key}:`, `Invalid ${err.key} (in ${file}):`), err.key);
+    }
+    throw err;
+  }
+}
+
+/** The variables of a .env file (KEY=value lines, # comments, quoted values), with Node's own parser. */
+function readEnvFile(file: string): Record<string, string> {
+  try {
+    return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+  } catch (err) {
+    throw new ConfigError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Levenshtein distance, for "did you mean" on a misspelt key. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }

@@ -4,18 +4,34 @@ import { closeContext, createContext } from './context.js';
 import { buildApp } from './http/app.js';
 import { scheduledIngest } from './ingest/commands.js';
 import { ingestSampleIfEmpty } from './ingest/sample.js';
+import { describeSources } from './ingest/sources.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { recordPublicUrl } from './store/settings.js';
 
-/** `paperboy serve`: database → migrations → sample papers → HTTP → scheduler; closes cleanly on SIGTERM/SIGINT. */
-export async function serve(config: Config): Promise<void> {
+/** Switches of `paperboy serve`. */
+export interface ServeOptions {
+  /** Store the bundled sample papers when the store is empty (default true). */
+  sample?: boolean;
+}
+
+/** `paperboy serve`: database → migrations → sample papers → HTTP → scheduler (a first ingest at once); closes cleanly on SIGTERM/SIGINT. */
+export async function serve(config: Config, opts: ServeOptions = {}): Promise<void> {
   const ctx = await createContext(config);
-  const sample = await ingestSampleIfEmpty({ db: ctx.db });
+  // Commands run elsewhere compare their PUBLIC_URL with this one before they mail links.
+  recordPublicUrl(ctx.db, config.PUBLIC_URL);
+  const sample = opts.sample === false ? null : await ingestSampleIfEmpty({ db: ctx.db });
   if (sample) ctx.log.info({ added: sample.new, rejected: sample.rejected }, 'store was empty: ingested the bundled sample papers');
   const app = await buildApp(ctx);
   await app.listen({ port: config.PORT, host: config.HOST });
-  const scheduler = startScheduler(ctx, () => scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL }, config.PAPERBOY_SOURCES, ctx.log));
-  ctx.log.info({ database: resolve(config.PAPERBOY_DB), mail: ctx.transport.describe(), url: config.PUBLIC_URL },
-    `Paperboy is running at ${config.PUBLIC_URL}; database ${resolve(config.PAPERBOY_DB)}; mail goes to ${ctx.transport.describe()}`);
+  const scheduler = startScheduler(ctx, () => scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL, log: ctx.log }, config.PAPERBOY_SOURCES));
+  const database = resolve(config.PAPERBOY_DB);
+  const sources = describeSources(config.PAPERBOY_SOURCES);
+  ctx.log.info({ database, mail: ctx.transport.describe(), url: config.PUBLIC_URL, sources, from: config.MAIL_FROM },
+    `Paperboy is running at ${config.PUBLIC_URL}; database ${database}; mail goes to ${ctx.transport.describe()} from ${config.MAIL_FROM}; sources: ${sources}`);
+  if (config.SMTP_URL && /@localhost>?$/.test(config.MAIL_FROM)) {
+    ctx.log.warn('MAIL_FROM is an address at localhost, which mail servers refuse: set MAIL_FROM, or a PUBLIC_URL with a domain name');
+  }
+  if (config.PAPERBOY_SOURCES.length) void scheduler.ingestNow();
 
   let closing = false;
   const shutdown = async (signal: string) => {

@@ -9,6 +9,8 @@ export interface DigestItem {
   why: string;
   abstract: string;
   url: string;
+  /** What the link to `url` says: "Abstract", or "Search arXiv" when only the title is known. */
+  linkLabel: string;
   pdfUrl: string | null;
   codeUrl: string | null;
   hfUrl: string | null;
@@ -33,6 +35,8 @@ export interface DigestModel {
   reason: string;
   /** On a quiet day the subscriber asked to hear about: what this short mail is; '' otherwise. */
   note: string;
+  /** The instance's name, shown above the papers. */
+  instance: string;
   items: DigestItem[];
 }
 
@@ -57,11 +61,19 @@ export interface ComposeInput {
   interests?: string[];
   /** A weak day that this subscriber wants a short note about rather than nothing (see isWeakDay). */
   quiet?: boolean;
+  /** On a quiet day, true when no new paper arrived at all: the note must not blame the subscriber's interests. */
+  noNewPapers?: boolean;
+  /** The instance's name (INSTANCE_NAME). */
+  instance?: string;
 }
 
 /** What a quiet-day note says, before the few papers there are (if any). */
 export const QUIET_NOTE = 'Fewer new papers than usual matched what you follow, so this is a short note rather than a full digest. ' +
-  'You asked to hear from Paperboy on quiet days; you can skip them instead in your preferences.'
+  'You asked to hear from Paperboy on quiet days; you can skip them instead in your preferences.';
+
+/** The quiet-day note when the store got no new paper: the feeds were quiet or unreachable, not the interests narrow. */
+export const NO_PAPERS_NOTE = 'No new papers arrived since your last digest: the paper feeds were quiet or could not be reached. ' +
+  'This is not about your interests. You asked to hear from Paperboy on quiet days; you can skip them instead in your preferences.';
 
 const ABSTRACT_CHARS = 320;
 const SUBJECT_CHARS = 90;
@@ -85,6 +97,11 @@ export function paperUrl(p: Paper): string {
   if (p.url) return p.url;
   if (!p.id.startsWith('title:')) return `https://arxiv.org/abs/${p.id}`;
   return `https://arxiv.org/search/?searchtype=title&query=${encodeURIComponent(p.title)}`;
+}
+
+/** What a link to paperUrl says: a title search is not an abstract. */
+export function paperLinkLabel(p: Paper): string {
+  return p.url || !p.id.startsWith('title:') ? 'Abstract' : 'Search arXiv';
 }
 
 /** The PDF: the one the source gave, else arXiv's for an arXiv id. */
@@ -114,7 +131,7 @@ function fieldsOf(p: Paper): PaperFields {
     f = {
       id: p.id, title: oneLine(p.title), authors: shortAuthors(p.authors),
       abstract: trimText(oneLine(p.abstract.slice(0, 2 * ABSTRACT_CHARS)), ABSTRACT_CHARS),
-      url: paperUrl(p), pdfUrl: pdfUrl(p), codeUrl: p.codeUrl ?? null, hfUrl: hfUrl(p),
+      url: paperUrl(p), linkLabel: paperLinkLabel(p), pdfUrl: pdfUrl(p), codeUrl: p.codeUrl ?? null, hfUrl: hfUrl(p),
       thumbnail: p.thumbnail && /^https:\/\//.test(p.thumbnail) ? p.thumbnail : null, upvotes: p.upvotes ?? null,
     };
     paperFields.set(p, f);
@@ -131,17 +148,17 @@ function composeItem(r: RankedPaper, i: number, links: DigestLinks): DigestItem 
   };
 }
 
-/** The subject: the top paper's title and how many more follow; on a quiet day, says so. */
-export function digestSubject(ranked: RankedPaper[], quiet = false): string {
-  if (quiet && !ranked.length) return 'A quiet day: no new paper matched your interests';
+/** The subject: the top paper's title and how many more follow; on a quiet day, says so (and why, when nothing arrived). */
+export function digestSubject(ranked: RankedPaper[], quiet = false, noNewPapers = false): string {
+  if (quiet && !ranked.length) return noNewPapers ? 'A quiet day: no new papers arrived' : 'A quiet day: no new paper matched your interests';
   const more = ranked.length > 1 ? ` (+${ranked.length - 1} more)` : '';
   const prefix = quiet ? 'Quiet day: ' : '';
   return prefix + trimText(ranked[0] ? oneLine(ranked[0].paper.title) : 'Your papers', SUBJECT_CHARS - more.length - prefix.length) + more;
 }
 
 /** The heading above the papers. */
-function heading(count: number, quiet: boolean): string {
-  if (quiet && count === 0) return 'No new paper matched your interests today';
+function heading(count: number, quiet: boolean, noNewPapers: boolean): string {
+  if (quiet && count === 0) return noNewPapers ? 'No new papers arrived today' : 'No new paper matched your interests today';
   return `${quiet ? 'A quiet day: ' : ''}${count} paper${count === 1 ? '' : 's'} for you${quiet ? '' : ' today'}`;
 }
 
@@ -149,16 +166,18 @@ function heading(count: number, quiet: boolean): string {
 export function composeDigest(input: ComposeInput): DigestModel {
   const items = input.ranked.map((r, i) => composeItem(r, i, input.links));
   const interests = input.interests?.filter(Boolean) ?? [];
+  const instance = input.instance ?? 'Paperboy';
+  const note = !input.quiet ? '' : input.noNewPapers ? NO_PAPERS_NOTE : QUIET_NOTE;
   return {
-    subject: digestSubject(input.ranked, input.quiet),
-    preheader: trimText(items.slice(1, 4).map((it) => it.title).join(' · ') || (input.quiet ? QUIET_NOTE : 'Today on Paperboy'), 140),
-    heading: heading(items.length, input.quiet ?? false),
+    subject: digestSubject(input.ranked, input.quiet, input.noNewPapers),
+    preheader: trimText(items.slice(1, 4).map((it) => it.title).join(' · ') || note || `Today on ${instance}`, 140),
+    heading: heading(items.length, input.quiet ?? false, input.noNewPapers ?? false),
     dateLabel: formatDay(input.date),
     email: input.email, siteUrl: input.siteUrl,
     unsubscribeUrl: input.links.unsubscribe, preferencesUrl: input.links.preferences, viewUrl: input.links.view,
-    reason: `You get this digest because ${input.email} subscribed to Paperboy at ${input.siteUrl}` +
+    reason: `You get this digest because ${input.email} subscribed to ${instance} at ${input.siteUrl}` +
       (interests.length ? ` and asked for papers about ${trimText(interests.join(', '), 160)}.` : '.'),
-    note: input.quiet ? QUIET_NOTE : '',
+    note, instance,
     items,
   };
 }

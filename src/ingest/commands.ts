@@ -2,14 +2,18 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
+import { followedCategories } from '../store/subscribers.js';
+import { getSetting, setSetting } from '../store/settings.js';
 import { progressBar } from '../progress.js';
 import type { Db } from '../db/open.js';
 import { recentRuns, type IngestRun } from '../store/ingest-runs.js';
 import { iteratePapers } from '../store/papers.js';
 import type { Format } from './types.js';
-import { userAgent } from './fetch.js';
+import { userAgent, type FetchOptions } from './fetch.js';
+import { ingestWarnings } from './health.js';
 import { paperToJsonl } from './jsonl.js';
 import { ingestSource, type IngestDeps, type IngestSummary } from './run.js';
+import { ENDPOINTS, planSources, type SourceEndpoints } from './sources.js';
 
 /** What the commands need: the database and the public URL (named in the User-Agent). */
 export interface CommandDeps {
@@ -43,15 +47,33 @@ export async function ingestCommand(deps: CommandDeps, sources: string[], format
   return failed;
 }
 
-/** The scheduled job: ingests every configured source in turn and logs each summary. */
-export async function scheduledIngest(deps: CommandDeps, sources: string[], log: Logger): Promise<void> {
-  const ingestDeps: IngestDeps = { db: deps.db, fetch: { userAgent: userAgent(deps.publicUrl) } };
-  for (const source of sources) {
-    const r = await ingestSource(ingestDeps, source);
+/** What the scheduled job needs beyond the commands' deps; tests point the named sources at local servers. */
+export interface ScheduleDeps extends CommandDeps {
+  log: Logger;
+  endpoints?: SourceEndpoints;
+  fetch?: Partial<FetchOptions>;
+  now?: () => Date;
+}
+
+/** The setting that remembers the latest Hugging Face day fetched without error. */
+const HF_LAST_DAY = 'hf_daily_last_day';
+
+/** The scheduled job: fetches every configured source in turn (named ones expanded), logs each summary and any warning. */
+export async function scheduledIngest(deps: ScheduleDeps, sources: readonly string[]): Promise<void> {
+  const { db, log } = deps;
+  const now = deps.now ?? (() => new Date());
+  const ingestDeps: IngestDeps = { db, now, fetch: { userAgent: userAgent(deps.publicUrl), ...deps.fetch } };
+  const plan = planSources(sources, {
+    today: now().toISOString().slice(0, 10), hfLastDay: getSetting(db, HF_LAST_DAY), categories: followedCategories(db),
+  }, deps.endpoints ?? ENDPOINTS);
+  for (const { source, format, hfDay } of plan) {
+    const r = await ingestSource(ingestDeps, source, { format });
     const fields = { source, format: r.format, new: r.new, updated: r.updated, rejected: r.rejected, notModified: r.notModified };
     if (r.error) log.warn({ ...fields, error: r.error }, 'ingest failed');
     else log.info(fields, 'ingested');
+    if (hfDay && !r.error && hfDay > (getSetting(db, HF_LAST_DAY) ?? '')) setSetting(db, HF_LAST_DAY, hfDay);
   }
+  for (const warning of ingestWarnings(db, now())) log.warn({ warning }, 'ingest needs attention');
 }
 
 /** `paperboy export [--out file]`: writes every stored paper as JSONL; returns how many. */
@@ -75,8 +97,9 @@ export function runLine(r: IngestRun): string {
   return `${when}  ${r.source}  ${r.format ?? '-'}  ${what}`;
 }
 
-/** `paperboy sources`: the most recent runs, newest first. */
-export function sourcesCommand(db: Db, limit = 20): string[] {
+/** `paperboy sources`: warnings first, then the most recent runs, newest first. */
+export function sourcesCommand(db: Db, limit = 20, now = new Date()): string[] {
   const runs = recentRuns(db, limit);
-  return runs.length ? runs.map(runLine) : ['no ingest runs yet: try `paperboy ingest <file-or-url>`'];
+  const warnings = ingestWarnings(db, now).map((w) => `WARNING: ${w}`);
+  return [...warnings, ...(runs.length ? runs.map(runLine) : ['no ingest runs yet: try `paperboy ingest <file-or-url>`'])];
 }

@@ -46,15 +46,21 @@ function jsonFormat(text: string, name: string): Format {
   }
 }
 
+/** Throws, quoting the page title, when a source answered an HTML page (a portal, a login wall, an error page), whatever format was expected. */
+export function refuseHtml(text: string): void {
+  const lead = text.slice(0, 4096).replace(/^\uFEFF/, '').trimStart();
+  if (/^(<!doctype html|<html[\s>])/i.test(lead) || /^<\?xml[^>]*>\s*<!DOCTYPE html/i.test(lead)) {
+    const title = /<title[^>]*>([^<]{0,120})/i.exec(text)?.[1]?.trim();
+    throw new Error(`an HTML page, not a feed${title ? ` ("${title}")` : ''}: is the URL right, or is the server reporting an error?`);
+  }
+}
+
 /** Guesses the format of a source from its text and name; throws for an HTML page or an empty body. */
 export function detectFormat(text: string, name = ''): Format {
   const head = text.slice(0, 4096).replace(/^\uFEFF/, '');
   const lead = head.trimStart();
   if (lead === '') throw new Error('empty input');
-  if (/^(<!doctype html|<html[\s>])/i.test(lead) || /^<\?xml[^>]*>\s*<!DOCTYPE html/i.test(lead)) {
-    const title = /<title[^>]*>([^<]{0,120})/i.exec(text)?.[1]?.trim();
-    throw new Error(`an HTML page, not a feed${title ? ` ("${title}")` : ''}: is the URL right, or is the server reporting an error?`);
-  }
+  refuseHtml(text);
   if (lead.startsWith('<')) return xmlFormat(head);
   if (lead.startsWith('[') || lead.startsWith('{')) return jsonFormat(text.slice(0, 1 << 20), name);
   return 'listing';

@@ -7,7 +7,7 @@ import { upsertPapers } from '../store/papers.js';
 import { indexInBackground } from '../store/search.js';
 import { getValidators, saveValidators } from '../store/source-cache.js';
 import { parseArxivAtom } from './arxiv-atom.js';
-import { detectFormat, parserFor, type Format } from './detect.js';
+import { detectFormat, parserFor, refuseHtml, type Format } from './detect.js';
 import { fetchSource, FetchError, isUrl, type FetchOptions } from './fetch.js';
 
 /** What a run needs from the rest of the program. */
@@ -76,6 +76,8 @@ export async function ingestSource(deps: IngestDeps, source: string, opts: Inges
     if (got.notModified) {
       out.notModified = true;
     } else {
+      // A forced format (the named sources, --format) still refuses an HTML page rather than rejecting it record by record.
+      if (opts.format) refuseHtml(got.text);
       const format = opts.format ?? detectFormat(got.text, got.name);
       out.format = format;
       const parsed = parserFor(format)(got.text);

@@ -5,15 +5,23 @@ import { sendDueDigests } from '../mail/sender.js';
 /** What the scheduler runs on INGEST_CRON. */
 export type IngestJob = () => Promise<void>;
 
+/** The running jobs. */
+export interface Scheduler {
+  /** Runs the ingest job now (unless a run is in progress): serve fetches once at start rather than waiting for INGEST_CRON. */
+  ingestNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /** Registers the jobs: due digests every minute, ingest on INGEST_CRON. Runs of one job never overlap. */
-export function startScheduler(ctx: Context, ingest: IngestJob): { stop(): Promise<void> } {
+export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
   // Aborted on stop: the digest run takes no new work and returns once what is in flight is recorded.
   const stopping = new AbortController();
   const digestTask = cron.schedule('* * * * *', guarded('digest', async () => {
     const counts = await sendDueDigests(ctx, new Date(), { signal: stopping.signal });
     if (counts.due) ctx.log.info(counts, 'digest run');
   }));
-  const ingestTask = cron.schedule(ctx.config.INGEST_CRON, guarded('ingest', ingest));
+  const ingestJob = guarded('ingest', ingest);
+  const ingestTask = cron.schedule(ctx.config.INGEST_CRON, ingestJob);
   const running = new Set<Promise<void>>();
 
   function guarded(name: string, job: () => Promise<void>) {
@@ -28,6 +36,7 @@ export function startScheduler(ctx: Context, ingest: IngestJob): { stop(): Promi
   }
 
   return {
+    ingestNow: ingestJob,
     async stop() {
       stopping.abort();
       await digestTask.stop();

@@ -12,9 +12,15 @@ export function newMessageId(kind: string, domain: string): string {
   return `<${kind}.${randomBytes(9).toString('base64url')}@${domain}>`;
 }
 
+/** The List-Id header (RFC 2919): the instance's name as its phrase, quoted when it holds specials. */
+export function listId(instance: string, domain: string): string {
+  const phrase = `${instance} daily digest`;
+  return `${/^[\w !#$%&'*+/=?^`{|}~-]*$/.test(phrase) ? phrase : `"${phrase.replace(/["\\]/g, '\\$&')}"`} <digest.${domain}>`;
+}
+
 /** A digest mail with RFC 8058 one-click unsubscribe and RFC 2919 List-Id headers. */
 export function digestMail(opts: {
-  from: string; to: string; subject: string; body: MailBody; messageId: string; unsubscribeUrl: string; domain: string;
+  from: string; to: string; subject: string; body: MailBody; messageId: string; unsubscribeUrl: string; domain: string; instance?: string;
 }): OutgoingMail {
   return {
     from: opts.from, to: opts.to, subject: opts.subject, html: opts.body.html, text: opts.body.text,
@@ -22,7 +28,7 @@ export function digestMail(opts: {
     headers: {
       'List-Unsubscribe': `<${opts.unsubscribeUrl}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'List-Id': `Paperboy daily digest <digest.${opts.domain}>`,
+      'List-Id': listId(opts.instance ?? 'Paperboy', opts.domain),
     },
   };
 }

@@ -4,6 +4,7 @@ import type { Context } from '../context.js';
 import { composeDigest, digestSubject, type DigestModel } from '../digest/compose.js';
 import { localDayHour, scheduledDay } from '../digest/due.js';
 import { shrinkPageCache } from '../db/open.js';
+import { noNewPapersSince } from '../ingest/health.js';
 import type { MailBody } from '../digest/render.js';
 import type { RankedPaper } from '../model.js';
 import {
@@ -96,10 +97,18 @@ function wantsNote(sub: SubscriberRecord, ranked: RankedPaper[]): boolean {
   return weakDayChoice(sub, ranked) === 'note';
 }
 
+/** On a quiet day: true when the store got no new paper in the subscriber's period (a day, or a week when weekly). */
+function nothingArrived(ctx: Context, sub: SubscriberRecord, now: Date): boolean {
+  const days = sub.frequency === 'weekly' ? 7 : 1;
+  return noNewPapersSince(ctx.db, new Date(now.getTime() - days * 86_400_000));
+}
+
 /** Fills the digest template for a subscriber; `digestId` gives the view-in-browser link (absent in previews). */
-export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, ranked: RankedPaper[], digestId?: number): BuiltDigest {
+export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, ranked: RankedPaper[], digestId?: number, now = new Date()): BuiltDigest {
+  const quiet = wantsNote(sub, ranked);
   const model = composeDigest({
-    email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interestWords(sub), quiet: wantsNote(sub, ranked),
+    email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interestWords(sub), quiet,
+    noNewPapers: quiet && nothingArrived(ctx, sub, now), instance: ctx.config.INSTANCE_NAME,
     links: {
       unsubscribe: ctx.links.unsubscribe(sub), preferences: ctx.links.preferences(sub),
       view: digestId === undefined ? ctx.config.PUBLIC_URL : ctx.links.digest(sub, digestId),
@@ -111,7 +120,7 @@ export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, 
 
 /** Ranks the subscriber's unseen papers of the last week and renders the digest for `date` (previews, dry runs). */
 export function buildDigest(ctx: Context, sub: SubscriberRecord, date: string, now: Date): BuiltDigest {
-  return renderDigest(ctx, sub, date, makeRanker(ctx.db, now)(sub));
+  return renderDigest(ctx, sub, date, makeRanker(ctx.db, now)(sub), undefined, now);
 }
 
 /** Sends every digest due at `now` (and finishes today's unfinished ones); a second run the same day sends nothing. */
@@ -233,7 +242,8 @@ function claimNew(run: Run, sub: SubscriberRecord): Job | null {
   const ranked = run.ranker(sub);
   const messageId = newMessageId(`digest.${sub.id}.${date}`, domain);
   const note = wantsNote(sub, ranked);
-  const id = claimDigest(db, { subscriberId: sub.id, date, messageId, subject: digestSubject(ranked, note), items: ranked, note }, now, run.lease);
+  const subject = digestSubject(ranked, note, note && nothingArrived(run.ctx, sub, now));
+  const id = claimDigest(db, { subscriberId: sub.id, date, messageId, subject, items: ranked, note }, now, run.lease);
   if (id === null) return null;
   if (!ranked.length && !note) {
     countSkipped(run);
@@ -254,10 +264,10 @@ async function sendJob(run: Run, job: Job): Promise<void> {
   let mail: OutgoingMail | undefined;
   let outcome: AttemptOutcome | undefined;
   try {
-    const { model, body } = renderDigest(ctx, job.sub, job.date, job.ranked, job.id);
+    const { model, body } = renderDigest(ctx, job.sub, job.date, job.ranked, job.id, run.clock());
     mail = digestMail({
       from: ctx.config.MAIL_FROM, to: job.sub.email, subject: model.subject, body,
-      messageId: job.messageId, unsubscribeUrl: model.unsubscribeUrl, domain: ctx.domain,
+      messageId: job.messageId, unsubscribeUrl: model.unsubscribeUrl, domain: ctx.domain, instance: ctx.config.INSTANCE_NAME,
     });
   } catch (err) {
     outcome = failureOutcome(err);
@@ -313,7 +323,7 @@ function dryRun(ctx: Context, now: Date): RunReport {
     if (!date || hasDigest(ctx.db, sub.id, date)) continue;
     const ranked = ranker(sub);
     const send = ranked.length > 0 || wantsNote(sub, ranked);
-    if (send) renderDigest(ctx, sub, date, ranked);
+    if (send) renderDigest(ctx, sub, date, ranked, undefined, now);
     report.due++;
     report[send ? 'sent' : 'skipped']++;
   }

@@ -71,3 +71,25 @@ export function lastRunPerSource(db: Db): IngestRun[] {
     ORDER BY r.source`).all() as RunRow[];
   return rows.map(toRun);
 }
+
+/** A source whose recent runs all failed. */
+export interface FailingSource {
+  source: string;
+  /** Failed runs in a row, up to the latest. */
+  failures: number;
+  /** When the first of them started. */
+  since: string;
+  /** The latest run's error. */
+  error: string;
+}
+
+/** Sources whose last `minFailures` or more finished runs since `after` failed, with no success after them. */
+export function failingSources(db: Db, minFailures: number, after: Date): FailingSource[] {
+  // Per source, the failed runs newer than its latest good one; the bare `error` comes from the max(id) row.
+  return db.prepare(`
+    SELECT source, count(*) AS failures, min(started) AS since, max(id) AS last, error
+    FROM ingest_runs r
+    WHERE error IS NOT NULL AND finished IS NOT NULL AND started >= @after
+      AND id > COALESCE((SELECT max(id) FROM ingest_runs ok WHERE ok.source = r.source AND ok.error IS NULL AND ok.finished IS NOT NULL), 0)
+    GROUP BY source HAVING count(*) >= @min ORDER BY source`).all({ after: after.toISOString(), min: minFailures }) as FailingSource[];
+}

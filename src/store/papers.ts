@@ -197,3 +197,9 @@ export function latestPapers(db: Db, limit: number): Paper[] {
     ORDER BY COALESCE(upvotes, 0) DESC, first_seen DESC, rowid LIMIT ?`).all(limit) as PaperRow[];
   return rows.map(rowToPaper);
 }
+
+/** When the newest paper was first stored (ISO), or null for an empty store. */
+export function newestFirstSeen(db: Db): string | null {
+  // max() over the indexed column reads one index entry.
+  return db.prepare('SELECT max(first_seen) FROM papers').pluck().get() as string | null;
+}

@@ -185,3 +185,26 @@ export function deleteSubscriberData(db: Db, id: number, hash: string, now = new
     return stmt(db, 'DELETE FROM subscribers WHERE id = ?').run(id).changes > 0;
   })();
 }
+
+/** Every arXiv category an active subscriber follows, sorted: the announcement feeds to fetch. */
+export function followedCategories(db: Db): string[] {
+  // json_each unnests each subscriber's JSON array of categories.
+  return stmt(db, `
+    SELECT DISTINCT c.value FROM subscribers s, json_each(s.categories) c
+    WHERE s.status = 'active' AND c.type = 'text' ORDER BY c.value`).pluck().all() as string[];
+}
+
+/** A subscriber as `paperboy subscribers list` shows it. */
+export interface SubscriberListing extends SubscriberRecord {
+  createdAt: string;
+  confirmedAt: string | null;
+  unsubscribedAt: string | null;
+}
+
+/** Every subscriber (or those of one status), oldest first, for the admin's list. */
+export function listSubscribers(db: Db, status?: SubscriberStatus): SubscriberListing[] {
+  // All columns plus the dates toRecord leaves out; a NULL status parameter means every status.
+  const rows = stmt(db, 'SELECT * FROM subscribers WHERE (@status IS NULL OR status = @status) ORDER BY id')
+    .all({ status: status ?? null }) as (SubscriberRow & { created_at: string; confirmed_at: string | null; unsubscribed_at: string | null })[];
+  return rows.map((r) => ({ ...toRecord(r), createdAt: r.created_at, confirmedAt: r.confirmed_at, unsubscribedAt: r.unsubscribed_at }));
+}

@@ -15,7 +15,7 @@ describe('scheduledIngest', () => {
     const lines: { level: number; msg: string; source: string; new?: number; error?: string }[] = [];
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
     const log = pino({ level: 'info' }, sink);
-    await scheduledIngest({ db: t.db, publicUrl: 'http://x' }, [fixturePath('hf-daily/2026-08-03.json'), '/missing.json'], log);
+    await scheduledIngest({ db: t.db, publicUrl: 'http://x', log }, [fixturePath('hf-daily/2026-08-03.json'), '/missing.json']);
     expect(lines.map((l) => [l.level, l.msg, l.new ?? null])).toEqual([[30, 'ingested', 22], [40, 'ingest failed', 0]]);
     expect(lines[1].error).toMatch(/ENOENT/);
     expect(sourcesCommand(t.db)).toHaveLength(2);
@@ -43,6 +43,6 @@ describe('summaryLines', () => {
 
 describe('sourcesCommand', () => {
   it('says how to start when nothing ran yet', () => {
-    expect(sourcesCommand(t.db)).toEqual(['no ingest runs yet: try `paperboy ingest <file-or-url>`']);
+    expect(sourcesCommand(t.db)).toEqual(['WARNING: no paper stored yet: check PAPERBOY_SOURCES', 'no ingest runs yet: try `paperboy ingest <file-or-url>`']);
   });
 });

@@ -25,21 +25,33 @@ describe('quiet days', () => {
   });
   afterEach(() => close());
 
-  it('with no new paper at all, mails a note to who asked for one and skips the others', async () => {
+  it('with no new paper at all, mails a note saying none arrived (not blaming the interests) and skips the others', async () => {
     expect(await sendDueDigests(pb.ctx, now)).toMatchObject({ due: 2, sent: 1, skipped: 1 });
     const [note] = await smtp.waitFor(1);
     expect(to('skips@example.org')).toHaveLength(0);
     expect(stateOf('skips@example.org')).toEqual({ state: 'skipped', reason: 'empty' });
     expect(stateOf('notes@example.org')).toEqual({ state: 'sent', reason: null });
-    expect(note.subject).toBe('A quiet day: no new paper matched your interests');
-    expect(note.text).toContain('No new paper matched your interests today');
-    expect(note.text).toContain('this is a short note rather than a full digest');
-    expect(note.html).toContain('this is a short note rather than a full digest');
+    expect(note.subject).toBe('A quiet day: no new papers arrived');
+    expect(note.text).toContain('No new papers arrived today');
+    expect(note.text).toContain('This is not about your interests');
+    expect(note.text).not.toContain('matched');
+    expect(note.html).toContain('the paper feeds were quiet or could not be reached');
     expect(note.headers.get('list')).toMatchObject({ unsubscribe: expect.anything() });
     // Its view-in-browser link shows the same note.
     const view = await pb.app.inject(linkPath(note.text!, 'digests'));
     expect(view.statusCode).toBe(200);
-    expect(view.body).toContain('this is a short note rather than a full digest');
+    expect(view.body).toContain('the paper feeds were quiet or could not be reached');
+  });
+
+  it('when new papers arrived but none is about the interests, says that nothing matched', async () => {
+    const seen = new Date(now.getTime() - 3_600_000);
+    upsertPapers(pb.ctx.db, [{ id: '2611.04321', title: 'Sparse attention kernels for long-context language models', abstract: 'We make attention faster.', authors: ['B. Author'], categories: ['cs.CL'], published: null, url: null }], seen);
+    expect(await sendDueDigests(pb.ctx, now)).toMatchObject({ due: 2, sent: 1, skipped: 1 });
+    const [note] = await smtp.waitFor(1);
+    expect(note.subject).toBe('A quiet day: no new paper matched your interests');
+    expect(note.text).toContain('No new paper matched your interests today');
+    expect(note.text).toContain('this is a short note rather than a full digest');
+    expect(note.text).not.toContain('No new papers arrived');
   });
 
   it('with one good paper, mails it as a quiet-day note, and never pads with noise', async () => {

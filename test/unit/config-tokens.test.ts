@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defaultSender, emailDomainAllowed, loadConfig, loadEnvironmentConfig } from '../../src/config.js';
 import { signToken, tokenSubject, verifyToken } from '../../src/http/tokens.js';
 
 describe('loadConfig', () => {
@@ -16,10 +19,79 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`^Invalid ${key}: `));
   });
 
+  it('fetches Hugging Face and the arXiv feeds by default, nothing with "none"', () => {
+    expect(loadConfig({}).PAPERBOY_SOURCES).toEqual(['huggingface', 'arxiv']);
+    expect(loadConfig({ PAPERBOY_SOURCES: 'none' }).PAPERBOY_SOURCES).toEqual([]);
+    expect(() => loadConfig({ PAPERBOY_SOURCES: 'none,arxiv' })).toThrow(/^Invalid PAPERBOY_SOURCES: use "none" alone/);
+  });
+
+  it('sends from the instance name at PUBLIC_URL\'s domain unless MAIL_FROM says otherwise', () => {
+    expect(loadConfig({}).MAIL_FROM).toBe('Paperboy <digest@localhost>');
+    expect(loadConfig({ PUBLIC_URL: 'https://papers.lab.example.org' }).MAIL_FROM).toBe('Paperboy <digest@papers.lab.example.org>');
+    expect(loadConfig({ PUBLIC_URL: 'https://papers.lab.example.org', INSTANCE_NAME: 'Vision Lab papers' }).MAIL_FROM).toBe('Vision Lab papers <digest@papers.lab.example.org>');
+    expect(loadConfig({ PUBLIC_URL: 'https://x.example.org', MAIL_FROM: 'Lab <news@example.org>' }).MAIL_FROM).toBe('Lab <news@example.org>');
+    expect(defaultSender('Dr. Who\'s papers', 'http://10.0.0.5:3000')).toBe('"Dr. Who\'s papers" <digest@localhost>');
+    expect(() => loadConfig({ INSTANCE_NAME: 'Lab <script>' })).toThrow(/^Invalid INSTANCE_NAME: /);
+  });
+
+  it.each([
+    ['lab.org;uni.edu', '"lab.org;uni.edu" is not a domain name'], ['@lab.org', '"@lab.org" is not a domain name'],
+    ['https://lab.org', '"https://lab.org" is not a domain name'], ['lab', '"lab" is not a domain name'],
+  ])('refuses ALLOWED_EMAIL_DOMAINS=%j, naming the entry', (value, message) => {
+    expect(() => loadConfig({ ALLOWED_EMAIL_DOMAINS: value })).toThrow(`Invalid ALLOWED_EMAIL_DOMAINS: ${message}`);
+  });
+
+  it('allows sign-ups from the listed domains and their subdomains only', () => {
+    const allowed = loadConfig({ ALLOWED_EMAIL_DOMAINS: 'Lab.Example.org, uni.edu' }).ALLOWED_EMAIL_DOMAINS;
+    expect(allowed).toEqual(['lab.example.org', 'uni.edu']);
+    expect(emailDomainAllowed('ada@LAB.example.org', allowed)).toBe(true);
+    expect(emailDomainAllowed('bob@cs.uni.edu', allowed)).toBe(true);
+    expect(emailDomainAllowed('eve@notuni.edu', allowed)).toBe(false);
+    expect(emailDomainAllowed('eve@uni.edu.evil.com', allowed)).toBe(false);
+    expect(emailDomainAllowed('anyone@anywhere.com', [])).toBe(true);
+  });
+
   it('splits PAPERBOY_SOURCES and trims a trailing slash from PUBLIC_URL', () => {
     const c = loadConfig({ PAPERBOY_SOURCES: 'a.txt, https://x.org/feed ,', PUBLIC_URL: 'https://papers.example.org/' });
     expect(c.PAPERBOY_SOURCES).toEqual(['a.txt', 'https://x.org/feed']);
     expect(c.PUBLIC_URL).toBe('https://papers.example.org');
+  });
+});
+
+describe('a .env file in the working directory', () => {
+  const withEnvFile = (text: string, env: NodeJS.ProcessEnv = {}) => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-env-'));
+    writeFileSync(join(dir, '.env'), text);
+    const warnings: string[] = [];
+    try {
+      return { config: loadEnvironmentConfig({ cwd: dir, env, warn: (l) => warnings.push(l) }), warnings, dir };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it('is read under the environment, which wins', () => {
+    const { config, warnings } = withEnvFile('# the lab\nPUBLIC_URL=https://papers.lab.example.org\nPORT=8080\nINSTANCE_NAME="Vision Lab"\n', { PORT: '9090' });
+    expect(config).toMatchObject({ PUBLIC_URL: 'https://papers.lab.example.org', PORT: 9090, INSTANCE_NAME: 'Vision Lab' });
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns about an unknown key, suggesting the one meant, and goes on', () => {
+    const { config, warnings } = withEnvFile('PUBIC_URL=https://papers.example.org\nFAVOURITE_COLOUR=green\n');
+    expect(config.PUBLIC_URL).toBe('http://127.0.0.1:3000');
+    expect(warnings.sort()).toEqual([
+      expect.stringMatching(/\.env: unknown key FAVOURITE_COLOUR ignored$/),
+      expect.stringMatching(/\.env: unknown key PUBIC_URL ignored \(did you mean PUBLIC_URL\?\)$/),
+    ]);
+  });
+
+  it('refuses a bad value, naming the key and the file', () => {
+    expect(() => withEnvFile('PORT=eighty\n')).toThrow(/^Invalid PORT \(in .*\.env\): /);
+    expect(() => withEnvFile('ALLOWED_EMAIL_DOMAINS=lab.org uni.edu\n')).toThrow(/^Invalid ALLOWED_EMAIL_DOMAINS \(in .*\.env\): "lab.org uni.edu" is not a domain name/);
+  });
+
+  it('is optional', () => {
+    expect(loadEnvironmentConfig({ cwd: tmpdir(), env: { PORT: '4000' } }).PORT).toBe(4000);
   });
 });
 

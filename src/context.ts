@@ -14,6 +14,7 @@ import { tokenSecret } from './store/settings.js';
 
 /** The model of the confirmation mail. */
 export interface ConfirmModel {
+  instance: string;
   email: string;
   interests: string;
   confirmUrl: string;

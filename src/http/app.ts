@@ -19,7 +19,7 @@ import { linkRoutes } from './routes/links.js';
 import { pageRoutes } from './routes/pages.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { registerSecurityHeaders, sameOriginPosts } from './security.js';
-import { makeSubscriptions } from './subscribe.js';
+import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from './subscribe.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
 
 export { BODY_LIMIT };
@@ -41,9 +41,9 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     routerOptions: { maxParamLength: 2000 },
     // Per-request lines would log URLs, and URLs carry tokens.
     logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<ZodTypeProvider>();
-  const page = loadPages();
+  const page = loadPages({ instance: ctx.config.INSTANCE_NAME });
   const mailer = makeConfirmationMailer(ctx);
-  const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? 3);
+  const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? SIGNUPS_PER_ADDRESS_PER_DAY);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(makeErrorHandler(page));

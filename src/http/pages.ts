@@ -9,8 +9,13 @@ export type PageModel = { title: string } & Record<string, unknown>;
 /** Renders a page template inside the layout; all values are escaped by the templates. */
 export type PageRenderer = (name: string, model: PageModel) => string;
 
-/** Compiles templates/pages/*.hbs once; `layout.hbs` wraps every other page. */
-export function loadPages(dir = `${TEMPLATES_DIR}/pages`): PageRenderer {
+/** What every page shows whatever the route: the instance's name (INSTANCE_NAME). */
+export interface PageGlobals {
+  instance: string;
+}
+
+/** Compiles templates/pages/*.hbs once; `layout.hbs` wraps every other page, and every page gets `globals`. */
+export function loadPages(globals: PageGlobals = { instance: 'Paperboy' }, dir = `${TEMPLATES_DIR}/pages`): PageRenderer {
   const hbs = Handlebars.create();
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('includes', (list: unknown, x: unknown) => Array.isArray(list) && list.includes(x));
@@ -21,8 +26,9 @@ export function loadPages(dir = `${TEMPLATES_DIR}/pages`): PageRenderer {
   return (name, model) => {
     const page = pages.get(name);
     if (!page) throw new Error(`no page template ${name}.hbs`);
+    const full = { ...globals, ...model };
     // The page body is our own rendered, escaped HTML, so the layout inserts it as is.
-    return layout({ ...model, body: new Handlebars.SafeString(page(model)) });
+    return layout({ ...full, body: new Handlebars.SafeString(page(full)) });
   };
 }
 

@@ -1,3 +1,4 @@
+import { emailDomainAllowed } from '../config.js';
 import type { Context } from '../context.js';
 import type { ConfirmationMailer } from '../mail/confirmations.js';
 import { emailHash, recordSignupAttempt } from '../store/address-guard.js';
@@ -5,11 +6,15 @@ import { signUp } from '../store/subscribers.js';
 import { ApiError } from './errors.js';
 import type { SubscriptionInput } from './schemas.js';
 
-/** Sign-up as the routes use it: record and throttle; the confirmation mail is queued with the row. */
+/** Sign-up as the routes and `paperboy subscribers invite` use it: record and throttle; the confirmation mail is queued with the row. */
 export interface Subscriptions {
-  /** Records a sign-up (resolves once committed); rejects with a 429 ApiError when the address had its quota today. */
+  /** Records a sign-up (resolves once committed); rejects with a 400 ApiError for an address outside
+   *  ALLOWED_EMAIL_DOMAINS and a 429 when the address had its quota today. */
   subscribe(input: SubscriptionInput): Promise<void>;
 }
+
+/** Sign-ups (and so confirmation mails) an address may get per 24 hours. */
+export const SIGNUPS_PER_ADDRESS_PER_DAY = 3;
 
 interface Pending {
   input: SubscriptionInput;
@@ -56,6 +61,10 @@ export function makeSubscriptions(ctx: Context, mailer: ConfirmationMailer, perA
 
   return {
     subscribe(input) {
+      const allowed = ctx.config.ALLOWED_EMAIL_DOMAINS;
+      if (!emailDomainAllowed(input.email, allowed)) {
+        return Promise.reject(new ApiError(400, 'domain_not_allowed', `Sign-ups are open to addresses at ${allowed.join(', ')} only`, 'email'));
+      }
       return new Promise<void>((resolve, reject) => {
         if (queue.length === 0) setImmediate(flush);
         queue.push({ input, done: (err) => (err === undefined ? resolve() : reject(err)) });

@@ -1,4 +1,4 @@
-import { paperUrl, shortAuthors, trimText } from '../digest/compose.js';
+import { paperLinkLabel, paperUrl, shortAuthors, trimText } from '../digest/compose.js';
 import type { Paper } from '../model.js';
 import type { SubscriberRecord } from '../store/subscribers.js';
 
@@ -7,6 +7,8 @@ export interface PaperView {
   id: string;
   title: string;
   url: string;
+  /** "Abstract", or "Search arXiv" when only the title is known. */
+  linkLabel: string;
   authors: string;
   abstract: string;
   upvotes: number | null;
@@ -17,7 +19,7 @@ export interface PaperView {
 /** Maps a stored paper to what a page lists. */
 export function paperView(p: Paper): PaperView {
   return {
-    id: p.id, title: p.title, url: paperUrl(p), authors: shortAuthors(p.authors), abstract: trimText(p.abstract, 280),
+    id: p.id, title: p.title, url: paperUrl(p), linkLabel: paperLinkLabel(p), authors: shortAuthors(p.authors), abstract: trimText(p.abstract, 280),
     upvotes: p.upvotes ?? null, pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null,
   };
 }

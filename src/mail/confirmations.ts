@@ -66,10 +66,10 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
 /** Renders and hands over one confirmation mail; returns what to record. */
 async function sendOne(ctx: Context, { subscriber, attempts }: ClaimedConfirmation): Promise<{ next: ConfirmationOutcome; reply: string }> {
   const body = ctx.templates.confirm({
-    email: subscriber.email, interests: interestWords(subscriber).join(', '), confirmUrl: ctx.links.confirm(subscriber),
+    instance: ctx.config.INSTANCE_NAME, email: subscriber.email, interests: interestWords(subscriber).join(', '), confirmUrl: ctx.links.confirm(subscriber),
   });
   const outcome = await handOver(ctx, {
-    from: ctx.config.MAIL_FROM, to: subscriber.email, subject: 'Confirm your Paperboy subscription',
+    from: ctx.config.MAIL_FROM, to: subscriber.email, subject: `Confirm your ${ctx.config.INSTANCE_NAME} subscription`,
     html: body.html, text: body.text, messageId: newMessageId('confirm', ctx.domain),
   });
   const next = queueOutcome(ctx, outcome, attempts);

@@ -5,6 +5,18 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../src/db/open.js';
+import { getSetting } from '../../src/store/settings.js';
+
+/** A setting read from the database file, as another process would. */
+function readSetting(file: string, key: string): string | null {
+  const db = openDb(file);
+  try {
+    return getSetting(db, key);
+  } finally {
+    db.close();
+  }
+}
 
 /** A loopback port nobody listens on right now. */
 async function freePort(): Promise<number> {
@@ -33,16 +45,21 @@ describe('paperboy serve with no configuration', () => {
 
   it('creates ./data, ingests the sample as a recorded run, writes mails to ./data/outbox, and stops on SIGTERM', async () => {
     const port = await freePort();
-    const env = { ...process.env, PORT: String(port) };
-    for (const key of ['PAPERBOY_DB', 'PAPERBOY_OUTBOX', 'SMTP_URL', 'PUBLIC_URL', 'PAPERBOY_SOURCES', 'LOG_LEVEL']) delete env[key];
+    // The one setting a test must make: by default Paperboy fetches Hugging Face and arXiv, and tests never use the network.
+    const env = { ...process.env, PORT: String(port), PAPERBOY_SOURCES: 'none' };
+    for (const key of ['PAPERBOY_DB', 'PAPERBOY_OUTBOX', 'SMTP_URL', 'PUBLIC_URL', 'LOG_LEVEL', 'MAIL_FROM', 'INSTANCE_NAME', 'ALLOWED_EMAIL_DOMAINS']) delete env[key];
     child = spawn('node', [resolve('bin/paperboy.js'), 'serve'], { cwd: dir, env });
     const log = await waitFor(child, 'Paperboy is running');
     expect(log).toContain(join(dir, 'data', 'paperboy.db'));
+    expect(log).toContain('sources: none (PAPERBOY_SOURCES=none: nothing is fetched)');
     expect(existsSync(join(dir, 'data', 'paperboy.db'))).toBe(true);
 
-    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json() as { papers: number; ingest: { source: string; new: number }[] };
-    expect(health.papers).toBe(199);
-    expect(health.ingest).toEqual([expect.objectContaining({ source: expect.stringMatching(/data\/sample\/hf-papers-page\.txt$/), new: 199 })]);
+    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json() as { papers: number; ingest: { source: string; new: number }[]; warnings: string[] };
+    expect(health.papers).toBe(287);
+    expect(health.ingest).toEqual([expect.objectContaining({ source: expect.stringMatching(/data\/sample\/papers\.jsonl\.gz$/), new: 287 })]);
+    expect(health.warnings).toEqual([]);
+    // Commands run beside it learn the PUBLIC_URL its links use.
+    expect(readSetting(join(dir, 'data', 'paperboy.db'), 'public_url')).toBe(`http://127.0.0.1:${port}`);
 
     const res = await fetch(`http://127.0.0.1:${port}/api/subscriptions`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'fresh@example.org', keywords: ['diffusion'] }),

@@ -27,7 +27,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
   }));
 
   app.get('/', { schema: { summary: 'Top papers and the sign-up form', tags: ['pages'] } }, async (_req, reply) =>
-    sendPage(reply, page, 'index', { title: "Today's papers", ...landing(), hours: hourOptions(8), weekdays: weekdayOptions(1) }));
+    sendPage(reply, page, 'index', { title: "Today's papers", ...landing(), hours: hourOptions(8), weekdays: weekdayOptions(1), domains: ctx.config.ALLOWED_EMAIL_DOMAINS.join(', ') }));
 
   // The form posts here: the API's schema, with errors shown on a page.
   app.post('/subscribe', { schema: { body: subscriptionBody, summary: 'The sign-up form; answers a page', tags: ['pages'], consumes: ['application/x-www-form-urlencoded'] } }, async (req, reply) => {

@@ -1,17 +1,29 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadConfig, type Config } from './config.js';
+import { loadEnvironmentConfig, type Config } from './config.js';
 import type { Context } from './context.js';
 import type { Db } from './db/open.js';
 import { FORMATS, type Format } from './ingest/types.js';
+import type { SubscriberStatus } from './model.js';
 
 // Commands load their modules on use: MJML and Fastify take a second to load, `--help` should not wait.
 
-/** Runs `fn` with a fully wired context, closing it afterwards. */
+/** The configuration every command shares with `serve`: `.env` in the working directory, then the environment. */
+let loaded: Config | undefined;
+const config = (): Config => (loaded ??= loadEnvironmentConfig({ warn: (line) => console.error(`paperboy: ${line}`) }));
+
+/** Refuses to go on without a database, so a command run in the wrong folder does not make an empty one. */
+function requireDb(c: Config): void {
+  const file = resolve(c.PAPERBOY_DB);
+  if (!existsSync(file)) throw new Error(`no Paperboy database at ${file}; start \`paperboy serve\` or set PAPERBOY_DB`);
+}
+
+/** Runs `fn` with a fully wired context over an existing database, closing it afterwards. */
 async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<void> {
+  requireDb(config());
   const { createContext, closeContext } = await import('./context.js');
-  const ctx = await createContext(loadConfig());
+  const ctx = await createContext(config());
   try {
     await fn(ctx);
   } finally {
@@ -19,18 +31,27 @@ async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<
   }
 }
 
-/** Runs `fn` with just the migrated database (no mail, no templates), closing it afterwards. */
-async function withDb(fn: (db: Db, config: Config) => Promise<void>): Promise<void> {
-  const config = loadConfig();
+/** Runs `fn` with just the migrated database (no mail, no templates), closing it afterwards; only `create` makes a new one. */
+async function withDb(fn: (db: Db, config: Config) => Promise<void>, { create = false } = {}): Promise<void> {
+  if (!create) requireDb(config());
   const { closeDb, openDb } = await import('./db/open.js');
   const { migrate } = await import('./db/migrate.js');
-  const db = openDb(config.PAPERBOY_DB);
+  const db = openDb(config().PAPERBOY_DB);
   try {
     migrate(db);
-    await fn(db, config);
+    await fn(db, config());
   } finally {
     await closeDb(db);
   }
+}
+
+/** Refuses to mail links built on another PUBLIC_URL than the one `serve` runs with. */
+async function refuseOtherPublicUrl(ctx: Context): Promise<void> {
+  const { recordedPublicUrl } = await import('./store/settings.js');
+  const served = recordedPublicUrl(ctx.db);
+  if (served === null || served === ctx.config.PUBLIC_URL) return;
+  throw new Error(`PUBLIC_URL is ${ctx.config.PUBLIC_URL} here, but \`paperboy serve\` runs with ${served}: the links in these mails would not work. ` +
+    `Give this command the server's settings (PUBLIC_URL=${served}, e.g. in a .env file in this folder)`);
 }
 
 /** The `--format` value, checked against the known formats. */
@@ -48,18 +69,23 @@ const parseInstant = (v: string): Date => {
 /** Builds the `paperboy` command line. */
 export function program(): Command {
   const cli = new Command('paperboy').description('Daily research-paper digests, ranked for each subscriber').showHelpAfterError();
+  // Before any command runs: the configuration is read (a bad value stops here), and a person at a terminal is told which database is used.
+  cli.hook('preAction', () => {
+    const file = resolve(config().PAPERBOY_DB);
+    if (process.stderr.isTTY) console.error(`paperboy: database ${file}`);
+  });
 
   cli.command('serve').description('run the HTTP server and the scheduler')
-    .action(async () => (await import('./server.js')).serve(loadConfig()));
+    .option('--no-sample', 'do not store the bundled sample papers when the database is empty')
+    .action(async (opts: { sample: boolean }) => (await import('./server.js')).serve(config(), { sample: opts.sample }));
 
   cli.command('migrate').description('apply pending database migrations').action(async () => {
-    const config = loadConfig();
     const { openDb } = await import('./db/open.js');
     const { migrate } = await import('./db/migrate.js');
-    const db = openDb(config.PAPERBOY_DB);
+    const db = openDb(config().PAPERBOY_DB);
     const applied = migrate(db);
     db.close();
-    console.log(applied.length ? `applied ${applied.join(', ')}` : `${resolve(config.PAPERBOY_DB)} is up to date`);
+    console.log(applied.length ? `applied ${applied.join(', ')}` : `${resolve(config().PAPERBOY_DB)} is up to date`);
   });
 
   cli.command('ingest').description('ingest papers from files or http(s) URLs (format detected, or --format)')
@@ -69,7 +95,7 @@ export function program(): Command {
       const { ingestCommand } = await import('./ingest/commands.js');
       const failed = await ingestCommand({ db, publicUrl: config.PUBLIC_URL }, sources, opts.format);
       process.exitCode = failed ? 1 : 0;
-    }));
+    }, { create: true }));
 
   cli.command('export').description('write every stored paper as JSONL (the format `ingest` reads back)')
     .option('--out <file>', 'write to this file instead of standard output')
@@ -100,6 +126,7 @@ export function program(): Command {
     .option('--dry-run', 'rank and render, but send and record nothing')
     .option('--no-wait', 'leave deferred digests to a later run instead of waiting for their retries')
     .action((opts: { now?: Date; dryRun?: boolean; wait: boolean }) => withContext(async (ctx) => {
+      if (!opts.dryRun) await refuseOtherPublicUrl(ctx);
       const { deliver } = await import('./mail/sender.js');
       const { progressBar } = await import('./progress.js');
       // SIGTERM/SIGINT: take no new work, finish and record what is in flight, then exit.
@@ -156,7 +183,56 @@ export function program(): Command {
         console.log(`Subject: ${built.model.subject}\n\n${built.body.text}`);
       }
     }));
+  subscriberCommands(cli);
   return cli;
+}
+
+/** The `--status` value, checked against the statuses. */
+const parseStatus = (v: string): SubscriberStatus => {
+  if (!['pending', 'active', 'unsubscribed'].includes(v)) throw new InvalidArgumentError('expected pending, active or unsubscribed');
+  return v as SubscriberStatus;
+};
+
+/** `paperboy subscribers list | remove | invite`. */
+function subscriberCommands(cli: Command): void {
+  const subs = cli.command('subscribers').description('list, remove and invite subscribers');
+
+  subs.command('list').description('every subscriber: status, address, day signed up, schedule, interests')
+    .option('--status <status>', 'only pending, active or unsubscribed ones', parseStatus)
+    .option('--json', 'print a JSON array')
+    .action((opts: { status?: SubscriberStatus; json?: boolean }) => withDb(async (db) => {
+      const { listCommand } = await import('./admin/subscribers.js');
+      listCommand(db, opts).forEach((l) => console.log(l));
+    }));
+
+  subs.command('remove').description('erase a subscriber and suppress the address (as their "delete my data" button does)')
+    .argument('<email>', 'the address')
+    .action((email: string) => withDb(async (db, c) => {
+      const { removeCommand } = await import('./admin/subscribers.js');
+      const { tokenSecret } = await import('./store/settings.js');
+      console.log(removeCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email));
+    }));
+
+  subs.command('invite').description('send each address in a file the confirmation mail of a normal sign-up; nobody is subscribed until they click it')
+    .argument('<file>', 'one address per line, or CSV: address,keyword,keyword… (or a header line: email,keywords,categories,authors,timezone,hour)')
+    .action((file: string) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+      }
+      return withContext(async (ctx) => {
+        await refuseOtherPublicUrl(ctx);
+        const { inviteCommand } = await import('./admin/subscribers.js');
+        const r = await inviteCommand(ctx, text);
+        r.bad.forEach((b) => console.log(`line ${b.line}: ${b.reason}`));
+        console.log(`invited ${r.invited}: each gets a confirmation mail unless already subscribed, and nobody is subscribed until they click its link; ` +
+          `mail goes to ${ctx.transport.describe()}`);
+        if (r.bad.length) console.log(`${r.bad.length} line${r.bad.length === 1 ? '' : 's'} refused (above)`);
+        process.exitCode = r.bad.length ? 1 : 0;
+      });
+    });
 }
 
 /** Runs the CLI with process arguments; exits 1 with a one-line message on error. */

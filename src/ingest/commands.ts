@@ -66,12 +66,15 @@ export async function scheduledIngest(deps: ScheduleDeps, sources: readonly stri
   const plan = planSources(sources, {
     today: now().toISOString().slice(0, 10), hfLastDay: getSetting(db, HF_LAST_DAY), categories: followedCategories(db),
   }, deps.endpoints ?? ENDPOINTS);
+  // A failed Hugging Face day stops the remembered day from moving past it, so the next run asks for it again.
+  let hfFailed = false;
   for (const { source, format, hfDay } of plan) {
     const r = await ingestSource(ingestDeps, source, { format });
     const fields = { source, format: r.format, new: r.new, updated: r.updated, rejected: r.rejected, notModified: r.notModified };
     if (r.error) log.warn({ ...fields, error: r.error }, 'ingest failed');
     else log.info(fields, 'ingested');
-    if (hfDay && !r.error && hfDay > (getSetting(db, HF_LAST_DAY) ?? '')) setSetting(db, HF_LAST_DAY, hfDay);
+    if (hfDay && r.error) hfFailed = true;
+    if (hfDay && !hfFailed && hfDay > (getSetting(db, HF_LAST_DAY) ?? '')) setSetting(db, HF_LAST_DAY, hfDay);
   }
   for (const warning of ingestWarnings(db, now())) log.warn({ warning }, 'ingest needs attention');
 }

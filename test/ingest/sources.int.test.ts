@@ -138,3 +138,36 @@ describe('scheduled ingest of the default sources', () => {
     expect(later.filter((w) => !w.includes('failed its last'))).toEqual([expect.stringMatching(/^no new paper stored for 3 days \(the newest was first seen .*\): check the sources/)]);
   });
 });
+
+describe('a Hugging Face day that failed', () => {
+  it('is asked for again at the next run, with the days after it', async () => {
+    const asked: string[] = [];
+    let failing = true;
+    const server = createServer((req, res) => {
+      const day = new URL(req.url!, 'http://x').searchParams.get('date')!;
+      asked.push(day);
+      if (failing && day === '2026-11-28') return res.writeHead(503).end('busy');
+      res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const pb = await startPaperboy();
+    try {
+      const run = () => scheduledIngest({
+        db: pb.ctx.db, publicUrl: 'http://paperboy.test', log: pino({ level: 'silent' }), now: () => new Date('2026-11-29T10:00:00Z'),
+        endpoints: { huggingface: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/daily_papers`, arxivRss: 'http://127.0.0.1:1/' },
+        fetch: { retries: 0 },
+      }, ['huggingface']);
+      await run();
+      expect(asked).toEqual(['2026-11-27', '2026-11-28', '2026-11-29']);
+      expect(getSetting(pb.ctx.db, 'hf_daily_last_day')).toBe('2026-11-27');
+      failing = false;
+      asked.length = 0;
+      await run();
+      expect(asked).toEqual(['2026-11-27', '2026-11-28', '2026-11-29']);
+      expect(getSetting(pb.ctx.db, 'hf_daily_last_day')).toBe('2026-11-29');
+    } finally {
+      await pb.close();
+      await new Promise((ok) => server.close(ok));
+    }
+  });
+});

@@ -9,7 +9,7 @@ import type { SubscriberStatus } from './model.js';
 
 // Commands load their modules on use: MJML and Fastify take a second to load, `--help` should not wait.
 
-/** The configuration every command shares with `serve`: `.env` in the working directory, then the environment. */
+/** The configuration every command shares with `serve`: `.env` in the working directory, then the environment; read once per program(). */
 let loaded: Config | undefined;
 const config = (): Config => (loaded ??= loadEnvironmentConfig({ warn: (line) => console.error(`paperboy: ${line}`) }));
 
@@ -68,6 +68,7 @@ const parseInstant = (v: string): Date => {
 
 /** Builds the `paperboy` command line. */
 export function program(): Command {
+  loaded = undefined;
   const cli = new Command('paperboy').description('Daily research-paper digests, ranked for each subscriber').showHelpAfterError();
   // Before any command runs: the configuration is read (a bad value stops here), and a person at a terminal is told which database is used.
   cli.hook('preAction', () => {

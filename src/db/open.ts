@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backgroundDone, runInBackground } from './background.js';
@@ -12,7 +12,10 @@ const SEARCH_INDEX_SQL = fileURLToPath(new URL('../../migrations/search-index.sq
 
 /** Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout, its search index attached. */
 export function openDb(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    keepPrivate(file);
+  }
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -38,8 +41,25 @@ function searchIndexFile(db: Db): string {
   return db.memory ? ':memory:' : `${db.name}-search`;
 }
 
+/**
+ * Makes a database file readable by its owner only (0600), creating it empty when missing: it holds addresses,
+ * interests and the link secret. SQLite gives the -wal and -shm files it creates the mode of the database file;
+ * ones left by an earlier version are narrowed too. A file owned by someone else is left as it is.
+ */
+function keepPrivate(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      chmodSync(f, 0o600);
+    } catch (err) {
+      if (!['ENOENT', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+    }
+  }
+}
+
 /** Attaches the full-text index file as `search`, making its schema when the file is new or of another version. */
 function attachSearchIndex(db: Db): void {
+  if (!db.memory) keepPrivate(searchIndexFile(db));
   db.prepare('ATTACH ? AS search').run(searchIndexFile(db));
   db.pragma('search.journal_mode = WAL');
   db.pragma('search.synchronous = NORMAL');

@@ -1,10 +1,11 @@
 // Logs must never hold a link token or a full email address: both are keys to someone's subscription.
 
-const EMAIL = /([\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]*@([\p{L}\p{N}.-]+)/gu;
+// The local part may hold any RFC 5322 atext character (o'neil, a+b, x/y, {z}, #1…), and letters of any script.
+const EMAIL = /([\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-])[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]*@([\p{L}\p{N}.-]+)/gu;
 // A link token: `<id base36>.<43 base64url chars>`, alone or inside a URL path.
 const TOKEN = /\b[0-9a-z]{1,12}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 
-/** Masks email addresses (first letter and domain kept: `a…@example.org`) and link tokens in a text. */
+/** Masks email addresses (first character and domain kept: `a…@example.org`) and link tokens in a text. */
 export function scrub(text: string): string {
   return text.replace(TOKEN, '[token]').replace(EMAIL, '$1…@$2');
 }

@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bareAddress, buildMime } from './mime.js';
 import { startSmtpThread } from './smtp-thread.js';
@@ -94,15 +94,17 @@ function smtpTransport(url: string, pool: PoolOptions, dkim?: DkimOptions): Tran
   };
 }
 
+/** Writes mails as .eml files, readable by the owner only (0600, folder 0700): their links carry tokens. */
 function outboxTransport(dir: string, dkim?: DkimOptions): Transport {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
   const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix', ...(dkim ? { dkim: dkimOption(dkim) } : {}) });
   return {
     async send(mail) {
       const info = await t.sendMail(wire(mail));
       const file = join(dir, `${mail.messageId.replace(/[^A-Za-z0-9.@_-]/g, '')}.eml`);
       // Write then rename, so a reader never sees half a mail.
-      writeFileSync(`${file}.tmp`, info.message as Buffer);
+      writeFileSync(`${file}.tmp`, info.message as Buffer, { mode: 0o600 });
       renameSync(`${file}.tmp`, file);
       return { response: `250 written ${file}` };
     },

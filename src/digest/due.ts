@@ -3,13 +3,17 @@
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const lastAnswer = new Map<string, { minute: number; local: { date: string; hour: number } }>();
 
-/** True when `tz` is an IANA timezone name this runtime knows. */
+/** True when `tz` is an IANA timezone name this runtime knows (in any letter case). */
 export function isTimezone(tz: string): boolean {
+  return canonicalTimezone(tz) !== null;
+}
+
+/** The canonical spelling of a timezone name (`europe/paris` → `Europe/Paris`, `utc` → `UTC`), or null when unknown. */
+export function canonicalTimezone(tz: string): string | null {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
+    return new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return null;
   }
 }
 

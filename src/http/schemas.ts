@@ -1,24 +1,38 @@
 import { z } from 'zod';
-import { isTimezone } from '../digest/due.js';
+import { canonicalTimezone, localDayHour } from '../digest/due.js';
 import { ARXIV_ID, CATEGORY, PROFILE_LIMITS as LIMITS } from '../rank/limits.js';
+import { cleanLine, cleanParagraph } from '../text.js';
 
 // Forms send strings: "a, b" for lists and "" for fields left blank; JSON sends arrays and numbers.
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const splitList = (v: unknown) => (typeof v === 'string' ? v.split(/[,\n]/).map((s) => s.trim()).filter(Boolean) : v);
-const list = (item: z.ZodString, max: number) => z.preprocess(splitList, z.array(item).max(max, `at most ${max} entries`)).default([]);
-const singleLine = (max: number) => z.string().trim().min(1).max(max, `must be at most ${max} characters`)
-  .regex(/^[^\r\n\t\0]*$/, 'must be a single line').regex(/^[^<>]*$/, 'must not contain < or >');
+const list = (item: z.ZodType<string, string>, max: number) => z.preprocess(splitList, z.array(item).max(max, `at most ${max} entries`)).default([]);
+// Control and bidi/format characters are dropped (cleanLine) after CR, LF, tab and NUL are refused: an entry
+// made of invisible characters only is then empty, and refused as such.
+const singleLine = (max: number, form?: [RegExp, string]) => z.string().max(max, `must be at most ${max} characters`)
+  .regex(/^[^\r\n\t\0]*$/, 'must be a single line').regex(/^[^<>]*$/, 'must not contain < or >')
+  .transform(cleanLine).pipe(form ? z.string().min(1, 'must not be empty').regex(...form) : z.string().min(1, 'must not be empty'));
+
+/** A whole number in a range: a JSON integer, or a form's decimal digits. Nothing else is read as a number (no `true`, `[]`, `0x10`). */
+const wholeNumber = (min: number, max: number, def: number, message: string) => z.preprocess(
+  (v) => (v === '' || v === undefined ? undefined : typeof v === 'string' && /^-?\d{1,9}$/.test(v) ? Number(v) : v),
+  z.number({ error: message }).int(message).min(min, message).max(max, message).default(def));
+
+/** An IANA timezone in any letter case, stored in its canonical spelling (`europe/paris` → `Europe/Paris`). */
+const timezone = z.preprocess(blankToUndefined, z.string().max(64, 'is not a known IANA timezone such as Europe/Paris')
+  .transform((tz, ctx) => canonicalTimezone(tz) ?? (ctx.addIssue({ code: 'custom', message: 'is not a known IANA timezone such as Europe/Paris' }), z.NEVER))
+  .default('UTC'));
 
 const interests = {
   keywords: list(singleLine(LIMITS.keywordLength), LIMITS.keywords),
-  categories: list(singleLine(40).regex(CATEGORY, 'is not an arXiv category such as cs.CV'), LIMITS.categories),
+  categories: list(singleLine(40, [CATEGORY, 'is not an arXiv category such as cs.CV']), LIMITS.categories),
   authors: list(singleLine(LIMITS.authorLength), LIMITS.authors),
-  about: z.string().max(LIMITS.aboutLength, `must be at most ${LIMITS.aboutLength} characters`).default(''),
-  papers: list(singleLine(40).regex(ARXIV_ID, 'is not an arXiv id such as 2406.01234'), LIMITS.papers),
-  timezone: z.preprocess(blankToUndefined, z.string().refine(isTimezone, 'is not a known IANA timezone such as Europe/Paris').default('UTC')),
-  hour: z.preprocess(blankToUndefined, z.coerce.number().int().min(0, 'must be 0–23').max(23, 'must be 0–23').default(8)),
+  about: z.string().max(LIMITS.aboutLength, `must be at most ${LIMITS.aboutLength} characters`).transform(cleanParagraph).default(''),
+  papers: list(singleLine(40, [ARXIV_ID, 'is not an arXiv id such as 2406.01234']), LIMITS.papers),
+  timezone,
+  hour: wholeNumber(0, 23, 8, 'must be 0–23'),
   frequency: z.preprocess(blankToUndefined, z.enum(['daily', 'weekly'], 'must be daily or weekly').default('daily')),
-  weekday: z.preprocess(blankToUndefined, z.coerce.number().int().min(0, 'must be 0 (Sunday) to 6 (Saturday)').max(6, 'must be 0 (Sunday) to 6 (Saturday)').default(1)),
+  weekday: wholeNumber(0, 6, 1, 'must be 0 (Sunday) to 6 (Saturday)'),
 };
 
 /** The body of POST /api/subscriptions and of the sign-up form. */
@@ -40,9 +54,14 @@ export const tokenParams = z.object({ token: z.string().max(100, 'is too long to
 /** The preferences form: every interest and delivery setting (what is left blank is cleared). */
 export const preferencesBody = z.strictObject({
   ...interests,
-  digestSize: z.preprocess(blankToUndefined, z.coerce.number().int().min(1, 'must be 1–50').max(50, 'must be 1–50').default(10)),
+  digestSize: wholeNumber(1, 50, 10, 'must be 1–50'),
   weakDay: z.preprocess(blankToUndefined, z.enum(['skip', 'note'], 'must be skip or note').default('skip')),
   pausedUntil: z.preprocess(blankToUndefined, z.iso.date('must be a date such as 2026-12-24').nullable().default(null)),
+}).superRefine((b, ctx) => {
+  // A pause that ended before today (in the subscriber's own timezone) pauses nothing: say so rather than store it.
+  if (b.pausedUntil && b.pausedUntil < localDayHour(new Date(), b.timezone).date) {
+    ctx.addIssue({ code: 'custom', path: ['pausedUntil'], message: 'is in the past: choose today or a later day, or leave it empty to not pause' });
+  }
 });
 
 /** A validated preferences form. */

@@ -1,5 +1,6 @@
 // Turns the loose fields a parser found into a clean Paper, or says why it cannot.
 import type { Paper } from '../model.js';
+import { CATEGORY } from '../rank/limits.js';
 import { titleId } from '../store/papers.js';
 import { absUrl, normalizeArxivId, pdfUrl } from './normalize.js';
 import { cleanText } from './text.js';
@@ -24,6 +25,10 @@ export interface RawPaper {
 }
 
 const MAX_TITLE = 1000;
+/** Room to spare over the longest arXiv category (`cond-mat.stat-mech`, 18 characters). */
+const MAX_CATEGORY = 40;
+/** arXiv cross-lists a paper in a handful of categories; a longer list is junk. */
+const MAX_CATEGORIES = 20;
 
 /** A trimmed string, or null for anything else or an empty string. */
 export function str(v: unknown): string | null {
@@ -42,6 +47,12 @@ function strings(v: unknown, clean: (s: string) => string): string[] {
   if (!Array.isArray(v)) return [];
   const out = v.map(str).filter((s): s is string => s !== null).map(clean);
   return [...new Set(out.filter((s) => s !== ''))];
+}
+
+/** The categories that look like arXiv's (cs.CV, hep-th, physics.atom-ph), at most MAX_CATEGORIES of them: the rest
+ *  (ACM and MSC codes, markup, anything long) would otherwise become sign-up checkboxes. */
+function categories(v: unknown): string[] {
+  return strings(v, (s) => s).filter((c) => c.length <= MAX_CATEGORY && CATEGORY.test(c)).slice(0, MAX_CATEGORIES);
 }
 
 // Feeds repeat the same few dates thousands of times; remember recent conversions.
@@ -80,7 +91,7 @@ export function toPaper(raw: RawPaper, where: string, entities = true): Paper | 
     id, title,
     abstract: clean(str(raw.abstract) ?? ''),
     authors: strings(raw.authors, clean),
-    categories: strings(raw.categories, (s) => s),
+    categories: categories(raw.categories),
     published: isoDate(raw.published),
     url: link(raw.url) ?? (arxivId ? absUrl(arxivId) : null),
     pdfUrl: link(raw.pdfUrl) ?? (arxivId ? pdfUrl(arxivId) : null),

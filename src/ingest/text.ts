@@ -1,4 +1,5 @@
 // Pure helpers that make titles and abstracts from feeds readable.
+import { stripInvisible } from '../text.js';
 
 const SYMBOLS: Record<string, string> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η',
@@ -52,10 +53,11 @@ export function readableLatex(s: string): string {
 // Every \s but the plain space (spelled out: twice as fast as [^\S ] on long abstracts), two spaces, or an edge space.
 const NEEDS_COLLAPSE = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}|^ | $/;
 
-/** Collapses whitespace, decodes entities once (unless told the text has none) and makes LaTeX readable. */
+/** Collapses whitespace, decodes entities once (unless told the text has none), makes LaTeX readable and drops
+ *  control and bidi/format characters (a decoded `&#x202e;` included). */
 export function cleanText(s: string, entities = true): string {
   // Most text has no entities and no LaTeX: skip those regex passes (a large feed has thousands of abstracts).
-  let out = entities && s.includes('&') ? decodeEntities(s) : s;
+  let out = stripInvisible(entities && s.includes('&') ? decodeEntities(s) : s);
   if (/[\\${]/.test(out)) out = readableLatex(out);
   // Only copy the string when its whitespace needs collapsing: any non-space blank, a double space, or an edge.
   return NEEDS_COLLAPSE.test(out) ? out.replace(/\s+/g, ' ').trim() : out;

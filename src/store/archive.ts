@@ -1,16 +1,19 @@
 import type { Db } from '../db/open.js';
 import { stmt } from './statements.js';
 import type { Paper } from '../model.js';
+import { CATEGORY } from '../rank/limits.js';
 import { rowToPaper } from './papers.js';
 
 type PaperRow = Parameters<typeof rowToPaper>[0];
 
-/** Every arXiv category seen on a stored paper, sorted: what the sign-up form offers. */
+/** Every arXiv category seen on a stored paper, sorted: what the sign-up form offers. Ingest keeps only
+ *  well-formed ones; anything else stored before it did is left out here. */
 export function knownCategories(db: Db, limit = 200): string[] {
-  // json_each unnests the JSON array each paper keeps in `categories`.
-  return stmt(db, `
+  // json_each unnests the JSON array each paper keeps in `categories`; short values only.
+  const found = stmt(db, `
     SELECT DISTINCT c.value FROM papers p, json_each(p.categories) c
-    WHERE c.type = 'text' ORDER BY c.value LIMIT ?`).pluck().all(limit) as string[];
+    WHERE c.type = 'text' AND length(c.value) <= 40 ORDER BY c.value LIMIT ?`).pluck().all(limit) as string[];
+  return found.filter((c) => CATEGORY.test(c));
 }
 
 /** The papers of one day (published that day, or first seen that day when the source gave no date), most upvoted first. */

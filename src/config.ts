@@ -73,6 +73,9 @@ const schema = z.object({
   /** Behind a reverse proxy: the proxies' addresses or CIDRs (comma-separated) whose X-Forwarded-For is believed. */
   TRUST_PROXY: z.string().default('').transform(commaList)
     .refine((list) => list.every((x) => isIP(x.split('/')[0]) !== 0), 'must be IP addresses or CIDRs, comma-separated'),
+  /** Bearer token for /metrics and the detailed /healthz; unset, both stay closed (the public /healthz says up or down). */
+  METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (e.g. `openssl rand -hex 24`)')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in an HTTP header)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...delivery,
 });

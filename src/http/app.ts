@@ -6,6 +6,7 @@ import { registerDocs } from './docs.js';
 import { BODY_LIMIT } from './limits.js';
 import { makeErrorHandler, wantsJson } from './errors.js';
 import { registerMetrics } from './metrics.js';
+import { operatorGuard } from './operator.js';
 import { loadPages, sendPage } from './pages.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { logSerializers } from './redact.js';
@@ -56,7 +57,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   registerSecurityHeaders(app);
   await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
   await registerDocs(app, ctx.config.PUBLIC_URL);
-  registerMetrics(app, ctx.db);
+  registerMetrics(app, ctx.db, operatorGuard(ctx.config.METRICS_TOKEN));
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(apiRoutes(subs));
   await app.register(pageRoutes(ctx, page, subs));
@@ -66,7 +67,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   await app.register(digestRoutes(ctx, page));
   await app.register(archiveRoutes(ctx, page));
   await app.register(assetRoutes());
-  await app.register(healthRoutes(ctx));
+  await app.register(healthRoutes(ctx, operatorGuard(ctx.config.METRICS_TOKEN)));
   // Confirmation mails queued before a crash or by a stopped process go out now.
   mailer.kick();
   return app;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/open.js';
+import { needsOperator, type OperatorCheck } from './operator.js';
 
 /** SMTP reply classes: 2xx accepted, 4xx deferred, 5xx rejected, "other" for errors with no reply code (and outbox files). */
 export function smtpClass(response: string | null): string {
@@ -60,13 +61,18 @@ export function makeMetrics(db: Db): { registry: Registry; httpDuration: Histogr
   return { registry, httpDuration };
 }
 
-/** Times every request into the histogram (labelled by route pattern, never the URL: URLs carry tokens) and serves GET /metrics. */
-export function registerMetrics(app: FastifyInstance, db: Db): void {
+/**
+ * Times every request into the histogram (labelled by route pattern, never the URL: URLs carry tokens) and serves
+ * GET /metrics to the operator only: its counts move with each sign-up, so they would tell strangers who is subscribed.
+ */
+export function registerMetrics(app: FastifyInstance, db: Db, isOperator: OperatorCheck): void {
   const { registry, httpDuration } = makeMetrics(db);
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     httpDuration.observe({ route, method: req.method, status: `${Math.floor(reply.statusCode / 100)}xx` }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { summary: 'Prometheus metrics', tags: ['operations'] } }, async (_req, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { schema: { summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)', tags: ['operations'] } }, async (req, reply) => {
+    if (isOperator(req) !== 'yes') throw needsOperator(reply);
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
 }

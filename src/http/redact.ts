@@ -1,3 +1,5 @@
+import { basename } from 'node:path';
+
 // Logs must never hold a link token or a full email address: both are keys to someone's subscription.
 
 // The local part may hold any RFC 5322 atext character (o'neil, a+b, x/y, {z}, #1…), and letters of any script.
@@ -8,6 +10,23 @@ const TOKEN = /\b[0-9a-z]{1,12}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 /** Masks email addresses (first character and domain kept: `a…@example.org`) and link tokens in a text. */
 export function scrub(text: string): string {
   return text.replace(TOKEN, '[token]').replace(EMAIL, '$1…@$2');
+}
+
+/** A source as operators may show it over HTTP: a URL without credentials, query or fragment; a file by its name only. */
+export function publicSource(source: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) return basename(source);
+  try {
+    const u = new URL(source);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '[url]';
+  }
+}
+
+/** A message (an ingest error) with every URL and absolute path in it made public as publicSource does. */
+export function publicText(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi, (url) => publicSource(url))
+    .replace(/(?<![\w.~:/-])(?:\/[^\s'"/:]+)+/g, (path) => basename(path));
 }
 
 /** A log-safe copy of an error: type, scrubbed message and stack. */

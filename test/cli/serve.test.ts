@@ -46,7 +46,7 @@ describe('paperboy serve with no configuration', () => {
   it('creates ./data, ingests the sample as a recorded run, writes mails to ./data/outbox, and stops on SIGTERM', async () => {
     const port = await freePort();
     // The one setting a test must make: by default Paperboy fetches Hugging Face and arXiv, and tests never use the network.
-    const env = { ...process.env, PORT: String(port), PAPERBOY_SOURCES: 'none' };
+    const env = { ...process.env, PORT: String(port), PAPERBOY_SOURCES: 'none', METRICS_TOKEN: 'operator-token-0123456789abcdef' };
     for (const key of ['PAPERBOY_DB', 'PAPERBOY_OUTBOX', 'SMTP_URL', 'PUBLIC_URL', 'LOG_LEVEL', 'MAIL_FROM', 'INSTANCE_NAME', 'ALLOWED_EMAIL_DOMAINS']) delete env[key];
     child = spawn('node', [resolve('bin/paperboy.js'), 'serve'], { cwd: dir, env });
     const log = await waitFor(child, 'Paperboy is running');
@@ -54,9 +54,11 @@ describe('paperboy serve with no configuration', () => {
     expect(log).toContain('sources: none (PAPERBOY_SOURCES=none: nothing is fetched)');
     expect(existsSync(join(dir, 'data', 'paperboy.db'))).toBe(true);
 
-    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`)).json() as { papers: number; ingest: { source: string; new: number }[]; warnings: string[] };
+    const health = await (await fetch(`http://127.0.0.1:${port}/healthz`, { headers: { authorization: 'Bearer operator-token-0123456789abcdef' } }))
+      .json() as { papers: number; ingest: { source: string; new: number }[]; warnings: string[] };
     expect(health.papers).toBe(287);
-    expect(health.ingest).toEqual([expect.objectContaining({ source: expect.stringMatching(/data\/sample\/papers\.jsonl\.gz$/), new: 287 })]);
+    // The operator sees the sample file by its name only: no absolute server path leaves the server.
+    expect(health.ingest).toEqual([expect.objectContaining({ source: 'papers.jsonl.gz', new: 287 })]);
     expect(health.warnings).toEqual([]);
     // Commands run beside it learn the PUBLIC_URL its links use.
     expect(readSetting(join(dir, 'data', 'paperboy.db'), 'public_url')).toBe(`http://127.0.0.1:${port}`);

@@ -12,6 +12,7 @@ type Body = Record<string, string | string[] | number | object>;
 interface Hostile { name: string; method: 'GET' | 'POST'; url: string; payload?: string | Buffer; type?: string; status: number; says: RegExp }
 
 const EMAIL = 'victim@example.org';
+const METRICS_TOKEN = 'operator-token-0123456789abcdef';
 const unescapeHtml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
 const TEN_MB = Buffer.alloc(10 * 1024 * 1024, 'a');
 
@@ -69,7 +70,7 @@ describe('hostile input on every route', () => {
   const cases: Hostile[] = [];
 
   beforeAll(async () => {
-    pb = await startPaperboy();
+    pb = await startPaperboy({ METRICS_TOKEN });
     // Per-IP limits raised: every case comes from 127.0.0.1, and this test is about input, not volume.
     app = await buildApp(pb.ctx, { rateLimit: { max: 100_000, timeWindowMs: 60_000 } });
     ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
@@ -166,7 +167,7 @@ describe('hostile input on every route', () => {
     const before = dumpDb(pb);
     const payload = `?q=${encodeURIComponent('<script>alert(1)</script>')}&email=${encodeURIComponent("x'; DROP TABLE subscribers; --")}&x=%0D%0ASet-Cookie:%20a=b`;
     for (const path of ['/', '/papers', '/healthz', '/metrics', '/docs/json', '/assets/app.css']) {
-      const res = await app.inject(`${path}${payload}`);
+      const res = await app.inject({ url: `${path}${payload}`, headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
       expect(res.statusCode, path).toBeLessThan(400);
       expect(res.body, path).not.toContain('<script>alert(1)');
       expect(res.body, path).not.toContain('DROP TABLE');

@@ -14,13 +14,16 @@ import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { activeSubscriber, pathOf } from './fixtures.js';
 
 // The operator's side: the OpenAPI document, Prometheus metrics, and logs without secrets.
+const METRICS_TOKEN = 'operator-token-0123456789abcdef';
+const asOperator = (url: string) => ({ url, headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+
 describe('docs, metrics and logs', () => {
   let pb: TestPaperboy;
   let smtp: TestSmtp;
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    pb = await startPaperboy({ SMTP_URL: smtp.url });
+    pb = await startPaperboy({ SMTP_URL: smtp.url, METRICS_TOKEN });
     ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
   });
   afterAll(async () => {
@@ -58,7 +61,7 @@ describe('docs, metrics and logs', () => {
     activeSubscriber(pb, 'metrics@example.org');
     await sendDueDigests(pb.ctx, new Date(Date.now() + 60_000));
     await pb.app.inject('/');
-    const res = await pb.app.inject('/metrics');
+    const res = await pb.app.inject(asOperator('/metrics'));
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/plain/);
     expect(res.body).toMatch(/^paperboy_subscribers\{status="active"\} 1$/m);
@@ -69,7 +72,7 @@ describe('docs, metrics and logs', () => {
     finishRun(pb.ctx.db, startRun(pb.ctx.db, 'a.jsonl', new Date()), { ...outcome, error: null }, new Date());
     finishRun(pb.ctx.db, startRun(pb.ctx.db, 'b.jsonl', new Date()), { ...outcome, error: 'HTTP 500' }, new Date());
     startRun(pb.ctx.db, 'c.jsonl', new Date());
-    const runs = (await pb.app.inject('/metrics')).body;
+    const runs = (await pb.app.inject(asOperator('/metrics'))).body;
     expect(runs).toMatch(/^paperboy_ingest_runs\{outcome="ok"\} 1$/m);
     expect(runs).toMatch(/^paperboy_ingest_runs\{outcome="failed"\} 1$/m);
     expect(runs).toMatch(/^paperboy_ingest_runs\{outcome="running"\} 1$/m);

@@ -55,6 +55,7 @@ describe('scheduled ingest of the default sources', () => {
   const hf = fixture('hf-daily/2026-08-03.json');
   const etag = `"${createHash('sha1').update(hf).digest('hex')}"`;
   const GAP_MS = 250;
+  const METRICS_TOKEN = 'operator-token-0123456789abcdef';
 
   /** Runs the job as serve does, against the local servers, at `now`. */
   const run = (now: Date) => scheduledIngest({
@@ -79,8 +80,9 @@ describe('scheduled ingest of the default sources', () => {
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    closedUrl = `http://127.0.0.1:${await freePort()}/lab-feed.jsonl`;
-    pb = await startPaperboy();
+    // With a key in its query string: /healthz must not show it.
+    closedUrl = `http://127.0.0.1:${await freePort()}/lab-feed.jsonl?api_key=s3cret`;
+    pb = await startPaperboy({ METRICS_TOKEN });
     const add = pb.ctx.db.prepare(`INSERT INTO subscribers (email, status, categories, created_at) VALUES (?, ?, ?, '2026-01-01')`);
     add.run('a@example.org', 'active', '["cs.CL","cs.HC"]');
     add.run('b@example.org', 'active', '["cs.CL"]');
@@ -125,10 +127,17 @@ describe('scheduled ingest of the default sources', () => {
     expect(warned).toHaveLength(2);
     expect(warned).toEqual(expect.arrayContaining([
       expect.stringMatching(new RegExp(`^${base}/rss/cs.HC failed its last 3 runs \\(since ${today}T10:00:00.000Z\\): an HTML page`)),
-      expect.stringMatching(/lab-feed\.jsonl failed its last 3 runs .*ECONNREFUSED/),
+      expect.stringMatching(/lab-feed\.jsonl\?api_key=s3cret failed its last 3 runs .*ECONNREFUSED/),
     ]));
-    const health = (await pb.app.inject('/healthz')).json() as { warnings: string[] };
+    // Only the operator sees them, with URLs shown as the ingest runs are: no credentials, no query string.
+    expect((await pb.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
+    const health = (await pb.app.inject({ url: '/healthz', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).json() as { warnings: string[] };
     expect(health.warnings).toHaveLength(2);
+    expect(health.warnings).toEqual(expect.arrayContaining([
+      expect.stringMatching(new RegExp(`^${base}/rss/cs.HC failed its last 3 runs`)),
+      expect.stringMatching(new RegExp(`^${closedUrl.replace(/\?.*/, '').replace(/[.]/g, '\\.')} failed its last 3 runs .*ECONNREFUSED`)),
+    ]));
+    expect(JSON.stringify(health)).not.toContain('s3cret');
     expect(sourcesCommand(pb.ctx.db, 20, new Date(`${today}T12:00:00Z`)).slice(0, 2).every((l) => l.startsWith('WARNING: '))).toBe(true);
   });
 

@@ -14,7 +14,7 @@ describe('loadConfig', () => {
 
   it.each([
     ['PORT', 'abc'], ['PORT', '70000'], ['SMTP_URL', 'http://mail.example.org'], ['PUBLIC_URL', 'not a url'],
-    ['INGEST_CRON', 'every hour'], ['PAPERBOY_SECRET', 'short'],
+    ['INGEST_CRON', 'every hour'], ['PAPERBOY_SECRET', 'short'], ['METRICS_TOKEN', 'short'], ['METRICS_TOKEN', `${'x'.repeat(30)} y`],
   ])('names %s when its value %j is bad', (key, value) => {
     expect(() => loadConfig({ [key]: value })).toThrow(new RegExp(`^Invalid ${key}: `));
   });

@@ -2,16 +2,25 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
 import { ingestWarnings } from '../../ingest/health.js';
 import { lastRunPerSource } from '../../store/ingest-runs.js';
+import { needsOperator, type OperatorCheck } from '../operator.js';
+import { publicSource, publicText } from '../redact.js';
 
-/** GET /healthz: 200 when the database answers (with the last ingest run of each source and any ingest warning), 503 when it does not. */
-export const healthRoutes = (ctx: Context): FastifyPluginAsyncZod => async (app) => {
-  app.get('/healthz', async (_req, reply) => {
+/**
+ * GET /healthz: 200 `{"status":"ok"}` when the database answers, 503 when it does not. With the operator's
+ * bearer token it adds the paper count, the last ingest run of each source and any ingest warning: sources
+ * without credentials or query strings, files by name, errors and warnings with the same done to them.
+ */
+export const healthRoutes = (ctx: Context, isOperator: OperatorCheck): FastifyPluginAsyncZod => async (app) => {
+  app.get('/healthz', { schema: { summary: 'Up or down; details with Authorization: Bearer <METRICS_TOKEN>', tags: ['operations'] } }, async (req, reply) => {
+    const who = isOperator(req);
+    if (who === 'wrong') throw needsOperator(reply);
     try {
       const papers = ctx.db.prepare('SELECT count(*) FROM papers').pluck().get() as number;
+      if (who === 'no') return { status: 'ok' };
       const ingest = lastRunPerSource(ctx.db).map(({ source, finished, fetched, new: added, updated, rejected, error }) =>
-        ({ source, finished, fetched, new: added, updated, rejected, error }));
+        ({ source: publicSource(source), finished, fetched, new: added, updated, rejected, error: error === null ? null : publicText(error) }));
       // Warnings do not make the answer fail: a feed outage is no reason to restart the service.
-      return { status: 'ok', papers, ingest, warnings: ingestWarnings(ctx.db) };
+      return { status: 'ok', papers, ingest, warnings: ingestWarnings(ctx.db).map(publicText) };
     } catch {
       return reply.status(503).send({ error: { code: 'database_unavailable', message: 'The database does not answer' } });
     }

@@ -48,6 +48,13 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
   });
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route checks the origin itself, after reading the body (the one-click unsubscribe). */
+    anyOrigin?: boolean;
+  }
+}
+
 /**
  * Builds an onRequest hook refusing cross-site POSTs (a stranger's page submitting our forms).
  * Browsers send Sec-Fetch-Site and Origin on POST; mail providers' one-click POSTs and API clients send neither.
@@ -55,16 +62,34 @@ export function registerSecurityHeaders(app: FastifyInstance): void {
 export function sameOriginPosts(publicUrl: string) {
   const own = new URL(publicUrl).origin;
   return async (req: FastifyRequest): Promise<void> => {
-    if (req.method !== 'POST') return;
-    // Sec-Fetch-Site, when the browser sends it, is the browser's own verdict; Origin is the fallback.
-    const site = req.headers['sec-fetch-site'];
-    if (site !== undefined) {
-      if (site !== 'same-origin' && site !== 'none') throw crossSite();
-      return;
-    }
-    const origin = req.headers.origin;
-    if (origin !== undefined && origin !== own && origin !== hostOrigin(req)) throw crossSite();
+    if (req.method !== 'POST' || req.routeOptions.config?.anyOrigin) return;
+    checkOrigin(req, own);
   };
+}
+
+/**
+ * Builds the preValidation hook of the unsubscribe POST: an RFC 8058 one-click body is honoured from any
+ * origin (a webmail page may send it; whoever holds the link could send it from anywhere anyway), every
+ * other body only from our own pages.
+ */
+export function oneClickOrSameOrigin(publicUrl: string) {
+  const own = new URL(publicUrl).origin;
+  return async (req: FastifyRequest): Promise<void> => {
+    const body = req.body as Record<string, unknown> | null | undefined;
+    if (body?.['List-Unsubscribe'] !== 'One-Click') checkOrigin(req, own);
+  };
+}
+
+/** Throws 403 unless the browser says the request comes from our own origin (or says nothing). */
+function checkOrigin(req: FastifyRequest, own: string): void {
+  // Sec-Fetch-Site, when the browser sends it, is the browser's own verdict; Origin is the fallback.
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined) {
+    if (site !== 'same-origin' && site !== 'none') throw crossSite();
+    return;
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== own && origin !== hostOrigin(req)) throw crossSite();
 }
 
 /** The origin the request was addressed to, from its Host header (a server reached by another name than PUBLIC_URL). */

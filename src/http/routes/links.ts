@@ -6,6 +6,7 @@ import { BODY_LIMIT } from '../limits.js';
 import { acceptMultipartFields } from '../multipart.js';
 import { sendPage, type PageRenderer } from '../pages.js';
 import { resolveToken } from '../resolve.js';
+import { oneClickOrSameOrigin } from '../security.js';
 import { tokenParams, unsubscribeBody } from '../schemas.js';
 import { scheduleLabel } from '../views.js';
 
@@ -51,6 +52,9 @@ export const linkRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsync
   app.post('/unsubscribe/:token', {
     schema: { params: tokenParams, body: unsubscribeBody, summary: 'Unsubscribe (RFC 8058 one-click or the page button)', tags: ['links'],
       consumes: ['application/x-www-form-urlencoded', 'multipart/form-data'] },
+    // A provider may post many one-clicks from one address; holding one back would keep mailing someone who left.
+    config: { rateLimit: false, anyOrigin: true },
+    preValidation: oneClickOrSameOrigin(ctx.config.PUBLIC_URL),
   }, async (req, reply) => {
     const sub = resolveToken(ctx, 'manage', req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);

@@ -12,12 +12,24 @@ import { createTransport, type Transport, type TransportOptions } from './mail/t
 import { indexInBackground } from './store/search.js';
 import { tokenSecret } from './store/settings.js';
 
-/** The model of the confirmation mail. */
+/** The model of the confirmation mail: our own words, the address it goes to, the schedule and the link; never text from the form. */
 export interface ConfirmModel {
   instance: string;
   email: string;
-  interests: string;
+  /** "08:00 (Europe/Paris), every day". */
+  schedule: string;
+  /** How many days the link works. */
+  days: number;
   confirmUrl: string;
+}
+
+/** The model of the preferences-link mail (an active address signed up again, or its owner asked for the link). */
+export interface ManageModel {
+  instance: string;
+  email: string;
+  unsubscribed: boolean;
+  schedule: string;
+  preferencesUrl: string;
 }
 
 /** Everything the commands, the HTTP app and the jobs share, wired in this one place. */
@@ -29,7 +41,7 @@ export interface Context {
   links: Links;
   domain: string;
   transport: Transport;
-  templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel> };
+  templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel>; manage: MailTemplate<ManageModel> };
 }
 
 /** How far (percent) V8 lets the old generation grow past what its last full collection kept. V8's own choice
@@ -54,7 +66,7 @@ export async function createContext(config: Config, over: { transport?: Transpor
     links: makeLinks(config.PUBLIC_URL, secret),
     domain: mailDomain(config.PUBLIC_URL),
     transport: over.transport ?? createTransport(transportOptions(config)),
-    templates: { digest: await loadMailTemplate('digest'), confirm: await loadMailTemplate('confirm') },
+    templates: { digest: await loadMailTemplate('digest'), confirm: await loadMailTemplate('confirm'), manage: await loadMailTemplate('manage') },
   };
 }
 

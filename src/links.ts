@@ -1,29 +1,42 @@
 import { signToken } from './http/tokens.js';
 
-/** Builds the signed links that go into mails and pages. */
+/** What a subscriber's links are signed over: the row id (shown only encrypted) and the versions that retire old links. */
+export interface LinkSubject {
+  id: number;
+  /** Retires unsubscribe links (bumped on resubscribe). */
+  tokenVersion: number;
+  /** Retires preferences and digest links (bumped on unsubscribe). */
+  manageVersion: number;
+}
+
+/** Builds the signed links that go into mails and pages; each link's token does one thing only. */
 export interface Links {
-  confirm(s: { id: number; confirmNonce: string | null }): string;
-  unsubscribe(s: { id: number; tokenVersion: number }): string;
-  preferences(s: { id: number; tokenVersion: number }): string;
-  /** A 👍 (up) or 👎 (down) vote on one paper of a digest. */
-  feedback(s: { id: number; tokenVersion: number }, paperId: string, vote: 'up' | 'down'): string;
-  /** A sent digest, viewed in the browser. */
-  digest(s: { id: number; tokenVersion: number }, digestId: number): string;
+  /** Opens the page that confirms one sign-up request. */
+  confirm(requestId: number): string;
+  /** Unsubscribes (the page's button, RFC 8058 one-click); nothing else. */
+  unsubscribe(s: LinkSubject): string;
+  /** Opens the preferences: interests, schedule, resubscribe, delete my data. */
+  preferences(s: LinkSubject): string;
+  /** The page that records a 👍 (up) or 👎 (down) on one paper of the digest of local day `date`. */
+  feedback(s: LinkSubject, date: string, paperId: string, vote: 'up' | 'down'): string;
+  /** The digest of local day `date`, in the browser. */
+  digest(s: LinkSubject, date: string): string;
 }
 
 /** Links under `publicUrl`, signed with `secret`. */
 export function makeLinks(publicUrl: string, secret: string): Links {
-  // A digest holds ~40 links of one subscriber: the last token is kept, so its HMAC is computed once per mail.
-  let last = { id: 0, version: -1, token: '' };
-  const manage = (s: { id: number; tokenVersion: number }) => {
-    if (s.id !== last.id || s.tokenVersion !== last.version) last = { id: s.id, version: s.tokenVersion, token: signToken(secret, 'manage', s.id, s.tokenVersion) };
+  // A digest holds ~40 feedback links of one digest: its token is kept, so it is computed once per mail.
+  let last = { key: '', token: '' };
+  const digestToken = (s: LinkSubject, date: string) => {
+    const key = `${s.id}:${s.manageVersion}:${date}`;
+    if (key !== last.key) last = { key, token: signToken(secret, 'digest', s.id, s.manageVersion, date) };
     return last.token;
   };
   return {
-    confirm: (s) => `${publicUrl}/confirm/${signToken(secret, 'confirm', s.id, s.confirmNonce ?? '')}`,
-    unsubscribe: (s) => `${publicUrl}/unsubscribe/${manage(s)}`,
-    preferences: (s) => `${publicUrl}/preferences/${manage(s)}`,
-    feedback: (s, paperId, vote) => `${publicUrl}/feedback/${manage(s)}/${encodeURIComponent(paperId)}/${vote}`,
-    digest: (s, digestId) => `${publicUrl}/digests/${digestId}/${manage(s)}`,
+    confirm: (requestId) => `${publicUrl}/confirm/${signToken(secret, 'confirm', requestId, 0)}`,
+    unsubscribe: (s) => `${publicUrl}/unsubscribe/${signToken(secret, 'unsubscribe', s.id, s.tokenVersion)}`,
+    preferences: (s) => `${publicUrl}/preferences/${signToken(secret, 'manage', s.id, s.manageVersion)}`,
+    feedback: (s, date, paperId, vote) => `${publicUrl}/feedback/${digestToken(s, date)}/${encodeURIComponent(paperId)}/${vote}`,
+    digest: (s, date) => `${publicUrl}/digests/${digestToken(s, date)}`,
   };
 }

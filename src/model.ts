@@ -52,6 +52,6 @@ export interface Subscriber {
   profile: Profile;
   timezone: string;
   hour: number;
-  /** Bumped whenever old links must stop working (resubscribe, data deletion). */
+  /** The version unsubscribe links are signed over; bumped on resubscribe, so links of an earlier subscription stop working. */
   tokenVersion: number;
 }

@@ -3,9 +3,9 @@
 // subscribed without their own click.
 import type { Context } from '../context.js';
 import type { Db } from '../db/open.js';
+import { scheduleLabel } from '../digest/due.js';
 import { ApiError } from '../http/errors.js';
 import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from '../http/subscribe.js';
-import { scheduleLabel } from '../http/views.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
 import type { SubscriberStatus } from '../model.js';
 import { emailHash } from '../store/address-guard.js';

@@ -37,9 +37,9 @@ async function serve(): Promise<void> {
   // Asked after the load: wait until no confirmation mail is queued, and say how long that took.
   process.on('message', async () => {
     const started = performance.now();
-    const queued = ctx.db.prepare("SELECT count(*) FROM subscribers WHERE confirm_mail = 'queued'").pluck();
+    const queued = ctx.db.prepare("SELECT count(*) FROM signup_requests WHERE mail = 'queued'").pluck();
     while ((queued.get() as number) > 0) await new Promise((r) => setTimeout(r, 20));
-    const sent = ctx.db.prepare("SELECT count(*) FROM subscribers WHERE confirm_mail = 'sent'").pluck().get() as number;
+    const sent = ctx.db.prepare("SELECT count(*) FROM signup_requests WHERE mail = 'sent'").pluck().get() as number;
     process.send!({ sent, seconds: (performance.now() - started) / 1000 });
   });
   process.on('disconnect', () => { void app.close().then(() => rmSync(dir, { recursive: true, force: true })).finally(() => process.exit(0)); });

@@ -45,7 +45,7 @@ async function cpuPhase(ctx: Context, sample: number): Promise<void> {
   const unshared = makeRanker(ctx.db, NOW, { memo: false });
   unshared(subs[0]);
   console.log(`ranking model over the week's papers built in ${((performance.now() - t0) / 1000).toFixed(1)} s (once per run)`);
-  const model: DigestModel = renderDigest(ctx, subs[0], date, unshared(subs[0]), 1).model;
+  const model: DigestModel = renderDigest(ctx, subs[0], date, unshared(subs[0]), 'mail').model;
   const fill = perCall(2000, () => ctx.templates.digest(model));
   let mjml = performance.now();
   for (let i = 0; i < 20; i++) await renderMjmlDirect('digest', model);
@@ -57,7 +57,7 @@ async function cpuPhase(ctx: Context, sample: number): Promise<void> {
     const t1 = performance.now();
     const ranked = unshared(sub);
     const t2 = performance.now();
-    renderDigest(ctx, sub, date, ranked, sub.id);
+    renderDigest(ctx, sub, date, ranked, 'mail');
     rankMs += t2 - t1;
     renderMs += performance.now() - t2;
   }
@@ -68,7 +68,7 @@ async function cpuPhase(ctx: Context, sample: number): Promise<void> {
   shared(subs[0]);
   const all = [...take(activeSubscribers(ctx.db), 20_000)];
   const t = performance.now();
-  for (const sub of all) renderDigest(ctx, sub, date, shared(sub), sub.id);
+  for (const sub of all) renderDigest(ctx, sub, date, shared(sub), 'mail');
   console.log(`rank + render as a run does it (identical new profiles ranked once; ${all.length} subscribers): ` +
     `${(1000 * all.length / (performance.now() - t)).toFixed(0)} digests/s`);
 }

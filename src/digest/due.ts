@@ -65,3 +65,16 @@ export function scheduledDay(now: Date, sub: Schedule): string | null {
   const date = dueDay(now, sub.timezone, sub.hour);
   return date && isDeliveryDay(sub, date) ? date : null;
 }
+
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** The name of weekday `d` (0 = Sunday). */
+export function weekdayName(d: number): string {
+  return WEEKDAYS[d];
+}
+
+/** "08:00 (Europe/Paris), every day" or "… every Monday". */
+export function scheduleLabel(s: Pick<Schedule, 'hour' | 'timezone' | 'frequency' | 'weekday'>): string {
+  const when = s.frequency === 'weekly' ? `every ${WEEKDAYS[s.weekday]}` : 'every day';
+  return `${String(s.hour).padStart(2, '0')}:00 (${s.timezone}), ${when}`;
+}

@@ -61,7 +61,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(apiRoutes(subs));
   await app.register(pageRoutes(ctx, page, subs));
-  await app.register(linkRoutes(ctx, page));
+  await app.register(linkRoutes(ctx, page, subs));
   await app.register(preferenceRoutes(ctx, page));
   await app.register(feedbackRoutes(ctx, page));
   await app.register(digestRoutes(ctx, page));

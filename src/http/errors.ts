@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { PageRenderer } from './pages.js';
+import { TOKEN_PATTERN } from './tokens.js';
 
 /** The one error shape of the JSON API: `{"error":{"code","message","field"?}}`. */
 export interface ApiErrorBody {
@@ -51,10 +52,12 @@ const HEADINGS: Record<number, string> = {
   410: 'This link has expired', 413: 'That was too much', 415: 'Please use the form', 429: 'Too many requests',
 };
 
+const PREFERENCES_PATH = new RegExp(`^/preferences/(${TOKEN_PATTERN})(/|$)`);
+
 /** Where an error page leads: back to the form that was sent, else home. */
 function backLink(req: FastifyRequest): { href: string; label: string } {
   if (req.method === 'POST' && req.url.startsWith('/subscribe')) return { href: '/#subscribe', label: 'Back to the form' };
-  const prefs = /^\/preferences\/([0-9a-z]{1,12}\.[A-Za-z0-9_-]{43})(\/|$)/.exec(req.url);
+  const prefs = PREFERENCES_PATH.exec(req.url);
   if (prefs) return { href: `/preferences/${prefs[1]}`, label: 'Back to your preferences' };
   return { href: '/', label: 'Go to the home page' };
 }

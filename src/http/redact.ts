@@ -1,11 +1,12 @@
 import { basename } from 'node:path';
+import { LEGACY_TOKEN_PATTERN, TOKEN_PATTERN } from './tokens.js';
 
 // Logs must never hold a link token or a full email address: both are keys to someone's subscription.
 
 // The local part may hold any RFC 5322 atext character (o'neil, a+b, x/y, {z}, #1…), and letters of any script.
 const EMAIL = /([\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-])[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]*@([\p{L}\p{N}.-]+)/gu;
-// A link token: `<id base36>.<43 base64url chars>`, alone or inside a URL path.
-const TOKEN = /\b[0-9a-z]{1,12}\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
+// A link token, alone or inside a URL path: today's form, and the old `<id base36>.<MAC>` form.
+const TOKEN = new RegExp(`\\b(?:${TOKEN_PATTERN}|${LEGACY_TOKEN_PATTERN})(?![A-Za-z0-9_-])`, 'g');
 
 /** Masks email addresses (first character and domain kept: `a…@example.org`) and link tokens in a text. */
 export function scrub(text: string): string {

@@ -84,9 +84,6 @@ export const emptyBody = z.strictObject({}).nullish();
 /** The undo button of the feedback page. */
 export const undoParams = z.object({ ...tokenParams.shape, paper: paperId });
 
-/** A sent digest viewed in the browser. */
-export const digestParams = z.object({ ...tokenParams.shape, id: z.coerce.number('must be a digest number').int('must be a digest number').positive('must be a digest number') });
-
 /** A day of the public archive. */
 export const archiveParams = z.object({
   date: z.iso.date('must be a date such as 2026-11-29'),

@@ -1,4 +1,5 @@
 import { paperLinkLabel, paperUrl, shortAuthors, trimText } from '../digest/compose.js';
+import { weekdayName } from '../digest/due.js';
 import type { Paper } from '../model.js';
 import type { SubscriberRecord } from '../store/subscribers.js';
 
@@ -24,8 +25,6 @@ export function paperView(p: Paper): PaperView {
   };
 }
 
-const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
 /** Options of the hour select (00:00 … 23:00), `selected` marking the current one. */
 export function hourOptions(selected: number) {
   return Array.from({ length: 24 }, (_, h) => ({ value: h, label: `${String(h).padStart(2, '0')}:00`, selected: h === selected }));
@@ -33,7 +32,7 @@ export function hourOptions(selected: number) {
 
 /** Options of the weekday select, Monday first. */
 export function weekdayOptions(selected: number) {
-  return [1, 2, 3, 4, 5, 6, 0].map((d) => ({ value: d, label: WEEKDAYS[d], selected: d === selected }));
+  return [1, 2, 3, 4, 5, 6, 0].map((d) => ({ value: d, label: weekdayName(d), selected: d === selected }));
 }
 
 /** Category checkboxes: every category seen in the store plus the ones already chosen. */
@@ -51,10 +50,4 @@ export function preferencesView(sub: SubscriberRecord, knownCats: string[]) {
     categories: categoryOptions(knownCats, sub.profile.categories), digestSize: sub.digestSize, weakNote: sub.weakDay === 'note',
     pausedUntil: sub.pausedUntil ?? '',
   };
-}
-
-/** "08:00 (Europe/Paris), every day" or "… every Monday". */
-export function scheduleLabel(sub: SubscriberRecord): string {
-  const when = sub.frequency === 'weekly' ? `every ${WEEKDAYS[sub.weekday]}` : 'every day';
-  return `${String(sub.hour).padStart(2, '0')}:00 (${sub.timezone}), ${when}`;
 }

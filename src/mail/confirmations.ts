@@ -1,13 +1,17 @@
-// Hands queued confirmation mails to the transport (the queue lives on the subscriber rows, see
-// store/confirmations.ts): after each sign-up, at start-up, every minute, and when a retry falls due.
+// Hands queued sign-up mails to the transport (the queue lives on the sign-up requests, see
+// store/requests.ts): after each sign-up, at start-up, every minute, and when a retry falls due.
+// They carry only our own words: no text a stranger typed into the form reaches an inbox through them.
 import type { Context } from '../context.js';
+import { scheduleLabel } from '../digest/due.js';
 import { scrub } from '../http/redact.js';
-import { claimConfirmations, finishConfirmation, nextConfirmationAt, type ClaimedConfirmation, type ConfirmationOutcome } from '../store/confirmations.js';
+import { CONFIRM_DAYS, claimMails, finishMail, nextMailAt, type ClaimedMail, type MailOutcome } from '../store/requests.js';
+import { getSubscriber } from '../store/subscribers.js';
 import { newMessageId } from './message.js';
 import { nextStep, type AttemptOutcome } from './outcome.js';
-import { handOver, interestWords, retryPolicy } from './sender.js';
+import { handOver, retryPolicy } from './sender.js';
+import type { OutgoingMail } from './transport.js';
 
-/** The confirmation mailer of one process. */
+/** The mailer of sign-up mails (confirmation and preferences links) of one process. */
 export interface ConfirmationMailer {
   /** Sends whatever is due now; calls made while it runs fold into one more pass. */
   kick(): void;
@@ -28,10 +32,10 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
   const pass = async () => {
     do {
       again = false;
-      const batch = claimConfirmations(ctx.db, new Date(), ctx.config.DELIVERY_LEASE_MS, ctx.config.SMTP_MAX_CONNECTIONS * 4);
+      const batch = claimMails(ctx.db, new Date(), ctx.config.DELIVERY_LEASE_MS, ctx.config.SMTP_MAX_CONNECTIONS * 4);
       const outcomes = await Promise.all(batch.map((c) => sendOne(ctx, c)));
       // One transaction for the batch's outcomes: a commit per mail would cost more than the SQL.
-      ctx.db.transaction(() => batch.forEach((c, i) => finishConfirmation(ctx.db, c.subscriber, outcomes[i].next, outcomes[i].reply)))();
+      ctx.db.transaction(() => batch.forEach((c, i) => finishMail(ctx.db, c.request.id, outcomes[i].next, outcomes[i].reply)))();
       if (batch.length) again = true;
     } while (again && !closed);
     scheduleRetry();
@@ -40,7 +44,7 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
   /** Wakes up when the earliest deferred mail falls due (the minute timer covers other processes' leftovers). */
   const scheduleRetry = () => {
     clearTimeout(retry);
-    const at = nextConfirmationAt(ctx.db);
+    const at = nextMailAt(ctx.db);
     if (at && !closed) retry = setTimeout(kick, Math.max(0, at.getTime() - Date.now()) + 10).unref();
   };
 
@@ -63,24 +67,35 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
   };
 }
 
-/** Renders and hands over one confirmation mail; returns what to record. */
-async function sendOne(ctx: Context, { subscriber, attempts }: ClaimedConfirmation): Promise<{ next: ConfirmationOutcome; reply: string }> {
-  const body = ctx.templates.confirm({
-    instance: ctx.config.INSTANCE_NAME, email: subscriber.email, interests: interestWords(subscriber).join(', '), confirmUrl: ctx.links.confirm(subscriber),
-  });
-  const outcome = await handOver(ctx, {
-    from: ctx.config.MAIL_FROM, to: subscriber.email, subject: `Confirm your ${ctx.config.INSTANCE_NAME} subscription`,
-    html: body.html, text: body.text, messageId: newMessageId('confirm', ctx.domain),
-  });
-  const next = queueOutcome(ctx, outcome, attempts);
+/** The mail a request sends, or null when its subscriber is gone. */
+function composeMail(ctx: Context, { request }: ClaimedMail): OutgoingMail | null {
+  const sub = getSubscriber(ctx.db, request.subscriberId);
+  if (!sub) return null;
+  const instance = ctx.config.INSTANCE_NAME;
+  const base = { from: ctx.config.MAIL_FROM, to: sub.email, messageId: newMessageId(request.kind, ctx.domain) };
+  if (request.asked) {
+    const body = ctx.templates.confirm({ instance, email: sub.email, schedule: scheduleLabel(request.asked), days: CONFIRM_DAYS, confirmUrl: ctx.links.confirm(request.id) });
+    return { ...base, subject: `Confirm your ${instance} subscription`, ...body };
+  }
+  const body = ctx.templates.manage({ instance, email: sub.email, unsubscribed: sub.status === 'unsubscribed', schedule: scheduleLabel(sub), preferencesUrl: ctx.links.preferences(sub) });
+  return { ...base, subject: `Your ${instance} preferences link`, ...body };
+}
+
+/** Renders and hands over one queued mail; returns what to record. */
+async function sendOne(ctx: Context, claimed: ClaimedMail): Promise<{ next: MailOutcome; reply: string }> {
+  const mail = composeMail(ctx, claimed);
+  if (!mail) return { next: { state: 'failed' }, reply: 'subscriber erased before the mail went out' };
+  const outcome = await handOver(ctx, mail);
+  const next = queueOutcome(ctx, outcome, claimed.attempts);
   if (next.state !== 'sent') {
-    ctx.log.warn({ subscriber: subscriber.id, attempts, reply: scrub(outcome.text), next: next.state }, 'confirmation mail not handed over');
+    ctx.log.warn({ request: claimed.request.id, kind: claimed.request.kind, attempts: claimed.attempts, reply: scrub(outcome.text), next: next.state },
+      'confirmation mail not handed over');
   }
   return { next, reply: outcome.text };
 }
 
 /** Sent, retried with the digests' backoff after a 4xx or a network error, or given up. */
-function queueOutcome(ctx: Context, outcome: AttemptOutcome, attempts: number): ConfirmationOutcome {
+function queueOutcome(ctx: Context, outcome: AttemptOutcome, attempts: number): MailOutcome {
   if (outcome.kind === 'sent') return { state: 'sent' };
   const step = nextStep(outcome, attempts, retryPolicy(ctx), new Date());
   return step.state === 'retry' ? { state: 'queued', at: step.at } : { state: 'failed' };

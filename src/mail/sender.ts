@@ -103,16 +103,21 @@ function nothingArrived(ctx: Context, sub: SubscriberRecord, now: Date): boolean
   return noNewPapersSince(ctx.db, new Date(now.getTime() - days * 86_400_000));
 }
 
-/** Fills the digest template for a subscriber; `digestId` gives the view-in-browser link (absent in previews). */
-export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, ranked: RankedPaper[], digestId?: number, now = new Date()): BuiltDigest {
+/**
+ * Fills the digest template for a subscriber's local day `date`: for the mail, for a preview (no digest yet, so
+ * the view link is the site), or for the browser view, which leaves out the preferences and unsubscribe links:
+ * a shared view link must not hand over the subscription.
+ */
+export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, ranked: RankedPaper[], where: 'mail' | 'preview' | 'browser' = 'preview', now = new Date()): BuiltDigest {
+  const owner = where !== 'browser';
   const quiet = wantsNote(sub, ranked);
   const model = composeDigest({
     email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interestWords(sub), quiet,
     noNewPapers: quiet && nothingArrived(ctx, sub, now), instance: ctx.config.INSTANCE_NAME,
     links: {
-      unsubscribe: ctx.links.unsubscribe(sub), preferences: ctx.links.preferences(sub),
-      view: digestId === undefined ? ctx.config.PUBLIC_URL : ctx.links.digest(sub, digestId),
-      feedback: (paperId, vote) => ctx.links.feedback(sub, paperId, vote),
+      unsubscribe: owner ? ctx.links.unsubscribe(sub) : '', preferences: owner ? ctx.links.preferences(sub) : '',
+      view: where === 'preview' ? ctx.config.PUBLIC_URL : ctx.links.digest(sub, date),
+      feedback: (paperId, vote) => ctx.links.feedback(sub, date, paperId, vote),
     },
   });
   return { ranked, model, body: ctx.templates.digest(model) };
@@ -120,7 +125,7 @@ export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, 
 
 /** Ranks the subscriber's unseen papers of the last week and renders the digest for `date` (previews, dry runs). */
 export function buildDigest(ctx: Context, sub: SubscriberRecord, date: string, now: Date): BuiltDigest {
-  return renderDigest(ctx, sub, date, makeRanker(ctx.db, now)(sub), undefined, now);
+  return renderDigest(ctx, sub, date, makeRanker(ctx.db, now)(sub), 'preview', now);
 }
 
 /** Sends every digest due at `now` (and finishes today's unfinished ones); a second run the same day sends nothing. */
@@ -240,7 +245,8 @@ function claimNew(run: Run, sub: SubscriberRecord): Job | null {
     return null;
   }
   const ranked = run.ranker(sub);
-  const messageId = newMessageId(`digest.${sub.id}.${date}`, domain);
+  // No subscriber id in it: recipients see it, and ids would tell how many subscribers there are.
+  const messageId = newMessageId(`digest.${date}`, domain);
   const note = wantsNote(sub, ranked);
   const subject = digestSubject(ranked, note, note && nothingArrived(run.ctx, sub, now));
   const id = claimDigest(db, { subscriberId: sub.id, date, messageId, subject, items: ranked, note }, now, run.lease);
@@ -264,7 +270,7 @@ async function sendJob(run: Run, job: Job): Promise<void> {
   let mail: OutgoingMail | undefined;
   let outcome: AttemptOutcome | undefined;
   try {
-    const { model, body } = renderDigest(ctx, job.sub, job.date, job.ranked, job.id, run.clock());
+    const { model, body } = renderDigest(ctx, job.sub, job.date, job.ranked, 'mail', run.clock());
     mail = digestMail({
       from: ctx.config.MAIL_FROM, to: job.sub.email, subject: model.subject, body,
       messageId: job.messageId, unsubscribeUrl: model.unsubscribeUrl, domain: ctx.domain, instance: ctx.config.INSTANCE_NAME,
@@ -323,7 +329,7 @@ function dryRun(ctx: Context, now: Date): RunReport {
     if (!date || hasDigest(ctx.db, sub.id, date)) continue;
     const ranked = ranker(sub);
     const send = ranked.length > 0 || wantsNote(sub, ranked);
-    if (send) renderDigest(ctx, sub, date, ranked, undefined, now);
+    if (send) renderDigest(ctx, sub, date, ranked, 'preview', now);
     report.due++;
     report[send ? 'sent' : 'skipped']++;
   }

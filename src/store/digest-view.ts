@@ -12,6 +12,18 @@ export interface SentDigest {
   ranked: RankedPaper[];
 }
 
+/** The id of a subscriber's digest of local day `date` (whatever its state), or null. */
+export function digestIdOf(db: Db, subscriberId: number, date: string): number | null {
+  // UNIQUE (subscriber_id, digest_date): at most one.
+  return (stmt(db, 'SELECT id FROM digests WHERE subscriber_id = ? AND digest_date = ?').pluck().get(subscriberId, date) as number | undefined) ?? null;
+}
+
+/** True when paper `paperId` is one of the papers digest `digestId` held. */
+export function inDigest(db: Db, digestId: number, paperId: string): boolean {
+  // The digest's items, by its primary key's first column.
+  return stmt(db, 'SELECT 1 FROM digest_items WHERE digest_id = ? AND paper_id = ?').pluck().get(digestId, paperId) === 1;
+}
+
 /** One sent digest of one subscriber (null when it is not theirs or was never handed over). */
 export function sentDigest(db: Db, id: number, subscriberId: number): SentDigest | null {
   // The digest row, only when it belongs to this subscriber and went out.

@@ -1,5 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/open.js';
+import { cleanLine, cleanParagraph } from '../text.js';
+import { liftSuppression } from './address-guard.js';
+import { dropConfirmations, queueRequest, type Asked, type SignupRequest } from './requests.js';
 import type { WeakDay } from './votes.js';
 import { atomically, stmt } from './statements.js';
 import type { Subscriber, SubscriberStatus } from '../model.js';
@@ -41,17 +43,16 @@ export interface Delivery {
 /** Everything /preferences edits: the interests and delivery settings. */
 export interface Preferences extends Interests, Delivery {}
 
-/** A subscriber row plus the nonce its confirmation link is signed with and the delivery settings. */
+/** A subscriber row plus the delivery settings and the version that retires preferences and digest links. */
 export interface SubscriberRecord extends Subscriber, Delivery {
-  confirmNonce: string | null;
-  confirmSentAt: string | null;
+  manageVersion: number;
 }
 
 /** The subscribers table's columns that toRecord reads. */
 export interface SubscriberRow {
   id: number; email: string; status: SubscriberStatus; keywords: string; categories: string;
   authors: string; about: string; papers: string; timezone: string; hour: number;
-  token_version: number; confirm_nonce: string | null; confirm_sent_at: string | null;
+  token_version: number; manage_version: number;
   frequency: Frequency; weekday: number; digest_size: number; weak_day: WeakDay; paused_until: string | null;
 }
 
@@ -59,7 +60,7 @@ export interface SubscriberRow {
 export function toRecord(r: SubscriberRow): SubscriberRecord {
   return {
     id: r.id, email: r.email, status: r.status, timezone: r.timezone, hour: r.hour,
-    tokenVersion: r.token_version, confirmNonce: r.confirm_nonce, confirmSentAt: r.confirm_sent_at,
+    tokenVersion: r.token_version, manageVersion: r.manage_version,
     frequency: r.frequency, weekday: r.weekday, digestSize: r.digest_size, weakDay: r.weak_day, pausedUntil: r.paused_until,
     profile: {
       keywords: JSON.parse(r.keywords), categories: JSON.parse(r.categories), authors: JSON.parse(r.authors),
@@ -80,52 +81,84 @@ export function findByEmail(db: Db, email: string): SubscriberRecord | undefined
   return row && toRecord(row);
 }
 
+/** Interests with invisible characters dropped, blanks folded and repeats removed, whoever collected them. */
+export function cleanInterests<T extends Interests>(s: T): T {
+  const lines = (xs: string[]) => [...new Set(xs.map(cleanLine).filter(Boolean))];
+  return { ...s, keywords: lines(s.keywords), authors: lines(s.authors), categories: lines(s.categories), papers: lines(s.papers), about: cleanParagraph(s.about) };
+}
+
+/** Statement parameters of interests: the lists as the JSON text the columns hold. */
+function listColumns<T extends Omit<Interests, 'timezone' | 'hour'>>(i: T) {
+  return { ...i, keywords: JSON.stringify(i.keywords), categories: JSON.stringify(i.categories), authors: JSON.stringify(i.authors), papers: JSON.stringify(i.papers) };
+}
+
+/** What a sign-up queued: a confirmation link (new, pending or unsubscribed address) or the preferences link (active address). */
+export type SignUpMail = 'confirm' | 'manage';
+
 /**
- * Records a sign-up. A new or not-yet-active address gets its interests saved and a fresh
- * confirmation nonce (returned: a confirmation mail is due); an active address is left as it is.
+ * Records a sign-up; the HTTP form, the API and the operator's invite all come through here. A new address
+ * gets a pending row. An existing row is never changed: what the sign-up asked for waits in a request that
+ * its own confirmation link applies, and earlier links stay valid. An active address is sent its
+ * preferences link instead. Either way exactly one mail is queued, so the answer tells nothing.
  */
-export function signUp(db: Db, s: SignUp, now = new Date()): { subscriber: SubscriberRecord; confirm: boolean } {
-  const nonce = randomBytes(16).toString('base64url');
-  const params = {
-    ...s, keywords: JSON.stringify(s.keywords), categories: JSON.stringify(s.categories),
-    authors: JSON.stringify(s.authors), papers: JSON.stringify(s.papers), nonce, now: now.toISOString(),
-  };
+export function signUp(db: Db, input: SignUp, now = new Date()): { subscriber: SubscriberRecord; requestId: number; mail: SignUpMail } {
+  const s = cleanInterests(input);
   return atomically(db, () => {
-    // New address: a pending row. Known but not active: new interests and a new nonce, so older
-    // confirmation links stop working. Either way a confirmation mail is queued (see 007). Active: untouched (preferences are changed elsewhere).
-    // The id is never one a deleted subscriber had (see deleteSubscriberData), so their old links stay dead.
-    const changed = stmt(db, `
-      INSERT INTO subscribers (id, email, status, keywords, categories, authors, about, papers, timezone, hour,
-                               frequency, weekday, confirm_nonce, confirm_sent_at, created_at, confirm_mail)
-      VALUES (max(COALESCE((SELECT max(id) FROM subscribers), 0),
-                  COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'deleted_subscriber_max_id'), 0)) + 1,
-              @email, 'pending', @keywords, @categories, @authors, @about, @papers, @timezone, @hour,
-              @frequency, @weekday, @nonce, @now, @now, 'queued')
-      ON CONFLICT (email) DO UPDATE SET
-        status = 'pending', keywords = excluded.keywords, categories = excluded.categories,
-        authors = excluded.authors, about = excluded.about, papers = excluded.papers,
-        timezone = excluded.timezone, hour = excluded.hour, frequency = excluded.frequency,
-        weekday = excluded.weekday, confirm_nonce = excluded.confirm_nonce,
-        confirm_sent_at = excluded.confirm_sent_at,
-        confirm_mail = 'queued', confirm_attempts = 0, confirm_next_at = NULL, confirm_reply = NULL
-      WHERE status <> 'active'
-      RETURNING *`).get(params) as SubscriberRow | undefined;
-    // No row returned: the address is active and was left alone.
-    return changed ? { subscriber: toRecord(changed), confirm: true } : { subscriber: findByEmail(db, s.email)!, confirm: false };
+    const subscriber = findByEmail(db, s.email) ?? insertPending(db, s, now);
+    const mail: SignUpMail = subscriber.status === 'active' ? 'manage' : 'confirm';
+    return { subscriber, mail, requestId: queueRequest(db, subscriber.id, mail === 'confirm' ? s : null, now) };
   });
 }
 
-/** Activates a pending subscriber; false when nothing changed (the nonce stays, so a reused link can say "already confirmed"). */
-export function confirmSubscriber(db: Db, id: number, now = new Date()): boolean {
-  return stmt(db, `
-    UPDATE subscribers SET status = 'active', confirmed_at = ?, unsubscribed_at = NULL
-    WHERE id = ? AND status = 'pending'`).run(now.toISOString(), id).changes > 0;
+/** Inserts a pending subscriber for a new address, with what the sign-up asked for. */
+function insertPending(db: Db, s: SignUp, now: Date): SubscriberRecord {
+  // The id is never one a deleted subscriber had (see deleteSubscriberData), so their old links stay dead.
+  const row = stmt(db, `
+    INSERT INTO subscribers (id, email, status, keywords, categories, authors, about, papers, timezone, hour,
+                             frequency, weekday, created_at)
+    VALUES (max(COALESCE((SELECT max(id) FROM subscribers), 0),
+                COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'deleted_subscriber_max_id'), 0)) + 1,
+            @email, 'pending', @keywords, @categories, @authors, @about, @papers, @timezone, @hour,
+            @frequency, @weekday, @now)
+    RETURNING *`).get({ ...listColumns(s), now: now.toISOString() }) as SubscriberRow;
+  return toRecord(row);
 }
 
-/** Unsubscribes; repeating it is harmless. Returns true when the subscriber exists. */
+/**
+ * Uses a confirmation request: its subscriber becomes active with the interests and schedule it asked for,
+ * the address's other open requests are dropped, and a suppression left by "delete my data" (`hash`) is lifted.
+ */
+export function confirmSignUp(db: Db, request: SignupRequest & { asked: Asked }, hash: string, now = new Date()): SubscriberRecord {
+  return atomically(db, () => {
+    applyConfirmation(db, request.subscriberId, request.asked, now);
+    dropConfirmations(db, request.subscriberId);
+    liftSuppression(db, hash);
+    return getSubscriber(db, request.subscriberId)!;
+  });
+}
+
+/** Queues a mail to a subscriber's own address: a confirmation link asking for what they have now, or their preferences link. */
+export function mailOwner(db: Db, sub: SubscriberRecord, kind: SignUpMail, now = new Date()): number {
+  const { keywords, categories, authors, about, papers } = sub.profile;
+  const asked = { keywords, categories, authors, about, papers, timezone: sub.timezone, hour: sub.hour, frequency: sub.frequency, weekday: sub.weekday };
+  return queueRequest(db, sub.id, kind === 'confirm' ? asked : null, now);
+}
+
+/** Activates a pending or unsubscribed subscriber with the interests and schedule a confirmed request asked for. */
+function applyConfirmation(db: Db, id: number, asked: Asked, now: Date): void {
+  // Coming back from unsubscribed bumps token_version: unsubscribe links of the earlier subscription die.
+  stmt(db, `
+    UPDATE subscribers SET keywords = @keywords, categories = @categories, authors = @authors, about = @about,
+      papers = @papers, timezone = @timezone, hour = @hour, frequency = @frequency, weekday = @weekday,
+      token_version = token_version + (status = 'unsubscribed'),
+      status = 'active', confirmed_at = @now, unsubscribed_at = NULL
+    WHERE id = @id`).run({ ...listColumns(asked), id, now: now.toISOString() });
+}
+
+/** Unsubscribes; repeating it is harmless. Leaving bumps manage_version, so preferences and digest links of earlier mails stop working. */
 export function unsubscribe(db: Db, id: number, now = new Date()): boolean {
   const r = stmt(db, `
-    UPDATE subscribers SET status = 'unsubscribed', confirm_nonce = NULL,
+    UPDATE subscribers SET manage_version = manage_version + (status <> 'unsubscribed'), status = 'unsubscribed',
       unsubscribed_at = COALESCE(unsubscribed_at, ?)
     WHERE id = ?`).run(now.toISOString(), id);
   return r.changes > 0;
@@ -144,16 +177,14 @@ export function* activeSubscribers(db: Db, pageSize = 500): Generator<Subscriber
 }
 
 /** Saves every preference of a subscriber; false when the subscriber does not exist. */
-export function updatePreferences(db: Db, id: number, p: Preferences): boolean {
+export function updatePreferences(db: Db, id: number, prefs: Preferences): boolean {
+  const p = cleanInterests(prefs);
   // One statement: interests, delivery hour and schedule change together or not at all.
   return stmt(db, `
     UPDATE subscribers SET keywords = @keywords, categories = @categories, authors = @authors, about = @about,
       papers = @papers, timezone = @timezone, hour = @hour, frequency = @frequency, weekday = @weekday,
       digest_size = @digestSize, weak_day = @weakDay, paused_until = @pausedUntil
-    WHERE id = @id`).run({
-    ...p, id, keywords: JSON.stringify(p.keywords), categories: JSON.stringify(p.categories),
-    authors: JSON.stringify(p.authors), papers: JSON.stringify(p.papers),
-  }).changes > 0;
+    WHERE id = @id`).run({ ...listColumns(p), id }).changes > 0;
 }
 
 /** How many subscribers are active (the upper bound of a run's due digests). */
@@ -161,12 +192,18 @@ export function countActive(db: Db): number {
   return stmt(db, "SELECT count(*) FROM subscribers WHERE status = 'active'").pluck().get() as number;
 }
 
-/** Turns an unsubscribed subscriber active again (they hold a link from their own inbox); false otherwise. */
+/** Turns an unsubscribed subscriber active again (they hold a preferences link mailed since they left); false otherwise. */
 export function resubscribe(db: Db, id: number, now = new Date()): boolean {
-  // Only from 'unsubscribed': a pending address still has to click its confirmation link.
-  return stmt(db, `
-    UPDATE subscribers SET status = 'active', unsubscribed_at = NULL, confirmed_at = COALESCE(confirmed_at, ?)
-    WHERE id = ? AND status = 'unsubscribed'`).run(now.toISOString(), id).changes > 0;
+  return atomically(db, () => {
+    // Only from 'unsubscribed': a pending address still has to confirm. Unsubscribe links of the earlier subscription die.
+    const back = stmt(db, `
+      UPDATE subscribers SET status = 'active', unsubscribed_at = NULL, confirmed_at = COALESCE(confirmed_at, ?),
+        token_version = token_version + 1
+      WHERE id = ? AND status = 'unsubscribed'`).run(now.toISOString(), id).changes > 0;
+    // A confirmation link still open would later apply the interests of its day over today's.
+    if (back) dropConfirmations(db, id);
+    return back;
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkPath, startWithSmtp, type TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
+import { findByEmail } from '../../src/store/subscribers.js';
 
 const form = { 'content-type': 'application/x-www-form-urlencoded' };
 
@@ -33,14 +34,19 @@ describe('pages and links', () => {
     expect(bad.body).toContain('hour: must be 0–23');
   });
 
-  it('confirms once, then says so for a used link, and refuses unknown or forged tokens with a page', async () => {
+  it('confirms with the button of the page the link opens, once, and refuses unknown or forged tokens with a page', async () => {
     const [mail] = await smtp.waitFor(1);
     const path = linkPath(mail.text!, 'confirm');
-    expect((await pb.app.inject(path)).body).toContain('You are subscribed');
+    const shown = await pb.app.inject(path);
+    expect(shown.body).toContain(`<form method="post" action="${path}">`);
+    expect(shown.body).toContain('vision'); // what this sign-up asked for, shown before it is confirmed
+    expect(status('page@example.org')).toBe('pending');
+    expect((await pb.app.inject({ method: 'POST', url: path })).body).toContain('You are subscribed');
     expect(status('page@example.org')).toBe('active');
+    // A used link is spent: it neither confirms again nor hands out the preferences link.
     const again = await pb.app.inject(path);
-    expect(again.statusCode).toBe(200);
-    expect(again.body).toContain('already subscribed');
+    expect(again.statusCode).toBe(404);
+    expect(again.body).not.toContain('/preferences/');
     for (const url of ['/confirm/nonsense', `${path.slice(0, -2)}xx`, '/confirm/zzzzzzzzzzzzz.' + 'A'.repeat(43)]) {
       const res = await pb.app.inject(url);
       expect(res.statusCode).toBe(404);
@@ -49,7 +55,7 @@ describe('pages and links', () => {
   });
 
   it('never unsubscribes on GET, and refuses a forged token on POST', async () => {
-    const sub = pb.ctx.db.prepare("SELECT id, token_version AS tokenVersion FROM subscribers WHERE email = 'page@example.org'").get() as { id: number; tokenVersion: number };
+    const sub = findByEmail(pb.ctx.db, 'page@example.org')!;
     const path = new URL(pb.ctx.links.unsubscribe(sub)).pathname;
     expect((await pb.app.inject(path)).statusCode).toBe(200);
     expect(status('page@example.org')).toBe('active');

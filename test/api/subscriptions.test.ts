@@ -33,23 +33,26 @@ describe('POST /api/subscriptions', () => {
   });
 
   it('answers the same for a known address and does not reveal it', async () => {
-    const before = smtp.messages.length;
     await pb.ctx.db.prepare("UPDATE subscribers SET status = 'active' WHERE email = 'grace@example.org'").run();
     const res = await post({ email: 'GRACE@example.org', keywords: ['other'] });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ status: 'pending' });
-    // An active subscriber's interests are not overwritten by a stranger's sign-up, and no mail goes out.
+    // An active subscriber's interests are not overwritten by a stranger's sign-up; the owner gets their preferences link.
     expect(pb.ctx.db.prepare('SELECT keywords FROM subscribers WHERE email = ?').pluck().get('grace@example.org')).toBe('["retrieval"]');
-    await new Promise((r) => setTimeout(r, 100));
-    expect(smtp.messages.length).toBe(before);
+    const linkMails = () => smtp.messages.filter((m) => JSON.stringify(m.to).includes('grace@example.org') && m.subject === 'Your Paperboy preferences link');
+    await expect.poll(() => linkMails().length).toBe(1);
+    expect(linkMails()[0].text).toMatch(/\/preferences\//);
+    expect(linkMails()[0].text).not.toMatch(/other|\/confirm\//);
   });
 
-  it('starts a new confirmation when an unsubscribed address signs up again', async () => {
+  it('mails a new confirmation when an unsubscribed address signs up again, and leaves the row as it is until then', async () => {
     pb.ctx.db.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE email = 'alan@example.org'").run();
     const before = smtp.messages.length;
-    expect((await post({ email: 'alan@example.org' })).statusCode).toBe(202);
-    expect(pb.ctx.db.prepare('SELECT status FROM subscribers WHERE email = ?').pluck().get('alan@example.org')).toBe('pending');
-    await smtp.waitFor(before + 1);
+    expect((await post({ email: 'alan@example.org', keywords: ['new'] })).statusCode).toBe(202);
+    expect(pb.ctx.db.prepare('SELECT status, keywords FROM subscribers WHERE email = ?').get('alan@example.org'))
+      .toEqual({ status: 'unsubscribed', keywords: '["diffusion","video"]' });
+    const mails = await smtp.waitFor(before + 1);
+    expect(mails.at(-1)!.subject).toBe('Confirm your Paperboy subscription');
   });
 
   const bad: [string, unknown, string, string | undefined][] = [

@@ -23,13 +23,13 @@ export function ranked(papers: Paper[]): RankedPaper[] {
 /** A digest model for a subscriber of a real-looking deployment (signed links of real length). */
 export function sampleModel(papers: Paper[] = samplePapers(), email = 'ada.lovelace@example.org'): DigestModel {
   const links = makeLinks('https://paperboy.example.org', 'x'.repeat(43));
-  const s = { id: 48_213, tokenVersion: 3 };
+  const s = { id: 48_213, tokenVersion: 3, manageVersion: 2 };
   return composeDigest({
     email, date: '2026-11-29', ranked: ranked(papers), siteUrl: 'https://paperboy.example.org',
     interests: ['diffusion', 'vision language models', 'cs.CV'],
     links: {
-      unsubscribe: links.unsubscribe(s), preferences: links.preferences(s), view: links.digest(s, 1_234_567),
-      feedback: (paperId, vote) => links.feedback(s, paperId, vote),
+      unsubscribe: links.unsubscribe(s), preferences: links.preferences(s), view: links.digest(s, '2026-11-29'),
+      feedback: (paperId, vote) => links.feedback(s, '2026-11-29', paperId, vote),
     },
   });
 }

@@ -66,7 +66,6 @@ describe('hostile input on every route', () => {
   let app: FastifyInstance;
   let token: string;
   let paperId: string;
-  let digestId: number;
   const cases: Hostile[] = [];
 
   beforeAll(async () => {
@@ -77,7 +76,6 @@ describe('hostile input on every route', () => {
     const sub = activeSubscriber(pb, EMAIL);
     token = pathOf(pb.ctx.links.preferences(sub)).split('/')[2];
     paperId = pb.ctx.db.prepare('SELECT id FROM papers LIMIT 1').pluck().get() as string;
-    digestId = 1;
     cases.push(...catalogue());
   });
   afterAll(async () => {
@@ -124,7 +122,9 @@ describe('hostile input on every route', () => {
     const tokenRoutes: [Hostile['method'], (t: string) => string][] = [
       ['GET', (t) => `/confirm/${t}`], ['GET', (t) => `/unsubscribe/${t}`], ['POST', (t) => `/unsubscribe/${t}`],
       ['GET', (t) => `/preferences/${t}`], ['POST', (t) => `/preferences/${t}/resubscribe`],
-      ['GET', (t) => `/feedback/${t}/${paper}/up`], ['POST', (t) => `/feedback/${t}/${paper}/undo`], ['GET', (t) => `/digests/${digestId}/${t}`],
+      ['GET', (t) => `/feedback/${t}/${paper}/up`], ['POST', (t) => `/feedback/${t}/${paper}/up`], ['POST', (t) => `/feedback/${t}/${paper}/undo`],
+      ['GET', (t) => `/digests/${t}`], ['POST', (t) => `/confirm/${t}`],
+      ['POST', (t) => `/unsubscribe/${t}/resubscribe`], ['POST', (t) => `/unsubscribe/${t}/preferences-link`],
     ];
     for (const [method, route] of tokenRoutes) {
       for (const [name, t, status] of badTokens(token)) {
@@ -133,7 +133,7 @@ describe('hostile input on every route', () => {
     }
     out.push({ name: 'feedback on a paper id with SQL', method: 'GET', url: `/feedback/${token}/${encodeURIComponent("x' OR 1=1 --")}/up`, status: 400, says: /paper: is not a paper id/ });
     out.push({ name: 'feedback with <script> as the vote', method: 'GET', url: `/feedback/${token}/${paper}/${encodeURIComponent('<script>')}`, status: 400, says: /vote: must be up or down/ });
-    out.push({ name: 'a digest id with SQL', method: 'GET', url: `/digests/${encodeURIComponent('1 OR 1=1')}/${token}`, status: 400, says: /id: must be a digest number/ });
+    out.push({ name: 'a digest token with SQL', method: 'GET', url: `/digests/${encodeURIComponent('1 OR 1=1')}`, status: 404, says: /This link is not valid/ });
     out.push({ name: 'an archive day with <script>', method: 'GET', url: `/papers/${encodeURIComponent('<script>alert(1)</script>')}`, status: 400, says: /date: must be a date/ });
     out.push({ name: 'an archive day with SQL', method: 'GET', url: `/papers/${encodeURIComponent("2026-11-29' OR '1'='1")}`, status: 400, says: /date: must be a date/ });
     out.push({ name: 'a path with CRLF', method: 'GET', url: '/%0D%0ASet-Cookie:%20x=y', status: 404, says: /Page not found/ });

@@ -10,16 +10,17 @@ import { activeSubscriber, FORM, pathOf } from './fixtures.js';
 describe('feedback, digest view and archive', () => {
   let pb: TestPaperboy;
   const votes = (id: number) => pb.ctx.db.prepare('SELECT paper_id AS paper, vote FROM votes WHERE subscriber_id = ?').all(id);
-  const firstPaper = () => pb.ctx.db.prepare('SELECT id, title FROM papers ORDER BY rowid LIMIT 1').get() as { id: string; title: string };
   const digestPaper = (digestId: number) => pb.ctx.db.prepare('SELECT paper_id FROM digest_items WHERE digest_id = ? ORDER BY position LIMIT 1').pluck().get(digestId) as string;
-  /** The first paper of the subscriber's digest (one is sent if they have none). */
+  /** The first paper of the subscriber's digest and its day (one is sent if they have none). */
   const sentPaper = async (subscriberId: number) => {
     const first = () => pb.ctx.db.prepare(`
-      SELECT p.id, p.title FROM digest_items i JOIN papers p ON p.id = i.paper_id WHERE i.subscriber_id = ? ORDER BY i.digest_id, i.position LIMIT 1`)
-      .get(subscriberId) as { id: string; title: string } | undefined;
+      SELECT p.id, p.title, d.digest_date AS date FROM digest_items i JOIN papers p ON p.id = i.paper_id JOIN digests d ON d.id = i.digest_id
+      WHERE i.subscriber_id = ? ORDER BY i.digest_id, i.position LIMIT 1`)
+      .get(subscriberId) as { id: string; title: string; date: string } | undefined;
     if (!first()) await sendDueDigests(pb.ctx, new Date('2026-11-28T10:00:00Z'));
     return first()!;
   };
+  const post = (url: string) => pb.app.inject({ method: 'POST', url, headers: FORM });
 
   beforeAll(async () => {
     pb = await startPaperboy();
@@ -27,69 +28,82 @@ describe('feedback, digest view and archive', () => {
   });
   afterAll(() => pb.close());
 
-  it('records a vote on GET, harmlessly when repeated, and undoes it on POST', async () => {
+  it('records a vote only with the button of the page the link opens, harmlessly when repeated, and undoes it', async () => {
     const sub = activeSubscriber(pb, 'voter@example.org');
     const paper = await sentPaper(sub.id);
-    const up = pathOf(pb.ctx.links.feedback(sub, paper.id, 'up'));
+    const up = pathOf(pb.ctx.links.feedback(sub, paper.date, paper.id, 'up'));
     for (let i = 0; i < 3; i++) {
       const res = await pb.app.inject(up); // link scanners may fetch it more than once
       expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('More papers like this?');
+      expect(res.body).toContain(Handlebars.escapeExpression(paper.title));
+      expect(res.body).toContain(`<form method="post" action="${up}">`);
+    }
+    expect(votes(sub.id)).toEqual([]);
+    for (let i = 0; i < 2; i++) {
+      const res = await post(up);
+      expect(res.statusCode).toBe(200);
       expect(res.body).toContain('👍 Noted');
-      expect(res.body).toContain(paper.title);
     }
     expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: 1 }]);
     expect(votesOf(pb.ctx.db, sub.id)).toEqual([{ paperId: paper.id, vote: 1 }]); // what the ranker reads
-    await pb.app.inject(pathOf(pb.ctx.links.feedback(sub, paper.id, 'down')));
+    await post(pathOf(pb.ctx.links.feedback(sub, paper.date, paper.id, 'down')));
     expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: -1 }]);
-    const undo = await pb.app.inject({ method: 'POST', url: `/feedback/${up.split('/')[2]}/${encodeURIComponent(paper.id)}/undo`, headers: FORM });
+    const undo = await post(`${up.replace(/\/up$/, '')}/undo`);
     expect(undo.statusCode).toBe(200);
     expect(undo.body).toContain('Vote removed');
     expect(votes(sub.id)).toEqual([]);
-    // Only papers that were sent to this subscriber take votes.
+    // Only the papers of the digest the link came in take votes through it.
     const unsent = pb.ctx.db.prepare('SELECT id FROM papers WHERE id NOT IN (SELECT paper_id FROM digest_items WHERE subscriber_id = ?) LIMIT 1').pluck().get(sub.id) as string;
-    const refused = await pb.app.inject(pathOf(pb.ctx.links.feedback(sub, unsent, 'up')));
-    expect(refused.statusCode).toBe(404);
-    expect(refused.body).toContain('This paper was not in your digests');
-    expect(votes(sub.id)).toEqual([]);
-  });
-
-  it('refuses a forged token, an unknown paper and a bad vote without recording anything', async () => {
-    const sub = activeSubscriber(pb, 'voter2@example.org');
-    const paper = firstPaper();
-    const up = pathOf(pb.ctx.links.feedback(sub, paper.id, 'up'));
-    const token = up.split('/')[2];
-    const cases: [string, number, string][] = [
-      [up.replace(/\/up$/, '/sideways'), 400, 'vote: must be up or down'],
-      [up.replace(encodeURIComponent(paper.id), '2499.99999'), 404, 'This paper is not in Paperboy'],
-      // The token with its last MAC character changed.
-      [up.replace(token, token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')), 404, 'This link is not valid'],
-    ];
-    for (const [url, status, text] of cases) {
-      const res = await pb.app.inject(url);
-      expect(res.statusCode, url).toBe(status);
-      expect(res.body).toContain(text);
+    for (const refused of [await pb.app.inject(pathOf(pb.ctx.links.feedback(sub, paper.date, unsent, 'up'))), await post(pathOf(pb.ctx.links.feedback(sub, paper.date, unsent, 'up')))]) {
+      expect(refused.statusCode).toBe(404);
+      expect(refused.body).toContain('This paper was not in that digest');
     }
     expect(votes(sub.id)).toEqual([]);
   });
 
-  it('shows a sent digest in the browser, only to its subscriber', async () => {
+  it('refuses a forged token, a day with no digest, an unknown paper and a bad vote without recording anything', async () => {
+    const sub = activeSubscriber(pb, 'voter2@example.org');
+    const paper = await sentPaper(sub.id);
+    const up = pathOf(pb.ctx.links.feedback(sub, paper.date, paper.id, 'up'));
+    const token = up.split('/')[2];
+    const cases: [string, number, string][] = [
+      [up.replace(/\/up$/, '/sideways'), 400, 'vote: must be up or down'],
+      [up.replace(encodeURIComponent(paper.id), '2499.99999'), 404, 'This paper was not in that digest'],
+      // The token with its last MAC character changed, and one for a day that had no digest.
+      [up.replace(token, token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A')), 404, 'This link is not valid'],
+      [pathOf(pb.ctx.links.feedback(sub, '2026-01-01', paper.id, 'up')), 404, 'This link is not valid'],
+    ];
+    for (const [url, status, text] of cases) {
+      for (const res of [await pb.app.inject(url), await post(url)]) {
+        expect(res.statusCode, url).toBe(status);
+        expect(res.body).toContain(text);
+      }
+    }
+    expect(votes(sub.id)).toEqual([]);
+  });
+
+  it('shows a sent digest in the browser, without the links that manage the subscription', async () => {
     const sub = activeSubscriber(pb, 'reader@example.org', { keywords: ['counterfactual'] });
-    const other = activeSubscriber(pb, 'other@example.org');
     await sendDueDigests(pb.ctx, new Date('2026-11-29T10:00:00Z'));
     const digestId = pb.ctx.db.prepare("SELECT id FROM digests WHERE subscriber_id = ? AND state = 'sent'").pluck().get(sub.id) as number;
     const titles = pb.ctx.db.prepare('SELECT p.title FROM digest_items i JOIN papers p ON p.id = i.paper_id WHERE digest_id = ? ORDER BY position').pluck().all(digestId) as string[];
     expect(titles.length).toBeGreaterThan(1);
-    const res = await pb.app.inject(pathOf(pb.ctx.links.digest(sub, digestId)));
+    const view = pathOf(pb.ctx.links.digest(sub, '2026-11-29'));
+    const res = await pb.app.inject(view);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.headers['content-security-policy']).not.toContain('script-src');
     const at = titles.map((t, i) => res.body.indexOf(`${i + 1}. ${Handlebars.escapeExpression(t)}`));
     expect(at.every((p, i) => p > 0 && (i === 0 || p > at[i - 1]))).toBe(true);
     expect(res.body).toContain('Sunday, 29 November 2026');
-    expect(res.body).toContain(`href="${pb.ctx.links.feedback(sub, digestPaper(digestId), 'up')}"`); // the 👍 links work from the browser view too
-    expect((await pb.app.inject(pathOf(pb.ctx.links.digest(other, digestId)))).statusCode).toBe(404);
-    expect((await pb.app.inject(pathOf(pb.ctx.links.digest(sub, digestId + 999)))).statusCode).toBe(404);
-    expect((await pb.app.inject(pathOf(pb.ctx.links.digest(sub, digestId)).replace(`/${digestId}/`, '/abc/'))).statusCode).toBe(400);
+    expect(res.body).toContain(`href="${pb.ctx.links.feedback(sub, '2026-11-29', digestPaper(digestId), 'up')}"`); // the 👍 links work from the browser view too
+    // A shared view link hands over neither the preferences nor the unsubscribe link.
+    expect(res.body).not.toContain('/preferences/');
+    expect(res.body).not.toContain('/unsubscribe/');
+    expect((await pb.app.inject(pathOf(pb.ctx.links.digest(sub, '2026-11-01')))).statusCode).toBe(404);
+    expect((await pb.app.inject(view.replace('.20261129.', '.20261128.'))).statusCode).toBe(404);
+    expect((await pb.app.inject(`${view}x`)).statusCode).toBe(404);
   });
 
   it('lists a day of the public archive and links its neighbours', async () => {

@@ -9,6 +9,7 @@ import { scrub } from '../../src/http/redact.js';
 import { ingestListingFile } from '../helpers/papers.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { finishRun, startRun } from '../../src/store/ingest-runs.js';
+import { findByEmail } from '../../src/store/subscribers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { activeSubscriber, pathOf } from './fixtures.js';
@@ -44,7 +45,7 @@ describe('docs, metrics and logs', () => {
     expect(Object.keys(signup.responses)).toEqual(expect.arrayContaining(['202', '400', '429']));
     expect(Object.keys(signup.requestBody.content)).toEqual(['application/json', 'application/x-www-form-urlencoded']);
     expect(Object.keys(doc.paths['/unsubscribe/{token}'].post.requestBody.content)).toContain('multipart/form-data');
-    for (const path of ['/preferences/{token}', '/feedback/{token}/{paper}/{vote}', '/digests/{id}/{token}', '/papers/{date}', '/unsubscribe/{token}']) {
+    for (const path of ['/preferences/{token}', '/feedback/{token}/{paper}/{vote}', '/digests/{token}', '/papers/{date}', '/unsubscribe/{token}', '/confirm/{token}']) {
       expect(doc.paths[path], path).toBeDefined();
     }
     const ui = await pb.app.inject('/docs/');
@@ -106,7 +107,7 @@ describe('docs, metrics and logs', () => {
       const signup = await app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'secret.person@example.org' } });
       expect(signup.statusCode).toBe(202);
       await new Promise((r) => setTimeout(r, 300)); // the confirmation mail fails in the background: port 9 refuses
-      const sub = ctx.db.prepare('SELECT id, token_version AS tokenVersion FROM subscribers').get() as { id: number; tokenVersion: number };
+      const sub = findByEmail(ctx.db, 'secret.person@example.org')!;
       const path = pathOf(ctx.links.preferences(sub));
       // Force a 500 on a route whose URL carries a token: the database goes away under it.
       ctx.db.close();

@@ -12,6 +12,9 @@ import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
 describe('preferences', () => {
   let pb: TestPaperboy;
   const post = (url: string, payload: string) => pb.app.inject({ method: 'POST', url, payload, headers: FORM });
+  /** The id of the latest sign-up request of an address. */
+  const lastRequest = (email: string) => pb.ctx.db.prepare(
+    'SELECT r.id FROM signup_requests r JOIN subscribers s ON s.id = r.subscriber_id WHERE s.email = ? ORDER BY r.id DESC LIMIT 1').pluck().get(email) as number;
 
   beforeAll(async () => {
     pb = await startPaperboy();
@@ -73,16 +76,22 @@ describe('preferences', () => {
     expect(dumpDb(pb)).toBe(before);
   });
 
-  it('offers resubscribe and "change preferences instead" after unsubscribing', async () => {
+  it('after unsubscribing offers to mail a confirmation or the preferences link, and the mailed link resubscribes', async () => {
     const sub = activeSubscriber(pb, 'back@example.org');
     const unsub = pathOf(pb.ctx.links.unsubscribe(sub));
     const page = await pb.app.inject(unsub);
-    expect(page.body).toContain(`href="${pathOf(pb.ctx.links.preferences(sub))}"`);
-    const done = await pb.app.inject({ method: 'POST', url: unsub, headers: FORM });
+    expect(page.body).toContain(`action="${unsub}/preferences-link"`);
+    expect(page.body).not.toContain('/preferences/'); // the unsubscribe link does not open preferences
+    const done = await post(unsub, '');
     expect(done.body).toContain('You are unsubscribed');
-    expect(done.body).toContain('/resubscribe"');
+    expect(done.body).toContain(`action="${unsub}/resubscribe"`);
     expect(getSubscriber(pb.ctx.db, sub.id)!.status).toBe('unsubscribed');
-    const again = await post(`${pathOf(pb.ctx.links.preferences(sub))}/resubscribe`, '');
+    const mailed = await post(`${unsub}/preferences-link`, '');
+    expect(mailed.statusCode).toBe(200);
+    expect(mailed.body).toContain('We mailed the link to your preferences');
+    expect(pb.ctx.db.prepare('SELECT kind FROM signup_requests WHERE subscriber_id = ? ORDER BY id DESC LIMIT 1').pluck().get(sub.id)).toBe('manage');
+    // The link that mail carries (signed after leaving) resubscribes.
+    const again = await post(`${pathOf(pb.ctx.links.preferences(getSubscriber(pb.ctx.db, sub.id)!))}/resubscribe`, '');
     expect(again.statusCode).toBe(200);
     expect(again.body).toContain('You are subscribed again');
     expect(getSubscriber(pb.ctx.db, sub.id)!.status).toBe('active');
@@ -123,20 +132,23 @@ describe('preferences', () => {
     const suppressed = () => pb.ctx.db.prepare('SELECT count(*) FROM suppressions WHERE email_hash = ?').pluck().get(hash);
     expect((await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'forget.me@example.org' } })).statusCode).toBe(202);
     expect(suppressed()).toBe(1);
-    const sub = pb.ctx.db.prepare("SELECT id, confirm_nonce AS confirmNonce FROM subscribers WHERE email = 'forget.me@example.org'").get() as { id: number; confirmNonce: string };
-    expect((await pb.app.inject(pathOf(pb.ctx.links.confirm(sub)))).body).toContain('You are subscribed');
+    const confirm = pathOf(pb.ctx.links.confirm(lastRequest('forget.me@example.org')));
+    expect((await pb.app.inject(confirm)).statusCode).toBe(200);
+    expect(suppressed()).toBe(1); // opening the page is not confirming
+    expect((await post(confirm, '')).body).toContain('You are subscribed');
     expect(suppressed()).toBe(0);
   });
 
   it('shows a page for an expired confirmation link and leaves the address pending', async () => {
     const res = await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'late@example.org' } });
     expect(res.statusCode).toBe(202);
-    pb.ctx.db.prepare("UPDATE subscribers SET confirm_sent_at = ? WHERE email = 'late@example.org'").run(new Date(Date.now() - 8 * 86_400_000).toISOString());
-    const sub = pb.ctx.db.prepare("SELECT id, confirm_nonce AS confirmNonce FROM subscribers WHERE email = 'late@example.org'").get() as { id: number; confirmNonce: string };
-    const page = await pb.app.inject(pathOf(pb.ctx.links.confirm(sub)));
-    expect(page.statusCode).toBe(410);
-    expect(page.body).toContain('This confirmation link has expired');
-    expect(page.body).toContain('Sign up again');
+    pb.ctx.db.prepare('UPDATE signup_requests SET created_at = ? WHERE id = ?').run(new Date(Date.now() - 8 * 86_400_000).toISOString(), lastRequest('late@example.org'));
+    const confirm = pathOf(pb.ctx.links.confirm(lastRequest('late@example.org')));
+    for (const page of [await pb.app.inject(confirm), await post(confirm, '')]) {
+      expect(page.statusCode).toBe(410);
+      expect(page.body).toContain('This confirmation link has expired');
+      expect(page.body).toContain('Sign up again');
+    }
     expect(pb.ctx.db.prepare("SELECT status FROM subscribers WHERE email = 'late@example.org'").pluck().get()).toBe('pending');
   });
 

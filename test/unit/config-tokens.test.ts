@@ -99,19 +99,30 @@ describe('link tokens', () => {
   const secret = 's'.repeat(32);
   const token = signToken(secret, 'manage', 42, 1);
 
-  it('carry at least 128 random-looking bits and verify for their purpose, id and version', () => {
-    expect(token.split('.')[1]).toHaveLength(43); // 256-bit HMAC, base64url
-    expect(tokenSubject(token)).toBe(42);
+  it('carry a 256-bit MAC, name the row only through its encrypted public id, and verify for their purpose, id and version', () => {
+    expect(token).toMatch(/^[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$/);
+    expect(token).not.toContain((42).toString(36) + '.');
+    expect(tokenSubject(secret, 'manage', token)).toEqual({ id: 42, day: null });
     expect(verifyToken(secret, 'manage', token, 1)).toBe(true);
+    // Neighbouring ids share nothing that shows their order.
+    const [a, b] = [signToken(secret, 'manage', 1, 1), signToken(secret, 'manage', 2, 1)].map((t) => t.slice(0, 32));
+    expect([...a].filter((c, i) => b[i] === c).length).toBeLessThan(10);
+    // A digest token names one day of the subscriber's digests.
+    const digest = signToken(secret, 'digest', 42, 1, '2026-11-29');
+    expect(tokenSubject(secret, 'digest', digest)).toEqual({ id: 42, day: '2026-11-29' });
+    expect(verifyToken(secret, 'digest', digest, 1)).toBe(true);
   });
 
-  it('fail for another purpose, version, secret, or any changed character', () => {
-    expect(verifyToken(secret, 'confirm', token, 1)).toBe(false);
+  it('fail for another purpose, version, secret, day, or any changed character', () => {
+    for (const purpose of ['confirm', 'unsubscribe', 'digest'] as const) expect(verifyToken(secret, purpose, token, 1)).toBe(false);
+    expect(tokenSubject(secret, 'confirm', token)).toBeNull(); // a subscriber's public id never reads as a request's
     expect(verifyToken(secret, 'manage', token, 2)).toBe(false);
     expect(verifyToken('t'.repeat(32), 'manage', token, 1)).toBe(false);
     const flipped = token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
     expect(verifyToken(secret, 'manage', flipped, 1)).toBe(false);
     expect(verifyToken(secret, 'manage', token.slice(0, -3), 1)).toBe(false);
-    expect(verifyToken(secret, 'manage', `${(43).toString(36)}.${token.split('.')[1]}`, 1)).toBe(false);
+    expect(verifyToken(secret, 'manage', `${signToken(secret, 'manage', 43, 1).slice(0, 32)}${token.slice(32)}`, 1)).toBe(false);
+    const digest = signToken(secret, 'digest', 42, 1, '2026-11-29');
+    expect(verifyToken(secret, 'digest', digest.replace('.20261129.', '.20261130.'), 1)).toBe(false);
   });
 });

@@ -1,30 +1,55 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
+import type { Paper } from '../../model.js';
 import { getPaper } from '../../store/archive.js';
+import { inDigest } from '../../store/digest-view.js';
 import { recordVote, undoVote } from '../../store/votes.js';
 import { sendPage, type PageRenderer } from '../pages.js';
-import { resolveToken } from '../resolve.js';
+import { resolveDigest, type DigestAccess } from '../resolve.js';
 import { emptyBody, feedbackParams, undoParams } from '../schemas.js';
 import { INVALID_LINK } from './links.js';
 
-const NOT_SENT = { title: 'Not in your digests', heading: 'This paper was not in your digests', message: 'Votes count for papers Paperboy sent you; open the link from the digest it came in.' };
-const NO_PAPER = { title: 'Paper not found', heading: 'This paper is not in Paperboy', message: 'The link may be cut short; open it again from your mail.' };
+const NOT_IN_DIGEST = {
+  title: 'Not in this digest', heading: 'This paper was not in that digest',
+  message: 'A vote link works for the papers of the digest it came in; open the link from that mail.',
+};
 
-/** The 👍 / 👎 links in digests: a GET records the vote (harmless to repeat, so link scanners do no harm), a POST undoes it. */
+/** The digest and paper a feedback link names, or the page to answer instead. */
+function lookUp(ctx: Context, token: string, paperId: string): { access: DigestAccess; paper: Paper } | { status: number; model: typeof INVALID_LINK } {
+  const access = resolveDigest(ctx, token);
+  if (!access) return { status: 404, model: INVALID_LINK };
+  const paper = getPaper(ctx.db, paperId);
+  if (!paper || !inDigest(ctx.db, access.digestId, paper.id)) return { status: 404, model: { ...NOT_IN_DIGEST, link: { href: '/', label: 'Go to the home page' } } };
+  return { access, paper };
+}
+
+/**
+ * The 👍 / 👎 links in digests. Their token names one digest and votes on its papers only. A GET or HEAD
+ * shows a page with one button and changes nothing (link scanners open every link of a mail); the button
+ * POSTs the vote; a further POST undoes it.
+ */
 export const feedbackRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsyncZod => async (app) => {
   app.get('/feedback/:token/:paper/:vote', { schema: { params: feedbackParams, tags: ['links'] } }, async (req, reply) => {
     const { token, paper: paperId, vote } = req.params;
-    const sub = resolveToken(ctx, 'manage', token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
-    const paper = getPaper(ctx.db, paperId);
-    if (!paper) return sendPage(reply, page, 'message', NO_PAPER, 404);
-    if (recordVote(ctx.db, sub.id, paper.id, vote === 'up' ? 1 : -1) === 'not-sent') {
-      return sendPage(reply, page, 'message', { ...NOT_SENT, link: { href: `/preferences/${token}`, label: 'Your preferences' } }, 404);
-    }
-    const base = `/feedback/${token}/${encodeURIComponent(paper.id)}`;
+    const found = lookUp(ctx, token, paperId);
+    if ('status' in found) return sendPage(reply, page, 'message', found.model, found.status);
+    return sendPage(reply, page, 'vote', {
+      title: vote === 'up' ? 'More like this?' : 'Fewer like this?', up: vote === 'up', paperTitle: found.paper.title,
+      action: `/feedback/${token}/${encodeURIComponent(found.paper.id)}/${vote}`,
+    });
+  });
+
+  app.post('/feedback/:token/:paper/:vote', {
+    schema: { params: feedbackParams, body: emptyBody, summary: 'Record a 👍 or 👎 (the button of the vote page)', tags: ['links'] },
+  }, async (req, reply) => {
+    const { token, paper: paperId, vote } = req.params;
+    const found = lookUp(ctx, token, paperId);
+    if ('status' in found) return sendPage(reply, page, 'message', found.model, found.status);
+    recordVote(ctx.db, found.access.sub.id, found.paper.id, vote === 'up' ? 1 : -1);
+    const base = `/feedback/${token}/${encodeURIComponent(found.paper.id)}`;
     return sendPage(reply, page, 'feedback', {
-      title: 'Thanks for the feedback', up: vote === 'up', paperTitle: paper.title, undo: `${base}/undo`,
-      other: `${base}/${vote === 'up' ? 'down' : 'up'}`, preferencesUrl: `/preferences/${token}`,
+      title: 'Thanks for the feedback', up: vote === 'up', paperTitle: found.paper.title, undo: `${base}/undo`,
+      other: `${base}/${vote === 'up' ? 'down' : 'up'}`,
     });
   });
 
@@ -32,12 +57,10 @@ export const feedbackRoutes = (ctx: Context, page: PageRenderer): FastifyPluginA
     schema: { params: undoParams, body: emptyBody, summary: 'Undo a vote', tags: ['links'] },
   }, async (req, reply) => {
     const { token, paper: paperId } = req.params;
-    const sub = resolveToken(ctx, 'manage', token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
-    const paper = getPaper(ctx.db, paperId);
-    if (!paper) return sendPage(reply, page, 'message', NO_PAPER, 404);
-    undoVote(ctx.db, sub.id, paper.id);
-    const base = `/feedback/${token}/${encodeURIComponent(paper.id)}`;
-    return sendPage(reply, page, 'feedback-undone', { title: 'Vote removed', paperTitle: paper.title, up: `${base}/up`, down: `${base}/down` });
+    const found = lookUp(ctx, token, paperId);
+    if ('status' in found) return sendPage(reply, page, 'message', found.model, found.status);
+    undoVote(ctx.db, found.access.sub.id, found.paper.id);
+    const base = `/feedback/${token}/${encodeURIComponent(found.paper.id)}`;
+    return sendPage(reply, page, 'feedback-undone', { title: 'Vote removed', paperTitle: found.paper.title, up: `${base}/up`, down: `${base}/down` });
   });
 };

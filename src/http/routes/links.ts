@@ -1,50 +1,74 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
-import { emailHash, liftSuppression } from '../../store/address-guard.js';
-import { confirmSubscriber, unsubscribe } from '../../store/subscribers.js';
+import { scheduleLabel } from '../../digest/due.js';
+import { emailHash } from '../../store/address-guard.js';
+import { CONFIRM_DAYS, isExpired, type Asked } from '../../store/requests.js';
+import { confirmSignUp, unsubscribe } from '../../store/subscribers.js';
 import { BODY_LIMIT } from '../limits.js';
 import { acceptMultipartFields } from '../multipart.js';
 import { sendPage, type PageRenderer } from '../pages.js';
-import { resolveToken } from '../resolve.js';
+import { resolveRequest, resolveUnsubscribe } from '../resolve.js';
 import { oneClickOrSameOrigin } from '../security.js';
-import { tokenParams, unsubscribeBody } from '../schemas.js';
-import { scheduleLabel } from '../views.js';
+import { emptyBody, tokenParams, unsubscribeBody } from '../schemas.js';
+import type { Subscriptions } from '../subscribe.js';
 
-const CONFIRM_DAYS = 7;
-
-/** The page shown for a token that resolves to nobody: forged, truncated, replaced or erased. */
+/** The page shown for a token that resolves to nobody: forged, truncated, used, replaced or erased. */
 export const INVALID_LINK = {
   title: 'Link not valid', heading: 'This link is not valid',
-  message: 'Check that the whole link was copied. Links stop working when a newer mail replaces them or when the data was deleted.',
+  message: 'Check that the whole link was copied. Links stop working once used, when a newer mail replaces them, or when the data was deleted.',
   link: { href: '/#subscribe', label: 'Sign up again' },
 };
 
-/** The pages behind links in mails: confirm, and unsubscribe (GET shows a button; only POST acts). */
-export const linkRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsyncZod => async (app) => {
+const EXPIRED = {
+  ...INVALID_LINK, heading: 'This confirmation link has expired',
+  message: `Confirmation links work for ${CONFIRM_DAYS} days. Sign up again to get a new one.`,
+};
+
+/** What a confirmation page lists: the interests and schedule the request asked for, as plain strings. */
+function askedView(asked: Asked) {
+  return {
+    schedule: scheduleLabel(asked), keywords: asked.keywords.join(', '), categories: asked.categories.join(', '),
+    authors: asked.authors.join(', '), about: asked.about, papers: asked.papers.join(', '),
+  };
+}
+
+/**
+ * The pages behind links in sign-up mails and digests: confirm (GET shows what would be confirmed and one
+ * button; only the POST confirms) and unsubscribe (GET shows a button; the POST unsubscribes, RFC 8058
+ * one-click included, from any origin and never held back by the per-IP limit).
+ */
+export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions): FastifyPluginAsyncZod => async (app) => {
   // RFC 8058: one-click POSTs SHOULD be multipart/form-data.
   acceptMultipartFields(app, BODY_LIMIT);
 
   app.get('/confirm/:token', { schema: { params: tokenParams, tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveToken(ctx, 'confirm', req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', { ...INVALID_LINK, message: 'It may have been replaced by a newer confirmation mail, or mistyped.' }, 404);
-    const manage = { preferencesUrl: new URL(ctx.links.preferences(sub)).pathname };
-    if (sub.status === 'active') return sendPage(reply, page, 'confirmed', { title: 'Already confirmed', heading: 'You are already subscribed', schedule: scheduleLabel(sub), ...manage });
-    const age = Date.now() - Date.parse(sub.confirmSentAt ?? '');
-    if (!(age < CONFIRM_DAYS * 86_400_000)) {
-      return sendPage(reply, page, 'message', { ...INVALID_LINK, heading: 'This confirmation link has expired', message: `Confirmation links work for ${CONFIRM_DAYS} days. Sign up again to get a new one.` }, 410);
-    }
-    confirmSubscriber(ctx.db, sub.id);
-    liftSuppression(ctx.db, emailHash(ctx.secret, sub.email));
-    return sendPage(reply, page, 'confirmed', { title: 'Subscribed', heading: 'You are subscribed', schedule: scheduleLabel(sub), ...manage });
+    const found = resolveRequest(ctx, req.params.token);
+    if (!found) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    if (isExpired(found.request)) return sendPage(reply, page, 'message', EXPIRED, 410);
+    // A GET never confirms: mail scanners open links, some run scripts. The button POSTs to the same URL.
+    return sendPage(reply, page, 'confirm', {
+      title: 'Confirm your subscription', email: found.sub.email, action: `/confirm/${req.params.token}`, ...askedView(found.request.asked!),
+    });
+  });
+
+  app.post('/confirm/:token', {
+    schema: { params: tokenParams, body: emptyBody, summary: 'Confirm a sign-up (the button of the confirmation page)', tags: ['links'] },
+  }, async (req, reply) => {
+    const found = resolveRequest(ctx, req.params.token);
+    if (!found) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    if (isExpired(found.request)) return sendPage(reply, page, 'message', EXPIRED, 410);
+    const sub = confirmSignUp(ctx.db, { ...found.request, asked: found.request.asked! }, emailHash(ctx.secret, found.sub.email));
+    return sendPage(reply, page, 'confirmed', {
+      title: 'Subscribed', heading: 'You are subscribed', schedule: scheduleLabel(sub), preferencesUrl: new URL(ctx.links.preferences(sub)).pathname,
+    });
   });
 
   app.get('/unsubscribe/:token', { schema: { params: tokenParams, tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveToken(ctx, 'manage', req.params.token);
+    const sub = resolveUnsubscribe(ctx, req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     // A GET never unsubscribes: mail scanners open links. The button POSTs to the same URL.
     return sendPage(reply, page, 'unsubscribe', {
-      title: 'Unsubscribe', email: sub.email, action: `/unsubscribe/${req.params.token}`,
-      preferencesUrl: `/preferences/${req.params.token}`, already: sub.status === 'unsubscribed',
+      title: 'Unsubscribe', email: sub.email, action: `/unsubscribe/${req.params.token}`, already: sub.status === 'unsubscribed',
     });
   });
 
@@ -56,11 +80,27 @@ export const linkRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsync
     config: { rateLimit: false, anyOrigin: true },
     preValidation: oneClickOrSameOrigin(ctx.config.PUBLIC_URL),
   }, async (req, reply) => {
-    const sub = resolveToken(ctx, 'manage', req.params.token);
+    const sub = resolveUnsubscribe(ctx, req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     unsubscribe(ctx.db, sub.id);
-    return sendPage(reply, page, 'unsubscribed', {
-      title: 'Unsubscribed', email: sub.email, token: req.params.token,
-    });
+    return sendPage(reply, page, 'unsubscribed', { title: 'Unsubscribed', email: sub.email, action: `/unsubscribe/${req.params.token}` });
   });
+
+  // The unsubscribe page cannot open preferences or resubscribe by itself (its link is in every mail's
+  // headers): these buttons mail the owner a confirmation or preferences link instead, within the sign-up limit.
+  for (const [path, kind] of [['resubscribe', 'confirm'], ['preferences-link', 'manage']] as const) {
+    app.post(`/unsubscribe/:token/${path}`, {
+      schema: { params: tokenParams, body: emptyBody, summary: kind === 'confirm' ? 'Mail a link that resubscribes' : 'Mail the preferences link', tags: ['links'] },
+    }, async (req, reply) => {
+      const sub = resolveUnsubscribe(ctx, req.params.token);
+      if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+      await subs.mailOwner(sub, kind);
+      return sendPage(reply, page, 'message', {
+        title: 'Check your inbox', heading: 'Check your inbox',
+        message: kind === 'confirm'
+          ? `We mailed a confirmation link to ${sub.email}. Open it and press Confirm to get your digests again.`
+          : `We mailed the link to your preferences to ${sub.email}.`,
+      });
+    });
+  }
 };

@@ -1,19 +1,22 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
+import { scheduleLabel } from '../../digest/due.js';
 import { knownCategories } from '../../store/archive.js';
 import { emailHash } from '../../store/address-guard.js';
 import { deleteSubscriberData, resubscribe, updatePreferences } from '../../store/subscribers.js';
 import { sendPage, type PageRenderer } from '../pages.js';
-import { resolveToken } from '../resolve.js';
+import { resolveManage } from '../resolve.js';
 import { deleteBody, emptyBody, preferencesBody, tokenParams } from '../schemas.js';
-import { preferencesView, scheduleLabel } from '../views.js';
+import { preferencesView } from '../views.js';
 import { INVALID_LINK } from './links.js';
 
 /** /preferences/<token>: view and edit everything, resubscribe, and delete my data. */
 export const preferenceRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsyncZod => async (app) => {
   const form = (token: string, notice?: string) => {
-    const sub = resolveToken(ctx, 'manage', token);
-    return sub && { title: 'Your preferences', token, notice, ...preferencesView(sub, knownCategories(ctx.db)) };
+    const sub = resolveManage(ctx, token);
+    return sub && {
+      title: 'Your preferences', token, notice, unsubscribeUrl: new URL(ctx.links.unsubscribe(sub)).pathname, ...preferencesView(sub, knownCategories(ctx.db)),
+    };
   };
 
   app.get('/preferences/:token', { schema: { params: tokenParams, tags: ['links'] } }, async (req, reply) => {
@@ -24,7 +27,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer): FastifyPlugi
   app.post('/preferences/:token', {
     schema: { params: tokenParams, body: preferencesBody, summary: 'Save every preference (the form)', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
   }, async (req, reply) => {
-    const sub = resolveToken(ctx, 'manage', req.params.token);
+    const sub = resolveManage(ctx, req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     const b = req.body;
     updatePreferences(ctx.db, sub.id, {
@@ -32,25 +35,25 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer): FastifyPlugi
       timezone: b.timezone, hour: b.hour, frequency: b.frequency, weekday: b.weekday, digestSize: b.digestSize,
       weakDay: b.weakDay, pausedUntil: b.pausedUntil,
     });
-    const saved = resolveToken(ctx, 'manage', req.params.token)!;
+    const saved = resolveManage(ctx, req.params.token)!;
     return sendPage(reply, page, 'preferences', form(req.params.token, `Saved. Your digest arrives at ${scheduleLabel(saved)}.`)!);
   });
 
   app.post('/preferences/:token/resubscribe', {
     schema: { params: tokenParams, body: emptyBody, summary: 'Resubscribe an unsubscribed address', tags: ['links'] },
   }, async (req, reply) => {
-    const sub = resolveToken(ctx, 'manage', req.params.token);
+    const sub = resolveManage(ctx, req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     const notice = resubscribe(ctx.db, sub.id) || sub.status === 'active'
       ? `You are subscribed again. Your digest arrives at ${scheduleLabel(sub)}.`
-      : 'This address still has to be confirmed: click the link in the confirmation mail.';
+      : 'This address still has to be confirmed: open the link in the confirmation mail and press Confirm.';
     return sendPage(reply, page, 'preferences', form(req.params.token, notice)!);
   });
 
   app.post('/preferences/:token/delete', {
     schema: { params: tokenParams, body: deleteBody, summary: 'Erase the subscriber and their history', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
   }, async (req, reply) => {
-    const sub = resolveToken(ctx, 'manage', req.params.token);
+    const sub = resolveManage(ctx, req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     deleteSubscriberData(ctx.db, sub.id, emailHash(ctx.secret, sub.email));
     return sendPage(reply, page, 'message', {

@@ -4,9 +4,11 @@
 // bidi overrides and isolates, the soft hyphen, the BOM). Tabs and line breaks are whitespace, kept
 // for each caller to fold. The joiners go too: an emoji sequence then shows as its separate emoji.
 
-/** Controls other than tab, line feed, vertical tab, form feed and carriage return; every format character (Cf). */
-const INVISIBLE = /[\0-\x08\x0e-\x1f\x7f-\x9f\p{Cf}]/u;
-const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'gu');
+/** For a regex character class (with the `u` flag): controls other than tab, line feed, vertical tab, form feed and
+ *  carriage return; every format character (Cf). */
+export const INVISIBLE_CHARS = '\\0-\\x08\\x0e-\\x1f\\x7f-\\x9f\\p{Cf}';
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARS}]`, 'u');
+const INVISIBLE_ALL = new RegExp(`[${INVISIBLE_CHARS}]`, 'gu');
 
 /** `text` without control and bidi/format characters (whitespace controls are left for the caller to fold). */
 export function stripInvisible(text: string): string {

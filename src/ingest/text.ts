@@ -1,5 +1,5 @@
 // Pure helpers that make titles and abstracts from feeds readable.
-import { stripInvisible } from '../text.js';
+import { INVISIBLE_CHARS } from '../text.js';
 
 const SYMBOLS: Record<string, string> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', varepsilon: 'ε', zeta: 'ζ', eta: 'η',
@@ -50,15 +50,20 @@ export function readableLatex(s: string): string {
   return out;
 }
 
-// Every \s but the plain space (spelled out: twice as fast as [^\S ] on long abstracts), two spaces, or an edge space.
-const NEEDS_COLLAPSE = /[\t\n\v\f\r\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]| {2}|^ | $/;
+// Every \s but the plain space (spelled out: twice as fast as [^\S ] on long abstracts), two spaces, an edge space,
+// or an invisible character (src/text.ts).
+const NEEDS_WORK = new RegExp(`[\\t\\n\\v\\f\\r\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff${INVISIBLE_CHARS}]| {2}|^ | $`, 'u');
+// A run of blanks and invisible characters: one space when it holds a blank, nothing when it holds only invisible ones.
+const RUNS = new RegExp(`[\\s${INVISIBLE_CHARS}]+`, 'gu');
+const foldRun = (run: string) => (/\s/.test(run) ? ' ' : '');
 
 /** Collapses whitespace, decodes entities once (unless told the text has none), makes LaTeX readable and drops
  *  control and bidi/format characters (a decoded `&#x202e;` included). */
 export function cleanText(s: string, entities = true): string {
   // Most text has no entities and no LaTeX: skip those regex passes (a large feed has thousands of abstracts).
-  let out = stripInvisible(entities && s.includes('&') ? decodeEntities(s) : s);
+  let out = entities && s.includes('&') ? decodeEntities(s) : s;
   if (/[\\${]/.test(out)) out = readableLatex(out);
-  // Only copy the string when its whitespace needs collapsing: any non-space blank, a double space, or an edge.
-  return NEEDS_COLLAPSE.test(out) ? out.replace(/\s+/g, ' ').trim() : out;
+  // Only copy the string when there is work: any non-space blank, a double space, an edge, an invisible character.
+  // One pass does both, a third of the cost of stripping and then collapsing.
+  return NEEDS_WORK.test(out) ? out.replace(RUNS, foldRun).trim() : out;
 }

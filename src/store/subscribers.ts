@@ -104,14 +104,14 @@ export type SignUpMail = 'confirm' | 'manage';
 export function signUp(db: Db, input: SignUp, now = new Date()): { subscriber: SubscriberRecord; requestId: number; mail: SignUpMail } {
   const s = cleanInterests(input);
   return atomically(db, () => {
-    const subscriber = findByEmail(db, s.email) ?? insertPending(db, s, now);
+    const subscriber = insertPending(db, s, now) ?? findByEmail(db, s.email)!;
     const mail: SignUpMail = subscriber.status === 'active' ? 'manage' : 'confirm';
     return { subscriber, mail, requestId: queueRequest(db, subscriber.id, mail === 'confirm' ? s : null, now) };
   });
 }
 
-/** Inserts a pending subscriber for a new address, with what the sign-up asked for. */
-function insertPending(db: Db, s: SignUp, now: Date): SubscriberRecord {
+/** Inserts a pending subscriber for a new address, with what the sign-up asked for; undefined when the address is known. */
+function insertPending(db: Db, s: SignUp, now: Date): SubscriberRecord | undefined {
   // The id is never one a deleted subscriber had (see deleteSubscriberData), so their old links stay dead.
   const row = stmt(db, `
     INSERT INTO subscribers (id, email, status, keywords, categories, authors, about, papers, timezone, hour,
@@ -120,8 +120,9 @@ function insertPending(db: Db, s: SignUp, now: Date): SubscriberRecord {
                 COALESCE((SELECT CAST(value AS INTEGER) FROM settings WHERE key = 'deleted_subscriber_max_id'), 0)) + 1,
             @email, 'pending', @keywords, @categories, @authors, @about, @papers, @timezone, @hour,
             @frequency, @weekday, @now)
-    RETURNING *`).get({ ...listColumns(s), now: now.toISOString() }) as SubscriberRow;
-  return toRecord(row);
+    ON CONFLICT (email) DO NOTHING
+    RETURNING *`).get({ ...listColumns(s), now: now.toISOString() }) as SubscriberRow | undefined;
+  return row && toRecord(row);
 }
 
 /**

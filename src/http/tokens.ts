@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual, type Cipher, type Decipher } from 'node:crypto';
 
 // A link token is `<public id>[.<yyyymmdd>].<HMAC-SHA256 of purpose, public id and a version>`: 256 bits of
 // MAC, nothing secret stored in the database, and a token for one purpose never works for another.
@@ -21,28 +21,39 @@ const LEGACY = new RegExp(`^([0-9a-z]{1,12})\\.[A-Za-z0-9_-]{43}$`);
 const KIND = { subscriber: 1, request: 2 } as const;
 const kindOf = (purpose: TokenPurpose) => (purpose === 'confirm' ? KIND.request : KIND.subscriber);
 
-const keys = new Map<string, Buffer>();
+/** A secret's AES-128 ciphers for public ids, made once: ECB without padding keeps no state between blocks. */
+interface IdCipher { enc: Cipher; dec: Decipher; last: { kind: number; id: number; pid: string } }
+const ciphers = new Map<string, IdCipher>();
 
-/** The AES-128 key of a secret's public ids, derived once. */
-function idKey(secret: string): Buffer {
-  let key = keys.get(secret);
-  if (!key) keys.set(secret, (key = createHmac('sha256', secret).update('paperboy public ids').digest().subarray(0, 16)));
-  return key;
+function idCipher(secret: string): IdCipher {
+  let c = ciphers.get(secret);
+  if (!c) {
+    const key = createHmac('sha256', secret).update('paperboy public ids').digest().subarray(0, 16);
+    c = {
+      enc: createCipheriv('aes-128-ecb', key, null).setAutoPadding(false),
+      dec: createDecipheriv('aes-128-ecb', key, null).setAutoPadding(false),
+      last: { kind: 0, id: 0, pid: '' },
+    };
+    ciphers.set(secret, c);
+  }
+  return c;
 }
 
-/** The public id of row `id` (32 hex digits). */
+/** The public id of row `id` (32 hex digits). A mail's links share one: the last is kept. */
 export function publicId(secret: string, purpose: TokenPurpose, id: number): string {
+  const c = idCipher(secret);
+  const kind = kindOf(purpose);
+  if (c.last.kind === kind && c.last.id === id) return c.last.pid;
   const block = Buffer.alloc(16);
-  block[0] = kindOf(purpose);
+  block[0] = kind;
   block.writeBigUInt64BE(BigInt(id), 8);
-  const aes = createCipheriv('aes-128-ecb', idKey(secret), null).setAutoPadding(false);
-  return Buffer.concat([aes.update(block), aes.final()]).toString('hex');
+  c.last = { kind, id, pid: c.enc.update(block).toString('hex') };
+  return c.last.pid;
 }
 
 /** The row id a public id stands for, or null when it was not made by publicId for this purpose (64 bits must be zero). */
 function rowId(secret: string, purpose: TokenPurpose, pid: string): number | null {
-  const aes = createDecipheriv('aes-128-ecb', idKey(secret), null).setAutoPadding(false);
-  const block = Buffer.concat([aes.update(Buffer.from(pid, 'hex')), aes.final()]);
+  const block = idCipher(secret).dec.update(Buffer.from(pid, 'hex'));
   if (block[0] !== kindOf(purpose) || block.readUIntBE(1, 6) !== 0 || block[7] !== 0) return null;
   const id = block.readBigUInt64BE(8);
   return id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : null;

@@ -41,6 +41,9 @@ export const feedbackRoutes = (ctx: Context, page: PageRenderer): FastifyPluginA
 
   app.post('/feedback/:token/:paper/:vote', {
     schema: { params: feedbackParams, body: emptyBody, summary: 'Record a 👍 or 👎 (the button of the vote page)', tags: ['links'] },
+    // Votes were GETs, never limited: a reader going through a 20-paper digest, or an office behind one NAT address,
+    // must not hit the per-IP limit. A vote needs a digest's 256-bit token and only ever sets one row per paper.
+    config: { rateLimit: false },
   }, async (req, reply) => {
     const { token, paper: paperId, vote } = req.params;
     const found = lookUp(ctx, token, paperId);
@@ -55,6 +58,7 @@ export const feedbackRoutes = (ctx: Context, page: PageRenderer): FastifyPluginA
 
   app.post('/feedback/:token/:paper/undo', {
     schema: { params: undoParams, body: emptyBody, summary: 'Undo a vote', tags: ['links'] },
+    config: { rateLimit: false },
   }, async (req, reply) => {
     const { token, paper: paperId } = req.params;
     const found = lookUp(ctx, token, paperId);

@@ -214,7 +214,7 @@ function subscriberCommands(cli: Command): void {
       console.log(removeCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email));
     }));
 
-  subs.command('invite').description('send each address in a file the confirmation mail of a normal sign-up; nobody is subscribed until they click it')
+  subs.command('invite').description('sign up each address in a file as the form does: a confirmation mail, no existing subscriber changed, nobody subscribed until they confirm')
     .argument('<file>', 'one address per line, or CSV: address,keyword,keyword… (or a header line: email,keywords,categories,authors,timezone,hour)')
     .action((file: string) => {
       let text: string;
@@ -228,7 +228,8 @@ function subscriberCommands(cli: Command): void {
         const { inviteCommand } = await import('./admin/subscribers.js');
         const r = await inviteCommand(ctx, text);
         r.bad.forEach((b) => console.log(`line ${b.line}: ${b.reason}`));
-        console.log(`invited ${r.invited}: each gets a confirmation mail unless already subscribed, and nobody is subscribed until they click its link; ` +
+        console.log(`invited ${r.invited}: each gets the mail of a sign-up (a confirmation link, or the preferences link of an address already subscribed), ` +
+          `no existing subscriber is changed, and nobody is subscribed until they confirm; ` +
           `mail goes to ${ctx.transport.describe()}`);
         if (r.bad.length) console.log(`${r.bad.length} line${r.bad.length === 1 ? '' : 's'} refused (above)`);
         process.exitCode = r.bad.length ? 1 : 0;

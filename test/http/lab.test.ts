@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSampleIfEmpty } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { upsertPapers } from '../../src/store/papers.js';
-import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
+import { linkPath, startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 describe('an instance for a lab', () => {
@@ -77,5 +77,29 @@ describe('an instance for a lab', () => {
     expect(digest.headerLines.find((h) => h.key === 'list-id')?.line).toBe('List-Id: Vision Lab papers daily digest <digest.papers.vision.example.org>');
     expect(digest.text).toMatch(/^.+\nVision Lab papers · /);
     expect(digest.text).toContain('subscribed to Vision Lab papers at https://papers.vision.example.org');
+  });
+
+  it('names the instance in the sign-up mails and on the pages their links and a digest\'s vote links open', async () => {
+    const to = (email: string) => smtp.messages.filter((m) => (m.to as { text: string }).text === email);
+    // A new address gets a confirmation link; ada, subscribed above, her preferences link.
+    expect((await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'cy@vision.example.org' } })).statusCode).toBe(202);
+    await expect.poll(() => to('cy@vision.example.org')).toHaveLength(1);
+    const confirmMail = to('cy@vision.example.org')[0];
+    expect(confirmMail.subject).toBe('Confirm your Vision Lab papers subscription');
+    expect(confirmMail.text).toContain('asked Vision Lab papers to send');
+    const confirmPage = await pb.app.inject(linkPath(confirmMail.text!, 'confirm'));
+    expect(confirmPage.body).toContain('<title>Confirm your subscription · Vision Lab papers</title>');
+
+    const digest = to('ada@vision.example.org').find((m) => !m.subject?.startsWith('Confirm'))!;
+    const vote = await pb.app.inject(linkPath(digest.text!, 'feedback'));
+    expect(vote.statusCode).toBe(200);
+    expect(vote.body).toMatch(/<title>[^<]+ · Vision Lab papers<\/title>/);
+
+    smtp.messages.length = 0;
+    expect((await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'ada@vision.example.org' } })).statusCode).toBe(202);
+    const manage = (await smtp.waitFor(1))[0];
+    expect(manage.subject).toBe('Your Vision Lab papers preferences link');
+    expect(manage.text).toContain('asked Vision Lab papers for the preferences link');
+    expect(manage.text).not.toContain('Paperboy');
   });
 });

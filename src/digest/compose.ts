@@ -1,3 +1,4 @@
+import { ARXIV_ID } from '../arxiv.js';
 import type { Paper, RankedPaper } from '../model.js';
 
 /** One paper as the digest templates show it: every field is plain text, escaped by the template. */
@@ -77,7 +78,6 @@ export const NO_PAPERS_NOTE = 'No new papers arrived since your last digest: the
 
 const ABSTRACT_CHARS = 320;
 const SUBJECT_CHARS = 90;
-const ARXIV_ID = /^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*\/\d{7})(?:v\d+)?$/i;
 
 /** Cuts text at a word boundary near `max` characters, adding an ellipsis when cut. */
 export function trimText(text: string, max: number): string {

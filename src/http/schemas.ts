@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalTimezone, localDayHour } from '../digest/due.js';
-import { ARXIV_ID, CATEGORY, PROFILE_LIMITS as LIMITS } from '../rank/limits.js';
+import { ARXIV_ID, CATEGORY, MAX_CATEGORY_LENGTH } from '../arxiv.js';
+import { PROFILE_LIMITS as LIMITS } from '../rank/limits.js';
 import { cleanLine, cleanParagraph } from '../text.js';
 
 // Forms send strings: "a, b" for lists and "" for fields left blank; JSON sends arrays and numbers.
@@ -25,7 +26,7 @@ const timezone = z.preprocess(blankToUndefined, z.string().max(64, 'is not a kno
 
 const interests = {
   keywords: list(singleLine(LIMITS.keywordLength), LIMITS.keywords),
-  categories: list(singleLine(40, [CATEGORY, 'is not an arXiv category such as cs.CV']), LIMITS.categories),
+  categories: list(singleLine(MAX_CATEGORY_LENGTH, [CATEGORY, 'is not an arXiv category such as cs.CV']), LIMITS.categories),
   authors: list(singleLine(LIMITS.authorLength), LIMITS.authors),
   about: z.string().max(LIMITS.aboutLength, `must be at most ${LIMITS.aboutLength} characters`).transform(cleanParagraph).default(''),
   papers: list(singleLine(40, [ARXIV_ID, 'is not an arXiv id such as 2406.01234']), LIMITS.papers),

@@ -1,6 +1,6 @@
 // Turns the loose fields a parser found into a clean Paper, or says why it cannot.
+import { isArxivCategory } from '../arxiv.js';
 import type { Paper } from '../model.js';
-import { CATEGORY } from '../rank/limits.js';
 import { titleId } from '../store/papers.js';
 import { absUrl, normalizeArxivId, pdfUrl } from './normalize.js';
 import { cleanText } from './text.js';
@@ -25,8 +25,6 @@ export interface RawPaper {
 }
 
 const MAX_TITLE = 1000;
-/** Room to spare over the longest arXiv category (`cond-mat.stat-mech`, 18 characters). */
-const MAX_CATEGORY = 40;
 /** arXiv cross-lists a paper in a handful of categories; a longer list is junk. */
 const MAX_CATEGORIES = 20;
 
@@ -52,7 +50,7 @@ function strings(v: unknown, clean: (s: string) => string): string[] {
 /** The categories that look like arXiv's (cs.CV, hep-th, physics.atom-ph), at most MAX_CATEGORIES of them: the rest
  *  (ACM and MSC codes, markup, anything long) would otherwise become sign-up checkboxes. */
 function categories(v: unknown): string[] {
-  return strings(v, (s) => s).filter((c) => c.length <= MAX_CATEGORY && CATEGORY.test(c)).slice(0, MAX_CATEGORIES);
+  return strings(v, (s) => s).filter(isArxivCategory).slice(0, MAX_CATEGORIES);
 }
 
 // Feeds repeat the same few dates thousands of times; remember recent conversions.

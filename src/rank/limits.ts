@@ -1,4 +1,5 @@
 // Input limits for an interest profile, shared by the HTTP layer's schema and enforced again by the ranker.
+import { ARXIV_ID, CATEGORY } from '../arxiv.js';
 import type { Profile } from '../model.js';
 
 /** Documented limits of a profile (see docs/ranking.md). */
@@ -17,12 +18,6 @@ export const PROFILE_LIMITS = {
 
 /** Default number of papers in a digest. */
 export const DEFAULT_DIGEST_SIZE = 10;
-
-/** An arXiv id, new style (2406.01234, optional version) or old style (hep-th/9901001). */
-export const ARXIV_ID = /^(?:\d{4}\.\d{4,5}|[a-z][a-z.-]*\/\d{7})(?:v\d+)?$/i;
-
-/** An arXiv category such as cs.CV, math.NA or hep-th. */
-export const CATEGORY = /^[a-z][a-z-]*(?:\.[A-Za-z-]+)?$/;
 
 /** One thing wrong with a profile: which field and what to fix. */
 export interface ProfileProblem {

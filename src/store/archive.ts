@@ -1,7 +1,7 @@
+import { isArxivCategory, MAX_CATEGORY_LENGTH } from '../arxiv.js';
 import type { Db } from '../db/open.js';
 import { stmt } from './statements.js';
 import type { Paper } from '../model.js';
-import { CATEGORY } from '../rank/limits.js';
 import { rowToPaper } from './papers.js';
 
 type PaperRow = Parameters<typeof rowToPaper>[0];
@@ -12,8 +12,8 @@ export function knownCategories(db: Db, limit = 200): string[] {
   // json_each unnests the JSON array each paper keeps in `categories`; short values only.
   const found = stmt(db, `
     SELECT DISTINCT c.value FROM papers p, json_each(p.categories) c
-    WHERE c.type = 'text' AND length(c.value) <= 40 ORDER BY c.value LIMIT ?`).pluck().all(limit) as string[];
-  return found.filter((c) => CATEGORY.test(c));
+    WHERE c.type = 'text' AND length(c.value) <= ? ORDER BY c.value LIMIT ?`).pluck().all(MAX_CATEGORY_LENGTH, limit) as string[];
+  return found.filter(isArxivCategory);
 }
 
 /** The papers of one day (published that day, or first seen that day when the source gave no date), most upvoted first. */

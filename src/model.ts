@@ -41,6 +41,20 @@ export interface RankedPaper {
   why: string[];
 }
 
+/** What a subscriber states about their interests and delivery hour. */
+export interface Interests {
+  keywords: string[];
+  categories: string[];
+  authors: string[];
+  about: string;
+  papers: string[];
+  timezone: string;
+  hour: number;
+}
+
+/** How often digests go out: every day, or once a week on `weekday`. */
+export type Frequency = 'daily' | 'weekly';
+
 /** A subscriber's lifecycle: pending (awaiting confirmation) → active → unsubscribed. */
 export type SubscriberStatus = 'pending' | 'active' | 'unsubscribed';
 

@@ -1,14 +1,17 @@
 // Sign-up requests (migration 009): what a sign-up asked for, kept aside until its own confirmation link is
 // used, and the queue of the mails sign-ups cause (a confirmation link, or an active address's preferences link).
 import type { Db } from '../db/open.js';
+import type { Frequency, Interests } from '../model.js';
 import { stmt } from './statements.js';
-import type { SignUp } from './subscribers.js';
 
 /** How long a confirmation link works. */
 export const CONFIRM_DAYS = 7;
 
 /** What a confirmation applies: a sign-up's interests and schedule. */
-export type Asked = Omit<SignUp, 'email'>;
+export interface Asked extends Interests {
+  frequency: Frequency;
+  weekday: number;
+}
 
 /** Which mail a request sends: a confirmation link, or the preferences link of an address already subscribed. */
 export type RequestKind = 'confirm' | 'manage';

@@ -4,28 +4,12 @@ import { liftSuppression } from './address-guard.js';
 import { dropConfirmations, queueRequest, type Asked, type SignupRequest } from './requests.js';
 import type { WeakDay } from './votes.js';
 import { atomically, stmt } from './statements.js';
-import type { Subscriber, SubscriberStatus } from '../model.js';
+import type { Frequency, Interests, Subscriber, SubscriberStatus } from '../model.js';
 
-/** What a subscriber states about their interests and delivery hour. */
-export interface Interests {
-  keywords: string[];
-  categories: string[];
-  authors: string[];
-  about: string;
-  papers: string[];
-  timezone: string;
-  hour: number;
-}
-
-/** What a sign-up carries. */
-export interface SignUp extends Interests {
+/** What a sign-up carries: the address and what a confirmation applies. */
+export interface SignUp extends Asked {
   email: string;
-  frequency: Frequency;
-  weekday: number;
 }
-
-/** How often digests go out: every day, or once a week on `weekday`. */
-export type Frequency = 'daily' | 'weekly';
 
 /** Delivery preferences a subscriber edits on /preferences (migration 005). */
 export interface Delivery {

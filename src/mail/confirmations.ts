@@ -6,10 +6,9 @@ import { scheduleLabel } from '../digest/due.js';
 import { scrub } from '../http/redact.js';
 import { CONFIRM_DAYS, claimMails, finishMail, nextMailAt, type ClaimedMail, type MailOutcome } from '../store/requests.js';
 import { getSubscriber } from '../store/subscribers.js';
-import { newMessageId } from './message.js';
+import { newMessageId, type OutgoingMail } from './message.js';
 import { nextStep, type AttemptOutcome } from './outcome.js';
 import { handOver, retryPolicy } from './sender.js';
-import type { OutgoingMail } from './transport.js';
 
 /** The mailer of sign-up mails (confirmation and preferences links) of one process. */
 export interface ConfirmationMailer {

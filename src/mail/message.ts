@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { MailBody } from '../digest/render.js';
-import type { OutgoingMail } from './transport.js';
+
+/** A mail ready to hand to a transport. */
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  messageId: string;
+  headers?: Record<string, string>;
+}
 
 /** The host part used for Message-IDs and List-Id: PUBLIC_URL's host name. */
 export function mailDomain(publicUrl: string): string {

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import * as mimeFuncs from 'nodemailer/lib/mime-funcs';
 import * as qp from 'nodemailer/lib/qp';
-import type { OutgoingMail } from './transport.js';
+import type { OutgoingMail } from './message.js';
 
 const PLAIN_ADDRESS = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+$/;
 const parsedMailboxes = new Map<string, { name?: string; address?: string }>();

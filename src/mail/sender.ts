@@ -12,12 +12,11 @@ import {
   releaseStale, skipClaimed, skipDigest, suspendedIds, type Lease,
 } from '../store/digests.js';
 import { activeSubscribers, countActive, getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
-import { digestMail, newMessageId } from './message.js';
+import { digestMail, newMessageId, type OutgoingMail } from './message.js';
 import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type NextStep, type RetryPolicy } from './outcome.js';
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
 import { makeRanker, weakDayChoice, type Ranker } from './ranking.js';
-import type { OutgoingMail } from './transport.js';
 
 /**
  * SQLite page cache while a run sends: it reads each subscriber page once and writes at the tail of the

@@ -1,19 +1,9 @@
 import nodemailer from 'nodemailer';
 import { chmodSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { OutgoingMail } from './message.js';
 import { bareAddress, buildMime } from './mime.js';
 import { startSmtpThread } from './smtp-thread.js';
-
-/** A mail ready to hand to a transport. */
-export interface OutgoingMail {
-  from: string;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-  messageId: string;
-  headers?: Record<string, string>;
-}
 
 /** What the transport says about a hand-off: the SMTP reply, or where the file went. */
 export interface SendResult {

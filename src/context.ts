@@ -5,12 +5,13 @@ import { migrate } from './db/migrate.js';
 import { closeDb, openDb, type Db } from './db/open.js';
 import type { DigestModel } from './digest/compose.js';
 import { logSerializers } from './http/redact.js';
-import { loadMailTemplate, type MailTemplate } from './digest/render.js';
+import type { MailTemplate } from './digest/render.js';
 import { makeLinks, type Links } from './links.js';
 import { mailDomain } from './mail/message.js';
 import { createTransport, type Transport, type TransportOptions } from './mail/transport.js';
 import { indexInBackground } from './store/search.js';
 import { tokenSecret } from './store/settings.js';
+import { loadMailTemplate } from './templates.js';
 
 /** The model of the confirmation mail: our own words, the address it goes to, the schedule and the link; never text from the form. */
 export interface ConfirmModel {

@@ -1,10 +1,7 @@
+// Mail templates compiled and filled: MJML + Handlebars source in, HTML and text out. The sources are read
+// by src/templates.ts; nothing here touches a file.
 import Handlebars from 'handlebars';
 import mjml2html from 'mjml';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** Where the *.mjml and *.hbs templates live. */
-export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
 
 /** A mail body in both parts. */
 export interface MailBody {
@@ -46,12 +43,12 @@ export function emailSafe(html: string): string {
 }
 
 /**
- * Loads templates/<name>.mjml and <name>.txt.hbs. The MJML is compiled once, with its Handlebars
- * tags intact, into one fill function: each mail is a string fill, not another MJML run.
+ * Compiles a mail's MJML and text sources. The MJML is compiled once, with its Handlebars tags
+ * intact, into one fill function: each mail is a string fill, not another MJML run.
  */
-export async function loadMailTemplate<M>(name: string, dir = TEMPLATES_DIR): Promise<MailTemplate<M>> {
-  const html = hbs.compile(await compileMjml(readFileSync(`${dir}/${name}.mjml`, 'utf8'), name), { strict: true });
-  const text = hbs.compile(readFileSync(`${dir}/${name}.txt.hbs`, 'utf8'), { noEscape: true, strict: true });
+export async function compileMailTemplate<M>(name: string, mjml: string, textSource: string): Promise<MailTemplate<M>> {
+  const html = hbs.compile(await compileMjml(mjml, name), { strict: true });
+  const text = hbs.compile(textSource, { noEscape: true, strict: true });
   return (model) => ({ html: mergeOutlookConditionals(html(model)), text: text(model) });
 }
 
@@ -61,6 +58,6 @@ function mergeOutlookConditionals(html: string): string {
 }
 
 /** The slow reference path: fills the MJML source first, then runs MJML. Tests compare it with the fast path. */
-export async function renderMjmlDirect<M>(name: string, model: M, dir = TEMPLATES_DIR): Promise<string> {
-  return compileMjml(hbs.compile(readFileSync(`${dir}/${name}.mjml`, 'utf8'))(model), name);
+export async function renderMjmlDirect<M>(mjml: string, model: M, name = 'template'): Promise<string> {
+  return compileMjml(hbs.compile(mjml)(model), name);
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import Handlebars from 'handlebars';
 import { readdirSync, readFileSync } from 'node:fs';
-import { TEMPLATES_DIR } from '../digest/render.js';
+import { TEMPLATES_DIR } from '../templates.js';
 
 /** What every page template gets: a title for the layout, and anything else the page shows. */
 export type PageModel = { title: string } & Record<string, unknown>;

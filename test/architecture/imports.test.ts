@@ -34,7 +34,6 @@ const EXCEPTIONS: Exception[] = [
   { from: 'store/papers.ts', to: 'ingest/merge.ts', why: 'merging two records of a paper lives with the parsers' },
   { from: 'store/papers.ts', to: 'ingest/normalize.ts', why: 'title ids are told apart by the parsers\' module' },
   { from: 'store/votes.ts', to: 'rank/weights.ts', why: 'how many votes and shown papers the ranker reads' },
-  { from: 'digest/render.ts', to: 'node:fs', why: 'the renderer reads the template files itself' },
 ];
 
 describe('the import graph of src/', () => {

@@ -2,9 +2,9 @@ import { doIUseEmail } from '@jsx-email/doiuse-email';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { DigestModel } from '../../src/digest/compose.js';
-import { loadMailTemplate } from '../../src/digest/render.js';
 import { digestMail } from '../../src/mail/message.js';
 import { buildMime } from '../../src/mail/mime.js';
+import { loadMailTemplate } from '../../src/templates.js';
 import { sampleModel } from '../helpers/digest.js';
 
 // Inbox-readiness gates on a real 20-paper digest: SpamAssassin's score and caniemail support.

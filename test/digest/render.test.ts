@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { composeDigest } from '../../src/digest/compose.js';
-import { loadMailTemplate, renderMjmlDirect } from '../../src/digest/render.js';
+import { renderMjmlDirect } from '../../src/digest/render.js';
 import type { DigestModel } from '../../src/digest/compose.js';
+import { loadMailTemplate, readTemplate } from '../../src/templates.js';
 import { ranked, sampleModel, samplePapers } from '../helpers/digest.js';
 
 const template = await loadMailTemplate<DigestModel>('digest');
@@ -13,7 +14,7 @@ describe('digest rendering', () => {
     papers[2] = { ...papers[2], thumbnail: null, codeUrl: null, upvotes: null };
     const model = sampleModel(papers);
     const fast = template(model).html;
-    expect(fast).toBe(await renderMjmlDirect('digest', model));
+    expect(fast).toBe(await renderMjmlDirect(readTemplate('digest.mjml'), model));
     expect(fast).toContain('Quotes &quot;like this&quot; &amp; &lt;b&gt;tags&lt;/b&gt;');
     expect(fast).not.toContain('<b>tags</b>');
   });
@@ -22,7 +23,7 @@ describe('digest rendering', () => {
     for (const papers of [[], samplePapers().slice(0, 1)]) {
       const model = { ...sampleModel(papers), note: 'A quiet day & <nothing> more' };
       const fast = template(model).html;
-      expect(fast).toBe(await renderMjmlDirect('digest', model));
+      expect(fast).toBe(await renderMjmlDirect(readTemplate('digest.mjml'), model));
       expect(fast).toContain('A quiet day &amp; &lt;nothing&gt; more');
       expect(template(model).text).toContain('A quiet day & <nothing> more');
     }

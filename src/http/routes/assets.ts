@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { readFileSync } from 'node:fs';
-import { TEMPLATES_DIR } from '../../digest/render.js';
+import { TEMPLATES_DIR } from '../../templates.js';
 
 const TYPES = { 'app.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' } as const;
 

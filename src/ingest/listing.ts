@@ -1,4 +1,4 @@
-import { titleId } from '../store/papers.js';
+import { titleId } from '../paper-identity.js';
 import { cleanText } from './text.js';
 import type { ParseResult } from './types.js';
 

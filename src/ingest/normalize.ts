@@ -27,11 +27,6 @@ export function arxivVersion(raw: string): number | null {
   return m && m[2] ? Number(m[2]) : null;
 }
 
-/** True for ids Paperboy made from a title because no arXiv id was known. */
-export function isTitleId(id: string): boolean {
-  return id.startsWith('title:');
-}
-
 /** The abstract page of an arXiv paper. */
 export function absUrl(id: string): string {
   return `https://arxiv.org/abs/${id}`;

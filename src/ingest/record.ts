@@ -1,7 +1,7 @@
 // Turns the loose fields a parser found into a clean Paper, or says why it cannot.
 import { isArxivCategory } from '../arxiv.js';
 import type { Paper } from '../model.js';
-import { titleId } from '../store/papers.js';
+import { titleId } from '../paper-identity.js';
 import { absUrl, normalizeArxivId, pdfUrl } from './normalize.js';
 import { cleanText } from './text.js';
 import type { ParseResult, Rejection } from './types.js';

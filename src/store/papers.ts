@@ -1,25 +1,13 @@
 import type Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/open.js';
-import { mergePaper } from '../ingest/merge.js';
-import { isTitleId } from '../ingest/normalize.js';
 import type { Paper } from '../model.js';
+import { isTitleId, mergePaper, titleKey } from '../paper-identity.js';
 
 /** Row shape of the papers table. */
 interface PaperRow {
   id: string; title: string; abstract: string; authors: string; categories: string;
   published: string | null; url: string | null; pdf_url: string | null; code_url: string | null;
   thumbnail: string | null; upvotes: number | null; comments: number | null; first_seen: string;
-}
-
-/** Lower-cased letters and digits of a title: two spellings of one title share it. */
-export function titleKey(title: string): string {
-  return title.normalize('NFKD').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-}
-
-/** The id of a paper that has no arXiv id: a hash of its title key. */
-export function titleId(title: string): string {
-  return 'title:' + createHash('sha256').update(titleKey(title)).digest('hex').slice(0, 16);
 }
 
 /** Maps a papers row to the domain type. */

@@ -31,8 +31,6 @@ const RULES: Rule[] = [
 const EXCEPTIONS: Exception[] = [
   { from: 'store/digests.ts', to: 'mail/outcome.ts', why: 'the store records SMTP outcomes in the transport\'s types' },
   { from: 'store/ingest-runs.ts', to: 'ingest/types.ts', why: 'a rejection is typed by the parsers' },
-  { from: 'store/papers.ts', to: 'ingest/merge.ts', why: 'merging two records of a paper lives with the parsers' },
-  { from: 'store/papers.ts', to: 'ingest/normalize.ts', why: 'title ids are told apart by the parsers\' module' },
   { from: 'store/votes.ts', to: 'rank/weights.ts', why: 'how many votes and shown papers the ranker reads' },
 ];
 

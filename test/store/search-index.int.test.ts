@@ -6,7 +6,8 @@ import { backgroundDone } from '../../src/db/background.js';
 import { closeDb, openDb } from '../../src/db/open.js';
 import { ingestSource } from '../../src/ingest/run.js';
 import type { Paper } from '../../src/model.js';
-import { countPapers, titleId, upsertPapers } from '../../src/store/papers.js';
+import { titleId } from '../../src/paper-identity.js';
+import { countPapers, upsertPapers } from '../../src/store/papers.js';
 import { indexInBackground, searchPapers } from '../../src/store/search.js';
 import { tempDb } from '../ingest/db.js';
 

@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../src/db/migrate.js';
 import { openDb } from '../../src/db/open.js';
 import type { Paper } from '../../src/model.js';
-import { titleId, upsertPapers } from '../../src/store/papers.js';
+import { titleId } from '../../src/paper-identity.js';
+import { upsertPapers } from '../../src/store/papers.js';
 import { ftsQuery, searchPapers } from '../../src/store/search.js';
 import { tempDb } from '../ingest/db.js';
 

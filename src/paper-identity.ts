@@ -1,6 +1,23 @@
-// How two records of one paper become one: the same paper arrives from Hugging Face (upvotes,
-// thumbnail), from arXiv (categories) and again as a new version; none of them may lose a field.
-import type { Paper } from '../model.js';
+// When two records are one paper, and how they become one row. The same paper arrives from Hugging Face
+// (upvotes, thumbnail), from arXiv (categories), again as a new version, or under its title alone before its
+// arXiv id is known; none of them may lose a field. Pure: the parsers and the store both use it.
+import { createHash } from 'node:crypto';
+import type { Paper } from './model.js';
+
+/** Lower-cased letters and digits of a title: two spellings of one title share it. */
+export function titleKey(title: string): string {
+  return title.normalize('NFKD').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** The id of a paper that has no arXiv id: a hash of its title key. */
+export function titleId(title: string): string {
+  return 'title:' + createHash('sha256').update(titleKey(title)).digest('hex').slice(0, 16);
+}
+
+/** True for ids Paperboy made from a title because no arXiv id was known. */
+export function isTitleId(id: string): boolean {
+  return id.startsWith('title:');
+}
 
 /** The earlier of two ISO dates, or whichever is known. */
 function earliest(a: string | null, b: string | null): string | null {

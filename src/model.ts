@@ -22,6 +22,12 @@ export interface Paper {
   firstSeen?: string;
 }
 
+/** A record of a source that was not stored, and why; `where` names the line or entry. */
+export interface Rejection {
+  where: string;
+  reason: string;
+}
+
 /** What a subscriber told us they care about. */
 export interface Profile {
   keywords: string[];

@@ -1,10 +1,10 @@
 // Turns the loose fields a parser found into a clean Paper, or says why it cannot.
 import { isArxivCategory } from '../arxiv.js';
-import type { Paper } from '../model.js';
+import type { Paper, Rejection } from '../model.js';
 import { titleId } from '../paper-identity.js';
 import { absUrl, normalizeArxivId, pdfUrl } from './normalize.js';
 import { cleanText } from './text.js';
-import type { ParseResult, Rejection } from './types.js';
+import type { ParseResult } from './types.js';
 
 /** Fields as a source gives them; anything may be missing or of the wrong type. */
 export interface RawPaper {

@@ -1,5 +1,5 @@
 import type { Db } from '../db/open.js';
-import type { Rejection } from '../ingest/types.js';
+import type { Rejection } from '../model.js';
 
 /** Counts and outcome of one ingest run of one source. */
 export interface IngestRun {

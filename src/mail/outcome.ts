@@ -1,4 +1,5 @@
 // What an SMTP hand-off ended in, and what to do next: pure functions over replies, errors and counters.
+import type { BounceCounts } from '../store/bounces.js';
 
 /** How one attempt ended: accepted, worth retrying, or refused for good. */
 export type AttemptKind = 'sent' | 'transient' | 'permanent';
@@ -65,12 +66,6 @@ export function nextStep(outcome: AttemptOutcome, attempts: number, policy: Retr
   if (outcome.kind !== 'transient' || attempts >= policy.maxAttempts) return { state: 'failed' };
   const delay = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
   return { state: 'retry', at: new Date(now.getTime() + delay) };
-}
-
-/** Bounce counters of a subscriber. */
-export interface BounceCounts {
-  hard: number;
-  soft: number;
 }
 
 /** Thresholds after which a subscriber is suspended. */

@@ -7,9 +7,10 @@ import { shrinkPageCache } from '../db/open.js';
 import { noNewPapersSince } from '../ingest/health.js';
 import type { MailBody } from '../digest/render.js';
 import type { RankedPaper } from '../model.js';
+import { suspendedIds } from '../store/bounces.js';
 import {
-  claimDigest, expireDigest, hasDigest, leaseDigest, loadDigest, nextRetryAt, openDigests, recordAttempt,
-  releaseStale, skipClaimed, skipDigest, suspendedIds, type Lease,
+  claimDigest, expireDigest, hasDigest, leaseDigest, loadDigest, nextRetryAt, openDigests,
+  releaseStale, skipClaimed, skipDigest, type Lease,
 } from '../store/digests.js';
 import { activeSubscribers, countActive, getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
 import { digestMail, newMessageId, type OutgoingMail } from './message.js';
@@ -17,6 +18,7 @@ import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type Ne
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
 import { makeRanker, weakDayChoice, type Ranker } from './ranking.js';
+import { recordOutcome } from './record.js';
 
 /**
  * SQLite page cache while a run sends: it reads each subscriber page once and writes at the tail of the
@@ -283,10 +285,9 @@ async function sendJob(run: Run, job: Job): Promise<void> {
     outcome ??= await handOver(ctx, mail!);
     const o = outcome;
     const next: NextStep | { state: 'sent' } = o.kind === 'sent' ? { state: 'sent' } : nextStep(o, job.attempt, retryPolicy(ctx), run.clock());
-    const ok = await run.record(() => recordAttempt(ctx.db, {
-      id: job.id, owner: run.lease.owner, attempt: job.attempt, outcome: o, next,
-      limits: { hard: ctx.config.BOUNCE_HARD_LIMIT, soft: ctx.config.BOUNCE_SOFT_LIMIT },
-    }, run.clock()));
+    const ok = await run.record(() => recordOutcome(ctx.db, {
+      id: job.id, subscriberId: job.sub.id, owner: run.lease.owner, attempt: job.attempt, outcome: o, next,
+    }, { hard: ctx.config.BOUNCE_HARD_LIMIT, soft: ctx.config.BOUNCE_SOFT_LIMIT }, run.clock()));
     return ok ? next.state : null;
   });
   if (kept === null) ctx.log.warn({ digest: job.id }, 'lease lost while sending; the new holder decides');

@@ -1,8 +1,6 @@
 // The delivery outbox: one digests row per subscriber per local day, moved through its states here.
 // Every query is plain SQL with a comment; every state change that must be atomic is one transaction.
 import type { Db } from '../db/open.js';
-import type { AttemptOutcome, BounceCounts, BounceLimits, NextStep } from '../mail/outcome.js';
-import { countBounce, suspension } from '../mail/outcome.js';
 import type { Paper, RankedPaper } from '../model.js';
 import { rowToPaper } from './papers.js';
 import { atomically, stmt as sql } from './statements.js';
@@ -20,6 +18,21 @@ export interface DigestClaim {
   /** A quiet-day note: sent even with no paper in it. */
   note?: boolean;
 }
+
+/** How one hand-off ended, as delivery_attempts.outcome records it ('interrupted' is set by releaseStale). */
+export type AttemptEnd = 'sent' | 'transient' | 'permanent';
+
+/** One attempt's outcome as the digest and its attempt row record it: how it ended and the server's reply. */
+export interface AttemptReply {
+  outcome: AttemptEnd;
+  /** The SMTP reply code, when the server answered. */
+  smtpCode: number | null;
+  /** The server's reply, or what went wrong before it could answer. */
+  smtpResponse: string;
+}
+
+/** Where a digest goes after an attempt: handed over, tried again at a time, or given up. */
+export type AfterAttempt = { state: 'sent' } | { state: 'retry'; at: Date } | { state: 'failed' };
 
 /** A worker's hold on a digest while it sends it. */
 export interface Lease {
@@ -170,61 +183,25 @@ export function expireDigest(db: Db, id: number, now = new Date()): void {
 }
 
 /**
- * Records an attempt's outcome and the digest's next state, in one transaction, if `owner` still
- * holds the lease; on a final outcome updates the subscriber's bounce counters and suspends at the limits.
- * Returns false when the lease had been lost (the row is left to its new holder).
+ * Records an attempt's reply and the digest's next state, in one transaction, if `owner` still holds
+ * the lease. Returns false when the lease had been lost (the row is left to its new holder).
  */
-export function recordAttempt(db: Db, r: {
-  id: number; owner: string; attempt: number; outcome: AttemptOutcome; next: NextStep | { state: 'sent' }; limits: BounceLimits;
-}, now = new Date()): boolean {
+export function recordAttempt(db: Db, r: { id: number; owner: string; attempt: number; reply: AttemptReply; next: AfterAttempt }, now = new Date()): boolean {
   // Part of the caller's transaction when it holds one (the sender commits a group of outcomes at once).
   return atomically(db, () => {
     const at = now.toISOString();
-    const o = r.outcome;
+    const { outcome, smtpCode, smtpResponse } = r.reply;
     // Close this attempt with the server's reply.
     sql(db, `
       UPDATE delivery_attempts SET outcome = ?, smtp_code = ?, smtp_response = ?, finished_at = ?
-      WHERE digest_id = ? AND attempt = ?`).run(o.kind, o.code, o.text, at, r.id, r.attempt);
+      WHERE digest_id = ? AND attempt = ?`).run(outcome, smtpCode, smtpResponse, at, r.id, r.attempt);
     // Move the digest on, only while we still hold it.
-    const row = sql(db, `
+    return sql(db, `
       UPDATE digests SET state = ?, smtp_code = ?, smtp_response = ?, next_attempt_at = ?, sent_at = ?,
         lease_owner = NULL, lease_expires_at = NULL, updated_at = ?
-      WHERE id = ? AND state = 'sending' AND lease_owner = ?
-      RETURNING subscriber_id AS subscriberId`).get(r.next.state, o.code, o.text,
-      r.next.state === 'retry' ? r.next.at.toISOString() : null, r.next.state === 'sent' ? at : null, at, r.id, r.owner) as
-      { subscriberId: number } | undefined;
-    if (!row) return false;
-    if (r.next.state !== 'retry') updateBounces(db, row.subscriberId, o, r.limits, at);
-    return true;
+      WHERE id = ? AND state = 'sending' AND lease_owner = ?`).run(r.next.state, smtpCode, smtpResponse,
+      r.next.state === 'retry' ? r.next.at.toISOString() : null, r.next.state === 'sent' ? at : null, at, r.id, r.owner).changes > 0;
   });
-}
-
-function updateBounces(db: Db, subscriberId: number, final: AttemptOutcome, limits: BounceLimits, at: string): void {
-  // The subscriber's counters, read inside the caller's transaction.
-  const c = sql(db, 'SELECT hard_bounces AS hard, soft_bounces AS soft FROM subscribers WHERE id = ?').get(subscriberId) as BounceCounts;
-  const n = countBounce(c, final);
-  if (n.hard === c.hard && n.soft === c.soft) return;
-  const why = suspension(n, limits);
-  // New counters; a first reason to suspend sets suspended_at, which later runs skip.
-  sql(db, `
-    UPDATE subscribers SET hard_bounces = ?, soft_bounces = ?,
-      suspended_at = CASE WHEN ? IS NOT NULL THEN COALESCE(suspended_at, ?) ELSE suspended_at END,
-      suspended_reason = COALESCE(suspended_reason, ?)
-    WHERE id = ?`).run(n.hard, n.soft, why, at, why, subscriberId);
-}
-
-/** Ids of suspended subscribers (few; read once per run). */
-export function suspendedIds(db: Db): Set<number> {
-  // A partial scan: suspended_at is NULL for nearly everyone.
-  return new Set(sql(db, 'SELECT id FROM subscribers WHERE suspended_at IS NOT NULL').pluck().all() as number[]);
-}
-
-/** Lifts a suspension and resets the bounce counters (after the address was fixed). */
-export function unsuspend(db: Db, subscriberId: number): boolean {
-  // Counters start again from zero.
-  return sql(db, `
-    UPDATE subscribers SET suspended_at = NULL, suspended_reason = NULL, hard_bounces = 0, soft_bounces = 0
-    WHERE id = ? AND suspended_at IS NOT NULL`).run(subscriberId).changes > 0;
 }
 
 /** The stored digest row the sender needs to (re)send it. */

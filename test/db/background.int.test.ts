@@ -1,4 +1,4 @@
-// SQL scripts on the worker thread: results in order, a failing script rolled back and reported, not thrown.
+// SQL scripts on the background thread: a failing script rolled back and reported, not thrown, and the next one starting clean.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backgroundDone, runInBackground } from '../../src/db/background.js';
 import { tempDb } from '../ingest/db.js';

@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
+import { reportBackgroundErrors } from './db/background.js';
 import { migrate } from './db/migrate.js';
 import { closeDb, openDb, type Db } from './db/open.js';
 import type { DigestModel } from './digest/compose.js';
@@ -57,6 +58,8 @@ export async function createContext(config: Config, over: { transport?: Transpor
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const log = over.log ?? pino({ level: config.LOG_LEVEL, serializers: logSerializers });
   const db = openDb(config.PAPERBOY_DB);
+  // Checkpoints and index catch-ups run unawaited on the worker thread: a failure is logged, and done again later.
+  reportBackgroundErrors(db, (task, error) => log.error({ task, error }, `background ${task} failed; it is done again later`));
   const applied = migrate(db);
   if (applied.length) log.info({ applied }, 'applied migrations');
   // A new or outdated search index file is filled from papers on the worker thread, beside start-up.

@@ -38,6 +38,17 @@ function sqlMain(data: { driver: string; file: string; search: string }) {
 
 const threads = new WeakMap<Db, WorkerThread<string, void>>();
 
+/** Says that background work of a database failed: what it was for, and SQLite's error. */
+export type BackgroundErrorReport = (task: string, error: string) => void;
+
+const reporters = new WeakMap<Db, BackgroundErrorReport>();
+
+/** Reports every failed script of `db`'s worker thread from now on (the context passes its logger); nobody
+ *  awaits a checkpoint or an index catch-up, so without this a failure would go unseen. */
+export function reportBackgroundErrors(db: Db, report: BackgroundErrorReport): void {
+  reporters.set(db, report);
+}
+
 /** The file attached to `db` as `search` (the full-text index), which the worker attaches too. */
 function searchFile(db: Db): string {
   const list = db.pragma('database_list') as { name: string; file: string }[];
@@ -55,9 +66,13 @@ function threadFor(db: Db): WorkerThread<string, void> {
 }
 
 /** Runs an SQL script (BEGIN … COMMIT when it is a transaction) on the worker thread of file database `db`;
- *  resolves with the error text, or null. The process lives until it is done. */
-export function runInBackground(db: Db, sql: string): Promise<string | null> {
-  return threadFor(db).request(sql).then(() => null, (err: Error) => (err instanceof ThreadStopped ? 'the background thread stopped' : String(err)));
+ *  resolves with the error text (also reported, as `task`), or null. The process lives until it is done. */
+export function runInBackground(db: Db, sql: string, task = 'SQL script'): Promise<string | null> {
+  return threadFor(db).request(sql).then(() => null, (err: Error) => {
+    const error = err instanceof ThreadStopped ? 'the background thread stopped' : String(err);
+    reporters.get(db)?.(task, error);
+    return error;
+  });
 }
 
 /** Resolves when the worker of `db` has done every script sent so far, and any they sent in turn (commands wait for it before closing). */

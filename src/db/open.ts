@@ -88,7 +88,7 @@ export function checkpointAfter<T>(db: Db, fn: () => T): T {
 /** Copies the WAL into the database file on the worker thread; automatic checkpoints stay off until that is done. */
 function checkpointInBackground(db: Db): void {
   checkpointing.set(db, (checkpointing.get(db) ?? 0) + 1);
-  void runInBackground(db, 'PRAGMA main.wal_checkpoint(PASSIVE)').then(() => {
+  void runInBackground(db, 'PRAGMA main.wal_checkpoint(PASSIVE)', 'checkpoint').then(() => {
     const left = checkpointing.get(db)! - 1;
     checkpointing.set(db, left);
     // A failed checkpoint is made up by SQLite's own automatic ones, which resume here.

@@ -48,7 +48,7 @@ export function catchUpIndex(db: Db): void {
  *  Every call sends its own catch-up: one that finds nothing new costs a moment, one skipped could miss changes. */
 export function indexInBackground(db: Db): void {
   if (db.memory) catchUpIndex(db);
-  else if (indexBehind(db)) void runInBackground(db, CATCH_UP);
+  else if (indexBehind(db)) void runInBackground(db, CATCH_UP, 'search index catch-up');
 }
 
 /** An FTS5 query that finds papers holding every word of `text`; words are quoted, so no input is FTS5 syntax. */

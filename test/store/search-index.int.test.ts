@@ -1,7 +1,12 @@
 // The full-text index in its own file (`<database>-search`), filled by the worker thread from the change log.
 import Database from 'better-sqlite3';
 import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { closeContext, createContext } from '../../src/context.js';
 import { backgroundDone } from '../../src/db/background.js';
 import { closeDb, openDb } from '../../src/db/open.js';
 import { ingestSource } from '../../src/ingest/run.js';
@@ -86,5 +91,34 @@ describe('the search index file', () => {
     expect(searchPapers(db, 'attention').map((p) => p.id).sort()).toEqual(['2401.00001', '2401.00002', '2401.00003']);
     expect(countPapers(db)).toBe(3);
     t = { ...t, db };
+  });
+});
+
+describe('a failed catch-up on the worker thread', () => {
+  it('is reported to the context\'s logger, and made up by the next catch-up', async () => {
+    const lines: { level: number; task?: string; error?: string; msg: string }[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const config = loadConfig({ PAPERBOY_DB: join(t.dir, 'logged.db'), PUBLIC_URL: 'http://paperboy.test' });
+    const ctx = await createContext(config, { log: pino({ level: 'info' }, sink) });
+    try {
+      await backgroundDone(ctx.db);
+      // The index loses its table under the worker: its next catch-up fails in SQLite itself.
+      ctx.db.exec('ALTER TABLE search.papers_fts RENAME TO papers_fts_away');
+      upsertPapers(ctx.db, [paper({ id: '2401.00001', title: 'Sparse attention' })]);
+      indexInBackground(ctx.db);
+      await backgroundDone(ctx.db);
+      expect(lines.filter((l) => l.level >= 50)).toEqual([expect.objectContaining({
+        task: 'search index catch-up', error: expect.stringContaining('no such table: search.papers_fts'),
+        msg: 'background search index catch-up failed; it is done again later',
+      })]);
+      // Nothing was lost: with its table back, the index catches up with what it missed.
+      ctx.db.exec('ALTER TABLE search.papers_fts_away RENAME TO papers_fts');
+      indexInBackground(ctx.db);
+      await backgroundDone(ctx.db);
+      expect(lines.filter((l) => l.level >= 50)).toHaveLength(1);
+      expect(searchPapers(ctx.db, 'sparse').map((p) => p.id)).toEqual(['2401.00001']);
+    } finally {
+      await closeContext(ctx);
+    }
   });
 });

@@ -8,6 +8,9 @@ import { stmt } from './statements.js';
 
 type PaperRow = Parameters<typeof rowToPaper>[0];
 
+/** The change log's high-water mark: the seq of its last entry (AUTOINCREMENT keeps it in sqlite_sequence), 0 before the first. */
+const LAST_CHANGE = "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'paper_changes'), 0)";
+
 /** One transaction that brings the index up to date with papers: every paper the first time, then the logged changes. */
 const CATCH_UP = `
 BEGIN;
@@ -24,13 +27,12 @@ INSERT OR REPLACE INTO search.papers_fts (rowid, title, abstract, authors)
 DELETE FROM search.papers_fts WHERE rowid IN (
   SELECT c.paper FROM search.indexed i CROSS JOIN paper_changes c
   WHERE c.seq > i.seq AND NOT EXISTS (SELECT 1 FROM papers WHERE rowid = c.paper));
-UPDATE search.indexed SET seq = COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'paper_changes'), 0);
+UPDATE search.indexed SET seq = ${LAST_CHANGE};
 COMMIT;`;
 
 /** True when papers changed after the index last caught up. */
 function indexBehind(db: Db): boolean {
-  return stmt(db, `SELECT (SELECT seq FROM search.indexed) <
-    COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'paper_changes'), 0)`).pluck().get() === 1;
+  return stmt(db, `SELECT (SELECT seq FROM search.indexed) < ${LAST_CHANGE}`).pluck().get() === 1;
 }
 
 /** Brings the full-text index up to date on this thread. */

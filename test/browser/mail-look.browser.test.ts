@@ -1,12 +1,13 @@
-// A digest and a confirmation mail as a reader sees them, in a real Chromium: a phone's 375 px and a mail pane's
-// 700 px, light and dark. Nothing may scroll sideways (a long URL in a real abstract once widened the column past
-// the screen), and the preheader must not show. Screenshots go to test-output/mails/ (gitignored), to look at.
+// A digest and the sign-up mails (confirmation, preferences link) as a reader sees them, in a real Chromium: a
+// phone's 375 px and a mail pane's 700 px, light and dark. Nothing may scroll sideways (a long URL in a real
+// abstract once widened the column past the screen), and the preheader must not show. Screenshots go to
+// test-output/mails/ (gitignored), to look at.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfirmModel } from '../../src/context.js';
+import type { ConfirmModel, ManageModel } from '../../src/context.js';
 import type { DigestModel } from '../../src/digest/compose.js';
 import { makeLinks } from '../../src/links.js';
 import { loadMailTemplate } from '../../src/templates.js';
@@ -31,14 +32,23 @@ describe('mails in a real browser', () => {
   beforeAll(async () => {
     const digest = await loadMailTemplate<DigestModel>('digest');
     const confirm = await loadMailTemplate<ConfirmModel>('confirm');
+    const manage = await loadMailTemplate<ManageModel>('manage');
+    const links = makeLinks('https://paperboy.example.org', 'mail-look-secret');
     const model = digestModel();
     mails.digest = { html: digest(model).html, preheader: model.preheader };
     mails.confirmation = {
       html: confirm({
         instance: 'Paperboy', email: 'ada.lovelace@example.org', schedule: '08:00 (Europe/Paris), every day', days: 7,
-        confirmUrl: makeLinks('https://paperboy.example.org', 'mail-look-secret').confirm(48213),
+        confirmUrl: links.confirm(48213),
       }).html,
       preheader: 'Open the link and press Confirm to start your digest.',
+    };
+    mails.preferences = {
+      html: manage({
+        instance: 'Paperboy', email: 'ada.lovelace@example.org', unsubscribed: false, schedule: '08:00 (Europe/Paris), every day',
+        preferencesUrl: links.preferences({ id: 48213, tokenVersion: 0, manageVersion: 0 }),
+      }).html,
+      preheader: 'Change your interests, time or frequency, or unsubscribe.',
     };
     dir = mkdtempSync(join(tmpdir(), 'paperboy-mails-'));
     mkdirSync(SHOTS, { recursive: true });
@@ -49,7 +59,7 @@ describe('mails in a real browser', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  for (const name of ['digest', 'confirmation']) {
+  for (const name of ['digest', 'confirmation', 'preferences']) {
     for (const width of [375, 700]) {
       for (const colorScheme of ['light', 'dark'] as const) {
         it(`the ${name} at ${width} px, ${colorScheme}: no sideways scrolling, no visible preheader`, async () => {

@@ -2,7 +2,7 @@ import { doIUseEmail } from '@jsx-email/doiuse-email';
 import { parseDocument } from 'htmlparser2';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { ConfirmModel } from '../../src/context.js';
+import type { ConfirmModel, ManageModel } from '../../src/context.js';
 import type { DigestModel } from '../../src/digest/compose.js';
 import { makeLinks } from '../../src/links.js';
 import { digestMail } from '../../src/mail/message.js';
@@ -10,17 +10,23 @@ import { buildMime } from '../../src/mail/mime.js';
 import { loadMailTemplate } from '../../src/templates.js';
 import { sampleModel } from '../helpers/digest.js';
 
-// Inbox-readiness gates on a real 20-paper digest and a confirmation mail: SpamAssassin's score, caniemail
-// support, and a preheader that inbox lists show but the opened mail does not.
+// Inbox-readiness gates on a real 20-paper digest and the sign-up mails (confirmation, preferences link):
+// SpamAssassin's score, caniemail support, and a preheader that inbox lists show but the opened mail does not.
 const template = await loadMailTemplate<DigestModel>('digest');
 const confirmTemplate = await loadMailTemplate<ConfirmModel>('confirm');
+const manageTemplate = await loadMailTemplate<ManageModel>('manage');
 const CLIENTS = ['gmail.*', 'outlook.*', 'apple-mail.*'];
 /** Unsupported but kept, since a client that ignores it shows the mail as it would be without it: MJML's
  *  word-break:break-word wraps a long URL everywhere else (test/browser/mail-look.browser.test.ts). */
 const ACCEPTED = ['`word-break` is not supported by `outlook.windows-mail`'];
+const links = makeLinks('https://paperboy.example.org', 'quality-test-secret');
 const confirmModel: ConfirmModel = {
   instance: 'Paperboy', email: 'ada.lovelace@example.org', schedule: '08:00 (Europe/Paris), every day', days: 7,
-  confirmUrl: makeLinks('https://paperboy.example.org', 'quality-test-secret').confirm(48213),
+  confirmUrl: links.confirm(48213),
+};
+const manageModel: ManageModel = {
+  instance: 'Paperboy', email: 'ada.lovelace@example.org', unsubscribed: false, schedule: '08:00 (Europe/Paris), every day',
+  preferencesUrl: links.preferences({ id: 48213, tokenVersion: 0, manageVersion: 0 }),
 };
 
 /** The digest exactly as the transport hands it to the SMTP server. */
@@ -34,14 +40,15 @@ function rawDigest(): string {
   return buildMime(mail).toString('utf8');
 }
 
-/** The confirmation mail as the confirmation mailer hands it over. */
-function rawConfirmation(): string {
-  const body = confirmTemplate(confirmModel);
+/** A sign-up mail as the confirmation mailer hands it over. */
+function rawSignUpMail(subject: string, body: { html: string; text: string }): string {
   return buildMime({
-    from: 'Paperboy <digest@paperboy.example.org>', to: confirmModel.email, subject: 'Confirm your Paperboy subscription',
+    from: 'Paperboy <digest@paperboy.example.org>', to: confirmModel.email, subject,
     html: body.html, text: body.text, messageId: '<confirm.Zx81qk3Tn0Qw@paperboy.example.org>',
   }).toString('utf8');
 }
+const rawConfirmation = () => rawSignUpMail('Confirm your Paperboy subscription', confirmTemplate(confirmModel));
+const rawPreferencesLink = () => rawSignUpMail('Your Paperboy preferences link', manageTemplate(manageModel));
 
 /** The first text of an HTML body (what inbox lists show as the preview) and the style of the element holding it. */
 function firstText(html: string): { text: string; style: string } {
@@ -57,7 +64,9 @@ function firstText(html: string): { text: string; style: string } {
 }
 
 describe('inbox-readiness gates', () => {
-  it.each([['a rendered digest', rawDigest], ['a confirmation mail', rawConfirmation]])('SpamAssassin (local tests) scores %s 0.0', (_name, raw) => {
+  it.each([
+    ['a rendered digest', rawDigest], ['a confirmation mail', rawConfirmation], ['a preferences-link mail', rawPreferencesLink],
+  ])('SpamAssassin (local tests) scores %s 0.0', (_name, raw) => {
     const which = spawnSync('sh', ['-c', 'command -v spamassassin']);
     expect(which.status, 'spamassassin must be installed (Debian package spamassassin; .ci/run installs it)').toBe(0);
     const report = execFileSync('spamassassin', ['-L', '-t'], { input: raw(), encoding: 'utf8', timeout: 60_000 });
@@ -71,6 +80,7 @@ describe('inbox-readiness gates', () => {
   it.each([
     ['digest', () => template(sampleModel()).html, sampleModel().preheader],
     ['confirmation mail', () => confirmTemplate(confirmModel).html, 'Open the link and press Confirm to start your digest.'],
+    ['preferences-link mail', () => manageTemplate(manageModel).html, 'Change your interests, time or frequency, or unsubscribe.'],
   ])('the %s starts with its preheader, hidden in the opened mail by its size (and mso-hide for Outlook), not by its colour', (_name, html, preheader) => {
     const first = firstText(html());
     expect(first.text).toBe(preheader);

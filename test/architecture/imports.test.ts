@@ -29,7 +29,11 @@ const RULES: Rule[] = [
 
 /** Breaches still in the code, each until its module moves. */
 const EXCEPTIONS: Exception[] = [
-  { from: 'store/votes.ts', to: 'rank/weights.ts', why: 'how many votes and shown papers the ranker reads' },
+  {
+    from: 'store/votes.ts', to: 'rank/weights.ts',
+    why: 'rankingInputs caps votes and shown papers at the ranker\'s maxVotesUsed/maxShownUsed; it belongs with the '
+      + 'per-run ranking wiring (mail/ranking.ts, which calls it), which is being moved under issue 10',
+  },
 ];
 
 describe('the import graph of src/', () => {

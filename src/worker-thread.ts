@@ -56,10 +56,13 @@ parentPort.on('message', (m) => {
   reply.then((value) => parentPort.postMessage({ id: m.id, value }), (err) => parentPort.postMessage({ id: m.id, error: fields(err) }));
 });`;
 
+/** How a pending request is settled. */
+type Pending = { ok: (v: unknown) => void; fail: (e: Error) => void };
+
 /** One running thread and the requests it has not answered. */
 interface Generation {
   worker: Worker;
-  pending: Map<number, { ok: (v: unknown) => void; fail: (e: Error) => void }>;
+  pending: Map<number, Pending>;
 }
 
 /** Starts a thread running `opts.main` (the first one at the first request). */
@@ -77,7 +80,7 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
     g.worker.on('message', (r: Reply) => settle(g, r.id, (p) => ('error' in r ? p.fail(Object.assign(new Error(r.error.message), r.error)) : p.ok(r.value))));
     g.worker.on('error', (err) => {
       crash = err;
-      if (!opts.restart) stopped ??= new ThreadStopped(err.message);
+      if (!opts.restart && current === g) stopped ??= new ThreadStopped(err.message);
     });
     g.worker.on('exit', (code) => {
       const why = new ThreadStopped(crash?.message ?? `the thread exited with code ${code}`);
@@ -92,7 +95,7 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
   };
 
   /** Settles request `id` of generation `g`; a thread left with nothing pending no longer keeps the process alive. */
-  const settle = (g: Generation, id: number, fn: (p: { ok: (v: unknown) => void; fail: (e: Error) => void }) => void) => {
+  const settle = (g: Generation, id: number, fn: (p: Pending) => void) => {
     const p = g.pending.get(id);
     if (!p) return;
     g.pending.delete(id);
@@ -120,7 +123,11 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
         const id = nextId++;
         g.pending.set(id, { ok: ok as (v: unknown) => void, fail });
         g.worker.ref();
-        g.worker.postMessage({ id, request }, transfer);
+        try {
+          g.worker.postMessage({ id, request }, transfer);
+        } catch (err) {
+          settle(g, id, (p) => p.fail(err as Error)); // a request that cannot be cloned never reaches the thread
+        }
       });
       const tracked = done.catch(() => undefined).finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);

@@ -54,6 +54,14 @@ describe('startThread', () => {
     t.close();
   });
 
+  it('a request that cannot cross to the thread fails alone and leaves nothing pending', async () => {
+    const t = startThread<unknown, unknown>({ main: testMain });
+    await expect(t.request(() => 1)).rejects.toThrow(/could not be cloned/);
+    await t.drained();
+    expect(await t.request('log')).toEqual(['log']);
+    t.close();
+  });
+
   it('a crash fails every pending request; without restart later ones fail at once, with the reason', async () => {
     const t = startThread<string, unknown>({ main: testMain });
     const pending = [t.request('hang'), t.request('hang'), t.request('crash')];

@@ -18,10 +18,14 @@ import { loadMailTemplate } from './templates.js';
 export interface ConfirmModel {
   instance: string;
   email: string;
-  /** "08:00 (Europe/Paris), every day". */
+  /** "every day at 08:00 (Europe/Paris)". */
   schedule: string;
+  /** "daily" or "weekly". */
+  digest: string;
   /** How many days the link works. */
   days: number;
+  /** When the link stops working, in the asked timezone: "Sunday 6 December 2026, 14:05 (Europe/Paris)". */
+  expires: string;
   confirmUrl: string;
 }
 

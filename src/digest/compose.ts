@@ -1,5 +1,6 @@
 import { ARXIV_ID } from '../arxiv.js';
 import type { Paper, RankedPaper } from '../model.js';
+import { dayLabel } from './due.js';
 
 /** One paper as the digest templates show it: every field is plain text, escaped by the template. */
 export interface DigestItem {
@@ -45,8 +46,9 @@ export interface DigestModel {
 export interface DigestLinks {
   unsubscribe: string;
   preferences: string;
-  /** The digest in the browser; empty before the digest has an id (previews). */
+  /** The digest in the browser; empty where there is none or it is the page itself (previews, the browser view). */
   view: string;
+  /** A vote link; empty leaves the vote buttons out (previews: there is no digest to vote on yet). */
   feedback(paperId: string, vote: 'up' | 'down'): string;
 }
 
@@ -66,15 +68,39 @@ export interface ComposeInput {
   noNewPapers?: boolean;
   /** The instance's name (INSTANCE_NAME). */
   instance?: string;
+  /** A weekly subscriber's digest: its words say "this week", not "today". */
+  weekly?: boolean;
 }
 
-/** What a quiet-day note says, before the few papers there are (if any). */
-export const QUIET_NOTE = 'Fewer new papers than usual matched what you follow, so this is a short note rather than a full digest. ' +
-  'You asked to hear from Paperboy on quiet days; you can skip them instead in your preferences.';
+/** What kind of quiet day: a few papers matched, none matched, or no new paper arrived at all. */
+export interface QuietDay {
+  count: number;
+  noNewPapers: boolean;
+  weekly: boolean;
+}
 
-/** The quiet-day note when the store got no new paper: the feeds were quiet or unreachable, not the interests narrow. */
-export const NO_PAPERS_NOTE = 'No new papers arrived since your last digest: the paper feeds were quiet or could not be reached. ' +
-  'This is not about your interests. You asked to hear from Paperboy on quiet days; you can skip them instead in your preferences.';
+/** The heading of a quiet-day note, also its subject when no paper came: one wording for both. */
+export function quietHeading(q: QuietDay): string {
+  const period = q.weekly ? 'A quiet week' : 'A quiet day';
+  if (q.count > 0) return `${period}: ${papers(q.count)} for you`;
+  return q.noNewPapers ? `${period}: no new papers arrived` : `${period}: no new paper matched your interests`;
+}
+
+/** What a quiet-day note says above its few papers (if any), in the heading's words. */
+export function quietNote(q: QuietDay, instance = 'Paperboy'): string {
+  const when = q.weekly ? 'this week' : 'today';
+  const what = q.noNewPapers
+    ? 'No new papers arrived since your last digest: the paper feeds were quiet or could not be reached. This is not about your interests.'
+    : q.count > 0
+      ? `Only ${papers(q.count)} matched your interests ${when}, so this is a short note rather than a full digest.`
+      : `No new paper matched your interests ${when}, so this is a short note rather than a full digest.`;
+  return `${what} You asked to hear from ${instance} on quiet days; you can skip them instead in your preferences.`;
+}
+
+/** "1 paper", "5 papers". */
+function papers(n: number): string {
+  return `${n} paper${n === 1 ? '' : 's'}`;
+}
 
 const ABSTRACT_CHARS = 320;
 const SUBJECT_CHARS = 90;
@@ -148,18 +174,17 @@ function composeItem(r: RankedPaper, i: number, links: DigestLinks): DigestItem 
   };
 }
 
-/** The subject: the top paper's title and how many more follow; on a quiet day, says so (and why, when nothing arrived). */
-export function digestSubject(ranked: RankedPaper[], quiet = false, noNewPapers = false): string {
-  if (quiet && !ranked.length) return noNewPapers ? 'A quiet day: no new papers arrived' : 'A quiet day: no new paper matched your interests';
+/** The subject: the top paper's title and how many more follow; a quiet day's note says so, in its heading's words. */
+export function digestSubject(ranked: RankedPaper[], quiet?: QuietDay): string {
+  if (quiet && !ranked.length) return quietHeading(quiet);
   const more = ranked.length > 1 ? ` (+${ranked.length - 1} more)` : '';
-  const prefix = quiet ? 'Quiet day: ' : '';
+  const prefix = quiet ? `${quiet.weekly ? 'A quiet week' : 'A quiet day'}: ` : '';
   return prefix + trimText(ranked[0] ? oneLine(ranked[0].paper.title) : 'Your papers', SUBJECT_CHARS - more.length - prefix.length) + more;
 }
 
-/** The heading above the papers. */
-function heading(count: number, quiet: boolean, noNewPapers: boolean): string {
-  if (quiet && count === 0) return noNewPapers ? 'No new papers arrived today' : 'No new paper matched your interests today';
-  return `${quiet ? 'A quiet day: ' : ''}${count} paper${count === 1 ? '' : 's'} for you${quiet ? '' : ' today'}`;
+/** The heading above the papers: "5 papers for you today" (or "this week"), or a quiet day's heading. */
+function heading(count: number, quiet: QuietDay | undefined, weekly: boolean): string {
+  return quiet ? quietHeading(quiet) : `${papers(count)} for you ${weekly ? 'this week' : 'today'}`;
 }
 
 /** Builds the digest model from a ranked list: subject naming the top paper, preheader, trimmed items, footer links. */
@@ -167,31 +192,19 @@ export function composeDigest(input: ComposeInput): DigestModel {
   const items = input.ranked.map((r, i) => composeItem(r, i, input.links));
   const interests = input.interests?.filter(Boolean) ?? [];
   const instance = input.instance ?? 'Paperboy';
-  const note = !input.quiet ? '' : input.noNewPapers ? NO_PAPERS_NOTE : QUIET_NOTE;
+  const weekly = input.weekly ?? false;
+  const quiet = input.quiet ? { count: items.length, noNewPapers: input.noNewPapers ?? false, weekly } : undefined;
+  const note = quiet ? quietNote(quiet, instance) : '';
   return {
-    subject: digestSubject(input.ranked, input.quiet, input.noNewPapers),
+    subject: digestSubject(input.ranked, quiet),
     preheader: trimText(items.slice(1, 4).map((it) => it.title).join(' · ') || note || `Today on ${instance}`, 140),
-    heading: heading(items.length, input.quiet ?? false, input.noNewPapers ?? false),
-    dateLabel: formatDay(input.date),
+    heading: heading(items.length, quiet, weekly),
+    dateLabel: dayLabel(input.date),
     email: input.email, siteUrl: input.siteUrl,
     unsubscribeUrl: input.links.unsubscribe, preferencesUrl: input.links.preferences, viewUrl: input.links.view,
-    reason: `You get this digest because ${input.email} subscribed to ${instance} at ${input.siteUrl}` +
+    reason: `You get this ${weekly ? 'weekly' : 'daily'} digest because ${input.email} subscribed to ${instance} at ${input.siteUrl}` +
       (interests.length ? ` and asked for papers about ${trimText(interests.join(', '), 160)}.` : '.'),
     note, instance,
     items,
   };
-}
-
-const DAY_FORMAT = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-const dayLabels = new Map<string, string>();
-
-/** "Sunday, 29 November 2026" for 2026-11-29 (every digest of a run shares a day or two: formatted once each). */
-function formatDay(date: string): string {
-  let label = dayLabels.get(date);
-  if (label === undefined) {
-    if (dayLabels.size > 1000) dayLabels.clear();
-    dayLabels.set(date, (label = DAY_FORMAT.format(new Date(`${date}T12:00:00Z`))));
-  }
-  return label;
 }

@@ -73,8 +73,76 @@ export function weekdayName(d: number): string {
   return WEEKDAYS[d];
 }
 
-/** "08:00 (Europe/Paris), every day" or "… every Monday". */
+/** "08:00" for hour 8. */
+export function hourLabel(hour: number): string {
+  return `${String(hour).padStart(2, '0')}:00`;
+}
+
+/** "every day at 08:00 (Europe/Paris)" or "every Monday at 08:00 (Europe/Paris)". */
 export function scheduleLabel(s: Pick<Schedule, 'hour' | 'timezone' | 'frequency' | 'weekday'>): string {
   const when = s.frequency === 'weekly' ? `every ${WEEKDAYS[s.weekday]}` : 'every day';
-  return `${String(s.hour).padStart(2, '0')}:00 (${s.timezone}), ${when}`;
+  return `${when} at ${hourLabel(s.hour)} (${s.timezone})`;
+}
+
+/** "daily" or "weekly": what kind of digest a schedule sends. */
+export function frequencyWord(s: Pick<Schedule, 'frequency'>): string {
+  return s.frequency === 'weekly' ? 'weekly' : 'daily';
+}
+
+const DAY_PARTS = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const dayLabels = new Map<string, string>();
+
+/** "Monday 30 November 2026" for 2026-11-30 (a run's digests share a day or two: each is formatted once). */
+export function dayLabel(date: string): string {
+  let label = dayLabels.get(date);
+  if (label === undefined) {
+    if (dayLabels.size > 1000) dayLabels.clear();
+    const p = Object.fromEntries(DAY_PARTS.formatToParts(new Date(`${date}T12:00:00Z`)).map((x) => [x.type, x.value]));
+    dayLabels.set(date, (label = `${p.weekday} ${p.day} ${p.month} ${p.year}`));
+  }
+  return label;
+}
+
+/** The calendar day after `date` (YYYY-MM-DD). */
+export function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * When the next digest of a schedule goes out, seen at `now`: 'now' when it is due already (the scheduler
+ * looks every minute, so a sign-up confirmed after the hour gets today's digest at once), else its local day.
+ * `hasToday` says whether today's digest (local day) was already made or skipped.
+ */
+export function nextDelivery(now: Date, s: Schedule, hasToday: boolean): 'now' | string {
+  const local = localDayHour(now, s.timezone);
+  if (!hasToday && local.hour >= s.hour && isDeliveryDay(s, local.date)) return 'now';
+  let day = !hasToday && local.hour < s.hour ? local.date : nextDay(local.date);
+  if (s.pausedUntil && day < s.pausedUntil) day = s.pausedUntil;
+  while (!isDeliveryDay(s, day)) day = nextDay(day);
+  return day;
+}
+
+/**
+ * The schedule and the next digest in one sentence, for the pages: "Your digest goes out every day at 08:00
+ * (Europe/Paris); the next one tomorrow." When the hour has passed on a delivery day with no digest yet, it
+ * says so: the next one goes out within minutes, not at the hour tomorrow.
+ */
+export function deliverySentence(now: Date, s: Schedule, hasToday: boolean): string {
+  const next = nextDelivery(now, s, hasToday);
+  const base = `Your digest goes out ${scheduleLabel(s)}`;
+  if (next === 'now') return `${base}. It is past ${hourLabel(s.hour)} there already, so today's goes out within a few minutes.`;
+  const today = localDayHour(now, s.timezone).date;
+  const when = next === today ? 'later today' : next === nextDay(today) ? 'tomorrow' : `on ${dayLabel(next)}`;
+  const paused = s.pausedUntil && s.pausedUntil > today ? `; it is paused, so the next one goes out ${when}` : `; the next one ${when}`;
+  return `${base}${paused}.`;
+}
+
+const MOMENT = new Map<string, Intl.DateTimeFormat>();
+
+/** "Sunday 6 December 2026, 14:05" in timezone `tz`: when a link stops working, for example. */
+export function momentLabel(at: Date, tz: string): string {
+  let f = MOMENT.get(tz);
+  if (!f) MOMENT.set(tz, (f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+  return `${dayLabel(`${p.year}-${p.month}-${p.day}`)}, ${p.hour}:${p.minute}`;
 }

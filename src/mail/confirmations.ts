@@ -2,7 +2,7 @@
 // store/requests.ts): after each sign-up, at start-up, every minute, and when a retry falls due.
 // They carry only our own words: no text a stranger typed into the form reaches an inbox through them.
 import type { Context } from '../context.js';
-import { scheduleLabel } from '../digest/due.js';
+import { frequencyWord, momentLabel, scheduleLabel } from '../digest/due.js';
 import { scrub } from '../http/redact.js';
 import { CONFIRM_DAYS, claimMails, finishMail, nextMailAt, type ClaimedMail, type MailOutcome } from '../store/requests.js';
 import { getSubscriber } from '../store/subscribers.js';
@@ -73,7 +73,11 @@ function composeMail(ctx: Context, { request }: ClaimedMail): OutgoingMail | nul
   const instance = ctx.config.INSTANCE_NAME;
   const base = { from: ctx.config.MAIL_FROM, to: sub.email, messageId: newMessageId(request.kind, ctx.domain) };
   if (request.asked) {
-    const body = ctx.templates.confirm({ instance, email: sub.email, schedule: scheduleLabel(request.asked), days: CONFIRM_DAYS, confirmUrl: ctx.links.confirm(request.id) });
+    const asked = request.asked;
+    const expires = `${momentLabel(new Date(Date.parse(request.createdAt) + CONFIRM_DAYS * 86_400_000), asked.timezone)} (${asked.timezone})`;
+    const body = ctx.templates.confirm({
+      instance, email: sub.email, schedule: scheduleLabel(asked), digest: frequencyWord(asked), days: CONFIRM_DAYS, expires, confirmUrl: ctx.links.confirm(request.id),
+    });
     return { ...base, subject: `Confirm your ${instance} subscription`, ...body };
   }
   const body = ctx.templates.manage({ instance, email: sub.email, unsubscribed: sub.status === 'unsubscribed', schedule: scheduleLabel(sub), preferencesUrl: ctx.links.preferences(sub) });

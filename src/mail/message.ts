@@ -22,9 +22,10 @@ export function newMessageId(kind: string, domain: string): string {
   return `<${kind}.${randomBytes(9).toString('base64url')}@${domain}>`;
 }
 
-/** The List-Id header (RFC 2919): the instance's name as its phrase, quoted when it holds specials. */
+/** The List-Id header (RFC 2919): the instance's name as its phrase, quoted when it holds specials. One list for daily
+ *  and weekly digests, so a subscriber's mail filter keeps working when they change how often. */
 export function listId(instance: string, domain: string): string {
-  const phrase = `${instance} daily digest`;
+  const phrase = `${instance} digest`;
   return `${/^[\w !#$%&'*+/=?^`{|}~-]*$/.test(phrase) ? phrase : `"${phrase.replace(/["\\]/g, '\\$&')}"`} <digest.${domain}>`;
 }
 

@@ -106,19 +106,19 @@ function nothingArrived(ctx: Context, sub: SubscriberRecord, now: Date): boolean
 
 /**
  * Fills the digest template for a subscriber's local day `date`: for the mail, for a preview (no digest yet, so
- * the view link is the site), or for the browser view, which leaves out the preferences and unsubscribe links:
- * a shared view link must not hand over the subscription.
+ * no view or vote links), or for the browser view, which leaves out the preferences and unsubscribe links
+ * (a shared view link must not hand over the subscription) and the link to itself.
  */
 export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, ranked: RankedPaper[], where: 'mail' | 'preview' | 'browser' = 'preview', now = new Date()): BuiltDigest {
   const owner = where !== 'browser';
   const quiet = wantsNote(sub, ranked);
   const model = composeDigest({
     email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interestWords(sub), quiet,
-    noNewPapers: quiet && nothingArrived(ctx, sub, now), instance: ctx.config.INSTANCE_NAME,
+    noNewPapers: quiet && nothingArrived(ctx, sub, now), instance: ctx.config.INSTANCE_NAME, weekly: sub.frequency === 'weekly',
     links: {
       unsubscribe: owner ? ctx.links.unsubscribe(sub) : '', preferences: owner ? ctx.links.preferences(sub) : '',
-      view: where === 'preview' ? ctx.config.PUBLIC_URL : ctx.links.digest(sub, date),
-      feedback: (paperId, vote) => ctx.links.feedback(sub, date, paperId, vote),
+      view: where === 'mail' ? ctx.links.digest(sub, date) : '',
+      feedback: (paperId, vote) => (where === 'preview' ? '' : ctx.links.feedback(sub, date, paperId, vote)),
     },
   });
   return { ranked, model, body: ctx.templates.digest(model) };
@@ -249,7 +249,8 @@ function claimNew(run: Run, sub: SubscriberRecord): Job | null {
   // No subscriber id in it: recipients see it, and ids would tell how many subscribers there are.
   const messageId = newMessageId(`digest.${date}`, domain);
   const note = wantsNote(sub, ranked);
-  const subject = digestSubject(ranked, note, note && nothingArrived(run.ctx, sub, now));
+  const quiet = note ? { count: ranked.length, noNewPapers: nothingArrived(run.ctx, sub, now), weekly: sub.frequency === 'weekly' } : undefined;
+  const subject = digestSubject(ranked, quiet);
   const id = claimDigest(db, { subscriberId: sub.id, date, messageId, subject, items: ranked, note }, now, run.lease);
   if (id === null) return null;
   if (!ranked.length && !note) {

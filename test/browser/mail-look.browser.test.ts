@@ -38,14 +38,14 @@ describe('mails in a real browser', () => {
     mails.digest = { html: digest(model).html, preheader: model.preheader };
     mails.confirmation = {
       html: confirm({
-        instance: 'Paperboy', email: 'ada.lovelace@example.org', schedule: '08:00 (Europe/Paris), every day', days: 7,
-        confirmUrl: links.confirm(48213),
+        instance: 'Paperboy', email: 'ada.lovelace@example.org', schedule: 'every day at 08:00 (Europe/Paris)', digest: 'daily', days: 7,
+        expires: 'Sunday 6 December 2026, 14:05 (Europe/Paris)', confirmUrl: links.confirm(48213),
       }).html,
-      preheader: 'Open the link and press Confirm to start your digest.',
+      preheader: 'Press Confirm on the page the link opens to start your daily digest.',
     };
     mails.preferences = {
       html: manage({
-        instance: 'Paperboy', email: 'ada.lovelace@example.org', unsubscribed: false, schedule: '08:00 (Europe/Paris), every day',
+        instance: 'Paperboy', email: 'ada.lovelace@example.org', unsubscribed: false, schedule: 'every day at 08:00 (Europe/Paris)',
         preferencesUrl: links.preferences({ id: 48213, tokenVersion: 0, manageVersion: 0 }),
       }).html,
       preheader: 'Change your interests, time or frequency, or unsubscribe.',

@@ -21,11 +21,11 @@ const CLIENTS = ['gmail.*', 'outlook.*', 'apple-mail.*'];
 const ACCEPTED = ['`word-break` is not supported by `outlook.windows-mail`'];
 const links = makeLinks('https://paperboy.example.org', 'quality-test-secret');
 const confirmModel: ConfirmModel = {
-  instance: 'Paperboy', email: 'ada.lovelace@example.org', schedule: '08:00 (Europe/Paris), every day', days: 7,
-  confirmUrl: links.confirm(48213),
+  instance: 'Paperboy', email: 'ada.lovelace@example.org', schedule: 'every day at 08:00 (Europe/Paris)', digest: 'daily', days: 7,
+  expires: 'Sunday 6 December 2026, 14:05 (Europe/Paris)', confirmUrl: links.confirm(48213),
 };
 const manageModel: ManageModel = {
-  instance: 'Paperboy', email: 'ada.lovelace@example.org', unsubscribed: false, schedule: '08:00 (Europe/Paris), every day',
+  instance: 'Paperboy', email: 'ada.lovelace@example.org', unsubscribed: false, schedule: 'every day at 08:00 (Europe/Paris)',
   preferencesUrl: links.preferences({ id: 48213, tokenVersion: 0, manageVersion: 0 }),
 };
 
@@ -79,7 +79,7 @@ describe('inbox-readiness gates', () => {
 
   it.each([
     ['digest', () => template(sampleModel()).html, sampleModel().preheader],
-    ['confirmation mail', () => confirmTemplate(confirmModel).html, 'Open the link and press Confirm to start your digest.'],
+    ['confirmation mail', () => confirmTemplate(confirmModel).html, 'Press Confirm on the page the link opens to start your daily digest.'],
     ['preferences-link mail', () => manageTemplate(manageModel).html, 'Change your interests, time or frequency, or unsubscribe.'],
   ])('the %s starts with its preheader, hidden in the opened mail by its size (and mso-hide for Outlook), not by its colour', (_name, html, preheader) => {
     const first = firstText(html());

@@ -32,7 +32,8 @@ describe('quiet days', () => {
     expect(stateOf('skips@example.org')).toEqual({ state: 'skipped', reason: 'empty' });
     expect(stateOf('notes@example.org')).toEqual({ state: 'sent', reason: null });
     expect(note.subject).toBe('A quiet day: no new papers arrived');
-    expect(note.text).toContain('No new papers arrived today');
+    expect(note.text).toMatch(/^A quiet day: no new papers arrived\n/); // the heading says what the subject says
+    expect(note.text).toContain('No new papers arrived since your last digest');
     expect(note.text).toContain('This is not about your interests');
     expect(note.text).not.toContain('matched');
     expect(note.html).toContain('the paper feeds were quiet or could not be reached');
@@ -49,6 +50,7 @@ describe('quiet days', () => {
     expect(await sendDueDigests(pb.ctx, now)).toMatchObject({ due: 2, sent: 1, skipped: 1 });
     const [note] = await smtp.waitFor(1);
     expect(note.subject).toBe('A quiet day: no new paper matched your interests');
+    expect(note.text).toMatch(/^A quiet day: no new paper matched your interests\n/);
     expect(note.text).toContain('No new paper matched your interests today');
     expect(note.text).toContain('this is a short note rather than a full digest');
     expect(note.text).not.toContain('No new papers arrived');
@@ -60,8 +62,9 @@ describe('quiet days', () => {
     expect(await sendDueDigests(pb.ctx, now)).toMatchObject({ due: 2, sent: 1, skipped: 1 });
     const [note] = await smtp.waitFor(1);
     expect(to('notes@example.org')).toHaveLength(1);
-    expect(note.subject).toBe('Quiet day: Tokamak plasma control with reinforcement learning');
-    expect(note.text).toContain('A quiet day: 1 paper for you');
+    expect(note.subject).toBe('A quiet day: Tokamak plasma control with reinforcement learning');
+    expect(note.text).toMatch(/^A quiet day: 1 paper for you\n/);
+    expect(note.text).toContain('Only 1 paper matched your interests today, so this is a short note rather than a full digest.');
     expect(note.text).toContain('1. Tokamak plasma control with reinforcement learning');
   });
 });

@@ -7,7 +7,7 @@ import { BODY_LIMIT } from './limits.js';
 import { makeErrorHandler, wantsJson } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { operatorGuard } from './operator.js';
-import { loadPages, sendPage } from './pages.js';
+import { fresh, loadPages, sendPage } from './pages.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { logSerializers } from './redact.js';
 import { apiRoutes } from './routes/api.js';
@@ -22,8 +22,12 @@ import { preferenceRoutes } from './routes/preferences.js';
 import { registerSecurityHeaders, sameOriginPosts } from './security.js';
 import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from './subscribe.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
+import { categoryCounts } from '../store/archive.js';
 
 export { BODY_LIMIT };
+
+/** How long the list of categories with papers may be reused. */
+const CATEGORIES_TTL_MS = 5_000;
 
 /** Abuse limits; the defaults suit a public instance, the benchmark raises them. */
 export interface AppOptions {
@@ -45,6 +49,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   const page = loadPages({ instance: ctx.config.INSTANCE_NAME });
   const mailer = makeConfirmationMailer(ctx);
   const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? SIGNUPS_PER_ADDRESS_PER_DAY);
+  // The categories the forms and the archive offer: the same for every visitor, changed by ingests only.
+  const categories = fresh(CATEGORIES_TTL_MS, () => categoryCounts(ctx.db));
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(makeErrorHandler(page));
@@ -56,16 +62,16 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   app.addHook('onClose', () => mailer.close());
   registerSecurityHeaders(app);
   await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
-  await registerDocs(app, ctx.config.PUBLIC_URL);
+  await registerDocs(app, ctx.config.PUBLIC_URL, page, ctx.config.INSTANCE_NAME);
   registerMetrics(app, ctx.db, operatorGuard(ctx.config.METRICS_TOKEN));
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(apiRoutes(subs));
-  await app.register(pageRoutes(ctx, page, subs));
+  await app.register(pageRoutes(ctx, page, subs, categories));
   await app.register(linkRoutes(ctx, page, subs));
-  await app.register(preferenceRoutes(ctx, page));
+  await app.register(preferenceRoutes(ctx, page, categories));
   await app.register(feedbackRoutes(ctx, page));
   await app.register(digestRoutes(ctx, page));
-  await app.register(archiveRoutes(ctx, page));
+  await app.register(archiveRoutes(ctx, page, categories));
   await app.register(assetRoutes());
   await app.register(healthRoutes(ctx, operatorGuard(ctx.config.METRICS_TOKEN)));
   // Confirmation mails queued before a crash or by a stopped process go out now.

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import type { ValidationIssue } from './forms.js';
 import type { PageRenderer } from './pages.js';
 import { TOKEN_PATTERN } from './tokens.js';
 
@@ -42,6 +43,19 @@ export function toApiError(err: FastifyError | ApiError | Error): ApiError {
   return new ApiError(500, 'internal', 'Something went wrong on our side; it has been logged');
 }
 
+/**
+ * The body's field issues of a form route validated with `attachValidation` (null when the body is valid): the
+ * route shows the form again with them. What no form of ours can send (a body that is not a form, a field the
+ * form does not have, a bad token in the path) goes to the error handler, as on every other route.
+ */
+export function formIssues(req: FastifyRequest): ValidationIssue[] | null {
+  const err = req.validationError as (Error & { validationContext?: string }) | undefined;
+  if (!err) return null;
+  if (err.validationContext !== 'body' || !hasZodFastifySchemaValidationErrors(err)) throw err;
+  if (err.validation.some((i) => i.instancePath === '/' || i.keyword === 'unrecognized_keys')) throw err;
+  return err.validation;
+}
+
 /** True for paths that answer JSON (the API and the operator endpoints); every other path answers HTML pages. */
 export function wantsJson(url: string): boolean {
   return /^\/(api|docs|metrics|healthz)(\/|\?|$)/.test(url);
@@ -54,11 +68,15 @@ const HEADINGS: Record<number, string> = {
 
 const PREFERENCES_PATH = new RegExp(`^/preferences/(${TOKEN_PATTERN})(/|$)`);
 
-/** Where an error page leads: back to the form that was sent, else home. */
+const UNSUBSCRIBE_PATH = new RegExp(`^/unsubscribe/(${TOKEN_PATTERN})(/|$)`);
+
+/** Where an error page leads: back to the page whose form was sent, else home. */
 function backLink(req: FastifyRequest): { href: string; label: string } {
   if (req.method === 'POST' && req.url.startsWith('/subscribe')) return { href: '/#subscribe', label: 'Back to the form' };
   const prefs = PREFERENCES_PATH.exec(req.url);
   if (prefs) return { href: `/preferences/${prefs[1]}`, label: 'Back to your preferences' };
+  const unsub = UNSUBSCRIBE_PATH.exec(req.url);
+  if (unsub) return { href: `/unsubscribe/${unsub[1]}`, label: 'Back' };
   return { href: '/', label: 'Go to the home page' };
 }
 

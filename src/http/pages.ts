@@ -1,38 +1,67 @@
 import type { FastifyReply } from 'fastify';
 import Handlebars from 'handlebars';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { TEMPLATES_DIR } from '../templates.js';
 
 /** What every page template gets: a title for the layout, and anything else the page shows. */
 export type PageModel = { title: string } & Record<string, unknown>;
 
-/** Renders a page template inside the layout; all values are escaped by the templates. */
-export type PageRenderer = (name: string, model: PageModel) => string;
+/** Renders a page template inside the layout (all values are escaped by the templates); `partial` renders one
+ *  partial alone, with the globals, for pages that are not ours to lay out (the API docs get the site's header and footer). */
+export type PageRenderer = ((name: string, model: PageModel) => string) & { partial(name: string, model?: Record<string, unknown>): string };
 
 /** What every page shows whatever the route: the instance's name (INSTANCE_NAME). */
 export interface PageGlobals {
   instance: string;
 }
 
-/** Compiles templates/pages/*.hbs once; `layout.hbs` wraps every other page, and every page gets `globals`. */
+/** The `.hbs` files of a folder by name. */
+function templatesIn(dir: string): [string, string][] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.hbs')).map((f) => [f.replace(/\.hbs$/, ''), readFileSync(`${dir}/${f}`, 'utf8')]);
+}
+
+/**
+ * Compiles templates/pages/*.hbs once, with the partials of templates/pages/partials/ (a form field, the site
+ * header and footer); `layout.hbs` wraps every other page, and every page gets `globals`.
+ */
 export function loadPages(globals: PageGlobals = { instance: 'Paperboy' }, dir = `${TEMPLATES_DIR}/pages`): PageRenderer {
   const hbs = Handlebars.create();
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hbs.registerHelper('includes', (list: unknown, x: unknown) => Array.isArray(list) && list.includes(x));
-  const pages = new Map(readdirSync(dir).filter((f) => f.endsWith('.hbs'))
-    .map((f) => [f.replace(/\.hbs$/, ''), hbs.compile(readFileSync(`${dir}/${f}`, 'utf8'), { strict: false })]));
+  for (const [name, source] of templatesIn(`${dir}/partials`)) hbs.registerPartial(name, source);
+  const pages = new Map(templatesIn(dir).map(([name, source]) => [name, hbs.compile(source, { strict: false })]));
   const layout = pages.get('layout');
   if (!layout) throw new Error(`${dir}/layout.hbs is missing`);
-  return (name, model) => {
+  const render = (name: string, model: PageModel) => {
     const page = pages.get(name);
     if (!page) throw new Error(`no page template ${name}.hbs`);
     const full = { ...globals, ...model };
     // The page body is our own rendered, escaped HTML, so the layout inserts it as is.
     return layout({ ...full, body: new Handlebars.SafeString(page(full)) });
   };
+  return Object.assign(render, {
+    partial: (name: string, model: Record<string, unknown> = {}) => hbs.compile(`{{> ${name}}}`)({ ...globals, ...model }),
+  });
 }
 
 /** Answers with a rendered page and a status (200 unless given). */
 export function sendPage(reply: FastifyReply, page: PageRenderer, name: string, model: PageModel, status = 200): FastifyReply {
   return reply.status(status).type('text/html; charset=utf-8').send(page(name, model));
+}
+
+/** Answers a POST that did its work with a redirect to the page that shows the result (Post/Redirect/Get):
+ *  reloading that page, or going back to it, never sends the form again. */
+export function seeOther(reply: FastifyReply, url: string): FastifyReply {
+  return reply.redirect(url, 303);
+}
+
+/** Memoises `load()` for `ttlMs`: for what every visitor sees alike and only an ingest changes (the category list). */
+export function fresh<T>(ttlMs: number, load: () => T): () => T {
+  let value: T | undefined;
+  let until = 0;
+  return () => {
+    if (value === undefined || Date.now() >= until) [value, until] = [load(), Date.now() + ttlMs];
+    return value;
+  };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { canonicalTimezone, localDayHour } from '../digest/due.js';
-import { ARXIV_ID, CATEGORY, MAX_CATEGORY_LENGTH } from '../arxiv.js';
+import { CATEGORY, MAX_CATEGORY_LENGTH } from '../arxiv.js';
+import { normalizeArxivId } from '../ingest/normalize.js';
 import { PROFILE_LIMITS as LIMITS } from '../rank/limits.js';
 import { cleanLine, cleanParagraph } from '../text.js';
 
@@ -13,6 +14,18 @@ const list = (item: z.ZodType<string, string>, max: number) => z.preprocess(spli
 const singleLine = (max: number, form?: [RegExp, string]) => z.string().max(max, `must be at most ${max} characters`)
   .regex(/^[^\r\n\t\0]*$/, 'must be a single line').regex(/^[^<>]*$/, 'must not contain < or >')
   .transform(cleanLine).pipe(form ? z.string().min(1, 'must not be empty').regex(...form) : z.string().min(1, 'must not be empty'));
+
+/** The bare arXiv id in what people paste as a paper: `2406.01234`, `arXiv:2406.01234v2`, an arxiv.org abs/pdf/html
+ *  link or a huggingface.co/papers link; null when it names no arXiv paper. */
+export function seedPaperId(text: string): string | null {
+  const s = text.trim().replace(/[?#].*$/, '').replace(/\/+$/, '').replace(/^https?:\/\/(?:www\.)?huggingface\.co\/papers\//i, '');
+  return normalizeArxivId(s);
+}
+
+/** A seed paper, stored as its bare arXiv id (papers are stored without version). */
+const seedPaper = z.string().max(200, 'must be at most 200 characters').regex(/^[^<>]*$/, 'must not contain < or >')
+  .transform((v, ctx) => seedPaperId(cleanLine(v))
+    ?? (ctx.addIssue({ code: 'custom', message: 'is not an arXiv id or link, such as 2406.01234 or https://arxiv.org/abs/2406.01234' }), z.NEVER));
 
 /** A whole number in a range: a JSON integer, or a form's decimal digits. Nothing else is read as a number (no `true`, `[]`, `0x10`). */
 const wholeNumber = (min: number, max: number, def: number, message: string) => z.preprocess(
@@ -29,7 +42,7 @@ const interests = {
   categories: list(singleLine(MAX_CATEGORY_LENGTH, [CATEGORY, 'is not an arXiv category such as cs.CV']), LIMITS.categories),
   authors: list(singleLine(LIMITS.authorLength), LIMITS.authors),
   about: z.string().max(LIMITS.aboutLength, `must be at most ${LIMITS.aboutLength} characters`).transform(cleanParagraph).default(''),
-  papers: list(singleLine(40, [ARXIV_ID, 'is not an arXiv id such as 2406.01234']), LIMITS.papers),
+  papers: list(seedPaper, LIMITS.papers),
   timezone,
   hour: wholeNumber(0, 23, 8, 'must be 0–23'),
   frequency: z.preprocess(blankToUndefined, z.enum(['daily', 'weekly'], 'must be daily or weekly').default('daily')),
@@ -48,6 +61,9 @@ export const subscriptionBody = z.strictObject({
 
 /** A validated sign-up. */
 export type SubscriptionInput = z.output<typeof subscriptionBody>;
+
+/** `?done=…` on a page a form redirected to (Post/Redirect/Get): which of the page's own sentences to show. */
+export const doneQuery = z.object({ done: z.string().max(20).optional() });
 
 /** A link token in a path. */
 export const tokenParams = z.object({ token: z.string().max(100, 'is too long to be a Paperboy link') });
@@ -88,6 +104,13 @@ export const undoParams = z.object({ ...tokenParams.shape, paper: paperId });
 /** A day of the public archive. */
 export const archiveParams = z.object({
   date: z.iso.date('must be a date such as 2026-11-29'),
+});
+
+/** The archive's filters: search words, a category, a page (forms send "" for a field left blank). */
+export const archiveQuery = z.object({
+  q: z.preprocess(blankToUndefined, z.string().max(200, 'must be at most 200 characters').transform(cleanLine).optional()),
+  category: z.preprocess(blankToUndefined, z.string().max(MAX_CATEGORY_LENGTH).regex(CATEGORY, 'is not an arXiv category such as cs.CV').optional()),
+  page: wholeNumber(1, 1_000_000, 1, 'must be a page number: 1, 2, 3…'),
 });
 
 /** The one-click unsubscribe body (RFC 8058) or the button's empty form. */

@@ -10,9 +10,10 @@ const PAGE_CSP: Directives = {
   formAction: ["'self'"], frameAncestors: ["'none'"], baseUri: ["'none'"],
 };
 
-/** A digest shown in the browser: the mail's own inline styles, images over https, no script, no forms. */
+/** A digest shown in the browser (sent, or previewed on the preferences page): the site's frame around the mail's own
+ *  inline styles, images over https, our script only, no forms. */
 const DIGEST_CSP: Directives = {
-  defaultSrc: ["'none'"], styleSrc: ["'unsafe-inline'"], imgSrc: ['https:', 'data:'], formAction: ["'none'"],
+  defaultSrc: ["'none'"], styleSrc: ["'self'", "'unsafe-inline'"], scriptSrc: ["'self'"], imgSrc: ["'self'", 'https:', 'data:'], formAction: ["'none'"],
   frameAncestors: ["'none'"], baseUri: ["'none'"],
 };
 
@@ -31,15 +32,15 @@ const policy = (directives: Directives) => helmet({
   referrerPolicy: { policy: 'same-origin' },
 });
 
-/** Which policy a path gets: the digest view and Swagger UI loosen the page policy, each only as far as it must. */
-const POLICIES: [prefix: string, headers: ReturnType<typeof helmet>][] = [
-  ['/digests/', policy(DIGEST_CSP)], ['/docs', policy(DOCS_CSP)], ['/', policy(PAGE_CSP)],
+/** Which policy a path gets: the digest views and Swagger UI loosen the page policy, each only as far as it must. */
+const POLICIES: [path: RegExp, headers: ReturnType<typeof helmet>][] = [
+  [/^\/digests\/|^\/preferences\/[^/?]+\/preview(?:[/?]|$)/, policy(DIGEST_CSP)], [/^\/docs/, policy(DOCS_CSP)], [/^\//, policy(PAGE_CSP)],
 ];
 
 /** Security headers on every answer (helmet, with our CSPs), and no shared caching of personal pages. */
 export function registerSecurityHeaders(app: FastifyInstance): void {
   app.addHook('onRequest', (req, reply, done) => {
-    const [, headers] = POLICIES.find(([prefix]) => req.url.startsWith(prefix)) ?? POLICIES[2];
+    const [, headers] = POLICIES.find(([path]) => path.test(req.url)) ?? POLICIES[2];
     headers(req.raw, reply.raw, (err) => done(err as Error | undefined));
   });
   app.addHook('onSend', async (_req, reply) => {

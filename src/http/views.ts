@@ -1,7 +1,9 @@
+// What the pages show, built from stored records and form values: plain strings and option lists, escaped by the templates.
 import { paperLinkLabel, paperUrl, shortAuthors, trimText } from '../digest/compose.js';
-import { weekdayName } from '../digest/due.js';
+import { hourLabel, weekdayName } from '../digest/due.js';
 import type { Paper } from '../model.js';
-import type { SubscriberRecord } from '../store/subscribers.js';
+import { ARCHIVE_NAMES, archiveOf, categoryName } from '../taxonomy.js';
+import { errorList, type FieldErrors, type FormValues } from './forms.js';
 
 /** A paper as the pages show it: plain strings, escaped by the templates. */
 export interface PaperView {
@@ -27,7 +29,7 @@ export function paperView(p: Paper): PaperView {
 
 /** Options of the hour select (00:00 … 23:00), `selected` marking the current one. */
 export function hourOptions(selected: number) {
-  return Array.from({ length: 24 }, (_, h) => ({ value: h, label: `${String(h).padStart(2, '0')}:00`, selected: h === selected }));
+  return Array.from({ length: 24 }, (_, h) => ({ value: h, label: hourLabel(h), selected: h === selected }));
 }
 
 /** Options of the weekday select, Monday first. */
@@ -35,19 +37,81 @@ export function weekdayOptions(selected: number) {
   return [1, 2, 3, 4, 5, 6, 0].map((d) => ({ value: d, label: weekdayName(d), selected: d === selected }));
 }
 
-/** Category checkboxes: every category seen in the store plus the ones already chosen. */
-export function categoryOptions(known: string[], chosen: string[]) {
-  return [...new Set([...known, ...chosen])].sort().map((c) => ({ value: c, checked: chosen.includes(c) }));
+/** A category and how many stored papers it has. */
+export interface CategoryCount {
+  code: string;
+  papers: number;
 }
 
-/** The preference form's values for a subscriber. */
-export function preferencesView(sub: SubscriberRecord, knownCats: string[]) {
+/** "Computer Vision and Pattern Recognition (cs.CV)", or the code alone when arXiv lists no name for it. */
+export function categoryLabel(code: string): string {
+  const name = categoryName(code);
+  return name ? `${name} (${code})` : code;
+}
+
+/** The name of the group a category is listed under: its archive's name (the four hep-* archives share one). */
+function groupOf(code: string): string {
+  return ARCHIVE_NAMES[archiveOf(code)] ?? 'Other';
+}
+
+/**
+ * Category checkboxes grouped by archive, groups and categories in name order: every category that has
+ * stored papers, plus the chosen ones. A group with a chosen category starts open.
+ */
+export function categoryGroups(known: CategoryCount[], chosen: string[]) {
+  const counts = new Map(known.map((k) => [k.code, k.papers]));
+  for (const c of chosen) if (!counts.has(c)) counts.set(c, 0);
+  const groups = new Map<string, { code: string; name: string; label: string; papers: number; checked: boolean }[]>();
+  for (const [code, papers] of counts) {
+    const item = { code, name: categoryName(code) ?? code, label: categoryLabel(code), papers, checked: chosen.includes(code) };
+    const group = groupOf(code);
+    groups.set(group, [...(groups.get(group) ?? []), item]);
+  }
+  return [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([name, items]) => {
+    const checked = items.filter((i) => i.checked).length;
+    return { name, categories: items.sort((a, b) => a.name.localeCompare(b.name)), checked, open: checked > 0 };
+  });
+}
+
+/** "Paris" for Europe/Paris, "Salta (Argentina)" for America/Argentina/Salta: the city first, so typing it finds it. */
+function zoneLabel(zone: string): string {
+  const [, ...rest] = zone.split('/');
+  const city = rest.pop()!.replace(/_/g, ' ');
+  return rest.length ? `${city} (${rest.join(', ').replace(/_/g, ' ')})` : city;
+}
+
+/** Every timezone this runtime knows (canonical IANA names), grouped by region; built once. */
+const ZONE_GROUPS = (() => {
+  const groups = new Map<string, { value: string; label: string }[]>();
+  for (const zone of Intl.supportedValuesOf('timeZone')) {
+    if (!zone.includes('/')) continue;
+    const region = zone.slice(0, zone.indexOf('/'));
+    groups.set(region, [...(groups.get(region) ?? []), { value: zone, label: zoneLabel(zone) }]);
+  }
+  return [...groups].map(([region, zones]) => ({ region, zones: zones.sort((a, b) => a.label.localeCompare(b.label)) }));
+})();
+
+/** The timezone picker: UTC first, then every zone by region, `selected` marked (listed on its own if the runtime lacks it). */
+export function timezoneOptions(selected: string) {
+  const known = selected === 'UTC' || ZONE_GROUPS.some((g) => g.zones.some((z) => z.value === selected));
   return {
-    email: sub.email, status: sub.status,
-    keywords: sub.profile.keywords.join(', '), authors: sub.profile.authors.join(', '),
-    papers: sub.profile.papers.join(', '), about: sub.profile.about, timezone: sub.timezone,
-    hours: hourOptions(sub.hour), weekdays: weekdayOptions(sub.weekday), weekly: sub.frequency === 'weekly',
-    categories: categoryOptions(knownCats, sub.profile.categories), digestSize: sub.digestSize, weakNote: sub.weakDay === 'note',
-    pausedUntil: sub.pausedUntil ?? '',
+    utc: selected === 'UTC',
+    other: known ? null : { value: selected, label: selected },
+    groups: ZONE_GROUPS.map((g) => ({ region: g.region, zones: g.zones.map((z) => ({ ...z, selected: z.value === selected })) })),
+  };
+}
+
+/** True when the sign-up's optional part holds something other than the defaults, or an error: it is shown open. */
+function moreOpen(v: FormValues, errors: FieldErrors): boolean {
+  const filled = v.categories.length > 0 || [v.authors, v.about, v.papers].some((x) => x.trim() !== '') || v.frequency === 'weekly';
+  return filled || ['categories', 'authors', 'about', 'papers', 'hour', 'timezone', 'frequency', 'weekday'].some((f) => errors[f]);
+}
+
+/** Everything the sign-up and preferences forms show: the values, each field's error, and the option lists. */
+export function formView(v: FormValues, errors: FieldErrors, known: CategoryCount[]) {
+  return {
+    values: v, errors, errorList: errorList(errors), moreOpen: moreOpen(v, errors),
+    hours: hourOptions(Number(v.hour)), weekdays: weekdayOptions(Number(v.weekday)), timezones: timezoneOptions(v.timezone),
+    categoryGroups: categoryGroups(known, v.categories), weekly: v.frequency === 'weekly', weakNote: v.weakDay === 'note',
   };
 }

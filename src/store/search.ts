@@ -58,20 +58,26 @@ export function ftsQuery(text: string): string {
   return (text.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => `"${w}"`).join(' ');
 }
 
-/** The papers whose title, abstract or authors hold every word of `text`, best match first. */
-export function searchPapers(db: Db, text: string, limit = 20): Paper[] {
-  const query = ftsQuery(text);
-  if (query === '') return [];
-  // Papers stored a moment ago are found too. A catch-up another thread or process holds for longer than the
-  // busy timeout (rebuilding a large index) is not waited out: the search answers from the index as it is.
+/** Brings the index up to date before a search, so papers stored a moment ago are found too. A catch-up another
+ *  thread or process holds for longer than the busy timeout (rebuilding a large index) is not waited out: the
+ *  search answers from the index as it is. */
+export function catchUpQuietly(db: Db): void {
   try {
     catchUpIndex(db);
   } catch (err) {
     if ((err as { code?: string }).code !== 'SQLITE_BUSY') throw err;
   }
+}
+
+/** The papers whose title, abstract or authors hold every word of `text`, best match first. */
+export function searchPapers(db: Db, text: string, limit = 20): Paper[] {
+  const query = ftsQuery(text);
+  if (query === '') return [];
+  catchUpQuietly(db);
   // bm25 with a word in the title worth 4 in the abstract, in the authors 2; the index rowid is papers.rowid.
   const rows = stmt(db, `
     SELECT p.* FROM search.papers_fts JOIN papers p ON p.rowid = papers_fts.rowid
     WHERE papers_fts MATCH ? ORDER BY bm25(papers_fts, 4.0, 1.0, 2.0) LIMIT ?`).all(query, limit) as PaperRow[];
   return rows.map(rowToPaper);
 }
+

@@ -29,6 +29,12 @@ export function undoVote(db: Db, subscriberId: number, paperId: string): boolean
   return stmt(db, 'DELETE FROM votes WHERE subscriber_id = ? AND paper_id = ?').run(subscriberId, paperId).changes > 0;
 }
 
+/** A subscriber's vote on one paper: 1 (👍), -1 (👎), or null when there is none. */
+export function voteOn(db: Db, subscriberId: number, paperId: string): 1 | -1 | null {
+  // The (subscriber_id, paper_id) primary key answers this.
+  return (stmt(db, 'SELECT vote FROM votes WHERE subscriber_id = ? AND paper_id = ?').pluck().get(subscriberId, paperId) as 1 | -1 | undefined) ?? null;
+}
+
 /** A subscriber's most recent votes (at most WEIGHTS.maxVotesUsed), oldest first, as Profile.votes wants them. */
 export function votesOf(db: Db, subscriberId: number): Profile['votes'] {
   // Newest N votes, then put back in time order.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { linkPath, startWithSmtp, type TestPaperboy } from '../helpers/app.js';
+import { linkPath, startWithSmtp, submit, type TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 
@@ -24,14 +24,16 @@ describe('pages and links', () => {
     for (const name of ['email', 'keywords', 'hour', 'timezone']) expect(res.body).toContain(`name="${name}"`);
   });
 
-  it('answers the form with a page, and a bad form with a page naming the field', async () => {
-    const ok = await pb.app.inject({ method: 'POST', url: '/subscribe', headers: form, payload: 'email=page%40example.org&keywords=vision&hour=9&timezone=Asia%2FTokyo' });
-    expect(ok.statusCode).toBe(202);
+  it('answers the form with a redirect to "Check your inbox", and a bad form with the form again, the error beside the field', async () => {
+    const ok = await submit(pb.app, { url: '/subscribe', headers: form, payload: 'email=page%40example.org&keywords=vision&hour=9&timezone=Asia%2FTokyo' });
+    expect(ok.posted).toBe(303);
     expect(ok.body).toContain('Check your inbox');
+    expect(ok.body).toContain('page@example.org');
     expect(status('page@example.org')).toBe('pending');
     const bad = await pb.app.inject({ method: 'POST', url: '/subscribe', headers: form, payload: 'email=page%40example.org&hour=25' });
     expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('hour: must be 0–23');
+    expect(bad.body).toContain('<p class="field-error" id="hour-error">Choose a delivery time from the list.</p>');
+    expect(bad.body).toContain('value="page@example.org"');
   });
 
   it('confirms with the button of the page the link opens, once, and refuses unknown or forged tokens with a page', async () => {
@@ -41,7 +43,7 @@ describe('pages and links', () => {
     expect(shown.body).toContain(`<form method="post" action="${path}">`);
     expect(shown.body).toContain('vision'); // what this sign-up asked for, shown before it is confirmed
     expect(status('page@example.org')).toBe('pending');
-    expect((await pb.app.inject({ method: 'POST', url: path })).body).toContain('You are subscribed');
+    expect((await submit(pb.app, { url: path })).body).toContain('You are subscribed');
     expect(status('page@example.org')).toBe('active');
     // A used link is spent: it neither confirms again nor hands out the preferences link.
     const again = await pb.app.inject(path);
@@ -62,7 +64,7 @@ describe('pages and links', () => {
     const forged = await pb.app.inject({ method: 'POST', url: `${path.slice(0, -1)}${path.endsWith('A') ? 'B' : 'A'}`, headers: form, payload: 'List-Unsubscribe=One-Click' });
     expect(forged.statusCode).toBe(404);
     expect(status('page@example.org')).toBe('active');
-    expect((await pb.app.inject({ method: 'POST', url: path })).statusCode).toBe(200);
+    expect((await pb.app.inject({ method: 'POST', url: path })).statusCode).toBe(303);
     expect(status('page@example.org')).toBe('unsubscribed');
   });
 

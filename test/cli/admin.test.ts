@@ -13,7 +13,7 @@ import { closeDb, openDb } from '../../src/db/open.js';
 import { buildApp } from '../../src/http/app.js';
 import { recordPublicUrl } from '../../src/store/settings.js';
 import { findByEmail } from '../../src/store/subscribers.js';
-import { linkPath } from '../helpers/app.js';
+import { linkPath, submit } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 
 const run = promisify(execFile);
@@ -135,7 +135,7 @@ describe('paperboy subscribers', () => {
     handleExec(`UPDATE subscribers SET status = 'active' WHERE email = 'bob@lab.example.org'`);
     const all = (await paperboy(dir, env, 'subscribers', 'list')).stdout.trim().split('\n');
     expect(all).toHaveLength(4);
-    expect(all[1]).toMatch(/^active\s+bob@lab\.example\.org\s+\d{4}-\d\d-\d\d  08:00 \(UTC\), every day  cs\.CL$/);
+    expect(all[1]).toMatch(/^active\s+bob@lab\.example\.org\s+\d{4}-\d\d-\d\d  every day at 08:00 \(UTC\)  cs\.CL$/);
     expect(all[3]).toBe('3 subscribers (2 pending, 1 active)');
     expect((await paperboy(dir, env, 'subscribers', 'list', '--status', 'active')).stdout.trim().split('\n')).toHaveLength(2);
     const bad = await paperboy(dir, env, 'subscribers', 'list', '--status', 'gone');
@@ -164,7 +164,7 @@ describe('paperboy subscribers', () => {
     await withApp(async (app) => {
       const dan = linkPath(mailTo(mails, 'dan@cs.lab.example.org')[0].text!, 'confirm');
       expect((await app.inject(dan)).body).toContain('robotics');
-      expect((await app.inject({ method: 'POST', url: dan, headers: FORM })).body).toContain('You are subscribed');
+      expect((await submit(app, { url: dan, headers: FORM })).body).toContain('You are subscribed');
     });
     expect(withDb((h) => findByEmail(h, 'dan@cs.lab.example.org'))).toMatchObject({ status: 'active', profile: { keywords: ['robotics'], categories: ['cs.RO'] } });
     expect(withDb((h) => findByEmail(h, 'ada@lab.example.org'))).toMatchObject({ status: 'pending', profile: { keywords: ['diffusion', 'video generation'] } });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDueDigests } from '../../src/mail/sender.js';
-import { linkPath, startWithSmtp, type TestPaperboy } from '../helpers/app.js';
+import { linkPath, startWithSmtp, submit, type TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
 
 // The whole loop against a real SQLite file and a real SMTP server on loopback.
@@ -31,8 +31,8 @@ describe('sign up → confirm → digest → one-click unsubscribe', () => {
     // The link opens a page; its button confirms.
     const confirmPage = await pb.app.inject({ method: 'GET', url: linkPath(confirmation.text!, 'confirm') });
     expect(confirmPage.body).toContain('Confirm subscription');
-    const confirmed = await pb.app.inject({ method: 'POST', url: linkPath(confirmation.text!, 'confirm') });
-    expect(confirmed.statusCode).toBe(200);
+    const confirmed = await submit(pb.app, { url: linkPath(confirmation.text!, 'confirm') });
+    expect(confirmed.posted).toBe(303);
     expect(confirmed.body).toContain('You are subscribed');
 
     expect(await sendDueDigests(pb.ctx, day1)).toEqual({ due: 1, sent: 1, skipped: 0, failed: 0 });

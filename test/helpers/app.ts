@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { closeContext, createContext, type Context } from '../../src/context.js';
-import { buildApp } from '../../src/http/app.js';
+import { buildApp, type AppOptions } from '../../src/http/app.js';
 import { ingestListingFile } from './papers.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
 
@@ -18,15 +18,15 @@ export interface TestPaperboy {
   close(): Promise<void>;
 }
 
-/** Builds a real context and app over a fresh temp directory; `env` overrides configuration. */
-export async function startPaperboy(env: Record<string, string> = {}): Promise<TestPaperboy> {
+/** Builds a real context and app over a fresh temp directory; `env` overrides configuration, `opts` the app's limits. */
+export async function startPaperboy(env: Record<string, string> = {}, opts: AppOptions = {}): Promise<TestPaperboy> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-'));
   const config = loadConfig({
     PAPERBOY_DB: join(dir, 'paperboy.db'), PAPERBOY_OUTBOX: join(dir, 'outbox'),
     PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', ...env,
   });
   const ctx = await createContext(config, { log: pino({ level: 'silent' }) });
-  const app = await buildApp(ctx);
+  const app = await buildApp(ctx, opts);
   return {
     dir, config, ctx, app,
     async close() {
@@ -56,4 +56,14 @@ export async function startWithSmtp(opts: { papers?: boolean } = {}): Promise<{ 
       await smtp.close();
     },
   };
+}
+
+/** The page a browser ends on after sending a form: the POST and, when it answers 303 (Post/Redirect/Get), the GET of
+ *  its Location with the cookie it set. `posted` is the POST's own status. */
+export async function submit(app: FastifyInstance, opts: InjectOptions): Promise<LightMyRequestResponse & { posted: number }> {
+  const res = await app.inject({ method: 'POST', ...opts });
+  if (res.statusCode !== 303) return Object.assign(res, { posted: res.statusCode });
+  const cookie = [res.headers['set-cookie'] ?? []].flat().map((c) => String(c).split(';')[0]).join('; ');
+  const page = await app.inject({ url: String(res.headers.location), headers: cookie ? { cookie } : {} });
+  return Object.assign(page, { posted: res.statusCode });
 }

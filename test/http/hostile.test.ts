@@ -16,34 +16,34 @@ const METRICS_TOKEN = 'operator-token-0123456789abcdef';
 const unescapeHtml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
 const TEN_MB = Buffer.alloc(10 * 1024 * 1024, 'a');
 
-/** Fields that must be refused on the sign-up routes, with what the answer must mention. */
-const SIGNUP_FIELDS: [string, Body, RegExp][] = [
-  ['CRLF in the email', { email: `${EMAIL}\r\nBcc: all@example.org` }, /email/],
-  ['CRLF in the timezone', { email: EMAIL, timezone: 'UTC\r\nX-Injected: yes' }, /timezone/],
-  ['CRLF in a category', { email: EMAIL, categories: ['cs.CV\r\nX: y'] }, /categories/],
-  ['<script> in the keywords', { email: EMAIL, keywords: ['<script>alert(1)</script>'] }, /keywords\.0: must not contain < or >/],
-  ['<script> in the authors', { email: EMAIL, authors: ['<img src=x onerror=alert(1)>'] }, /authors\.0: must not contain < or >/],
-  ['<script> as the email', { email: '<script>alert(1)</script>@example.org' }, /email: is not a valid email address/],
-  ['SQL in the email', { email: "x'; DROP TABLE subscribers; --@example.org" }, /email: must not contain spaces/],
-  ['SQL without spaces in the email', { email: "x'OR'1'='1'--@example.org" }, /email: is not a valid email address/],
-  ['SQL in the hour', { email: EMAIL, hour: '8; DROP TABLE subscribers' }, /hour/],
-  ['SQL in a category', { email: EMAIL, categories: ["cs.CV' OR '1'='1"] }, /categories\.0: is not an arXiv category/],
-  ['SQL in a seed paper', { email: EMAIL, papers: ['1 UNION SELECT email FROM subscribers'] }, /papers\.0: is not an arXiv id/],
-  ['a unicode local part', { email: 'josé@example.org' }, /email: must be plain ASCII/],
-  ['an IDN domain in unicode', { email: 'user@bücher.example' }, /email: must be plain ASCII/],
-  ['a zero-width space in the email', { email: 'vic\u200btim@example.org' }, /email: must be plain ASCII/],
-  ['a right-to-left override in the email', { email: 'vic\u202etim@example.org' }, /email: must be plain ASCII/],
-  ['an email of 300 characters', { email: `${'a'.repeat(290)}@example.org` }, /email: is too long/],
-  ['an unknown field', { email: EMAIL, isAdmin: 'true' }, /Unknown field: isAdmin/],
+/** Fields that must be refused on the sign-up routes, with what the API's answer and the form page must say. */
+const SIGNUP_FIELDS: [string, Body, RegExp, RegExp][] = [
+  ['CRLF in the email', { email: `${EMAIL}\r\nBcc: all@example.org` }, /email/, /Email must not contain spaces/],
+  ['CRLF in the timezone', { email: EMAIL, timezone: 'UTC\r\nX-Injected: yes' }, /timezone/, /Choose your timezone from the list/],
+  ['CRLF in a category', { email: EMAIL, categories: ['cs.CV\r\nX: y'] }, /categories/, /Categories: “X: y” is not an arXiv category/],
+  ['<script> in the keywords', { email: EMAIL, keywords: ['<script>alert(1)</script>'] }, /keywords\.0: must not contain < or >/, /Topics: “<script>alert\(1\)<\/script>” must not contain < or >/],
+  ['<script> in the authors', { email: EMAIL, authors: ['<img src=x onerror=alert(1)>'] }, /authors\.0: must not contain < or >/, /Authors you follow: “<img src=x onerror=alert\(1\)>” must not contain < or >/],
+  ['<script> as the email', { email: '<script>alert(1)</script>@example.org' }, /email: is not a valid email address/, /Email is not a valid email address/],
+  ['SQL in the email', { email: "x'; DROP TABLE subscribers; --@example.org" }, /email: must not contain spaces/, /Email must not contain spaces/],
+  ['SQL without spaces in the email', { email: "x'OR'1'='1'--@example.org" }, /email: is not a valid email address/, /Email is not a valid email address/],
+  ['SQL in the hour', { email: EMAIL, hour: '8; DROP TABLE subscribers' }, /hour/, /Choose a delivery time from the list/],
+  ['SQL in a category', { email: EMAIL, categories: ["cs.CV' OR '1'='1"] }, /categories\.0: is not an arXiv category/, /Categories: “cs.CV' OR '1'='1” is not an arXiv category/],
+  ['SQL in a seed paper', { email: EMAIL, papers: ['1 UNION SELECT email FROM subscribers'] }, /papers\.0: is not an arXiv id/, /Papers you liked: “1 UNION SELECT email FROM subscribers” is not an arXiv id or link/],
+  ['a unicode local part', { email: 'josé@example.org' }, /email: must be plain ASCII/, /Email must be plain ASCII/],
+  ['an IDN domain in unicode', { email: 'user@bücher.example' }, /email: must be plain ASCII/, /Email must be plain ASCII/],
+  ['a zero-width space in the email', { email: 'vic\u200btim@example.org' }, /email: must be plain ASCII/, /Email must be plain ASCII/],
+  ['a right-to-left override in the email', { email: 'vic\u202etim@example.org' }, /email: must be plain ASCII/, /Email must be plain ASCII/],
+  ['an email of 300 characters', { email: `${'a'.repeat(290)}@example.org` }, /email: is too long/, /Email is too long/],
+  ['an unknown field', { email: EMAIL, isAdmin: 'true' }, /Unknown field: isAdmin/, /Unknown field: isAdmin/],
 ];
 
-/** Fields that must be refused by the preferences form. */
+/** Fields that must be refused by the preferences form (which answers with the form again, saying what to fix). */
 const PREFERENCE_FIELDS: [string, Body, RegExp][] = [
-  ['CRLF in the timezone', { timezone: 'UTC\r\nSet-Cookie: x=y' }, /timezone/],
-  ['<script> in the keywords', { keywords: '<script>alert(1)</script>' }, /keywords\.0: must not contain < or >/],
-  ['SQL in the digest size', { digestSize: '10 OR 1=1' }, /digestSize/],
-  ['SQL in the pause date', { pausedUntil: "2026-12-01'; DELETE FROM subscribers; --" }, /pausedUntil: must be a date/],
-  ['a negative hour', { hour: '-1' }, /hour: must be 0–23/],
+  ['CRLF in the timezone', { timezone: 'UTC\r\nSet-Cookie: x=y' }, /Choose your timezone from the list/],
+  ['<script> in the keywords', { keywords: '<script>alert(1)</script>' }, /Topics: “<script>alert\(1\)<\/script>” must not contain < or >/],
+  ['SQL in the digest size', { digestSize: '10 OR 1=1' }, /Choose a number from 1 to 50/],
+  ['SQL in the pause date', { pausedUntil: "2026-12-01'; DELETE FROM subscribers; --" }, /Pause until must be a date/],
+  ['a negative hour', { hour: '-1' }, /Choose a delivery time from the list/],
   ['an email change smuggled in', { email: 'attacker@example.org' }, /Unknown field: email/],
 ];
 
@@ -110,9 +110,9 @@ describe('hostile input on every route', () => {
       out.push({ name: `${url}: a __proto__ key`, method: 'POST', url, payload: '{"__proto__":{"admin":true}}', type: 'application/json', status: 400, says: /not valid JSON/ });
       out.push({ name: `${url}: an unknown field`, method: 'POST', url, payload: form({ ...required(url), sneaky: '1' }), type: 'application/x-www-form-urlencoded', status: 400, says: /Unknown field: sneaky/ });
     }
-    for (const [name, body, says] of SIGNUP_FIELDS) {
+    for (const [name, body, says, formSays] of SIGNUP_FIELDS) {
       out.push({ name: `/api/subscriptions: ${name}`, method: 'POST', url: '/api/subscriptions', payload: JSON.stringify(body), type: 'application/json', status: 400, says });
-      out.push({ name: `/subscribe: ${name}`, method: 'POST', url: '/subscribe', payload: form(body as Record<string, string>), type: 'application/x-www-form-urlencoded', status: 400, says });
+      out.push({ name: `/subscribe: ${name}`, method: 'POST', url: '/subscribe', payload: form(body as Record<string, string>), type: 'application/x-www-form-urlencoded', status: 400, says: formSays });
     }
     for (const [name, body, says] of PREFERENCE_FIELDS) {
       out.push({ name: `/preferences: ${name}`, method: 'POST', url: `/preferences/${token}`, payload: form(body as Record<string, string>), type: 'application/x-www-form-urlencoded', status: 400, says });

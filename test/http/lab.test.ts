@@ -39,8 +39,8 @@ describe('an instance for a lab', () => {
 
   it('names the instance in page titles and says who may sign up', async () => {
     const home = await pb.app.inject('/');
-    expect(home.body).toContain('<title>Today&#x27;s papers · Vision Lab papers</title>');
-    expect(home.body).toContain('📬 Vision Lab papers</a>');
+    expect(home.body).toContain('<title>Research papers for you, by mail · Vision Lab papers</title>');
+    expect(home.body).toContain('<span aria-hidden="true">📬</span> Vision Lab papers</a>');
     expect(home.body).toContain('An address at vision.example.org, example.edu');
   });
 
@@ -74,7 +74,7 @@ describe('an instance for a lab', () => {
     await sendDueDigests(pb.ctx, new Date(Date.now() + 60_000));
     const digest = (await smtp.waitFor(1)).find((m) => (m.to as { text: string }).text === 'ada@vision.example.org' && !m.subject?.startsWith('Confirm'))!;
     expect(digest.from?.value).toEqual([{ name: 'Vision Lab papers', address: 'digest@papers.vision.example.org' }]);
-    expect(digest.headerLines.find((h) => h.key === 'list-id')?.line).toBe('List-Id: Vision Lab papers daily digest <digest.papers.vision.example.org>');
+    expect(digest.headerLines.find((h) => h.key === 'list-id')?.line).toBe('List-Id: Vision Lab papers digest <digest.papers.vision.example.org>');
     expect(digest.text).toMatch(/^.+\nVision Lab papers · /);
     expect(digest.text).toContain('subscribed to Vision Lab papers at https://papers.vision.example.org');
   });

@@ -4,11 +4,11 @@ import { ingestListingFile } from '../helpers/papers.js';
 import { buildApp } from '../../src/http/app.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { votesOf } from '../../src/store/votes.js';
-import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
+import { startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
 import { activeSubscriber, FORM, pathOf } from './fixtures.js';
 
-// Feedback links, the digest in the browser, and the public archive.
-describe('feedback, digest view and archive', () => {
+// Feedback links and the digest in the browser (the archive: archive.test.ts).
+describe('feedback and the digest view', () => {
   let pb: TestPaperboy;
   const votes = (id: number) => pb.ctx.db.prepare('SELECT paper_id AS paper, vote FROM votes WHERE subscriber_id = ?').all(id);
   const digestPaper = (digestId: number) => pb.ctx.db.prepare('SELECT paper_id FROM digest_items WHERE digest_id = ? ORDER BY position LIMIT 1').pluck().get(digestId) as string;
@@ -42,17 +42,21 @@ describe('feedback, digest view and archive', () => {
     }
     expect(votes(sub.id)).toEqual([]);
     for (let i = 0; i < 2; i++) {
-      const res = await post(up);
-      expect(res.statusCode).toBe(200);
-      expect(res.body).toContain('👍 Noted');
+      const res = await submit(pb.app, { url: up, headers: FORM });
+      expect(res.posted).toBe(303); // back to the link's page, which now shows the vote and its Undo
+      expect(res.body).toContain('Noted: more like this');
+      expect(res.body).toContain(`<form method="post" action="${up.replace(/\/up$/, '')}/undo">`);
     }
     expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: 1 }]);
     expect(votesOf(pb.ctx.db, sub.id)).toEqual([{ paperId: paper.id, vote: 1 }]); // what the ranker reads
+    expect((await pb.app.inject(up)).body).toContain('Noted: more like this'); // opening the link again says so
     await post(pathOf(pb.ctx.links.feedback(sub, paper.date, paper.id, 'down')));
     expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: -1 }]);
-    const undo = await post(`${up.replace(/\/up$/, '')}/undo`);
-    expect(undo.statusCode).toBe(200);
-    expect(undo.body).toContain('Vote removed');
+    expect((await pb.app.inject(up)).body).toContain('More papers like this?'); // the 👍 page offers the vote again
+    const undo = await submit(pb.app, { url: `${up.replace(/\/up$/, '')}/undo`, headers: FORM });
+    expect(undo.posted).toBe(303);
+    expect(undo.body).toContain('Your vote is removed');
+    expect(undo.body).toContain('Fewer papers like this?'); // the page of the vote that was undone, with its button
     expect(votes(sub.id)).toEqual([]);
     // Only the papers of the digest the link came in take votes through it.
     const unsent = pb.ctx.db.prepare('SELECT id FROM papers WHERE id NOT IN (SELECT paper_id FROM digest_items WHERE subscriber_id = ?) LIMIT 1').pluck().get(sub.id) as string;
@@ -72,7 +76,7 @@ describe('feedback, digest view and archive', () => {
       expect(ids.length).toBeGreaterThan(4);
       for (const id of ids) {
         const url = pathOf(pb.ctx.links.feedback(sub, paper.date, id, 'up'));
-        expect((await tight.inject({ method: 'POST', url, headers: FORM, remoteAddress: '198.51.100.9' })).statusCode).toBe(200);
+        expect((await tight.inject({ method: 'POST', url, headers: FORM, remoteAddress: '198.51.100.9' })).statusCode).toBe(303);
       }
       expect(votes(sub.id)).toHaveLength(ids.length);
     } finally {
@@ -111,10 +115,13 @@ describe('feedback, digest view and archive', () => {
     const res = await pb.app.inject(view);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-security-policy']).toContain("default-src 'none'");
-    expect(res.headers['content-security-policy']).not.toContain('script-src');
+    expect(res.headers['content-security-policy']).toContain("script-src 'self';"); // the site's own script, never the mail's
+    expect(res.body).toContain('<header class="site-header">'); // in the site's frame, with a way back
+    expect(res.body).toContain('<footer class="site-footer">');
+    expect(res.body).toMatch(/<p class="back"><a href="\/">/);
     const at = titles.map((t, i) => res.body.indexOf(`${i + 1}. ${Handlebars.escapeExpression(t)}`));
     expect(at.every((p, i) => p > 0 && (i === 0 || p > at[i - 1]))).toBe(true);
-    expect(res.body).toContain('Sunday, 29 November 2026');
+    expect(res.body).toContain('Sunday 29 November 2026');
     expect(res.body).toContain(`href="${pb.ctx.links.feedback(sub, '2026-11-29', digestPaper(digestId), 'up')}"`); // the 👍 links work from the browser view too
     // A shared view link hands over neither the preferences nor the unsubscribe link.
     expect(res.body).not.toContain('/preferences/');
@@ -122,24 +129,5 @@ describe('feedback, digest view and archive', () => {
     expect((await pb.app.inject(pathOf(pb.ctx.links.digest(sub, '2026-11-01')))).statusCode).toBe(404);
     expect((await pb.app.inject(view.replace('.20261129.', '.20261128.'))).statusCode).toBe(404);
     expect((await pb.app.inject(`${view}x`)).statusCode).toBe(404);
-  });
-
-  it('lists a day of the public archive and links its neighbours', async () => {
-    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt', new Date('2026-11-29T09:00:00Z'));
-    pb.ctx.db.prepare("UPDATE papers SET published = '2026-11-27T00:00:00Z' WHERE rowid <= 3").run();
-    const latest = await pb.app.inject('/papers');
-    expect(latest.statusCode).toBe(302);
-    expect(latest.headers.location).toBe('/papers/2026-11-28');
-    const day = await pb.app.inject('/papers/2026-11-28');
-    expect(day.statusCode).toBe(200);
-    expect(day.body).toContain('Papers of 2026-11-28');
-    expect(day.body).toContain('href="/papers/2026-11-27"');
-    expect((day.body.match(/<li>/g) ?? []).length).toBe(196);
-    const empty = await pb.app.inject('/papers/2020-01-01');
-    expect(empty.statusCode).toBe(404);
-    expect(empty.body).toContain('No papers are stored for this day');
-    const bad = await pb.app.inject('/papers/yesterday');
-    expect(bad.statusCode).toBe(400);
-    expect(bad.body).toContain('date: must be a date such as 2026-11-29');
   });
 });

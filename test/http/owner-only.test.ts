@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { findByEmail, getSubscriber } from '../../src/store/subscribers.js';
-import { linkPath, startWithSmtp, type TestPaperboy } from '../helpers/app.js';
+import { linkPath, startWithSmtp, submit, type TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
 import { activeSubscriber, dumpDb, FORM, pathOf } from './fixtures.js';
 
@@ -53,7 +53,7 @@ describe('only the owner of an address acts through it (issue 15)', () => {
     for (const part of [mail.subject ?? '', mail.text ?? '', String(mail.html), raw]) {
       for (const words of STRANGER_WORDS) expect(part, words).not.toContain(words);
     }
-    expect(mail.text).toContain('07:00 (Europe/Paris), every day');
+    expect(mail.text).toContain('every day at 07:00 (Europe/Paris)');
     expect(mail.text).toContain('ignore this mail: nothing will be sent');
     expect(mail.text).toContain('Unsubscribe');
     // An active address signed up by a stranger: the owner gets their preferences link, in our words only,
@@ -84,7 +84,7 @@ describe('only the owner of an address acts through it (issue 15)', () => {
     const page = await app.inject(linkPath(mail.text!, 'confirm'));
     expect(page.body).toMatch(/<form method="post" action="\/confirm\/[^"]+">/);
     expect(page.body).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/); // nothing on the page submits the form by itself
-    expect((await app.inject({ method: 'POST', url: linkPath(mail.text!, 'confirm'), headers: FORM })).body).toContain('You are subscribed');
+    expect((await submit(app, { url: linkPath(mail.text!, 'confirm'), headers: FORM })).body).toContain('You are subscribed');
     expect(findByEmail(pb.ctx.db, 'scanned@example.org')!.status).toBe('active');
   });
 
@@ -143,27 +143,27 @@ describe('only the owner of an address acts through it (issue 15)', () => {
     await expect.poll(() => mailsTo('scoped@example.org').length).toBe(2);
     const nextPaper = decodeURIComponent(linksOf(mailsTo('scoped@example.org')[1]).map(pathOf).find((l) => l.startsWith('/feedback/'))!.split('/')[3]);
     expect(await status('POST', `/feedback/${digest}/${encodeURIComponent(nextPaper)}/up`)).toBe(404);
-    expect(await status('POST', `/feedback/${digest}/${encodeURIComponent(paper)}/up`)).toBe(200);
+    expect(await status('POST', `/feedback/${digest}/${encodeURIComponent(paper)}/up`)).toBe(303);
 
     // Unsubscribing retires the preferences and digest links; the unsubscribe link still answers (repeats are harmless).
-    expect(await status('POST', `/unsubscribe/${unsub}`)).toBe(200);
+    expect(await status('POST', `/unsubscribe/${unsub}`)).toBe(303);
     expect(await status('GET', `/preferences/${manage}`)).toBe(404);
     expect(await status('GET', `/digests/${digest}`)).toBe(404);
     expect(await status('POST', `/feedback/${digest}/${encodeURIComponent(paper)}/down`)).toBe(404);
-    expect(await status('POST', `/unsubscribe/${unsub}`)).toBe(200);
+    expect(await status('POST', `/unsubscribe/${unsub}`)).toBe(303);
     // The owner asks for a preferences link by mail, and resubscribes with it: the old unsubscribe link retires.
-    expect(await status('POST', `/unsubscribe/${unsub}/preferences-link`)).toBe(200);
+    expect(await status('POST', `/unsubscribe/${unsub}/preferences-link`)).toBe(303);
     await expect.poll(() => mailsTo('scoped@example.org').length).toBe(3);
     const fresh = linkPath(mailsTo('scoped@example.org')[2].text!, 'preferences');
     expect(fresh).not.toContain(manage);
-    expect(await status('POST', `${fresh}/resubscribe`)).toBe(200);
+    expect(await status('POST', `${fresh}/resubscribe`)).toBe(303);
     expect(getSubscriber(pb.ctx.db, sub.id)!.status).toBe('active');
     expect(await status('GET', `/unsubscribe/${unsub}`)).toBe(404);
     expect(await status('POST', `/unsubscribe/${unsub}`)).toBe(404);
     // Deleting the data retires everything.
     const current = getSubscriber(pb.ctx.db, sub.id)!;
     const now = [pb.ctx.links.unsubscribe(current), pb.ctx.links.preferences(current)].map(pathOf);
-    expect((await app.inject({ method: 'POST', url: `${fresh}/delete`, payload: 'confirm=yes', headers: FORM })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: `${fresh}/delete`, payload: 'confirm=yes', headers: FORM })).statusCode).toBe(303);
     for (const url of [...now, fresh]) expect(await status('GET', url)).toBe(404);
   });
 
@@ -172,7 +172,7 @@ describe('only the owner of an address acts through it (issue 15)', () => {
     await expect.poll(() => mailsTo('once@example.org').length).toBe(1);
     const confirm = linkPath(mailsTo('once@example.org')[0].text!, 'confirm');
     const done = await app.inject({ method: 'POST', url: confirm, headers: FORM });
-    expect(done.body).toContain('/preferences/'); // to the person who just pressed the button
+    expect(done.headers.location).toMatch(/^\/preferences\/[^/]+\?done=confirmed$/); // to the person who just pressed the button
     for (const method of ['GET', 'POST'] as const) {
       const again = await app.inject({ method, url: confirm, headers: FORM });
       expect(again.statusCode).toBe(404);
@@ -186,7 +186,7 @@ describe('only the owner of an address acts through it (issue 15)', () => {
     await expect.poll(() => mailsTo('pending@example.org').length).toBe(1);
     const ownLink = linkPath(mailsTo('pending@example.org')[0].text!, 'confirm');
     const left = activeSubscriber(pb, 'left@example.org', { keywords: ['mine'] });
-    expect((await app.inject({ method: 'POST', url: pathOf(pb.ctx.links.unsubscribe(left)), headers: FORM })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: pathOf(pb.ctx.links.unsubscribe(left)), headers: FORM })).statusCode).toBe(303);
     activeSubscriber(pb, 'active@example.org', { keywords: ['mine'] });
     const owners = ['pending@example.org', 'left@example.org', 'active@example.org'];
     const rows = owners.map(row);
@@ -202,7 +202,7 @@ describe('only the owner of an address acts through it (issue 15)', () => {
     expect(owners.map(row)).toEqual(rows);
     // The owner's earlier confirmation link still works, and applies what the owner asked for, not the stranger.
     expect((await app.inject(ownLink)).body).toContain('mine');
-    expect((await app.inject({ method: 'POST', url: ownLink, headers: FORM })).body).toContain('You are subscribed');
+    expect((await submit(app, { url: ownLink, headers: FORM })).body).toContain('You are subscribed');
     expect(findByEmail(pb.ctx.db, 'pending@example.org')).toMatchObject({ status: 'active', hour: 6, profile: { keywords: ['mine'], authors: [] } });
     // The address that left stays unsubscribed until its owner confirms from the inbox.
     expect(findByEmail(pb.ctx.db, 'left@example.org')!.status).toBe('unsubscribed');

@@ -1,3 +1,4 @@
+import Handlebars from 'handlebars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestListingFile } from '../helpers/papers.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
@@ -5,7 +6,7 @@ import { emailHash } from '../../src/store/address-guard.js';
 import { digestPrefs } from '../../src/store/votes.js';
 import { isDeliveryDay } from '../../src/digest/due.js';
 import { getSubscriber } from '../../src/store/subscribers.js';
-import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
+import { startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
 import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
 
 // /preferences/<token>: every setting editable, resubscribe, and delete-my-data, against a real SQLite file.
@@ -17,7 +18,8 @@ describe('preferences', () => {
     'SELECT r.id FROM signup_requests r JOIN subscribers s ON s.id = r.subscriber_id WHERE s.email = ? ORDER BY r.id DESC LIMIT 1').pluck().get(email) as number;
 
   beforeAll(async () => {
-    pb = await startPaperboy();
+    // Many form posts from one address in a minute: more than the per-IP limit lets a person send.
+    pb = await startPaperboy({}, { rateLimit: { max: 1000, timeWindowMs: 60_000 } });
     ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
     pb.ctx.db.prepare(`UPDATE papers SET categories = '["cs.CV","cs.LG"]' WHERE rowid % 2 = 0`).run();
   });
@@ -28,21 +30,23 @@ describe('preferences', () => {
     const res = await pb.app.inject(pathOf(pb.ctx.links.preferences(sub)));
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('value="diffusion, video"');
-    expect(res.body).toContain('value="Europe/Paris"');
+    expect(res.body).toContain('<option value="Europe/Paris" selected>Paris</option>');
     expect(res.body).toMatch(/<option value="7" selected>07:00<\/option>/);
-    expect(res.body).toMatch(/value="cs\.LG" checked/);
-    expect(res.body).toMatch(/value="cs\.CV">/);
+    expect(res.body).toMatch(/value="cs\.LG" checked> <span>Machine Learning <span class="code">cs\.LG<\/span>/);
+    expect(res.body).toMatch(/value="cs\.CV"> <span>Computer Vision and Pattern Recognition/);
   });
 
   it('saves every preference from the form', async () => {
     const sub = activeSubscriber(pb, 'edit@example.org');
     const url = pathOf(pb.ctx.links.preferences(sub));
-    const res = await post(url, form({
+    const res = await submit(pb.app, { url, headers: FORM, payload: form({
       keywords: 'retrieval, rag', categories: ['cs.CV', 'cs.LG'], authors: 'Ada Lovelace', about: 'I build search engines',
       papers: '2404.12345', hour: '18', timezone: 'Asia/Tokyo', frequency: 'weekly', weekday: '5', digestSize: '5', weakDay: 'note', pausedUntil: '2037-12-24',
-    }));
+    }) });
+    expect(res.posted).toBe(303); // Post/Redirect/Get: reloading the page sends nothing again
     expect(res.statusCode).toBe(200);
-    expect(res.body).toContain('Saved. Your digest arrives at 18:00 (Asia/Tokyo), every Friday.');
+    expect(res.body).toContain('<p class="notice" role="status">Saved.</p>');
+    expect(res.body).toContain('Your digest goes out every Friday at 18:00 (Asia/Tokyo); it is paused, so the next one goes out on Friday 25 December 2037.');
     const saved = getSubscriber(pb.ctx.db, sub.id)!;
     expect(saved.profile).toMatchObject({ keywords: ['retrieval', 'rag'], categories: ['cs.CV', 'cs.LG'], authors: ['Ada Lovelace'], about: 'I build search engines', papers: ['2404.12345'] });
     expect(saved).toMatchObject({ hour: 18, timezone: 'Asia/Tokyo', frequency: 'weekly', weekday: 5, digestSize: 5, weakDay: 'note', pausedUntil: '2037-12-24' });
@@ -57,21 +61,34 @@ describe('preferences', () => {
   });
 
   it.each([
-    ['an hour of 24', { hour: '24' }, 'hour: must be 0–23'],
-    ['a digest of 0 papers', { digestSize: '0' }, 'digestSize: must be 1–50'],
-    ['a made-up timezone', { timezone: 'Mars/Olympus' }, 'timezone: is not a known IANA timezone'],
-    ['a weekday of 7', { weekday: '7' }, 'weekday: must be 0 (Sunday) to 6 (Saturday)'],
-    ['a pause date that is not a date', { pausedUntil: '2026-13-45' }, 'pausedUntil: must be a date'],
-    ['an unknown frequency', { frequency: 'hourly' }, 'frequency: must be daily or weekly'],
-    ['an unknown weak-day choice', { weakDay: 'shout' }, 'weakDay: must be skip or note'],
-    ['an unknown field', { admin: '1' }, 'Unknown field: admin'],
-  ])('refuses %s with a 400 page naming the field, changing nothing', async (_n, bad, message) => {
+    ['an hour of 24', { hour: '24' }, 'hour', 'Choose a delivery time from the list.'],
+    ['a digest of 0 papers', { digestSize: '0' }, 'digestSize', 'Choose a number from 1 to 50.'],
+    ['a made-up timezone', { timezone: 'Mars/Olympus' }, 'timezone', 'Choose your timezone from the list, such as Europe/Paris.'],
+    ['a weekday of 7', { weekday: '7' }, 'weekday', 'Choose a day of the week from the list.'],
+    ['a pause date that is not a date', { pausedUntil: '2026-13-45' }, 'pausedUntil', 'Pause until must be a date such as 2026-12-24.'],
+    ['an unknown frequency', { frequency: 'hourly' }, 'frequency', 'Choose every day or once a week.'],
+    ['an unknown weak-day choice', { weakDay: 'shout' }, 'weakDay', 'Choose what a quiet day sends.'],
+    ['a seed paper that is no arXiv id', { papers: '2404.12345, my favourite' }, 'papers', 'Papers you liked: “my favourite” is not an arXiv id or link, such as 2406.01234 or https://arxiv.org/abs/2406.01234.'],
+  ])('refuses %s with the form again, the error beside the field and what was typed kept, changing nothing', async (_n, bad, field, message) => {
     const sub = activeSubscriber(pb, 'strict@example.org');
     const before = dumpDb(pb);
-    const res = await post(pathOf(pb.ctx.links.preferences(sub)), form({ hour: '8', ...bad }));
+    const res = await post(pathOf(pb.ctx.links.preferences(sub)), form({ hour: '8', keywords: 'typed, not lost', about: 'Kept <too>', ...bad }));
     expect(res.statusCode).toBe(400);
     expect(res.headers['content-type']).toMatch(/text\/html/);
-    expect(res.body).toContain(message);
+    expect(res.body).toContain(`<p class="field-error" id="${field}-error">${Handlebars.escapeExpression(message)}</p>`);
+    expect(res.body).toContain(`<li><a href="#${field}">${Handlebars.escapeExpression(message)}</a></li>`); // the summary above the form
+    expect(res.body).toContain('value="typed, not lost"');
+    expect(res.body).toContain('>Kept &lt;too&gt;</textarea>');
+    expect(res.body).toContain(`<form class="card" method="post" action="${pathOf(pb.ctx.links.preferences(sub))}" novalidate>`);
+    expect(dumpDb(pb)).toBe(before);
+  });
+
+  it('refuses a field the form does not have with a page naming it, changing nothing', async () => {
+    const sub = activeSubscriber(pb, 'strict@example.org');
+    const before = dumpDb(pb);
+    const res = await post(pathOf(pb.ctx.links.preferences(sub)), form({ hour: '8', admin: '1' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Unknown field: admin');
     expect(res.body).toContain(`<a href="${pathOf(pb.ctx.links.preferences(sub))}">Back to your preferences</a>`);
     expect(dumpDb(pb)).toBe(before);
   });
@@ -82,17 +99,20 @@ describe('preferences', () => {
     const page = await pb.app.inject(unsub);
     expect(page.body).toContain(`action="${unsub}/preferences-link"`);
     expect(page.body).not.toContain('/preferences/'); // the unsubscribe link does not open preferences
-    const done = await post(unsub, '');
+    const done = await submit(pb.app, { url: unsub, headers: FORM, payload: '' });
+    expect(done.posted).toBe(303);
     expect(done.body).toContain('You are unsubscribed');
     expect(done.body).toContain(`action="${unsub}/resubscribe"`);
+    expect(done.body).not.toContain(`<form method="post" action="${unsub}">`); // no Unsubscribe button for an address that left
     expect(getSubscriber(pb.ctx.db, sub.id)!.status).toBe('unsubscribed');
-    const mailed = await post(`${unsub}/preferences-link`, '');
-    expect(mailed.statusCode).toBe(200);
+    expect((await pb.app.inject(unsub)).body).toContain('You are unsubscribed'); // the link opened again says so too
+    const mailed = await submit(pb.app, { url: `${unsub}/preferences-link`, headers: FORM, payload: '' });
+    expect(mailed.posted).toBe(303);
     expect(mailed.body).toContain('We mailed the link to your preferences');
     expect(pb.ctx.db.prepare('SELECT kind FROM signup_requests WHERE subscriber_id = ? ORDER BY id DESC LIMIT 1').pluck().get(sub.id)).toBe('manage');
     // The link that mail carries (signed after leaving) resubscribes.
-    const again = await post(`${pathOf(pb.ctx.links.preferences(getSubscriber(pb.ctx.db, sub.id)!))}/resubscribe`, '');
-    expect(again.statusCode).toBe(200);
+    const again = await submit(pb.app, { url: `${pathOf(pb.ctx.links.preferences(getSubscriber(pb.ctx.db, sub.id)!))}/resubscribe`, headers: FORM, payload: '' });
+    expect(again.posted).toBe(303);
     expect(again.body).toContain('You are subscribed again');
     expect(getSubscriber(pb.ctx.db, sub.id)!.status).toBe('active');
   });
@@ -106,8 +126,8 @@ describe('preferences', () => {
     const refused = await post(`${prefs}/delete`, '');
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('tick the box');
-    const res = await post(`${prefs}/delete`, form({ confirm: 'yes' }));
-    expect(res.statusCode).toBe(200);
+    const res = await submit(pb.app, { url: `${prefs}/delete`, headers: FORM, payload: form({ confirm: 'yes' }) });
+    expect(res.posted).toBe(303);
     expect(res.body).toContain('Your data is deleted');
     expect(getSubscriber(pb.ctx.db, sub.id)).toBeUndefined();
     expect(digests()).toBe(0);
@@ -135,7 +155,7 @@ describe('preferences', () => {
     const confirm = pathOf(pb.ctx.links.confirm(lastRequest('forget.me@example.org')));
     expect((await pb.app.inject(confirm)).statusCode).toBe(200);
     expect(suppressed()).toBe(1); // opening the page is not confirming
-    expect((await post(confirm, '')).body).toContain('You are subscribed');
+    expect((await submit(pb.app, { url: confirm, headers: FORM, payload: '' })).body).toContain('You are subscribed');
     expect(suppressed()).toBe(0);
   });
 

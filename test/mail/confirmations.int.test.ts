@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { signUp } from '../../src/store/subscribers.js';
-import { linkPath, startPaperboy, type TestPaperboy } from '../helpers/app.js';
+import { linkPath, startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type SmtpScript, type TestSmtp } from '../helpers/smtp.js';
 
 const FAST = { SMTP_TIMEOUT_MS: '5000', DELIVERY_LEASE_MS: '20000', SMTP_RETRY_BASE_MS: '50', SMTP_MAX_ATTEMPTS: '3' };
@@ -36,7 +36,7 @@ describe('confirmation mail queue', () => {
     expect(mail.to).toMatchObject({ text: 'crashed@example.org' });
     await expect.poll(() => queueOf('crashed@example.org').mail).toBe('sent');
     expect(queueOf('crashed@example.org')).toMatchObject({ attempts: 1, reply: expect.stringMatching(/^250 /) });
-    expect((await restarted.inject({ method: 'POST', url: linkPath(mail.text!, 'confirm') })).body).toContain('You are subscribed');
+    expect((await submit(restarted, { url: linkPath(mail.text!, 'confirm') })).body).toContain('You are subscribed');
     await restarted.close();
   });
 

@@ -1,5 +1,7 @@
+import Handlebars from 'handlebars';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
+import { dayLabel } from '../../digest/due.js';
 import { renderDigest } from '../../mail/sender.js';
 import { sentDigest } from '../../store/digest-view.js';
 import { sendPage, type PageRenderer } from '../pages.js';
@@ -7,14 +9,25 @@ import { resolveDigest } from '../resolve.js';
 import { tokenParams } from '../schemas.js';
 import { INVALID_LINK } from './links.js';
 
-/** GET /digests/<digest token>: a sent digest in the browser, rendered again from what was recorded. */
+/** A rendered mail's content for a page: what follows its <head>. It is our own template's output, every paper
+ *  string escaped when it was filled, so the page inserts it as it is. */
+export function mailView(html: string): { mail: Handlebars.SafeString } {
+  const start = html.indexOf('</head>');
+  const end = html.lastIndexOf('</html>');
+  return { mail: new Handlebars.SafeString(html.slice(start < 0 ? 0 : start + 7, end < 0 ? undefined : end)) };
+}
+
+/** GET /digests/<digest token>: a sent digest in the browser, rendered again from what was recorded, in the site's frame. */
 export const digestRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsyncZod => async (app) => {
   app.get('/digests/:token', { schema: { params: tokenParams, tags: ['links'] } }, async (req, reply) => {
     const access = resolveDigest(ctx, req.params.token);
     const digest = access && sentDigest(ctx.db, access.digestId, access.sub.id);
     if (!access || !digest) return sendPage(reply, page, 'message', INVALID_LINK, 404);
-    // The mail's HTML as it was sent, under a policy that allows its inline styles and nothing else (security.ts).
+    // The mail's HTML as it was sent, under a policy that allows its inline styles and nothing else of its own (security.ts).
     const { body } = renderDigest(ctx, access.sub, digest.date, digest.ranked, 'browser');
-    return reply.type('text/html; charset=utf-8').send(body.html);
+    return sendPage(reply, page, 'mail-view', {
+      title: `Your digest of ${dayLabel(digest.date)}`, heading: `Your digest of ${dayLabel(digest.date)}`,
+      back: { href: '/', label: `${ctx.config.INSTANCE_NAME} home` }, ...mailView(body.html),
+    });
   });
 };

@@ -3,10 +3,10 @@ import type { Context } from '../../context.js';
 import type { Paper } from '../../model.js';
 import { getPaper } from '../../store/archive.js';
 import { inDigest } from '../../store/digest-view.js';
-import { recordVote, undoVote } from '../../store/votes.js';
-import { sendPage, type PageRenderer } from '../pages.js';
+import { recordVote, undoVote, voteOn } from '../../store/votes.js';
+import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveDigest, type DigestAccess } from '../resolve.js';
-import { emptyBody, feedbackParams, undoParams } from '../schemas.js';
+import { doneQuery, emptyBody, feedbackParams, undoParams } from '../schemas.js';
 import { INVALID_LINK } from './links.js';
 
 const NOT_IN_DIGEST = {
@@ -25,17 +25,20 @@ function lookUp(ctx: Context, token: string, paperId: string): { access: DigestA
 
 /**
  * The 👍 / 👎 links in digests. Their token names one digest and votes on its papers only. A GET or HEAD
- * shows a page with one button and changes nothing (link scanners open every link of a mail); the button
- * POSTs the vote; a further POST undoes it.
+ * shows the vote as it stands, with one button, and changes nothing (link scanners open every link of a
+ * mail); the button POSTs the vote, and a further POST undoes it. Each POST redirects back to the page.
  */
 export const feedbackRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsyncZod => async (app) => {
-  app.get('/feedback/:token/:paper/:vote', { schema: { params: feedbackParams, tags: ['links'] } }, async (req, reply) => {
+  app.get('/feedback/:token/:paper/:vote', { schema: { params: feedbackParams, querystring: doneQuery, tags: ['links'] } }, async (req, reply) => {
     const { token, paper: paperId, vote } = req.params;
     const found = lookUp(ctx, token, paperId);
     if ('status' in found) return sendPage(reply, page, 'message', found.model, found.status);
+    const base = `/feedback/${token}/${encodeURIComponent(found.paper.id)}`;
+    const noted = voteOn(ctx.db, found.access.sub.id, found.paper.id) === (vote === 'up' ? 1 : -1);
     return sendPage(reply, page, 'vote', {
-      title: vote === 'up' ? 'More like this?' : 'Fewer like this?', up: vote === 'up', paperTitle: found.paper.title,
-      action: `/feedback/${token}/${encodeURIComponent(found.paper.id)}/${vote}`,
+      title: noted ? 'Thanks for the feedback' : vote === 'up' ? 'More like this?' : 'Fewer like this?', up: vote === 'up', noted,
+      undone: req.query.done === 'undone', paperTitle: found.paper.title,
+      action: `${base}/${vote}`, undo: `${base}/undo`, other: `${base}/${vote === 'up' ? 'down' : 'up'}`,
     });
   });
 
@@ -49,11 +52,7 @@ export const feedbackRoutes = (ctx: Context, page: PageRenderer): FastifyPluginA
     const found = lookUp(ctx, token, paperId);
     if ('status' in found) return sendPage(reply, page, 'message', found.model, found.status);
     recordVote(ctx.db, found.access.sub.id, found.paper.id, vote === 'up' ? 1 : -1);
-    const base = `/feedback/${token}/${encodeURIComponent(found.paper.id)}`;
-    return sendPage(reply, page, 'feedback', {
-      title: 'Thanks for the feedback', up: vote === 'up', paperTitle: found.paper.title, undo: `${base}/undo`,
-      other: `${base}/${vote === 'up' ? 'down' : 'up'}`,
-    });
+    return seeOther(reply, `/feedback/${token}/${encodeURIComponent(found.paper.id)}/${vote}`);
   });
 
   app.post('/feedback/:token/:paper/undo', {
@@ -63,8 +62,8 @@ export const feedbackRoutes = (ctx: Context, page: PageRenderer): FastifyPluginA
     const { token, paper: paperId } = req.params;
     const found = lookUp(ctx, token, paperId);
     if ('status' in found) return sendPage(reply, page, 'message', found.model, found.status);
+    const was = voteOn(ctx.db, found.access.sub.id, found.paper.id);
     undoVote(ctx.db, found.access.sub.id, found.paper.id);
-    const base = `/feedback/${token}/${encodeURIComponent(found.paper.id)}`;
-    return sendPage(reply, page, 'feedback-undone', { title: 'Vote removed', paperTitle: found.paper.title, up: `${base}/up`, down: `${base}/down` });
+    return seeOther(reply, `/feedback/${token}/${encodeURIComponent(found.paper.id)}/${was === -1 ? 'down' : 'up'}?done=undone`);
   });
 };

@@ -1,16 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
-import { scheduleLabel } from '../../digest/due.js';
+import { deliverySentence, frequencyWord, localDayHour } from '../../digest/due.js';
+import { hasDigest } from '../../store/digests.js';
 import { emailHash } from '../../store/address-guard.js';
 import { CONFIRM_DAYS, isExpired, type Asked } from '../../store/requests.js';
-import { confirmSignUp, unsubscribe } from '../../store/subscribers.js';
+import { confirmSignUp, unsubscribe, type SubscriberRecord } from '../../store/subscribers.js';
 import { BODY_LIMIT } from '../limits.js';
 import { acceptMultipartFields } from '../multipart.js';
-import { sendPage, type PageRenderer } from '../pages.js';
+import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveRequest, resolveUnsubscribe } from '../resolve.js';
 import { oneClickOrSameOrigin } from '../security.js';
-import { emptyBody, tokenParams, unsubscribeBody } from '../schemas.js';
+import { doneQuery, emptyBody, tokenParams, unsubscribeBody } from '../schemas.js';
 import type { Subscriptions } from '../subscribe.js';
+import { categoryLabel } from '../views.js';
 
 /** The page shown for a token that resolves to nobody: forged, truncated, used, replaced or erased. */
 export const INVALID_LINK = {
@@ -27,10 +29,13 @@ const EXPIRED = {
 /** What a confirmation page lists: the interests and schedule the request asked for, as plain strings. */
 function askedView(asked: Asked) {
   return {
-    schedule: scheduleLabel(asked), keywords: asked.keywords.join(', '), categories: asked.categories.join(', '),
+    digest: frequencyWord(asked), keywords: asked.keywords.join(', '), categories: asked.categories.map(categoryLabel).join(', '),
     authors: asked.authors.join(', '), about: asked.about, papers: asked.papers.join(', '),
   };
 }
+
+/** What a redirect back to the unsubscribe page says happened (`?done=`), in our own words. */
+const MAILED = { confirm: 'We mailed a confirmation link to {email}. Open it and press Confirm to get your digests again.', link: 'We mailed the link to your preferences to {email}.' } as const;
 
 /**
  * The pages behind links in sign-up mails and digests: confirm (GET shows what would be confirmed and one
@@ -46,8 +51,12 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     if (!found) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     if (isExpired(found.request)) return sendPage(reply, page, 'message', EXPIRED, 410);
     // A GET never confirms: mail scanners open links, some run scripts. The button POSTs to the same URL.
+    const asked = found.request.asked!;
+    const now = new Date();
+    const schedule = { ...asked, pausedUntil: null };
     return sendPage(reply, page, 'confirm', {
-      title: 'Confirm your subscription', email: found.sub.email, action: `/confirm/${req.params.token}`, ...askedView(found.request.asked!),
+      title: 'Confirm your subscription', email: found.sub.email, action: `/confirm/${req.params.token}`, ...askedView(asked),
+      delivery: deliverySentence(now, schedule, hasDigest(ctx.db, found.sub.id, localDayHour(now, asked.timezone).date)),
     });
   });
 
@@ -58,18 +67,22 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     if (!found) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     if (isExpired(found.request)) return sendPage(reply, page, 'message', EXPIRED, 410);
     const sub = confirmSignUp(ctx.db, { ...found.request, asked: found.request.asked! }, emailHash(ctx.secret, found.sub.email));
-    return sendPage(reply, page, 'confirmed', {
-      title: 'Subscribed', heading: 'You are subscribed', schedule: scheduleLabel(sub), preferencesUrl: new URL(ctx.links.preferences(sub)).pathname,
-    });
+    // The full profile lives on the preferences page: the answer goes there, saying when the first digest comes.
+    return seeOther(reply, `${new URL(ctx.links.preferences(sub)).pathname}?done=confirmed`);
   });
 
-  app.get('/unsubscribe/:token', { schema: { params: tokenParams, tags: ['links'] } }, async (req, reply) => {
+  /** The unsubscribe page as the address stands: a button to leave, or (once left) buttons to come back. */
+  const unsubscribePage = (token: string, sub: SubscriberRecord, done?: string) => {
+    const notice = done === 'confirm' || done === 'link' ? MAILED[done].replace('{email}', sub.email) : '';
+    const left = sub.status === 'unsubscribed';
+    return { title: left ? 'Unsubscribed' : 'Unsubscribe', email: sub.email, action: `/unsubscribe/${token}`, unsubscribed: left, notice };
+  };
+
+  app.get('/unsubscribe/:token', { schema: { params: tokenParams, querystring: doneQuery, tags: ['links'] } }, async (req, reply) => {
     const sub = resolveUnsubscribe(ctx, req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     // A GET never unsubscribes: mail scanners open links. The button POSTs to the same URL.
-    return sendPage(reply, page, 'unsubscribe', {
-      title: 'Unsubscribe', email: sub.email, action: `/unsubscribe/${req.params.token}`, already: sub.status === 'unsubscribed',
-    });
+    return sendPage(reply, page, 'unsubscribe', unsubscribePage(req.params.token, sub, req.query.done));
   });
 
   // RFC 8058 one-click: mail providers POST "List-Unsubscribe=One-Click"; the page's button posts an empty form.
@@ -83,7 +96,9 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     const sub = resolveUnsubscribe(ctx, req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     unsubscribe(ctx.db, sub.id);
-    return sendPage(reply, page, 'unsubscribed', { title: 'Unsubscribed', email: sub.email, action: `/unsubscribe/${req.params.token}` });
+    // A mail provider's one-click gets its answer at once; the page's button is redirected to the page (Post/Redirect/Get).
+    if (req.body?.['List-Unsubscribe'] === 'One-Click') return sendPage(reply, page, 'unsubscribe', unsubscribePage(req.params.token, { ...sub, status: 'unsubscribed' }));
+    return seeOther(reply, `/unsubscribe/${req.params.token}`);
   });
 
   // The unsubscribe page cannot open preferences or resubscribe by itself (its link is in every mail's
@@ -95,12 +110,7 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
       const sub = resolveUnsubscribe(ctx, req.params.token);
       if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
       await subs.mailOwner(sub, kind);
-      return sendPage(reply, page, 'message', {
-        title: 'Check your inbox', heading: 'Check your inbox',
-        message: kind === 'confirm'
-          ? `We mailed a confirmation link to ${sub.email}. Open it and press Confirm to get your digests again.`
-          : `We mailed the link to your preferences to ${sub.email}.`,
-      });
+      return seeOther(reply, `/unsubscribe/${req.params.token}?done=${kind === 'confirm' ? 'confirm' : 'link'}`);
     });
   }
 };

@@ -1,38 +1,74 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Context } from '../../context.js';
-import { knownCategories } from '../../store/archive.js';
 import { latestPapers } from '../../store/papers.js';
-import { sendPage, type PageRenderer } from '../pages.js';
+import { CONFIRM_DAYS } from '../../store/requests.js';
+import { ApiError, formIssues } from '../errors.js';
+import { BLANK_FORM, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
+import { fresh, seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { subscriptionBody } from '../schemas.js';
 import type { Subscriptions } from '../subscribe.js';
-import { categoryOptions, hourOptions, paperView, weekdayOptions } from '../views.js';
+import { formView, paperView, type CategoryCount } from '../views.js';
 
-/** How long the landing page's paper list may be reused: it is the same for everyone and changes with ingests only. */
+/** How long the landing page (and its paper list) may be reused: it is the same for everyone and changes with ingests only. */
 const LANDING_TTL_MS = 5_000;
 
-/** Memoises `load()` for `ttlMs`. */
-function fresh<T>(ttlMs: number, load: () => T): () => T {
-  let value: T | undefined;
-  let until = 0;
-  return () => {
-    if (value === undefined || Date.now() >= until) [value, until] = [load(), Date.now() + ttlMs];
-    return value;
-  };
+/** The cookie that carries the address from the sign-up POST to the "Check your inbox" page it redirects to:
+ *  only this browser sees it, only for an hour, and the address never appears in a URL (or a proxy's log). */
+const SENT_COOKIE = 'paperboy_signup';
+
+/** The address the sign-up form was sent with, from the cookie the POST set; null when absent or not an address. */
+function sentTo(req: FastifyRequest): string | null {
+  const raw = req.headers.cookie?.split(/;\s*/).find((c) => c.startsWith(`${SENT_COOKIE}=`))?.slice(SENT_COOKIE.length + 1);
+  if (!raw) return null;
+  try {
+    const email = decodeURIComponent(raw);
+    return z.email().safeParse(email).success ? email : null;
+  } catch {
+    return null;
+  }
 }
 
-/** HTML pages: the landing page with today's papers and the sign-up form, and the form's answer. */
-export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions): FastifyPluginAsyncZod => async (app) => {
-  const landing = fresh(LANDING_TTL_MS, () => ({
-    papers: latestPapers(ctx.db, 15).map(paperView), categories: categoryOptions(knownCategories(ctx.db), []),
-  }));
+/** HTML pages: the landing page with the sign-up form, the form's answers, and "Check your inbox". */
+export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, categories: () => CategoryCount[]): FastifyPluginAsyncZod => async (app) => {
+  const papers = fresh(LANDING_TTL_MS, () => latestPapers(ctx.db, 15).map(paperView));
+  const secure = ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : '';
 
-  app.get('/', { schema: { summary: 'Top papers and the sign-up form', tags: ['pages'] } }, async (_req, reply) =>
-    sendPage(reply, page, 'index', { title: "Today's papers", ...landing(), hours: hourOptions(8), weekdays: weekdayOptions(1), domains: ctx.config.ALLOWED_EMAIL_DOMAINS.join(', ') }));
-
-  // The form posts here: the API's schema, with errors shown on a page.
-  app.post('/subscribe', { schema: { body: subscriptionBody, summary: 'The sign-up form; answers a page', tags: ['pages'], consumes: ['application/x-www-form-urlencoded'] } }, async (req, reply) => {
-    await subs.subscribe(req.body);
-    // The same page whether or not the address is known: nothing is revealed about who is subscribed.
-    return sendPage(reply, page, 'check-inbox', { title: 'Check your inbox', email: req.body.email }, 202);
+  /** The landing page's model with the form as given: blank (the page's script puts the browser's timezone in) or as sent. */
+  const model = (values: FormValues, errors: FieldErrors = {}) => ({
+    // A refused form says so in the title too: it is what a screen reader announces first.
+    title: Object.keys(errors).length ? 'Sign up: check the form' : 'Research papers for you, by mail', papers: papers(), domains: ctx.config.ALLOWED_EMAIL_DOMAINS.join(', '),
+    autoTimezone: values === BLANK_FORM, ...formView(values, errors, categories()),
   });
+  const landing = (reply: FastifyReply, values: FormValues, errors: FieldErrors, status: number) => sendPage(reply, page, 'index', model(values, errors), status);
+  // The blank page is the same for every visitor: rendered once per interval, not per request (it lists every timezone).
+  const blank = fresh(LANDING_TTL_MS, () => page('index', model(BLANK_FORM)));
+
+  app.get('/', { schema: { summary: 'The sign-up form and popular papers', tags: ['pages'] } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').send(blank()));
+
+  app.get('/subscribe', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/#subscribe', 302));
+
+  // The form posts here: the API's schema; a refused form comes back with what was typed and each error beside its field.
+  app.post('/subscribe', {
+    schema: { body: subscriptionBody, summary: 'The sign-up form; redirects to "Check your inbox"', tags: ['pages'], consumes: ['application/x-www-form-urlencoded'] },
+    attachValidation: true,
+  }, async (req, reply) => {
+    const issues = formIssues(req);
+    if (issues) return landing(reply, valuesFromBody(req.body), fieldErrors(issues, req.body), 400);
+    try {
+      await subs.subscribe(req.body);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.field)) throw err;
+      if (err.retryAfter) void reply.header('retry-after', String(err.retryAfter));
+      return landing(reply, valuesFromBody(req.body), { [err.field]: `${err.message}.` }, err.status);
+    }
+    void reply.header('set-cookie', `${SENT_COOKIE}=${encodeURIComponent(req.body.email)}; Path=/subscribe; Max-Age=3600; HttpOnly; SameSite=Lax${secure}`);
+    return seeOther(reply, '/subscribe/sent');
+  });
+
+  // The same page whether or not the address is known: nothing is revealed about who is subscribed.
+  app.get('/subscribe/sent', { schema: { summary: 'Check your inbox (after the sign-up form)', tags: ['pages'] } }, async (req, reply) =>
+    sendPage(reply, page, 'check-inbox', { title: 'Check your inbox', email: sentTo(req), days: CONFIRM_DAYS }));
 };

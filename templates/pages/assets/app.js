@@ -1,11 +1,50 @@
 // Progressive enhancement only: every form works without this file.
-// Pre-fills the sign-up form's timezone with the browser's own (Intl), unless the person typed one.
 (function () {
+  // The sign-up form's timezone picker starts on the browser's own zone (Intl), when the list has it.
   var tz;
-  try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
-  if (!tz) return;
-  var fields = document.querySelectorAll('input[data-autotz]');
-  for (var i = 0; i < fields.length; i++) {
-    if (fields[i].value === '' || fields[i].value === 'UTC') fields[i].value = tz;
+  try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { tz = null; }
+  var has = function (select, value) {
+    for (var i = 0; i < select.options.length; i++) if (select.options[i].value === value) return true;
+    return false;
+  };
+  var auto = document.querySelectorAll('select[data-autotz]');
+  for (var i = 0; i < auto.length; i++) if (tz && has(auto[i], tz)) auto[i].value = tz;
+
+  // The preferences page keeps the saved zone, and offers the browser's when it differs.
+  var saved = document.querySelector('select#timezone:not([data-autotz])');
+  if (saved && tz && saved.value !== tz && has(saved, tz)) {
+    var use = document.createElement('button');
+    use.type = 'button';
+    use.className = 'secondary';
+    use.textContent = 'Use this device\u2019s timezone: ' + tz;
+    use.addEventListener('click', function () { saved.value = tz; use.remove(); saved.focus(); });
+    saved.insertAdjacentElement('afterend', use);
   }
+
+  // "Find a category": shows the categories whose name or code holds what is typed, and opens their groups.
+  var filter = document.querySelector('input[data-category-filter]');
+  if (filter) {
+    filter.parentNode.hidden = false;
+    var groups = document.querySelectorAll('details.category-group');
+    var wasOpen = [];
+    for (var g = 0; g < groups.length; g++) wasOpen.push(groups[g].open);
+    filter.addEventListener('input', function () {
+      var q = filter.value.trim().toLowerCase();
+      for (var g = 0; g < groups.length; g++) {
+        var labels = groups[g].querySelectorAll('label.check');
+        var any = false;
+        for (var l = 0; l < labels.length; l++) {
+          var hit = !q || labels[l].textContent.toLowerCase().indexOf(q) >= 0 || groups[g].querySelector('summary').textContent.toLowerCase().indexOf(q) >= 0;
+          labels[l].hidden = !hit;
+          any = any || hit;
+        }
+        groups[g].hidden = !any;
+        groups[g].open = q ? any : wasOpen[g];
+      }
+    });
+  }
+
+  // A form sent back with errors: the summary of what to fix gets the focus, so it is read out first.
+  var summary = document.querySelector('.error-summary');
+  if (summary) summary.focus();
 })();

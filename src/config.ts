@@ -10,6 +10,9 @@ const hostPort = (v: { HOST: string; PORT: number }) => `http://${v.HOST.include
 
 const int = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def);
 
+/** A comma-separated list, trimmed, empty entries dropped. */
+const commaList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
 /** Delivery settings (docs/delivery.md). Times are in milliseconds. */
 const delivery = {
   /** Open SMTP connections, which is also how many digests are in flight at once. */
@@ -36,14 +39,24 @@ const delivery = {
   DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
 };
 
+/** Bounces and complaints that come back after hand-off (README "Bounces and complaints"). */
+const bounces = {
+  /** Envelope sender of every mail; a digest's is `<local>+<token>@<domain>` (VERP), so its bounce names it. Unset: the From address. */
+  BOUNCE_ADDRESS: z.email('must be an address such as bounces@lab.example.org').optional(),
+  /** The mailbox bounces arrive in: imaps://user:password@host/INBOX (or imap://, upgraded with STARTTLS when offered). */
+  BOUNCE_IMAP_URL: z.url({ protocol: /^imaps?$/, error: 'must be imaps://user:password@host/INBOX (or imap://)' })
+    .refine((u) => new URL(u).username !== '' && new URL(u).password !== '', 'must hold the user and password: imaps://user:password@host/INBOX').optional(),
+  /** Folder handled reports are moved to (created when missing), or `delete`. */
+  BOUNCE_IMAP_MOVE_TO: z.string().trim().min(1).max(200).regex(/^[^\r\n*%"]+$/, 'must be a folder name, or delete').default('Paperboy-handled'),
+  /** How often the mailbox is read; after a failure the wait doubles, up to an hour. */
+  BOUNCE_IMAP_INTERVAL_MS: int(1_000, 86_400_000, 300_000),
+};
+
 /** A domain name such as lab.example.org (letters, digits, hyphens; a dot before the top-level label). */
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** The named sources PAPERBOY_SOURCES may list beside files and URLs (see ingest/sources.ts). */
 export const NAMED_SOURCES = ['huggingface', 'arxiv'] as const;
-
-/** A comma-separated list, trimmed, empty entries dropped. */
-const commaList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
 
 const schema = z.object({
   PAPERBOY_DB: z.string().min(1).default('./data/paperboy.db'),
@@ -78,6 +91,7 @@ const schema = z.object({
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in an HTTP header)').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...delivery,
+  ...bounces,
 });
 
 /** The validated configuration; PUBLIC_URL and MAIL_FROM are always set (see their defaults). */
@@ -104,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const v = parsed.data;
   checkDelivery(v);
+  checkBounces(v);
   const publicUrl = (v.PUBLIC_URL ?? hostPort(v)).replace(/\/+$/, '');
   return { ...v, PUBLIC_URL: publicUrl, MAIL_FROM: v.MAIL_FROM ?? defaultSender(v.INSTANCE_NAME, publicUrl) };
 }
@@ -133,6 +148,13 @@ function checkDelivery(v: z.infer<typeof schema> & { DKIM_PRIVATE_KEY?: string }
   const missing = dkim.filter(([, x]) => !x);
   if (missing.length === 0) v.DKIM_PRIVATE_KEY = readDkimKey(v.DKIM_PRIVATE_KEY_FILE!);
   else if (missing.length < 3) throw new ConfigError(`Invalid ${missing[0][0]}: DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE together`, missing[0][0]);
+}
+
+/** Cross-field bounce checks. */
+function checkBounces(v: z.infer<typeof schema>): void {
+  if (v.BOUNCE_IMAP_URL && !v.BOUNCE_ADDRESS) {
+    throw new ConfigError('Invalid BOUNCE_IMAP_URL: set BOUNCE_ADDRESS too: only mails sent from it carry the token that ties a bounce to its digest', 'BOUNCE_IMAP_URL');
+  }
 }
 
 function readDkimKey(file: string): string {

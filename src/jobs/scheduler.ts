@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import type { Context } from '../context.js';
 import { sendDueDigests } from '../mail/sender.js';
+import { startMailboxJob } from './bounce-mailbox.js';
 
 /** What the scheduler runs on INGEST_CRON. */
 export type IngestJob = () => Promise<void>;
@@ -12,7 +13,8 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** Registers the jobs: due digests every minute, ingest on INGEST_CRON. Runs of one job never overlap. */
+/** Registers the jobs: due digests every minute, ingest on INGEST_CRON, the bounce mailbox when BOUNCE_IMAP_URL is set.
+ *  Runs of one job never overlap. */
 export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
   // Aborted on stop: the digest run takes no new work and returns once what is in flight is recorded.
   const stopping = new AbortController();
@@ -23,6 +25,7 @@ export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
   const ingestJob = guarded('ingest', ingest);
   const ingestTask = cron.schedule(ctx.config.INGEST_CRON, ingestJob);
   const running = new Set<Promise<void>>();
+  const mailbox = ctx.config.BOUNCE_IMAP_URL ? startMailboxJob(ctx) : null;
 
   function guarded(name: string, job: () => Promise<void>) {
     let busy = false;
@@ -41,6 +44,7 @@ export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
       stopping.abort();
       await digestTask.stop();
       await ingestTask.stop();
+      await mailbox?.stop();
       await Promise.all(running);
     },
   };

@@ -71,7 +71,8 @@ function composeMail(ctx: Context, { request }: ClaimedMail): OutgoingMail | nul
   const sub = getSubscriber(ctx.db, request.subscriberId);
   if (!sub) return null;
   const instance = ctx.config.INSTANCE_NAME;
-  const base = { from: ctx.config.MAIL_FROM, to: sub.email, messageId: newMessageId(request.kind, ctx.domain) };
+  // Bounces of sign-up mails go to the bounce mailbox too (counted there as unknown: they name no digest).
+  const base = { from: ctx.config.MAIL_FROM, to: sub.email, messageId: newMessageId(request.kind, ctx.domain), envelopeFrom: ctx.config.BOUNCE_ADDRESS };
   if (request.asked) {
     const asked = request.asked;
     const expires = `${momentLabel(new Date(Date.parse(request.createdAt) + CONFIRM_DAYS * 86_400_000), asked.timezone)} (${asked.timezone})`;

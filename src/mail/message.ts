@@ -10,6 +10,8 @@ export interface OutgoingMail {
   text: string;
   messageId: string;
   headers?: Record<string, string>;
+  /** The envelope sender (SMTP MAIL FROM), where bounces go; unset: the From address. */
+  envelopeFrom?: string;
 }
 
 /** The host part used for Message-IDs and List-Id: PUBLIC_URL's host name. */

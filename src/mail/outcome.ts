@@ -61,11 +61,15 @@ export interface RetryPolicy {
 /** What happens to a digest after a failed attempt: retry at a time, or give up. */
 export type NextStep = { state: 'retry'; at: Date } | { state: 'failed' };
 
-/** Exponential backoff: base × 2^(attempts-1), capped; no retry after a permanent failure or the last attempt. */
+/** Exponential backoff: the wait after `attempts` tries, base × 2^(attempts-1), at most `maxMs`. */
+export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/** The backoff of the retry policy; no retry after a permanent failure or the last attempt. */
 export function nextStep(outcome: AttemptOutcome, attempts: number, policy: RetryPolicy, now: Date): NextStep {
   if (outcome.kind !== 'transient' || attempts >= policy.maxAttempts) return { state: 'failed' };
-  const delay = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
-  return { state: 'retry', at: new Date(now.getTime() + delay) };
+  return { state: 'retry', at: new Date(now.getTime() + backoffMs(attempts, policy.baseMs, policy.maxMs)) };
 }
 
 /** Thresholds after which a subscriber is suspended. */

@@ -1,5 +1,6 @@
 // The send loop: claim → render → hand over → record, with a fixed number of workers over a pooled
 // SMTP transport. See docs/delivery.md for the states and the crash policy.
+import { bounceAddress } from '../bounces/verp.js';
 import type { Context } from '../context.js';
 import { composeDigest, digestSubject, type DigestModel } from '../digest/compose.js';
 import { localDayHour, scheduledDay } from '../digest/due.js';
@@ -277,6 +278,9 @@ async function sendJob(run: Run, job: Job): Promise<void> {
       from: ctx.config.MAIL_FROM, to: job.sub.email, subject: model.subject, body,
       messageId: job.messageId, unsubscribeUrl: model.unsubscribeUrl, domain: ctx.domain, instance: ctx.config.INSTANCE_NAME,
     });
+    // Its bounce comes back to an address that names this digest (VERP).
+    const bounces = ctx.config.BOUNCE_ADDRESS;
+    if (bounces) mail.envelopeFrom = bounceAddress(ctx.secret, bounces, { subscriberId: job.sub.id, digestId: job.id });
   } catch (err) {
     outcome = failureOutcome(err);
   }

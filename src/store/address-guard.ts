@@ -3,11 +3,17 @@ import type { Db } from '../db/open.js';
 import { atomically, stmt } from './statements.js';
 
 // What protects addresses from strangers: sign-up throttling and the suppression entries left by
-// "delete my data". Both keep an HMAC of the address, never the address.
+// "delete my data" and by complaints. Both keep an HMAC of the address, never the address.
 
 /** The HMAC of a normalised address: what suppressions and sign-up throttling keep instead of the address. */
 export function emailHash(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`email:${email.trim().toLowerCase()}`).digest('base64url');
+}
+
+/** Puts an address on the suppression list ("delete my data", `subscribers remove`, a complaint); repeating it is harmless. */
+export function suppress(db: Db, hash: string, now = new Date()): void {
+  // The address's HMAC and when, nothing else; the first time is kept.
+  stmt(db, 'INSERT OR IGNORE INTO suppressions (email_hash, created_at) VALUES (?, ?)').run(hash, now.toISOString());
 }
 
 /** Drops a suppression entry: the owner confirmed a new sign-up. */

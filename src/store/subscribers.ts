@@ -1,6 +1,6 @@
 import type { Db } from '../db/open.js';
 import { cleanLine, cleanParagraph } from '../text.js';
-import { liftSuppression } from './address-guard.js';
+import { liftSuppression, suppress } from './address-guard.js';
 import { dropConfirmations, queueRequest, type Asked, type SignupRequest } from './requests.js';
 import type { WeakDay } from './votes.js';
 import { atomically, stmt } from './statements.js';
@@ -201,8 +201,7 @@ export function deleteSubscriberData(db: Db, id: number, hash: string, now = new
     stmt(db, `
       INSERT INTO settings (key, value) VALUES ('deleted_subscriber_max_id', ?)
       ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`).run(String(id));
-    // The suppression entry: the address's HMAC and when, nothing else.
-    stmt(db, 'INSERT OR IGNORE INTO suppressions (email_hash, created_at) VALUES (?, ?)').run(hash, now.toISOString());
+    suppress(db, hash, now);
     // The row and, by ON DELETE CASCADE, everything that belongs to it.
     return stmt(db, 'DELETE FROM subscribers WHERE id = ?').run(id).changes > 0;
   })();

@@ -17,6 +17,8 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** Raw bytes of each accepted message, in order. */
   raw: Buffer[];
+  /** The envelope sender (MAIL FROM) of each accepted message, in the same order. */
+  mailFrom: string[];
   /** Raw bytes of every message whose DATA arrived, whatever the answer (what a mailbox may have got). */
   received: Buffer[];
   /** Resolves when at least `n` messages have arrived (rejects after `ms`). */
@@ -42,6 +44,7 @@ const answer = (reply: Reply, done: (err?: Error | null) => void, socket: () => 
 export async function startSmtp(opts: SmtpOptions = {}): Promise<TestSmtp> {
   const messages: ParsedMail[] = [];
   const raw: Buffer[] = [];
+  const mailFrom: string[] = [];
   const received: Buffer[] = [];
   const sockets = new Map<number, Socket>();
   let rcpts = 0;
@@ -60,6 +63,7 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<TestSmtp> {
         received.push(buf);
         if (reply !== 'accept') return answer(reply, done, socketOf(session));
         raw.push(buf);
+        mailFrom.push(session.envelope.mailFrom ? session.envelope.mailFrom.address : '');
         if (opts.parse === false) return done();
         simpleParser(buf).then((m) => { messages.push(m); done(); }, done);
       });
@@ -75,7 +79,7 @@ export async function startSmtp(opts: SmtpOptions = {}): Promise<TestSmtp> {
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.server.address() as AddressInfo;
   return {
-    url: `smtp://127.0.0.1:${port}`, messages, raw, received,
+    url: `smtp://127.0.0.1:${port}`, messages, raw, mailFrom, received,
     async waitFor(n, ms = 10_000) {
       const until = Date.now() + ms;
       while (messages.length < n) {

@@ -42,6 +42,8 @@ describe('delivery outcomes against a scripted SMTP server', () => {
     expect(a.map((x) => [x.outcome, x.smtp_code])).toEqual([['transient', 451], ['sent', 250]]);
     expect(a[0].smtp_response).toContain('Greylisted');
     expect(smtp.raw).toHaveLength(1);
+    // Without BOUNCE_ADDRESS, bounces go back to the From address.
+    expect(smtp.mailFrom).toEqual(['digest@paperboy.test']);
     expect(subscriber()).toMatchObject({ hard_bounces: 0, soft_bounces: 0, suspended_at: null });
   });
 

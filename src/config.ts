@@ -49,7 +49,7 @@ const bounces = {
   /** Folder handled reports are moved to (created when missing), or `delete`. */
   BOUNCE_IMAP_MOVE_TO: z.string().trim().min(1).max(200).regex(/^[^\r\n*%"]+$/, 'must be a folder name, or delete').default('Paperboy-handled'),
   /** How often the mailbox is read; after a failure the wait doubles, up to an hour. */
-  BOUNCE_IMAP_INTERVAL_MS: int(1_000, 86_400_000, 300_000),
+  BOUNCE_IMAP_INTERVAL_MS: int(100, 86_400_000, 300_000),
 };
 
 /** A domain name such as lab.example.org (letters, digits, hyphens; a dot before the top-level label). */

@@ -91,6 +91,8 @@ async function readNew(deps: MailboxDeps, client: ImapFlow, box: MailboxAddress,
   const after = mark?.uidValidity === uidValidity ? mark.lastUid : 0;
   // `n:*` always matches the newest message, even below n: hence the filter.
   const uids = ((await client.search({ uid: `${after + 1}:*` }, { uid: true })) || []).filter((u) => u > after).sort((a, b) => a - b);
+  // Nothing new: the pass is still recorded (the mailbox answered, an earlier error is cleared).
+  if (uids.length === 0 && !dryRun) saveMailboxProgress(deps.db, box.name, { uidValidity, lastUid: after, handled: 0, unknown: 0, malformed: 0 });
   let target: string | null = null;
   for (let i = 0; i < uids.length; i += BATCH) {
     const batch = uids.slice(i, i + BATCH);
@@ -159,6 +161,6 @@ interface ImapError {
 export function describeMailboxError(err: unknown, box: MailboxAddress): string {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as ImapError;
   if (e.authenticationFailed) return `${box.host} refused the login of ${box.user}: check the user and password in BOUNCE_IMAP_URL${e.responseText ? ` (${e.responseText})` : ''}`;
-  if (e.code && /^E[A-Z]+$/.test(e.code)) return `cannot reach ${box.host}:${box.port} (${e.code}${e.message ? `: ${e.message}` : ''})`;
+  if (e.code && /^E[A-Z]+$/.test(e.code)) return `cannot reach ${box.host}:${box.port} (${e.code})`;
   return `${e.message ?? 'unknown error'}${e.responseText ? ` (${e.responseText})` : ''}`;
 }

@@ -37,7 +37,7 @@ export function startMailboxJob(deps: MailboxDeps): MailboxJob {
       failures++;
       const why = describeMailboxError(err, box);
       saveMailboxError(deps.db, box.name, why);
-      deps.log.warn({ mailbox: box.name, failures, retryInSeconds: Math.round(delay() / 1000), why }, 'bounce mailbox could not be read; trying again later');
+      deps.log.warn({ mailbox: box.name, failures, retryInMs: delay(), why }, 'bounce mailbox could not be read; trying again later');
     }
   };
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readBounceMailbox } from '../../src/bounces/mailbox.js';
 import { deliver } from '../../src/mail/sender.js';
@@ -85,8 +86,16 @@ describe('the bounce mailbox, read over IMAP from a real Dovecot', () => {
       mail('exim-hard', exim), mail('out-of-office', hard), mail('junk', hard), mail('malformed-dsn', exim),
       mail('postfix-hard', forged).replace('4NYQ2j6xKSz9sVZ@', 'forged@'));
 
-    const pass = await readBounceMailbox(pb.ctx);
+    const lines: { level: number; msg: string; why: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => { lines.push(JSON.parse(l)); } });
+    const pass = await readBounceMailbox({ ...pb.ctx, log });
     expect(pass).toEqual({ read: 9, handled: 5, recorded: 4, repeats: 0, unknown: 3, malformed: 1 });
+    // Each mail left behind is logged with why; the broken report as a warning.
+    expect(lines.filter((l) => l.level === 40).map((l) => l.why)).toEqual(['a recipient without a valid Action and Status (no action, no status)']);
+    expect(lines.filter((l) => l.level === 30).map((l) => l.why)).toEqual([
+      'not a delivery status notification or an abuse report', 'not a delivery status notification or an abuse report',
+      'a bounce report about no digest of ours',
+    ]);
 
     expect(row(hard.subscriberId)).toEqual({ status: 'active', hard_bounces: 1, soft_bounces: 0, suspended_reason: '1 hard bounce' });
     expect(row(soft.subscriberId)).toEqual({ status: 'active', hard_bounces: 0, soft_bounces: 1, suspended_reason: null });

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { createPrivateKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -39,6 +39,9 @@ const delivery = {
   DKIM_PRIVATE_KEY_FILE: z.string().min(1).optional(),
 };
 
+/** An SNS topic ARN such as arn:aws:sns:eu-west-1:123456789012:paperboy-bounces. */
+const TOPIC_ARN = /^arn:aws(?:-[a-z]+)*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
 /** Bounces and complaints that come back after hand-off (README "Bounces and complaints"). */
 const bounces = {
   /** Envelope sender of every mail; a digest's is `<local>+<token>@<domain>` (VERP), so its bounce names it. Unset: the From address. */
@@ -50,6 +53,15 @@ const bounces = {
   BOUNCE_IMAP_MOVE_TO: z.string().trim().min(1).max(200).regex(/^[^\r\n*%"]+$/, 'must be a folder name, or delete').default('Paperboy-handled'),
   /** How often the mailbox is read; after a failure the wait doubles, up to an hour. */
   BOUNCE_IMAP_INTERVAL_MS: int(100, 86_400_000, 300_000),
+  /** SNS topics whose SES notifications /webhooks/ses accepts (comma-separated ARNs); unset: the endpoint is off. */
+  SES_TOPIC_ARNS: z.string().default('').transform(commaList)
+    .refine((list) => list.every((a) => TOPIC_ARN.test(a)), 'must be SNS topic ARNs such as arn:aws:sns:eu-west-1:123456789012:bounces, comma-separated'),
+  /** `user:password` of the HTTP basic auth in the Postmark webhook's URL; unset: /webhooks/postmark is off. */
+  POSTMARK_WEBHOOK_AUTH: z.string().regex(/^[^:\s]+:\S{16,}$/, 'must be user:password, the password at least 16 characters').optional(),
+  /** SendGrid's signed event webhook verification key (base64, as SendGrid shows it); unset: /webhooks/sendgrid is off. */
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().trim().optional(),
+  /** Mailgun's HTTP webhook signing key; unset: /webhooks/mailgun is off. */
+  MAILGUN_WEBHOOK_SIGNING_KEY: z.string().trim().min(16, 'must be the webhook signing key Mailgun shows (at least 16 characters)').optional(),
 };
 
 /** A domain name such as lab.example.org (letters, digits, hyphens; a dot before the top-level label). */
@@ -95,7 +107,11 @@ const schema = z.object({
 });
 
 /** The validated configuration; PUBLIC_URL and MAIL_FROM are always set (see their defaults). */
-export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'MAIL_FROM'> & { PUBLIC_URL: string; MAIL_FROM: string; DKIM_PRIVATE_KEY?: string };
+export type Config = Omit<z.infer<typeof schema>, 'PUBLIC_URL' | 'MAIL_FROM'> & {
+  PUBLIC_URL: string; MAIL_FROM: string; DKIM_PRIVATE_KEY?: string;
+  /** SENDGRID_WEBHOOK_PUBLIC_KEY read as a key. */
+  SENDGRID_KEY?: KeyObject;
+};
 
 /** Every variable Paperboy reads (a .env file's other keys are reported as unknown). */
 export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);
@@ -150,10 +166,22 @@ function checkDelivery(v: z.infer<typeof schema> & { DKIM_PRIVATE_KEY?: string }
   else if (missing.length < 3) throw new ConfigError(`Invalid ${missing[0][0]}: DKIM needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE together`, missing[0][0]);
 }
 
-/** Cross-field bounce checks. */
-function checkBounces(v: z.infer<typeof schema>): void {
+/** Cross-field bounce checks; reads the SendGrid key so a bad one stops the start, naming the variable. */
+function checkBounces(v: z.infer<typeof schema> & { SENDGRID_KEY?: KeyObject }): void {
   if (v.BOUNCE_IMAP_URL && !v.BOUNCE_ADDRESS) {
     throw new ConfigError('Invalid BOUNCE_IMAP_URL: set BOUNCE_ADDRESS too: only mails sent from it carry the token that ties a bounce to its digest', 'BOUNCE_IMAP_URL');
+  }
+  if (v.SENDGRID_WEBHOOK_PUBLIC_KEY) v.SENDGRID_KEY = readSendgridKey(v.SENDGRID_WEBHOOK_PUBLIC_KEY);
+}
+
+/** SendGrid's verification key: base64 of a DER public key (or the same in PEM), on an elliptic curve. */
+function readSendgridKey(text: string): KeyObject {
+  try {
+    const key = text.includes('BEGIN PUBLIC KEY') ? createPublicKey(text) : createPublicKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'spki' });
+    if (key.asymmetricKeyType !== 'ec') throw new Error('not an elliptic-curve (ECDSA) key');
+    return key;
+  } catch (err) {
+    throw new ConfigError(`Invalid SENDGRID_WEBHOOK_PUBLIC_KEY: ${(err as Error).message}; paste the verification key SendGrid shows`, 'SENDGRID_WEBHOOK_PUBLIC_KEY');
   }
 }
 

@@ -19,6 +19,7 @@ import { healthRoutes } from './routes/health.js';
 import { linkRoutes } from './routes/links.js';
 import { pageRoutes } from './routes/pages.js';
 import { preferenceRoutes } from './routes/preferences.js';
+import { openSubscribeUrl, webhookRoutes, type ConfirmSubscription } from './routes/webhooks.js';
 import { registerSecurityHeaders, sameOriginPosts } from './security.js';
 import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from './subscribe.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
@@ -34,6 +35,8 @@ export interface AppOptions {
   rateLimit?: RateLimitOptions;
   /** Sign-ups (and so confirmation mails) per address per 24 hours. */
   signupsPerAddressPerDay?: number;
+  /** How an SNS subscription is confirmed (default: a GET of its SubscribeURL); tests record it instead. */
+  confirmSnsSubscription?: ConfirmSubscription;
 }
 
 /** Builds the Fastify app over a context; call `listen` or `inject` on it. */
@@ -74,6 +77,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   await app.register(archiveRoutes(ctx, page, categories));
   await app.register(assetRoutes());
   await app.register(healthRoutes(ctx, operatorGuard(ctx.config.METRICS_TOKEN)));
+  await app.register(webhookRoutes(ctx, opts.confirmSnsSubscription ?? openSubscribeUrl));
   // Confirmation mails queued before a crash or by a stopped process go out now.
   mailer.kick();
   return app;

@@ -56,9 +56,9 @@ export function formIssues(req: FastifyRequest): ValidationIssue[] | null {
   return err.validation;
 }
 
-/** True for paths that answer JSON (the API and the operator endpoints); every other path answers HTML pages. */
+/** True for paths that answer JSON (the API, the operator endpoints and the ESP webhooks); every other path answers HTML pages. */
 export function wantsJson(url: string): boolean {
-  return /^\/(api|docs|metrics|healthz)(\/|\?|$)/.test(url);
+  return /^\/(api|docs|metrics|healthz|webhooks)(\/|\?|$)/.test(url);
 }
 
 const HEADINGS: Record<number, string> = {

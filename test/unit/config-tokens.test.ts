@@ -56,6 +56,27 @@ describe('loadConfig', () => {
     expect(c.PAPERBOY_SOURCES).toEqual(['a.txt', 'https://x.org/feed']);
     expect(c.PUBLIC_URL).toBe('https://papers.example.org');
   });
+
+  it.each([
+    [{ BOUNCE_ADDRESS: 'bounces' }, 'Invalid BOUNCE_ADDRESS: must be an address such as bounces@lab.example.org'],
+    [{ BOUNCE_ADDRESS: 'b@lab.example.org', BOUNCE_IMAP_URL: 'pop3://u:p@host' }, 'Invalid BOUNCE_IMAP_URL: must be imaps://user:password@host/INBOX (or imap://)'],
+    [{ BOUNCE_ADDRESS: 'b@lab.example.org', BOUNCE_IMAP_URL: 'imaps://host/INBOX' }, 'Invalid BOUNCE_IMAP_URL: must hold the user and password'],
+    [{ BOUNCE_IMAP_URL: 'imaps://u:p@host/INBOX' }, 'Invalid BOUNCE_IMAP_URL: set BOUNCE_ADDRESS too'],
+    [{ SES_TOPIC_ARNS: 'arn:aws:sns:us-east-1:123:short' }, 'Invalid SES_TOPIC_ARNS: must be SNS topic ARNs'],
+    [{ POSTMARK_WEBHOOK_AUTH: 'postmark:short' }, 'Invalid POSTMARK_WEBHOOK_AUTH: must be user:password, the password at least 16 characters'],
+    [{ SENDGRID_WEBHOOK_PUBLIC_KEY: 'bm90IGEga2V5' }, 'Invalid SENDGRID_WEBHOOK_PUBLIC_KEY: '],
+    [{ MAILGUN_WEBHOOK_SIGNING_KEY: 'key-1' }, 'Invalid MAILGUN_WEBHOOK_SIGNING_KEY: must be the webhook signing key Mailgun shows'],
+  ])('refuses bounce and webhook settings %j, naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads the bounce settings: webhooks off and no bounce address by default', () => {
+    const c = loadConfig({});
+    expect([c.BOUNCE_ADDRESS, c.BOUNCE_IMAP_URL, c.SES_TOPIC_ARNS, c.SENDGRID_KEY]).toEqual([undefined, undefined, [], undefined]);
+    expect(c.BOUNCE_IMAP_MOVE_TO).toBe('Paperboy-handled');
+    const sendgridKey = 'MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==';
+    expect(loadConfig({ SENDGRID_WEBHOOK_PUBLIC_KEY: sendgridKey }).SENDGRID_KEY?.asymmetricKeyType).toBe('ec');
+  });
 });
 
 describe('a .env file in the working directory', () => {

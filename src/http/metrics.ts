@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/open.js';
+import { eventCounts, mailboxStatuses } from '../store/mail-events.js';
 import { needsOperator, type OperatorCheck } from './operator.js';
 
 /** SMTP reply classes: 2xx accepted, 4xx deferred, 5xx rejected, "other" for errors with no reply code (and outbox files). */
@@ -42,6 +43,27 @@ export function makeMetrics(db: Db): { registry: Registry; httpDuration: Histogr
       }
       setCounts(this, 'class', [...counts].map(([k, n]) => ({ k, n })));
     },
+  });
+  new Gauge({
+    name: 'paperboy_mail_events', help: 'Bounces and complaints that came back after hand-off, by kind (hard, soft, complaint) and source',
+    labelNames: ['kind', 'source'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const r of eventCounts(db)) this.set({ kind: r.kind, source: r.source }, r.n);
+    },
+  });
+  new Gauge({
+    name: 'paperboy_bounce_mailbox_messages', help: 'Mail read from the bounce mailbox: handled (moved or deleted), unknown and malformed (left there)',
+    labelNames: ['outcome'], registers: [registry],
+    collect() {
+      const boxes = mailboxStatuses(db);
+      const sum = (k: 'handled' | 'unknown' | 'malformed') => boxes.reduce((n, b) => n + b[k], 0);
+      setCounts(this, 'outcome', [{ k: 'handled', n: sum('handled') }, { k: 'unknown', n: sum('unknown') }, { k: 'malformed', n: sum('malformed') }]);
+    },
+  });
+  new Gauge({
+    name: 'paperboy_bounce_mailbox_failing', help: '1 while the last pass over the bounce mailbox failed (server down, login refused)', registers: [registry],
+    collect() { this.set(mailboxStatuses(db).some((b) => b.error !== null) ? 1 : 0); },
   });
   new Gauge({
     name: 'paperboy_ingest_runs', help: 'Ingest runs by outcome (running, ok, failed)', labelNames: ['outcome'], registers: [registry],

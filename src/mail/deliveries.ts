@@ -1,7 +1,8 @@
-// `paperboy deliveries`: one day's outcome, with totals that add up.
+// `paperboy deliveries`: one day's outcome, with totals that add up, and the bounces and complaints that came back later.
 import type { Db } from '../db/open.js';
 import { scheduledDay } from '../digest/due.js';
 import { deliveriesOn, hasDigest, stateCounts, type DeliveryRow, type DigestState } from '../store/digests.js';
+import { eventsOn, type EventLine } from '../store/mail-events.js';
 import { activeSubscribers } from '../store/subscribers.js';
 
 /** A day's totals: due = sent + failed + uncertain + skipped + inProgress + unclaimed. */
@@ -39,6 +40,19 @@ export function formatDeliveries(date: string, t: DayTotals, rows: DeliveryRow[]
   return lines;
 }
 
+const KIND_WORDS = { hard: 'hard bounce', soft: 'soft bounce', complaint: 'complaint' } as const;
+
+/** The lines of the bounces and complaints that came back about a day's digests (or arrived that day, naming none). */
+export function formatEvents(events: EventLine[]): string[] {
+  if (events.length === 0) return [];
+  const n = (kind: EventLine['kind']) => events.filter((e) => e.kind === kind).length;
+  return [
+    `came back later: hard bounces ${n('hard')}, soft bounces ${n('soft')}, complaints ${n('complaint')}`,
+    ...events.map((e) => `  ${e.digestId === null ? '(no digest)' : `#${e.digestId}`} ${e.email ?? '(no subscriber)'} ${KIND_WORDS[e.kind]}` +
+      `${e.status ? ` ${e.status}` : ''} via ${e.source}: ${e.detail.slice(0, 160)}`),
+  ];
+}
+
 /** Active subscribers due on `date` at `now` that have no row yet. */
 export function unclaimedOn(db: Db, date: string, now: Date): number {
   let n = 0;
@@ -49,6 +63,6 @@ export function unclaimedOn(db: Db, date: string, now: Date): number {
 /** Prints a day's deliveries; returns the totals. */
 export function printDeliveries(db: Db, date: string, opts: { all: boolean; now: Date }, out: (line: string) => void): DayTotals {
   const totals = dayTotals(stateCounts(db, date), unclaimedOn(db, date, opts.now));
-  for (const line of formatDeliveries(date, totals, deliveriesOn(db, date), opts.all)) out(line);
+  for (const line of [...formatDeliveries(date, totals, deliveriesOn(db, date), opts.all), ...formatEvents(eventsOn(db, date))]) out(line);
   return totals;
 }

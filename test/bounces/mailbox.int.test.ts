@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readBounceMailbox } from '../../src/bounces/mailbox.js';
+import { printDeliveries } from '../../src/mail/deliveries.js';
 import { deliver } from '../../src/mail/sender.js';
 import { emailHash } from '../../src/store/address-guard.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
@@ -14,6 +15,7 @@ import { addSubscribers } from '../helpers/subscribers.js';
 // other mail addressed to those senders sit in a real Dovecot; one pass of the mailbox job reads them over IMAP.
 const DAY = new Date('2026-11-29T09:00:00Z');
 const BOUNCES = 'bounces@lab.example.org';
+const TOKEN = 'operator-token-0123456789abcdef';
 
 let imap: TestImap;
 let smtp: TestSmtp;
@@ -31,7 +33,7 @@ interface Sent { subscriberId: number; rcpt: string; verp: string; messageId: st
 /** Sends today's digests to `n` subscribers with BOUNCE_ADDRESS set; returns each mail's envelope, by subscriber id. */
 async function sendDigests(n: number, env: Record<string, string> = {}): Promise<Sent[]> {
   smtp = await startSmtp();
-  pb = await startPaperboy({ SMTP_URL: smtp.url, BOUNCE_ADDRESS: BOUNCES, BOUNCE_IMAP_URL: imap.url(), ...env });
+  pb = await startPaperboy({ SMTP_URL: smtp.url, BOUNCE_ADDRESS: BOUNCES, BOUNCE_IMAP_URL: imap.url(), METRICS_TOKEN: TOKEN, ...env });
   ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt', new Date(DAY.getTime() - 3_600_000));
   const ids = addSubscribers(pb.ctx.db, n);
   expect(await deliver(pb.ctx, DAY)).toMatchObject({ sent: n });
@@ -124,6 +126,22 @@ describe('the bounce mailbox, read over IMAP from a real Dovecot', () => {
     ]);
     expect(pb.ctx.db.prepare('SELECT handled, unknown, malformed, error FROM bounce_mailboxes').get())
       .toEqual({ handled: 5, unknown: 3, malformed: 1, error: null });
+
+    // `paperboy deliveries` shows them under the day of their digests; /metrics counts them.
+    const out: string[] = [];
+    printDeliveries(pb.ctx.db, '2026-11-29', { all: false, now: DAY }, (l) => out.push(l));
+    expect(out.slice(2)).toEqual([
+      'came back later: hard bounces 2, soft bounces 1, complaints 1',
+      `  #${digestOf(hard)} ${hard.rcpt} hard bounce 5.1.1 via mailbox: smtp; 550 5.1.1 <s…@example.org>: Recipient address rejected: User unknown in virtual mailbox table`,
+      `  #${digestOf(soft)} ${soft.rcpt} soft bounce 4.4.1 via mailbox: X-Postfix; connect to mx.slow.example.net[203.0.113.9]:25: Connection timed out`,
+      `  #${digestOf(complainer)} ${complainer.rcpt} complaint via mailbox: abuse (ExampleMail-FBL/2.1)`,
+      `  #${digestOf(exim)} ${exim.rcpt} hard bounce 5.0.0 via mailbox: smtp; 550 5.1.1 <s…@example.org>: mailbox unavailable: account closed`,
+    ]);
+    const metrics = (await pb.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } })).body;
+    expect(metrics).toContain('paperboy_mail_events{kind="hard",source="mailbox"} 2');
+    expect(metrics).toContain('paperboy_mail_events{kind="complaint",source="mailbox"} 1');
+    expect(metrics).toContain('paperboy_bounce_mailbox_messages{outcome="unknown"} 3');
+    expect(metrics).toContain('paperboy_bounce_mailbox_failing 0');
 
     // The next pass reads nothing again; the next day, the suspended and the unsubscribed get no digest.
     expect(await readBounceMailbox(pb.ctx)).toMatchObject({ read: 0 });

@@ -6,6 +6,7 @@ import { buildDigest } from '../../mail/sender.js';
 import { WEIGHTS } from '../../rank/weights.js';
 import { emailHash } from '../../store/address-guard.js';
 import { hasDigest } from '../../store/digests.js';
+import { subscriberData } from '../../store/subscriber-data.js';
 import { deleteSubscriberData, resubscribe, updatePreferences, type SubscriberRecord } from '../../store/subscribers.js';
 import { formIssues } from '../errors.js';
 import { fieldErrors, valuesFromBody, valuesOf, type FieldErrors, type FormValues } from '../forms.js';
@@ -29,7 +30,7 @@ export function deliveryOf(ctx: Context, sub: SubscriberRecord, now = new Date()
   return deliverySentence(now, sub, hasDigest(ctx.db, sub.id, localDayHour(now, sub.timezone).date));
 }
 
-/** /preferences/<token>: view and edit everything, preview the next digest, resubscribe, and delete my data. */
+/** /preferences/<token>: view and edit everything, preview the next digest, resubscribe, download and delete my data. */
 export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: () => CategoryCount[]): FastifyPluginAsyncZod => async (app) => {
   const show = (reply: FastifyReply, token: string, sub: SubscriberRecord, o: { values?: FormValues; errors?: FieldErrors; done?: string } = {}, status = 200) => {
     const notice = o.done && Object.hasOwn(NOTICES, o.done) ? NOTICES[o.done as keyof typeof NOTICES] : '';
@@ -91,6 +92,15 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     const back = resubscribe(ctx.db, sub.id) || sub.status === 'active';
     return seeOther(reply, `/preferences/${req.params.token}?done=${back ? 'resubscribed' : 'pending'}`);
+  });
+
+  // A GET that changes nothing: a link scanner opening it learns only what the token's holder may read anyway.
+  app.get('/preferences/:token/data', { schema: { params: tokenParams, summary: 'Everything kept about the subscriber, as JSON', tags: ['links'] } }, async (req, reply) => {
+    const sub = resolveManage(ctx, req.params.token);
+    const data = sub && subscriberData(ctx.db, sub.id);
+    if (!data) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    return reply.type('application/json; charset=utf-8').header('content-disposition', 'attachment; filename="paperboy-my-data.json"')
+      .send(JSON.stringify(data, null, 2));
   });
 
   app.post('/preferences/:token/delete', {

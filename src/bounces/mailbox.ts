@@ -98,8 +98,9 @@ async function readNew(deps: MailboxDeps, client: ImapFlow, box: MailboxAddress,
     const batch = uids.slice(i, i + BATCH);
     const done: number[] = [];
     const counts = { handled: 0, unknown: 0, malformed: 0 };
-    for (const msg of await client.fetchAll(batch.join(','), { uid: true, source: true }, { uid: true })) {
-      const outcome = handle(deps, await readReport(msg.source ?? Buffer.alloc(0)), dryRun);
+    for (const msg of await fetchBatch(client, batch)) {
+      const outcome = msg.source ? handle(deps, await readReport(msg.source), dryRun)
+        : { result: 'unknown' as const, why: msg.size > MAX_REPORT_BYTES ? `${msg.size} bytes: larger than any report` : 'its content could not be fetched' };
       pass.read++;
       pass[outcome.result]++;
       counts[outcome.result]++;
@@ -115,6 +116,18 @@ async function readNew(deps: MailboxDeps, client: ImapFlow, box: MailboxAddress,
     else if (done.length) await client.messageMove(done.join(','), target!, { uid: true });
     saveMailboxProgress(deps.db, box.name, { uidValidity, lastUid: batch[batch.length - 1], ...counts });
   }
+}
+
+/** Reports are small (a relay returns at most the first 50–100 KB of a mail): larger mail is not downloaded. */
+const MAX_REPORT_BYTES = 2 * 1024 * 1024;
+
+/** The batch's messages with their bytes; those over MAX_REPORT_BYTES with their size only. */
+async function fetchBatch(client: ImapFlow, uids: number[]): Promise<{ uid: number; size: number; source?: Buffer }[]> {
+  const sizes = await client.fetchAll(uids.join(','), { uid: true, size: true }, { uid: true });
+  const small = sizes.filter((m) => (m.size ?? 0) <= MAX_REPORT_BYTES).map((m) => m.uid);
+  const sources = new Map<number, Buffer | undefined>();
+  if (small.length) for (const m of await client.fetchAll(small.join(','), { uid: true, source: true }, { uid: true })) sources.set(m.uid, m.source);
+  return sizes.map((m) => ({ uid: m.uid, size: m.size ?? 0, source: sources.get(m.uid) })).sort((a, b) => a.uid - b.uid);
 }
 
 /** Where handled mail goes: the folder (created when missing), or null to delete it. */

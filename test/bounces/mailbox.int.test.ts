@@ -160,14 +160,16 @@ describe('the bounce mailbox, read over IMAP from a real Dovecot', () => {
     expect(await imap.messageIds('Paperboy-handled')).toHaveLength(2);
   });
 
-  it('BOUNCE_IMAP_MOVE_TO=delete deletes handled reports; a dry run reads and changes nothing', async () => {
+  it('BOUNCE_IMAP_MOVE_TO=delete deletes handled reports; a dry run reads and changes nothing; a huge mail is left unread', async () => {
     const [sub] = await sendDigests(1, { BOUNCE_IMAP_MOVE_TO: 'delete' });
-    await imap.append('INBOX', mail('exim-hard', sub), mail('junk', sub));
-    expect(await readBounceMailbox(pb.ctx, { dryRun: true })).toEqual({ read: 2, handled: 1, recorded: 0, repeats: 0, unknown: 1, malformed: 0 });
+    // A 3 MB mail is not even downloaded: no report is that large.
+    const huge = mail('junk', sub).replace('<8a7d6e5f.junk@', '<huge.junk@').replace('</body>', `${'<p>win</p>\n'.repeat(300_000)}</body>`);
+    await imap.append('INBOX', mail('exim-hard', sub), mail('junk', sub), huge);
+    expect(await readBounceMailbox(pb.ctx, { dryRun: true })).toEqual({ read: 3, handled: 1, recorded: 0, repeats: 0, unknown: 2, malformed: 0 });
     expect(row(sub.subscriberId)).toMatchObject({ hard_bounces: 0 });
-    expect(await imap.messageIds('INBOX')).toHaveLength(2);
-    expect(await readBounceMailbox(pb.ctx)).toMatchObject({ read: 2, handled: 1, recorded: 1, unknown: 1 });
-    expect(await imap.messageIds('INBOX')).toEqual(['<8a7d6e5f.junk@deals.example.com>']);
+    expect(await imap.messageIds('INBOX')).toHaveLength(3);
+    expect(await readBounceMailbox(pb.ctx)).toMatchObject({ read: 3, handled: 1, recorded: 1, unknown: 2 });
+    expect((await imap.messageIds('INBOX')).sort()).toEqual(['<8a7d6e5f.junk@deals.example.com>', '<huge.junk@deals.example.com>']);
     expect(await imap.messageIds('Paperboy-handled')).toEqual([]);
   });
 });

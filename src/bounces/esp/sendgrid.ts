@@ -5,7 +5,9 @@ import { z } from 'zod';
 import type { MailEvent } from '../record.js';
 import { address, bounceKind, fromSeconds, payload } from './payload.js';
 
+/** The headers SendGrid signs a call with: the signature (base64 DER) and the timestamp it covers. */
 export const SIGNATURE_HEADER = 'x-twilio-email-event-webhook-signature';
+/** See SIGNATURE_HEADER. */
 export const TIMESTAMP_HEADER = 'x-twilio-email-event-webhook-timestamp';
 
 /** True when `signature` (base64 DER) signs `timestamp` + the raw body under `key`. */

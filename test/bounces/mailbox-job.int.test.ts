@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMailboxJob, type MailboxJob } from '../../src/jobs/bounce-mailbox.js';
+import { startScheduler } from '../../src/jobs/scheduler.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { startDovecot, type TestImap } from '../helpers/dovecot.js';
 
@@ -53,6 +54,17 @@ describe('the bounce mailbox job when the IMAP server fails', () => {
     const after = (await pb.app.inject({ url: '/healthz', headers: { authorization: `Bearer ${TOKEN}` } })).json();
     expect(after.warnings.filter((w: string) => w.startsWith('bounce mailbox'))).toEqual([]);
     expect(after.bounceMailboxes).toEqual([expect.objectContaining({ error: null, handled: 0, unknown: 0, malformed: 0 })]);
+  });
+
+  it('serve\'s scheduler reads the mailbox at start when BOUNCE_IMAP_URL is set, and stops the job with the rest', async () => {
+    imap = await startDovecot();
+    pb = await startPaperboy({ BOUNCE_ADDRESS: 'bounces@lab.example.org', BOUNCE_IMAP_URL: imap.url() });
+    const scheduler = startScheduler(pb.ctx, async () => {});
+    try {
+      await expect.poll(() => status()?.checked_at, { timeout: 10_000 }).toBeTruthy();
+    } finally {
+      await scheduler.stop();
+    }
   });
 
   it('login refused: logged and recorded as such, with no password, and a try scheduled', async () => {

@@ -24,6 +24,11 @@ await cut(`${SHARED}/arxiv-2026q2/papers.jsonl.gz`, 'data/eval/arxiv-2026-05.jso
   p.published >= '2026-05-04' && p.published <= '2026-05-22'
     ? { id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, categories: p.categories, published: p.published }
     : null);
+// June: the held-out month of the text-only segments (their weights are tuned on May).
+await cut(`${SHARED}/arxiv-2026q2/papers.jsonl.gz`, 'data/eval/arxiv-2026-06.jsonl.gz', (p) =>
+  p.published >= '2026-06-01' && p.published <= '2026-06-30'
+    ? { id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, categories: p.categories, published: p.published }
+    : null);
 await cut(`${SHARED}/hf-daily-papers/all-days.normalized.jsonl.gz`, 'data/eval/hf-daily-2026h1.jsonl.gz', (p) =>
   p.hf_daily_date >= '2026-01-01' && p.hf_daily_date <= '2026-06-30'
     ? { id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, categories: p.categories, published: p.hf_daily_date, upvotes: p.upvotes ?? 0 }

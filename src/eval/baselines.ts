@@ -55,3 +55,20 @@ export function bySvm(
   const s = svmScores(data, candidates.map(vec), { C: 0.01, rand, epochs: Number(process.env.SVM_EPOCHS ?? 10) });
   return candidates.map((p, i) => [p, s[i]] as const).sort((a, b) => b[1] - a[1] || a[0].id.localeCompare(b[0].id)).map(([p]) => p);
 }
+
+/** Rocchio without negatives: cosine of each candidate with the mean of the positives' tf-idf vectors. */
+export function byCentroid(positives: Paper[], candidates: Paper[], vec: (p: Paper) => SparseVector): Paper[] {
+  if (positives.length === 0) return byRecency(candidates);
+  const centroid = new Map<number, number>();
+  for (const p of positives) {
+    const v = vec(p);
+    for (let k = 0; k < v.ids.length; k++) centroid.set(v.ids[k], (centroid.get(v.ids[k]) ?? 0) + v.w[k]);
+  }
+  const score = (p: Paper) => {
+    const v = vec(p);
+    let s = 0;
+    for (let k = 0; k < v.ids.length; k++) s += (centroid.get(v.ids[k]) ?? 0) * v.w[k];
+    return s;
+  };
+  return candidates.map((p) => [p, score(p)] as const).sort((a, b) => b[1] - a[1] || a[0].id.localeCompare(b[0].id)).map(([p]) => p);
+}

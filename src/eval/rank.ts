@@ -9,6 +9,8 @@ import { bySvm, byBm25, byRecency, byTrending } from './baselines.js';
 import { loadPapers, rng } from './data.js';
 import { mrr, ndcg, precision } from './metrics.js';
 import { type Scenario, type Slice, authorScenarios, categoryScenarios, slices } from './simulate.js';
+import { days } from './stores.js';
+import { BASELINES, type Method, type Rows, paperboy as paperboyText, runText, weakDayRows } from './text-eval.js';
 
 interface Context {
   known: Map<string, Paper>;
@@ -154,31 +156,42 @@ const hfSlices = slices(hf, week, 10, TUNE ? 10 : 0).map((s) => ({ ...s, click: 
 run('HF daily 2026H1', hf, hfSlices, (s, rand) =>
   categoryScenarios(s, rand, { minHistory: 20, minRelevant: 3, popularOnly: true, max: 12, segment: 'HF daily: category, popular papers', repeats: 2 }));
 report();
-weakDays(arxiv, arxivSlices);
+textSegments();
 console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`, process.env.EVAL_TIMING ? timing : '');
 
-/** How the weak-day threshold behaves: digest length on normal days, and on a day of 15 off-topic papers. */
-function weakDays(papers: Paper[], sliced: Slice[]): void {
-  const rand = rng(5);
-  const known = new Map(papers.map((p) => [p.id, p]));
-  const rows: Record<string, number[]> = { 'keywords + seeds': [], 'keywords only': [], 'seeds only': [], 'off-topic day (keywords + seeds)': [] };
-  for (const s of sliced) {
-    const vocab = fitVocabulary([...s.history, ...s.click, ...s.eval]);
-    const model = buildRankModel(vocab, s.eval);
-    const now = new Date(`${s.eval[0].published!.slice(0, 10)}T08:00:00Z`);
-    for (const sc of categoryScenarios(s, rand, { minHistory: 20, minRelevant: 5, popularOnly: false, max: 40, segment: '', repeats: 1 })) {
-      const n = (p: Profile, c = s.eval, m = model) => rank(p, c, { now, size: 10, model: m, known }).length;
-      rows['keywords + seeds'].push(n(sc.profile));
-      rows['keywords only'].push(n({ ...sc.profile, papers: [] }));
-      rows['seeds only'].push(n({ ...sc.profile, keywords: [] }));
-      const off = s.eval.filter((p) => !sc.relevant.has(p.id)).slice(0, 15);
-      rows['off-topic day (keywords + seeds)'].push(n(sc.profile, off, buildRankModel(vocab, off)));
+/** Stores without categories (relevance held out): May's last days when tuning, June's when reporting. */
+function textSegments(): void {
+  const papers = loadPapers(TUNE ? 'arxiv-2026-05.jsonl.gz' : 'arxiv-2026-06.jsonl.gz');
+  const truth = new Map(papers.map((p) => [p.id, p.categories]));
+  const ds = days(papers, 5, TUNE ? 4 : 6);
+  console.log(`\n## Stores without categories: arXiv ${ds.map((d) => d.label).join(', ')} (${TUNE ? 'tuning' : 'held-out'} days)`);
+  const methods = QUICK ? { Paperboy: paperboyText } : { ...BASELINES, Paperboy: paperboyText, 'Paperboy, no weak-day cut': uncut };
+  printRows(runText(ds, truth, methods, { seed: TUNE ? 1234 : 42, repeats: 2, maxFields: 20, clicks: true }));
+  console.log(`\nWeak days (digest size 10; the same days; off-topic = 15 papers of other fields as the day's candidates)`);
+  console.log('| profile | store | papers sent (mean) | full digests (10) | weak days (< 3 papers) |\n|---|---|---|---|---|');
+  for (const [store, rows] of [['no categories', weakDayRows(ds, truth, 5)], ['with categories', weakDayRows(days(papers, 5, TUNE ? 4 : 6, 0, true), truth, 5)]] as const) {
+    for (const [k, v] of rows) {
+      const n = v.length;
+      console.log(`| ${k} | ${store} | ${(v.reduce((a, b) => a + b, 0) / n).toFixed(1)} | ${v.filter((x) => x >= 10).length} of ${n} | ${v.filter((x) => x < 3).length} of ${n} |`);
     }
   }
-  console.log(`\nWeak days (threshold ${WEIGHTS.minRelevance}, digest size 10, arXiv category subscribers)`);
-  console.log('| profile | papers sent (mean) | weak days (< 3 papers) |\n|---|---|---|');
-  for (const [k, v] of Object.entries(rows)) {
-    console.log(`| ${k} | ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(1)} | ${v.filter((x) => x < 3).length} of ${v.length} |`);
+}
+
+/** Paperboy without the weak-day cut: every candidate ranked, to show what the cut costs. */
+function uncut(...[profile, cands, ctx, now, shown]: Parameters<Method>): string[] {
+  return rank(profile, cands, { now, size: 10, model: ctx.model, known: ctx.known, shown, minRelevance: -Infinity }).map((r) => r.paper.id);
+}
+
+/** One table per segment with each method's ratio to the SVM. */
+function printRows(rows: Rows): void {
+  for (const [segment, methods] of rows) {
+    const base = mean(methods.get('tf-idf + SVM') ?? [], 0);
+    console.log(`\n${segment} (${[...methods.values()][0]?.length ?? 0} subscriber-days)`);
+    console.log(`| method | nDCG@10 | P@10 | MRR@10 | nDCG vs SVM |\n|---|---|---|---|---|`);
+    for (const [m, xs] of methods) {
+      const f = (k: number) => mean(xs, k).toFixed(3);
+      console.log(`| ${m} | ${f(0)} | ${f(1)} | ${f(2)} | ${base ? `${(mean(xs, 0) / base).toFixed(2)}×` : '–'} |`);
+    }
   }
 }
 

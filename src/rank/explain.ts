@@ -4,7 +4,7 @@ import type { RankModel } from './model.js';
 import { type KeywordTerms } from './query.js';
 import { weightOf } from './sparse.js';
 import type { Signals } from './signals.js';
-import { matchedAuthor } from './signals.js';
+import { matchedAuthor, nearestPositive } from './signals.js';
 import { authorKey } from './tokenize.js';
 
 /** Below this cosine a seed is not named as the reason. */
@@ -19,7 +19,7 @@ export function explain(model: RankModel, i: number, profile: Profile, sig: Sign
     aboutTerms(model, i, sig),
     author(model, i, profile),
     category(model, i, profile),
-    like(i, sig),
+    like(model, i, sig),
     trending(model, i),
   ].filter((s): s is string => !!s);
   return why.length ? why : [fallback(model, i)];
@@ -57,10 +57,11 @@ function category(model: RankModel, i: number, profile: Profile): string | null 
   return c ? `in ${c}` : null;
 }
 
-function like(i: number, sig: Signals): string | null {
-  const t = sig.taste;
-  if (!t || t.nearest[i] < 0 || t.nearestSim[i] < LIKE_MIN) return null;
-  const title = t.positives[t.nearest[i]].title.replace(/\s+/g, ' ').trim();
+function like(model: RankModel, i: number, sig: Signals): string | null {
+  if (!sig.taste) return null;
+  const { at, sim } = nearestPositive(model, sig.taste, i);
+  if (at < 0 || sim < LIKE_MIN) return null;
+  const title = sig.taste.positives[at].title.replace(/\s+/g, ' ').trim();
   return `like "${title.length > 80 ? title.slice(0, 77) + '…' : title}"`;
 }
 

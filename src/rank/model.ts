@@ -1,6 +1,6 @@
 // The per-run ranking model: vocabulary, candidate vectors and their inverted index, shared by every subscriber.
 import type { Paper } from '../model.js';
-import { type SparseVector, truncate } from './sparse.js';
+import { type SparseVector, truncate, unitVector } from './sparse.js';
 import { authorKey } from './tokenize.js';
 import { type Vocabulary, addToVocabulary, emptyVocabulary, paperVector } from './vocabulary.js';
 
@@ -13,8 +13,10 @@ export interface RankModel {
   /** Candidate id → position in `candidates`. */
   index: Map<string, number>;
   vectors: SparseVector[];
-  /** Each candidate's top KNOWN_TERMS terms, for the cheap pairwise similarities of diversification. */
+  /** Each candidate's top SHORT_TERMS terms, for the cheap pairwise similarities of diversification. */
   short: SparseVector[];
+  /** Cosine of each candidate with the centroid of all candidates: how much it reads like any paper of the week. */
+  typicality: Float32Array;
   /** A zeroed buffer over all buckets, borrowed for dense dot products (always left zeroed). */
   scratch: Float32Array;
   /** Inverted index in three flat arrays: the candidates containing bucket b, and their weights, are
@@ -29,19 +31,20 @@ export interface RankModel {
   authorKeys: string[][];
   /** Share of candidates listing each category (lower-cased), to discount broad categories. */
   categoryShare: Map<string, number>;
-  /** Vectors of known (seed, voted, shown) papers, reused across subscribers: two generations, the older dropped when
-   *  the newer fills up, so memory stays bounded however many subscribers run. */
+  /** Full vectors of known (seed, voted, shown) papers, reused across subscribers: two generations, the older dropped
+   *  when the newer fills up, so memory stays bounded however many subscribers run. */
   known: { current: Map<string, SparseVector>; previous: Map<string, SparseVector>; limit: number };
   /** Priors per candidate for the `now` they were computed at. */
   priors: { at: number; trending: Float32Array; trendingMean: number; recency: Float32Array } | null;
 }
 
-/** Terms kept of a known paper's vector (its highest weights): enough for similarity, cheap to score. */
-export const KNOWN_TERMS = 32;
+/** Terms kept of a candidate's vector for the pairwise similarities of diversification (its highest weights). Known
+ *  papers keep every term: trimming them to 32 lowered nDCG@10 on the text-only segments (docs/ranking.md). */
+export const SHORT_TERMS = 32;
 
 /** Options for buildRankModel. */
 export interface BuildOptions {
-  /** Known-paper vectors to keep per cache generation (each ~0.6 KB). */
+  /** Known-paper vectors to keep per cache generation (each ~1.5 KB). */
   knownLimit?: number;
 }
 
@@ -50,22 +53,32 @@ export function buildRankModel(corpus: Iterable<Paper> | Vocabulary, candidates:
   const vocab = isVocabulary(corpus) ? corpus : fitWithCandidates(corpus, candidates);
   const unique = dedupe(candidates);
   const vectors = unique.map((p) => paperVector(vocab, p));
-  return {
+  const model: RankModel = {
     vocab,
     candidates: unique,
     source: candidates,
     index: new Map(unique.map((p, i) => [p.id, i])),
     vectors,
-    short: vectors.map((v) => truncate(v, KNOWN_TERMS)),
+    short: vectors.map((v) => truncate(v, SHORT_TERMS)),
+    typicality: new Float32Array(0),
     scratch: new Float32Array(1 << vocab.bits),
     postings: invert(vectors, 1 << vocab.bits),
     authorKeys: unique.map((p) => p.authors.map(authorKey)),
     categoryKeys: unique.map((p) => p.categories.map((c) => c.toLowerCase())),
     ...authorIndex(unique),
     categoryShare: shares(unique),
-    known: { current: new Map(), previous: new Map(), limit: opts.knownLimit ?? 50_000 },
+    known: { current: new Map(), previous: new Map(), limit: opts.knownLimit ?? 20_000 },
     priors: null,
   };
+  model.typicality = similarities(model, meanVector(vectors));
+  return model;
+}
+
+/** The unit-length mean of vectors. */
+function meanVector(vectors: SparseVector[]): SparseVector {
+  const sum = new Map<number, number>();
+  for (const v of vectors) for (let k = 0; k < v.ids.length; k++) sum.set(v.ids[k], (sum.get(v.ids[k]) ?? 0) + v.w[k]);
+  return unitVector(sum);
 }
 
 function isVocabulary(x: unknown): x is Vocabulary {
@@ -146,12 +159,14 @@ export function similarities(model: RankModel, v: SparseVector): Float32Array {
   return acc;
 }
 
-/** The (truncated) vector of a known paper, cached in the model. */
+/** The vector of a known paper (a candidate's own, or computed and cached in the model). */
 export function knownVector(model: RankModel, p: Paper): SparseVector {
+  const at = model.index.get(p.id);
+  if (at !== undefined) return model.vectors[at];
   const k = model.known;
   let v = k.current.get(p.id) ?? k.previous.get(p.id);
   if (v) return v;
-  v = paperVector(model.vocab, p, KNOWN_TERMS);
+  v = paperVector(model.vocab, p);
   if (k.current.size >= k.limit) { k.previous = k.current; k.current = new Map(); }
   k.current.set(p.id, v);
   return v;

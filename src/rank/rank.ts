@@ -7,6 +7,7 @@ import { type RankModel, buildRankModel } from './model.js';
 import { keywordTerms } from './query.js';
 import { type Signals, computeSignals, examples } from './signals.js';
 import { WEIGHTS } from './weights.js';
+import { matchesNothing, relevanceFloor } from './weak-day.js';
 
 /** Options for one ranking call. */
 export interface RankOptions {
@@ -17,9 +18,9 @@ export interface RankOptions {
   model?: RankModel;
   /** Papers the profile refers to: seeds, voted papers, shown papers. Ids missing here are ignored. */
   known?: Map<string, Paper>;
-  /** Ids of papers shown to this subscriber before (recent digests); those without a vote count as weak negatives. */
+  /** Ids of papers shown to this subscriber before (recent digests): never candidates again. */
   shown?: string[];
-  /** Weak-day threshold on relevance; papers below it are dropped (default WEIGHTS.minRelevance). */
+  /** A fixed floor on relevance instead of the relative one (relevanceFloor); -Infinity keeps every paper. */
   minRelevance?: number;
 }
 
@@ -29,20 +30,48 @@ export function rank(profile: Profile, candidates: Paper[], opts: RankOptions): 
   if (size === 0 || candidates.length === 0) return [];
   const safe = clampProfile(profile);
   const { model, allowed } = modelFor(opts.model, candidates);
-  const sig = computeSignals(model, safe, examples(safe, opts.known ?? new Map(), opts.shown ?? []), opts.now);
-  const pool = shortlist(model, allowed, sig, size, opts.minRelevance ?? WEIGHTS.minRelevance);
+  // Never a paper the subscriber already has; their own papers also stay out of the weak-day reference.
+  const own = mask(model, [...safe.papers, ...safe.votes.map((v) => v.paperId)]);
+  const shown = mask(model, opts.shown ?? []);
+  for (let i = 0; i < allowed.length; i++) if (own[i] || shown[i]) allowed[i] = 0;
+  const sig = computeSignals(model, safe, examples(safe, opts.known ?? new Map()), opts.now);
+  const cold = states(safe) && (!sig.hasInterests || matchesNothing(sig.relevance, own)) ? coldStartReason(safe, sig) : null;
+  const floor = opts.minRelevance ?? (sig.hasInterests && !cold ? relevanceFloor(sig.relevance, own) : -Infinity);
+  const pool = shortlist(model, allowed, sig, size, floor);
   const kw = keywordTerms(model.vocab, safe.keywords);
   return diversify(model, pool, sig.score, size).map((i) => ({
     paper: model.candidates[i],
     score: Math.round(sig.score[i] * 10_000) / 10_000,
-    why: explain(model, i, safe, sig, kw),
+    why: cold ? [cold, ...explain(model, i, safe, sig, kw).filter((w) => !w.startsWith('new'))] : explain(model, i, safe, sig, kw),
   }));
+}
+
+/** True when a profile states any interest at all. */
+function states(p: Profile): boolean {
+  return !!(p.keywords.length || p.categories.length || p.authors.length || p.about.trim() || p.papers.length || p.votes.length);
+}
+
+/** Why a profile that states interests gets the cold-start ranking: none of them matched any paper of the week. */
+function coldStartReason(profile: Profile, sig: Signals): string {
+  const onlySeeds = !profile.keywords.length && !profile.categories.length && !profile.authors.length && !profile.about.trim();
+  const what = onlySeeds && !sig.taste ? 'none of your seed papers is stored yet' : 'nothing this week matched your interests yet';
+  return `${what}: trending and recent papers instead`;
 }
 
 /** True when a ranking is too thin to send as a digest (fewer than WEIGHTS.weakDayItems, or `size` if smaller):
  *  the caller then sends nothing or a short note, as the subscriber chose. */
 export function isWeakDay(ranked: RankedPaper[], size: number): boolean {
   return ranked.length < Math.min(WEIGHTS.weakDayItems, clampDigestSize(size));
+}
+
+/** 1 for the model's candidates with one of these ids (a version suffix ignored: stored ids carry none). */
+function mask(model: RankModel, ids: string[]): Uint8Array {
+  const out = new Uint8Array(model.candidates.length);
+  for (const id of ids) {
+    const i = model.index.get(id) ?? model.index.get(id.replace(/v\d+$/, ''));
+    if (i !== undefined) out[i] = 1;
+  }
+  return out;
 }
 
 /** The given model and the candidates' positions in it when it holds them all; otherwise a model over these
@@ -66,9 +95,8 @@ function modelFor(given: RankModel | undefined, candidates: Paper[]): { model: R
 }
 
 /** Allowed candidate indices above the weak-day threshold, best first, a few times `size` long. */
-function shortlist(model: RankModel, allowed: Uint8Array, sig: Signals, size: number, minRelevance: number): number[] {
+function shortlist(model: RankModel, allowed: Uint8Array, sig: Signals, size: number, floor: number): number[] {
   const want = Math.max(3 * size, 20);
-  const floor = sig.hasInterests ? minRelevance : -Infinity;
   const better = (a: number, b: number) =>
     sig.score[a] > sig.score[b] || (sig.score[a] === sig.score[b] && model.candidates[a].id < model.candidates[b].id);
   // One pass keeping the best `want` in order: most candidates fail the first comparison with the last kept.

@@ -21,29 +21,27 @@ export interface Signals {
   hasInterests: boolean;
 }
 
-/** Learned per-subscriber taste from positives and negatives. */
+/** Positives named as "like …" candidates (the most recent); the centroid uses all of them. */
+const NEAREST_MAX = 30;
+
+/** Learned per-subscriber taste: the positives it was learned from (the most recent NEAREST_MAX, for "like …"). */
 export interface Taste {
   positives: Paper[];
-  /** Index into `positives` of the most similar positive, and that similarity, per candidate. */
-  nearest: Int32Array;
-  nearestSim: Float32Array;
 }
 
-/** Known papers split into positives (seeds, 👍), negatives (👎) and shown-but-ignored. */
+/** Known papers split into positives (seeds, 👍) and negatives (👎). */
 export interface Examples {
   positives: Paper[];
   /** The 👍 papers alone (positives also hold seeds). */
   liked: Paper[];
   negatives: Paper[];
-  ignored: Paper[];
   /** Weight of each positive in the centroid and category affinity: 1 for a seed, WEIGHTS.likedWeight for a 👍. */
   weights: number[];
 }
 
-/** Picks the profile's seed and voted papers (and the shown ones) out of `known`; unknown ids are skipped. */
-export function examples(profile: Profile, known: Map<string, Paper>, shown: string[]): Examples {
+/** Picks the profile's seed and voted papers out of `known`; unknown ids are skipped. */
+export function examples(profile: Profile, known: Map<string, Paper>): Examples {
   const votes = profile.votes.slice(-WEIGHTS.maxVotesUsed);
-  const voted = new Set(votes.map((v) => v.paperId));
   const get = (ids: string[]) => [...new Set(ids)].map((id) => known.get(id)).filter((p): p is Paper => !!p);
   const up = votes.filter((v) => v.vote === 1).map((v) => v.paperId);
   const down = votes.filter((v) => v.vote === -1).map((v) => v.paperId);
@@ -54,7 +52,6 @@ export function examples(profile: Profile, known: Map<string, Paper>, shown: str
     positives,
     liked: get(up),
     negatives: get(down),
-    ignored: get(shown.filter((id) => !voted.has(id)).slice(-WEIGHTS.maxShownUsed)),
     weights: positives.map((p) => (seeds.has(p.id) ? 1 : WEIGHTS.likedWeight)),
   };
 }
@@ -79,53 +76,46 @@ function addCentroid(model: RankModel, papers: Paper[], weight: number, touched:
   }
 }
 
-/** Terms kept of the combined centroid. */
-const CENTROID_TERMS = 256;
-
-/** Weighted sum of cosines with the centroids of positives, 👎 and ignored papers, in one pass through the
- *  inverted index (cosine is linear in the query, so the weighted centroids can be added first). */
+/** Weighted sum of cosines with the centroids of positives and 👎 papers, in one pass through the
+ *  inverted index (cosine is linear in the query, so the weighted centroids can be added first). Every term is kept:
+ *  trimming the centroid to its 256 heaviest terms cost 0.05 nDCG@10 with two interests (docs/ranking.md). */
 function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
   const touched: number[] = [];
   addCentroid(model, ex.positives, WEIGHTS.centroid, touched, ex.weights);
   addCentroid(model, ex.negatives, -WEIGHTS.disliked, touched);
-  addCentroid(model, ex.ignored, -WEIGHTS.shownIgnored, touched);
   if (touched.length === 0) return null;
   const dense = model.scratch;
-  // Keep the CENTROID_TERMS heaviest terms (by |weight|): the long tail costs the most postings and adds little.
-  const mags = Float32Array.from(touched, (b) => Math.abs(dense[b]));
-  const cut = touched.length > CENTROID_TERMS ? Float32Array.from(mags).sort()[touched.length - CENTROID_TERMS] : 0;
-  const kept = touched.filter((_, k) => mags[k] >= cut);
-  const v = { ids: Int32Array.from(kept), w: Float32Array.from(kept, (b) => dense[b]) };
+  touched.sort((a, b) => a - b);
+  const v = { ids: Int32Array.from(touched), w: Float32Array.from(touched, (b) => dense[b]) };
   for (const b of touched) dense[b] = 0;
-  return similarities(model, v);
+  const sims = similarities(model, v);
+  // Like a linear SVM trained against the whole week, discount what every paper shares: the taste is the positives'
+  // centroid minus a share of the week's own centroid.
+  if (ex.positives.length) for (let i = 0; i < sims.length; i++) sims[i] -= WEIGHTS.typicality * model.typicality[i];
+  return sims;
 }
 
-/** Positives compared one by one (the most recent); the centroid still uses all of them. */
-const NEAREST_MAX = 30;
-
-/** Most similar positive per candidate; only candidates sharing a term with a positive are visited. */
-function nearestPositive(model: RankModel, positives: Paper[]): Taste {
-  const n = model.candidates.length;
-  const nearest = new Int32Array(n).fill(-1);
-  const nearestSim = new Float32Array(n);
-  const acc = new Float32Array(n);
-  const { start, docs, w } = model.postings;
-  positives.forEach((p, j) => {
-    const v = knownVector(model, p);
-    const hit: number[] = [];
-    for (let k = 0; k < v.ids.length; k++) {
-      for (let x = start[v.ids[k]], end = start[v.ids[k] + 1]; x < end; x++) {
-        const d = docs[x];
-        if (acc[d] === 0) hit.push(d);
-        acc[d] += v.w[k] * w[x];
-      }
-    }
-    for (const d of hit) {
-      if (acc[d] > nearestSim[d]) { nearestSim[d] = acc[d]; nearest[d] = j; }
-      acc[d] = 0;
-    }
+/** The positive most similar to candidate `i` and that cosine (for "like <title>"); -1 when none shares a term. */
+export function nearestPositive(model: RankModel, taste: Taste, i: number): { at: number; sim: number } {
+  const v = model.vectors[i];
+  let at = -1;
+  let sim = 0;
+  taste.positives.forEach((p, j) => {
+    const s = dot(v, knownVector(model, p));
+    if (s > sim) { sim = s; at = j; }
   });
-  return { positives, nearest, nearestSim };
+  return { at, sim };
+}
+
+/** Dot product of two sparse vectors (both sorted by id). */
+function dot(a: SparseVector, b: SparseVector): number {
+  let s = 0;
+  for (let x = 0, y = 0; x < a.ids.length && y < b.ids.length;) {
+    if (a.ids[x] === b.ids[y]) s += a.w[x++] * b.w[y++];
+    else if (a.ids[x] < b.ids[y]) x++;
+    else y++;
+  }
+  return s;
 }
 
 /** Adds `weight × values` into `into`. */
@@ -241,9 +231,8 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   categoryBonus(model, profile.categories, relevance);
   authorBonus(model, profile.authors, relevance);
   categoryAffinity(model, ex, relevance);
-  const taste = ex.positives.length ? nearestPositive(model, ex.positives.slice(-NEAREST_MAX)) : null;
+  const taste = ex.positives.length ? { positives: ex.positives.slice(-NEAREST_MAX) } : null;
   addScaled(relevance, centroidSims(model, ex), 1);
-  addScaled(relevance, taste?.nearestSim ?? null, WEIGHTS.nearest);
   const score = Float32Array.from(relevance);
   const priors = priorsAt(model, now);
   const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked, priors.trendingMean);

@@ -15,18 +15,19 @@ export const WEIGHTS = {
   author: 0.5,
   /** Learned taste: cosine with the centroid of positives (seeds, 👍) … */
   centroid: 1.0,
-  /** … and with the single most similar positive (keeps several distinct interests alive). */
-  nearest: 0.4,
+  /** … minus this share of its cosine with the week's centroid: what every paper says counts for nothing (a linear
+   *  SVM trained against the whole week learns the same discount; docs/ranking.md). */
+  typicality: 0.3,
   /** A 👍 counts this much of a seed paper in the centroid and the category affinity (a 👎 likewise against the
-   *  categories). Shrinkage towards the subscriber's own choice of seeds: one click on one digest says less than a
-   *  paper picked on purpose, and at 1 (a 👍 as strong as a seed) one click lowered nDCG@10 on HF popular papers
-   *  (0.758 → 0.733 held out). 0.5 was best on the tuning split (docs/ranking.md). */
-  likedWeight: 0.5,
+   *  categories). Once the centroid stopped being trimmed, 1 was best on the tuning split of every segment
+   *  (0.5 and 0.75 tried; docs/ranking.md). */
+  likedWeight: 1,
   /** Learned category affinity: share of positives in the paper's category, discounted for broad categories. */
   seedCategory: 0.1,
-  /** Subtracted: cosine with the centroid of 👎 papers, and of papers shown but never voted on. */
-  disliked: 0.6,
-  shownIgnored: 0.15,
+  /** Subtracted: cosine with the centroid of 👎 papers. Kept small: a 👎 paper shares much of its vocabulary with the
+   *  subscriber's field (it was ranked into their digest), and 0.3 or 0.6 lowered nDCG@10 after clicks. Papers shown but
+   *  not voted on count for nothing: as weak negatives (0.05, 0.15) they lowered it too (docs/ranking.md). */
+  disliked: 0.15,
   /** How much a 👎 paper's categories count against them in the learned category affinity, relative to a 👍 (which
    *  counts likedWeight of a seed). */
   dislikedCategory: 0.5,
@@ -39,10 +40,12 @@ export const WEIGHTS = {
   /** Recency prior: exp(-age in days / recencyDays). */
   recency: 0.03,
   recencyDays: 3,
-  /** Weak-day threshold: a paper whose relevance (score without priors) is below this is not sent. Calibrated on the
-   *  eval's arXiv days: keyword-only subscribers keep 7 of 10 papers on a normal day, and 39 of 44 get fewer than
-   *  3 on a day of 15 off-topic papers (docs/ranking.md). */
-  minRelevance: 0.05,
+  /** Worth sending: a paper's relevance (score without priors) must reach worthShare × the relevance of the week's
+   *  k-th most relevant paper for this subscriber, k = worthTop of the week's papers and at least worthRankMin (see
+   *  weak-day.ts; calibrated in docs/ranking.md). */
+  worthShare: 0.3,
+  worthTop: 0.03,
+  worthRankMin: 10,
   /** A day with fewer papers above the threshold than this is a weak day (see isWeakDay). */
   weakDayItems: 3,
   /** Diversity: MMR trade-off between relevance (1) and novelty against papers already picked (0). */
@@ -51,6 +54,7 @@ export const WEIGHTS = {
   duplicateCosine: 0.8,
   /** Votes considered per subscriber (the most recent), so an old account costs no more than a new one. */
   maxVotesUsed: 200,
-  /** Papers shown but never voted on that count as weak negatives (the most recent). */
+  /** Papers shown recently that rank() is told about (the most recent), besides every paper ever sent, which the
+   *  caller leaves out of the candidates. */
   maxShownUsed: 20,
 };

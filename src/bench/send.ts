@@ -13,7 +13,7 @@ import { renderMjmlDirect } from '../digest/render.js';
 import { readTemplate } from '../templates.js';
 import { activeSubscribers } from '../store/subscribers.js';
 import { deliver, renderDigest } from '../mail/sender.js';
-import { makeRanker } from '../mail/ranking.js';
+import { makeRanker } from '../ranking.js';
 import { benchPapers, buildBenchDb } from './fixture.js';
 import { startSink } from './sink.js';
 

@@ -18,7 +18,7 @@ import { digestMail, newMessageId, type OutgoingMail } from './message.js';
 import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type NextStep, type RetryPolicy } from './outcome.js';
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
-import { makeRanker, weakDayChoice, type Ranker } from './ranking.js';
+import { makeRanker, weakDayChoice, type Ranker } from '../ranking.js';
 import { recordOutcome } from './record.js';
 
 /**

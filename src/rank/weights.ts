@@ -54,7 +54,4 @@ export const WEIGHTS = {
   duplicateCosine: 0.8,
   /** Votes considered per subscriber (the most recent), so an old account costs no more than a new one. */
   maxVotesUsed: 200,
-  /** Papers shown recently that rank() is told about (the most recent), besides every paper ever sent, which the
-   *  caller leaves out of the candidates. */
-  maxShownUsed: 20,
 };

@@ -1,7 +1,6 @@
-// Votes (👍/👎 from digest links) and what the ranker needs per subscriber: votes, recently shown papers, known papers.
+// Votes (👍/👎 from digest links), papers by id, and a subscriber's digest preferences.
 import type { Db } from '../db/open.js';
 import type { Paper, Profile } from '../model.js';
-import { WEIGHTS } from '../rank/weights.js';
 import { rowToPaper } from './papers.js';
 import { stmt } from './statements.js';
 
@@ -35,24 +34,14 @@ export function voteOn(db: Db, subscriberId: number, paperId: string): 1 | -1 | 
   return (stmt(db, 'SELECT vote FROM votes WHERE subscriber_id = ? AND paper_id = ?').pluck().get(subscriberId, paperId) as 1 | -1 | undefined) ?? null;
 }
 
-/** A subscriber's most recent votes (at most WEIGHTS.maxVotesUsed), oldest first, as Profile.votes wants them. */
-export function votesOf(db: Db, subscriberId: number): Profile['votes'] {
+/** A subscriber's `limit` most recent votes, oldest first, as Profile.votes wants them. */
+export function votesOf(db: Db, subscriberId: number, limit: number): Profile['votes'] {
   // Newest N votes, then put back in time order.
-  const rows = stmt(db, `
+  return stmt(db, `
     SELECT paper_id AS paperId, vote FROM (
       SELECT paper_id, vote, created_at, rowid FROM votes WHERE subscriber_id = ?
       ORDER BY created_at DESC, rowid DESC LIMIT ?)
-    ORDER BY created_at, rowid`).all(subscriberId, WEIGHTS.maxVotesUsed) as Profile['votes'];
-  return rows;
-}
-
-/** Ids of papers sent to a subscriber in digests created since `since`, oldest first (the ranker's weak negatives). */
-export function shownSince(db: Db, subscriberId: number, since: Date): string[] {
-  // Items of this subscriber's recent digests, in send order.
-  return stmt(db, `
-    SELECT i.paper_id FROM digest_items i JOIN digests d ON d.id = i.digest_id
-    WHERE i.subscriber_id = ? AND d.created_at >= ?
-    ORDER BY d.created_at, i.position`).pluck().all(subscriberId, since.toISOString()) as string[];
+    ORDER BY created_at, rowid`).all(subscriberId, limit) as Profile['votes'];
 }
 
 /** The stored papers among `ids` (unknown ids are skipped), keyed by id. */
@@ -66,16 +55,6 @@ export function papersByIds(db: Db, ids: string[]): Map<string, Paper> {
     if (row) out.set(id, rowToPaper(row));
   }
   return out;
-}
-
-/** Everything rank() needs besides the candidates and the shared model, for one subscriber. */
-export function rankingInputs(db: Db, subscriberId: number, profile: Profile, now: Date, shownDays = 14): {
-  profile: Profile; shown: string[]; known: Map<string, Paper>;
-} {
-  const votes = votesOf(db, subscriberId);
-  const shown = shownSince(db, subscriberId, new Date(now.getTime() - shownDays * 86_400_000)).slice(-WEIGHTS.maxShownUsed);
-  const known = papersByIds(db, [...profile.papers, ...votes.map((v) => v.paperId), ...shown]);
-  return { profile: { ...profile, votes }, shown, known };
 }
 
 /** A subscriber's digest size and weak-day choice. */

@@ -48,7 +48,7 @@ describe('feedback and the digest view', () => {
       expect(res.body).toContain(`<form method="post" action="${up.replace(/\/up$/, '')}/undo">`);
     }
     expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: 1 }]);
-    expect(votesOf(pb.ctx.db, sub.id)).toEqual([{ paperId: paper.id, vote: 1 }]); // what the ranker reads
+    expect(votesOf(pb.ctx.db, sub.id, 200)).toEqual([{ paperId: paper.id, vote: 1 }]); // what the ranker reads
     expect((await pb.app.inject(up)).body).toContain('Noted: more like this'); // opening the link again says so
     await post(pathOf(pb.ctx.links.feedback(sub, paper.date, paper.id, 'down')));
     expect(votes(sub.id)).toEqual([{ paper: paper.id, vote: -1 }]);

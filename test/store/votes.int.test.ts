@@ -2,7 +2,8 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { openDb, type Db } from '../../src/db/open.js';
 import { migrate } from '../../src/db/migrate.js';
 import { upsertPapers } from '../../src/store/papers.js';
-import { digestPrefs, rankingInputs, recordVote, setDigestPrefs, undoVote, votesOf } from '../../src/store/votes.js';
+import { digestPrefs, recordVote, setDigestPrefs, undoVote, votesOf } from '../../src/store/votes.js';
+import { rankingInputs } from '../../src/ranking.js';
 import { paper, profile } from '../rank/factories.js';
 
 let db: Db;
@@ -23,9 +24,9 @@ describe('votes store', () => {
   it('records a vote on a sent paper, replaces it on a second click, and undoes it', () => {
     expect(recordVote(db, 1, sent.id, 1)).toBe('recorded');
     expect(recordVote(db, 1, sent.id, -1)).toBe('recorded');
-    expect(votesOf(db, 1)).toEqual([{ paperId: sent.id, vote: -1 }]);
+    expect(votesOf(db, 1, 200)).toEqual([{ paperId: sent.id, vote: -1 }]);
     expect(undoVote(db, 1, sent.id)).toBe(true);
-    expect(votesOf(db, 1)).toEqual([]);
+    expect(votesOf(db, 1, 200)).toEqual([]);
     expect(undoVote(db, 1, sent.id)).toBe(false);
   });
 
@@ -36,11 +37,10 @@ describe('votes store', () => {
     expect(db.prepare('SELECT count(*) FROM votes').pluck().get()).toBe(0);
   });
 
-  it('gathers what rank() needs: votes, recently shown ids, and the known papers (unknown seeds skipped)', () => {
+  it('gathers what rank() needs: votes and the known papers (unknown seeds skipped)', () => {
     recordVote(db, 1, sent.id, 1);
-    const inputs = rankingInputs(db, 1, profile({ papers: [other.id, '2601.99999'] }), new Date('2026-05-21T08:00:00Z'));
+    const inputs = rankingInputs(db, 1, profile({ papers: [other.id, '2601.99999'] }));
     expect(inputs.profile.votes).toEqual([{ paperId: sent.id, vote: 1 }]);
-    expect(inputs.shown).toEqual([sent.id]);
     expect([...inputs.known.keys()].sort()).toEqual([sent.id, other.id]);
   });
 

@@ -1,14 +1,16 @@
-// The ranking step of a run, wired as docs/ranking.md says: one model over the week's papers per run;
-// per subscriber their votes, recently shown papers and digest size; papers sent before are never candidates.
-import type { Db } from '../db/open.js';
-import type { Paper, RankedPaper } from '../model.js';
-import { DEFAULT_DIGEST_SIZE } from '../rank/limits.js';
-import { buildRankModel, type RankModel } from '../rank/model.js';
-import { isWeakDay, rank } from '../rank/rank.js';
-import { recentPapers, shownPaperIds } from '../store/digests.js';
-import type { SubscriberRecord } from '../store/subscribers.js';
-import type { WeakDay } from '../store/votes.js';
-import { papersByIds, rankingInputs } from '../store/votes.js';
+// How a subscriber's papers are chosen in a digest run, wired as docs/ranking.md says: one model over the week's
+// papers per run; per subscriber their votes, seed papers and digest size; papers sent before are never candidates.
+// The ranking itself is pure (rank/); this file reads what it needs from the store.
+import type { Db } from './db/open.js';
+import type { Paper, Profile, RankedPaper } from './model.js';
+import { DEFAULT_DIGEST_SIZE } from './rank/limits.js';
+import { buildRankModel, type RankModel } from './rank/model.js';
+import { isWeakDay, rank } from './rank/rank.js';
+import { WEIGHTS } from './rank/weights.js';
+import { recentPapers, shownPaperIds } from './store/digests.js';
+import type { SubscriberRecord } from './store/subscribers.js';
+import type { WeakDay } from './store/votes.js';
+import { papersByIds, votesOf } from './store/votes.js';
 
 /** Ranks one subscriber's digest; an empty list means nothing to send today. */
 export type Ranker = (sub: SubscriberRecord) => RankedPaper[];
@@ -38,21 +40,27 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
   return (sub) => {
     shared ??= sharedModel(db, now);
     const sent = shownPaperIds(db, sub.id);
-    // A vote or a shown paper is always about a paper sent before: with none sent, only the seeds are left to read.
-    const { profile, shown, known } = sent.size ? rankingInputs(db, sub.id, sub.profile, now)
-      : { profile: { ...sub.profile, votes: [] }, shown: [], known: papersByIds(db, sub.profile.papers) };
+    // A vote is always on a paper sent before: with none sent, only the seeds are left to read.
+    const { profile, known } = rankingInputs(db, sub.id, sub.profile, sent.size > 0);
     const prefs = digestPrefs(sub);
     const fresh = sent.size === 0 && profile.votes.length === 0 && opts.memo !== false;
     const key = fresh ? JSON.stringify([profile, prefs]) : '';
     let ranked = fresh ? memo.get(key) : undefined;
     if (!ranked) {
       const candidates = sent.size ? shared.pool.filter((p) => !sent.has(p.id)) : shared.pool;
-      ranked = rank(profile, candidates, { now, size: prefs.digestSize, model: shared.model, known, shown });
+      ranked = rank(profile, candidates, { now, size: prefs.digestSize, model: shared.model, known });
       if (weakDayChoice(sub, ranked) === 'skip') ranked = [];
       if (fresh) remember(memo, key, ranked);
     }
     return ranked;
   };
+}
+
+/** Everything rank() needs besides the candidates and the shared model: the latest votes (none to read when nothing
+ *  was ever sent) and the stored papers among the seeds and voted ones. */
+export function rankingInputs(db: Db, subscriberId: number, profile: Profile, anySent = true): { profile: Profile; known: Map<string, Paper> } {
+  const votes = anySent ? votesOf(db, subscriberId, WEIGHTS.maxVotesUsed) : [];
+  return { profile: { ...profile, votes }, known: papersByIds(db, [...profile.papers, ...votes.map((v) => v.paperId)]) };
 }
 
 /** On a weak day (too few papers worth sending), what the subscriber chose to get: nothing or a short note; null on other days. */

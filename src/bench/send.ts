@@ -134,7 +134,7 @@ async function main(): Promise<void> {
       const r = await runChild(join(dir, `${n}.db`), sink.url);
       peaks.push(r.peak);
       console.log(`deliver ${n} subscribers to smtp-sink (${r.profiles} distinct profiles ranked first in ${r.rankSeconds.toFixed(1)} s): ` +
-        `sent ${r.sent}, skipped (weak day) ${r.skipped}, failed ${r.failed + r.retrying} in ${r.seconds.toFixed(1)} s → ${(r.sent / r.seconds).toFixed(0)} messages/s ` +
+        `sent ${r.sent}, skipped (weak day) ${r.skipped} = ${(100 * r.skipped / Math.max(1, r.due)).toFixed(1)}% of due, failed ${r.failed + r.retrying} in ${r.seconds.toFixed(1)} s → ${(r.sent / r.seconds).toFixed(0)} messages/s ` +
         `(claim + render + SMTP + record; CPU ${r.cpuMsPerMessage.toFixed(2)} ms a message, send loop busy ${r.mainMsPerMessage.toFixed(2)} ms a message); ` +
         `peak RSS ${(r.peak / 2 ** 20).toFixed(0)} MB, live heap after a full GC ${r.heapMb} MB`);
     }
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   }
 }
 
-function runChild(db: string, url: string): Promise<{ cpuMsPerMessage: number; mainMsPerMessage: number; heapMb: number; externalMb: number; sent: number; skipped: number; failed: number; retrying: number; seconds: number; peak: number; profiles: number; rankSeconds: number }> {
+function runChild(db: string, url: string): Promise<{ due: number; cpuMsPerMessage: number; mainMsPerMessage: number; heapMb: number; externalMb: number; sent: number; skipped: number; failed: number; retrying: number; seconds: number; peak: number; profiles: number; rankSeconds: number }> {
   return new Promise((ok, fail) => {
     const c = fork(new URL(import.meta.url).pathname, ['--child', db, url, ...process.argv.slice(2)], { execArgv: ['--expose-gc'] });
     c.on('message', (m) => ok(m as never));

@@ -67,7 +67,7 @@ export function buildRankModel(corpus: Iterable<Paper> | Vocabulary, candidates:
     categoryKeys: unique.map((p) => p.categories.map((c) => c.toLowerCase())),
     ...authorIndex(unique),
     categoryShare: shares(unique),
-    known: { current: new Map(), previous: new Map(), limit: opts.knownLimit ?? 20_000 },
+    known: { current: new Map(), previous: new Map(), limit: opts.knownLimit ?? 50_000 },
     priors: null,
   };
   model.typicality = similarities(model, meanVector(vectors));

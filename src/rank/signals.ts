@@ -56,39 +56,46 @@ export function examples(profile: Profile, known: Map<string, Paper>): Examples 
   };
 }
 
-/** Adds `weight × unit centroid of papers` into the scratch buffer, recording newly touched buckets. */
-function addCentroid(model: RankModel, papers: Paper[], weight: number, touched: number[], each?: number[]): void {
-  if (papers.length === 0 || weight === 0) return;
-  // Sum the papers in a private map first: the centroid must be normalised before it is weighted.
-  const sum = new Map<number, number>();
+/** Sums `each[j] × vector(papers[j])` into the (zeroed) scratch buffer and scales the sum to length |weight|, sign
+ *  kept; returns the buckets written (their values stay in the buffer). A bucket is listed twice only if a running
+ *  sum passed exactly through 0; readers zero a bucket as they take it, so the second listing adds nothing. */
+function centroidInScratch(model: RankModel, papers: Paper[], weight: number, each?: number[]): number[] {
+  const dense = model.scratch;
+  const touched: number[] = [];
   papers.forEach((p, j) => {
     const v = knownVector(model, p);
     const e = each ? each[j] : 1;
-    for (let k = 0; k < v.ids.length; k++) sum.set(v.ids[k], (sum.get(v.ids[k]) ?? 0) + e * v.w[k]);
+    for (let k = 0; k < v.ids.length; k++) {
+      if (dense[v.ids[k]] === 0) touched.push(v.ids[k]);
+      dense[v.ids[k]] += e * v.w[k];
+    }
   });
   let norm = 0;
-  for (const x of sum.values()) norm += x * x;
+  for (const b of touched) norm += dense[b] * dense[b];
   const scale = weight / (Math.sqrt(norm) || 1);
-  const dense = model.scratch;
-  for (const [b, x] of sum) {
-    if (dense[b] === 0) touched.push(b);
-    dense[b] += x * scale;
-  }
+  for (const b of touched) dense[b] *= scale;
+  return touched;
 }
 
 /** Weighted sum of cosines with the centroids of positives and 👎 papers, in one pass through the
  *  inverted index (cosine is linear in the query, so the weighted centroids can be added first). Every term is kept:
  *  trimming the centroid to its 256 heaviest terms cost 0.05 nDCG@10 with two interests (docs/ranking.md). */
 function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
-  const touched: number[] = [];
-  addCentroid(model, ex.positives, WEIGHTS.centroid, touched, ex.weights);
-  addCentroid(model, ex.negatives, -WEIGHTS.disliked, touched);
-  if (touched.length === 0) return null;
+  if (!ex.positives.length && !ex.negatives.length) return null;
   const dense = model.scratch;
-  touched.sort((a, b) => a - b);
-  const v = { ids: Int32Array.from(touched), w: Float32Array.from(touched, (b) => dense[b]) };
-  for (const b of touched) dense[b] = 0;
-  const sims = similarities(model, v);
+  // Each centroid is normalised on its own: build the 👎 one first, set it aside, then add it to the positives'.
+  const negIds = centroidInScratch(model, ex.negatives, -WEIGHTS.disliked);
+  const negW = new Float32Array(negIds.length);
+  for (let k = 0; k < negIds.length; k++) { negW[k] = dense[negIds[k]]; dense[negIds[k]] = 0; }
+  const ids = centroidInScratch(model, ex.positives, WEIGHTS.centroid, ex.weights);
+  for (let k = 0; k < negIds.length; k++) {
+    if (dense[negIds[k]] === 0) ids.push(negIds[k]);
+    dense[negIds[k]] += negW[k];
+  }
+  // The query needs no order: the inverted index is read term by term.
+  const q = { ids: Int32Array.from(ids), w: new Float32Array(ids.length) };
+  for (let k = 0; k < ids.length; k++) { q.w[k] = dense[ids[k]]; dense[ids[k]] = 0; }
+  const sims = similarities(model, q);
   // Like a linear SVM trained against the whole week, discount what every paper shares: the taste is the positives'
   // centroid minus a share of the week's own centroid.
   if (ex.positives.length) for (let i = 0; i < sims.length; i++) sims[i] -= WEIGHTS.typicality * model.typicality[i];
@@ -98,24 +105,18 @@ function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
 /** The positive most similar to candidate `i` and that cosine (for "like <title>"); -1 when none shares a term. */
 export function nearestPositive(model: RankModel, taste: Taste, i: number): { at: number; sim: number } {
   const v = model.vectors[i];
+  const dense = model.scratch;
+  for (let k = 0; k < v.ids.length; k++) dense[v.ids[k]] = v.w[k];
   let at = -1;
   let sim = 0;
   taste.positives.forEach((p, j) => {
-    const s = dot(v, knownVector(model, p));
+    const u = knownVector(model, p);
+    let s = 0;
+    for (let k = 0; k < u.ids.length; k++) s += dense[u.ids[k]] * u.w[k];
     if (s > sim) { sim = s; at = j; }
   });
+  for (let k = 0; k < v.ids.length; k++) dense[v.ids[k]] = 0;
   return { at, sim };
-}
-
-/** Dot product of two sparse vectors (both sorted by id). */
-function dot(a: SparseVector, b: SparseVector): number {
-  let s = 0;
-  for (let x = 0, y = 0; x < a.ids.length && y < b.ids.length;) {
-    if (a.ids[x] === b.ids[y]) s += a.w[x++] * b.w[y++];
-    else if (a.ids[x] < b.ids[y]) x++;
-    else y++;
-  }
-  return s;
 }
 
 /** Adds `weight × values` into `into`. */

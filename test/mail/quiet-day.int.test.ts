@@ -45,8 +45,17 @@ describe('quiet days', () => {
   });
 
   it('when new papers arrived but none is about the interests, says that nothing matched', async () => {
+    // The week did hold a paper on the interests, sent yesterday; today's new paper is off the topic.
+    const db = pb.ctx.db;
+    upsertPapers(db, [{ id: '2611.01111', title: 'Tokamak plasma disruption prediction', abstract: 'We predict tokamak plasma disruptions.', authors: ['C. Author'], categories: ['physics.plasm-ph'], published: null, url: null }], new Date(now.getTime() - 2 * 86_400_000));
+    const yesterday = new Date(now.getTime() - 86_400_000).toISOString();
+    for (const id of db.prepare('SELECT id FROM subscribers').pluck().all() as number[]) {
+      const digest = db.prepare(`INSERT INTO digests (subscriber_id, digest_date, state, created_at, sent_at) VALUES (?, ?, 'sent', ?, ?)`)
+        .run(id, yesterday.slice(0, 10), yesterday, yesterday).lastInsertRowid;
+      db.prepare(`INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score) VALUES (?, ?, '2611.01111', 0, 1)`).run(digest, id);
+    }
     const seen = new Date(now.getTime() - 3_600_000);
-    upsertPapers(pb.ctx.db, [{ id: '2611.04321', title: 'Sparse attention kernels for long-context language models', abstract: 'We make attention faster.', authors: ['B. Author'], categories: ['cs.CL'], published: null, url: null }], seen);
+    upsertPapers(db, [{ id: '2611.04321', title: 'Sparse attention kernels for long-context language models', abstract: 'We make attention faster.', authors: ['B. Author'], categories: ['cs.CL'], published: null, url: null }], seen);
     expect(await sendDueDigests(pb.ctx, now)).toMatchObject({ due: 2, sent: 1, skipped: 1 });
     const [note] = await smtp.waitFor(1);
     expect(note.subject).toBe('A quiet day: no new paper matched your interests');

@@ -37,6 +37,8 @@ export interface Examples {
   negatives: Paper[];
   /** Weight of each positive in the centroid and category affinity: 1 for a seed, WEIGHTS.likedWeight for a 👍. */
   weights: number[];
+  /** How many positives are seed papers. */
+  seeds: number;
 }
 
 /** Picks the profile's seed and voted papers out of `known`; unknown ids are skipped. */
@@ -53,6 +55,7 @@ export function examples(profile: Profile, known: Map<string, Paper>): Examples 
     liked: get(up),
     negatives: get(down),
     weights: positives.map((p) => (seeds.has(p.id) ? 1 : WEIGHTS.likedWeight)),
+    seeds: positives.filter((p) => seeds.has(p.id)).length,
   };
 }
 
@@ -219,6 +222,24 @@ function priorsAt(model: RankModel, now: Date): NonNullable<RankModel['priors']>
   return model.priors;
 }
 
+/** The examples plus, as weaker positives, the week's papers that the stated interests (keywords, about text) match
+ *  best: pseudo-relevance feedback, which widens a few typed words to the vocabulary of the papers they find. */
+function withFeedback(model: RankModel, ex: Examples, stated: Float32Array): Examples {
+  const m = WEIGHTS.feedbackPapers;
+  // Seed papers say more than typed words: feedback is for profiles without them (measured: it lowered keywords + seeds).
+  if (!WEIGHTS.feedback || !m || ex.seeds > 0) return ex;
+  const top: number[] = [];
+  for (let i = 0; i < stated.length; i++) {
+    if (stated[i] <= 0 || (top.length === m && stated[i] <= stated[top[m - 1]])) continue;
+    let at = top.length;
+    while (at > 0 && stated[i] > stated[top[at - 1]]) at--;
+    top.splice(at, 0, i);
+    if (top.length > m) top.pop();
+  }
+  if (!top.length) return ex;
+  return { ...ex, positives: [...ex.positives, ...top.map((i) => model.candidates[i])], weights: [...ex.weights, ...top.map(() => WEIGHTS.feedback)] };
+}
+
 /** Computes every signal for one profile over the model's candidates. */
 export function computeSignals(model: RankModel, profile: Profile, ex: Examples, now: Date): Signals {
   const n = model.candidates.length;
@@ -233,7 +254,7 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   authorBonus(model, profile.authors, relevance);
   categoryAffinity(model, ex, relevance);
   const taste = ex.positives.length ? { positives: ex.positives.slice(-NEAREST_MAX) } : null;
-  addScaled(relevance, centroidSims(model, ex), 1);
+  addScaled(relevance, centroidSims(model, withFeedback(model, ex, relevance)), 1);
   const score = Float32Array.from(relevance);
   const priors = priorsAt(model, now);
   const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked, priors.trendingMean);

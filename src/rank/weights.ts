@@ -18,6 +18,10 @@ export const WEIGHTS = {
   /** … minus this share of its cosine with the week's centroid: what every paper says counts for nothing (a linear
    *  SVM trained against the whole week learns the same discount; docs/ranking.md). */
   typicality: 0.3,
+  /** Pseudo-relevance feedback: the feedbackPapers papers the keywords and about text match best join the taste
+   *  centroid, each weighing `feedback` of a seed. */
+  feedback: 0.5,
+  feedbackPapers: 10,
   /** A 👍 counts this much of a seed paper in the centroid and the category affinity (a 👎 likewise against the
    *  categories). Once the centroid stopped being trimmed, 1 was best on the tuning split of every segment
    *  (0.5 and 0.75 tried; docs/ranking.md). */

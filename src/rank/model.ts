@@ -21,7 +21,7 @@ export interface RankModel {
   scratch: Float32Array;
   /** Inverted index in three flat arrays: the candidates containing bucket b, and their weights, are
    *  docs/w[start[b] .. start[b + 1]). (A Map of small typed arrays held ~100 MB of V8 heap.) */
-  postings: { start: Uint32Array; docs: Int32Array; w: Float32Array };
+  postings: { start: Uint32Array; docs: Uint16Array | Int32Array; w: Float32Array };
   /** Candidates by normalised author name, and by surname alone (a one-word profile entry matches a surname). */
   byAuthor: Map<string, number[]>;
   bySurname: Map<string, number[]>;
@@ -33,7 +33,7 @@ export interface RankModel {
   categoryShare: Map<string, number>;
   /** Full vectors of known (seed, voted, shown) papers, reused across subscribers: two generations, the older dropped
    *  when the newer fills up, so memory stays bounded however many subscribers run. */
-  known: { current: Map<string, SparseVector>; previous: Map<string, SparseVector>; limit: number };
+  known: { current: Map<string, KnownVector>; previous: Map<string, KnownVector>; limit: number };
   /** Priors per candidate for the `now` they were computed at. */
   priors: { at: number; trending: Float32Array; trendingMean: number; recency: Float32Array } | null;
 }
@@ -133,7 +133,8 @@ function invert(vectors: SparseVector[], buckets: number): RankModel['postings']
   const start = new Uint32Array(buckets + 1);
   for (const v of vectors) for (let k = 0; k < v.ids.length; k++) start[v.ids[k] + 1]++;
   for (let b = 0; b < buckets; b++) start[b + 1] += start[b];
-  const docs = new Int32Array(start[buckets]);
+  // Candidate numbers fit in 16 bits for up to 65,536 candidates: a smaller index reads faster.
+  const docs = vectors.length <= 65_536 ? new Uint16Array(start[buckets]) : new Int32Array(start[buckets]);
   const w = new Float32Array(start[buckets]);
   // Fill with start[b] as the cursor of bucket b (it ends at the next bucket's start), then shift back.
   vectors.forEach((v, doc) => {
@@ -148,26 +149,54 @@ function invert(vectors: SparseVector[], buckets: number): RankModel['postings']
   return { start, docs, w };
 }
 
-/** Similarity (dot product) of a vector with every candidate, through the inverted index. */
+/** Similarity (dot product) of a vector with every candidate, through the inverted index. The query's terms may come
+ *  in any order. */
 export function similarities(model: RankModel, v: SparseVector): Float32Array {
   const acc = new Float32Array(model.candidates.length);
   const { start, docs, w } = model.postings;
-  for (let k = 0; k < v.ids.length; k++) {
-    const q = v.w[k];
-    for (let j = start[v.ids[k]], end = start[v.ids[k] + 1]; j < end; j++) acc[docs[j]] += q * w[j];
+  const ids = v.ids;
+  const qw = v.w;
+  for (let k = 0; k < ids.length; k++) {
+    const q = qw[k];
+    const end = start[ids[k] + 1];
+    let j = start[ids[k]];
+    // Eight postings a step: half the time per posting of the plain loop (a term never lists a candidate twice).
+    for (; j + 7 < end; j += 8) {
+      acc[docs[j]] += q * w[j]; acc[docs[j + 1]] += q * w[j + 1]; acc[docs[j + 2]] += q * w[j + 2]; acc[docs[j + 3]] += q * w[j + 3];
+      acc[docs[j + 4]] += q * w[j + 4]; acc[docs[j + 5]] += q * w[j + 5]; acc[docs[j + 6]] += q * w[j + 6]; acc[docs[j + 7]] += q * w[j + 7];
+    }
+    for (; j < end; j++) acc[docs[j]] += q * w[j];
   }
   return acc;
 }
 
-/** The vector of a known paper (a candidate's own, or computed and cached in the model). */
-export function knownVector(model: RankModel, p: Paper): SparseVector {
+/** A known paper's unit vector, less the terms no candidate holds (they can add nothing to a similarity); `outside`
+ *  is the squared weight of those terms, which the length of a centroid still counts. */
+export interface KnownVector extends SparseVector {
+  outside: number;
+}
+
+/** The vector of a known paper (a candidate's own, or computed once and cached in the model). */
+export function knownVector(model: RankModel, p: Paper): KnownVector {
   const at = model.index.get(p.id);
-  if (at !== undefined) return model.vectors[at];
+  if (at !== undefined) return { ...model.vectors[at], outside: 0 };
   const k = model.known;
   let v = k.current.get(p.id) ?? k.previous.get(p.id);
   if (v) return v;
-  v = paperVector(model.vocab, p);
+  v = withinCandidates(model, paperVector(model.vocab, p));
   if (k.current.size >= k.limit) { k.previous = k.current; k.current = new Map(); }
   k.current.set(p.id, v);
   return v;
+}
+
+/** The terms of `v` that some candidate holds, and the squared weight of the others. */
+function withinCandidates(model: RankModel, v: SparseVector): KnownVector {
+  const { start } = model.postings;
+  const ids: number[] = [];
+  const w: number[] = [];
+  let outside = 0;
+  for (let k = 0; k < v.ids.length; k++) {
+    if (start[v.ids[k] + 1] > start[v.ids[k]]) { ids.push(v.ids[k]); w.push(v.w[k]); } else outside += v.w[k] * v.w[k];
+  }
+  return { ids: Int32Array.from(ids), w: Float32Array.from(w), outside };
 }

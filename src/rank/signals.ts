@@ -65,24 +65,64 @@ export function examples(profile: Profile, known: Map<string, Paper>): Examples 
 function centroidInScratch(model: RankModel, papers: Paper[], weight: number, each?: number[]): number[] {
   const dense = model.scratch;
   const touched: number[] = [];
+  // The length counts the terms no candidate holds as if no two papers shared one (a rare word, seldom shared).
+  let norm = 0;
   papers.forEach((p, j) => {
     const v = knownVector(model, p);
     const e = each ? each[j] : 1;
+    norm += e * e * v.outside;
     for (let k = 0; k < v.ids.length; k++) {
       if (dense[v.ids[k]] === 0) touched.push(v.ids[k]);
       dense[v.ids[k]] += e * v.w[k];
     }
   });
-  let norm = 0;
   for (const b of touched) norm += dense[b] * dense[b];
   const scale = weight / (Math.sqrt(norm) || 1);
   for (const b of touched) dense[b] *= scale;
   return touched;
 }
 
+/** Terms kept of the taste query (the heaviest, by |weight|): a bound on its cost per subscriber however many papers
+ *  it holds. nDCG@10 did not move at 2,000 with 5 to 30 seed papers; at 256 it lost 0.05 with two interests, and at
+ *  1,000 0.15 (docs/ranking.md). */
+const TASTE_TERMS = 2000;
+
+/** The `n` heaviest terms (by |weight|) of a vector, in no particular order; the vector itself when it has no more. */
+function heaviest(v: SparseVector, n: number): SparseVector {
+  if (v.ids.length <= n) return v;
+  const mags = new Float32Array(v.w.length);
+  for (let k = 0; k < mags.length; k++) mags[k] = Math.abs(v.w[k]);
+  const cut = kthLargest(mags.slice(), n);
+  const ids = new Int32Array(n);
+  const w = new Float32Array(n);
+  let m = 0;
+  for (let k = 0; k < mags.length && m < n; k++) if (mags[k] >= cut) { ids[m] = v.ids[k]; w[m++] = v.w[k]; }
+  return { ids: ids.subarray(0, m), w: w.subarray(0, m) };
+}
+
+/** The k-th largest value of `xs` (reordered in place): quickselect, linear on average. */
+function kthLargest(xs: Float32Array, k: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  const want = k - 1;
+  while (lo < hi) {
+    const pivot = xs[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (xs[i] > pivot) i++;
+      while (xs[j] < pivot) j--;
+      if (i <= j) { const t = xs[i]; xs[i] = xs[j]; xs[j] = t; i++; j--; }
+    }
+    if (want <= j) hi = j;
+    else if (want >= i) lo = i;
+    else return xs[want];
+  }
+  return xs[want];
+}
+
 /** Weighted sum of cosines with the centroids of positives and 👎 papers, in one pass through the
- *  inverted index (cosine is linear in the query, so the weighted centroids can be added first). Every term is kept:
- *  trimming the centroid to its 256 heaviest terms cost 0.05 nDCG@10 with two interests (docs/ranking.md). */
+ *  inverted index (cosine is linear in the query, so the weighted centroids can be added first). */
 function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
   if (!ex.positives.length && !ex.negatives.length) return null;
   const dense = model.scratch;
@@ -98,7 +138,7 @@ function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
   // The query needs no order: the inverted index is read term by term.
   const q = { ids: Int32Array.from(ids), w: new Float32Array(ids.length) };
   for (let k = 0; k < ids.length; k++) { q.w[k] = dense[ids[k]]; dense[ids[k]] = 0; }
-  const sims = similarities(model, q);
+  const sims = similarities(model, heaviest(q, TASTE_TERMS));
   // Like a linear SVM trained against the whole week, discount what every paper shares: the taste is the positives'
   // centroid minus a share of the week's own centroid.
   if (ex.positives.length) for (let i = 0; i < sims.length; i++) sims[i] -= WEIGHTS.typicality * model.typicality[i];

@@ -60,9 +60,9 @@ export function examples(profile: Profile, known: Map<string, Paper>): Examples 
 }
 
 /** Sums `each[j] × vector(papers[j])` into the (zeroed) scratch buffer and scales the sum to length |weight|, sign
- *  kept; returns the buckets written (their values stay in the buffer). A bucket is listed twice only if a running
+ *  kept; returns the buckets written (their values stay in the buffer) and the factor each vector was scaled by. A bucket is listed twice only if a running
  *  sum passed exactly through 0; readers zero a bucket as they take it, so the second listing adds nothing. */
-function centroidInScratch(model: RankModel, papers: Paper[], weight: number, each?: number[]): number[] {
+function centroidInScratch(model: RankModel, papers: Paper[], weight: number, each?: number[]): { touched: number[]; scale: number } {
   const dense = model.scratch;
   const touched: number[] = [];
   // The length counts the terms no candidate holds as if no two papers shared one (a rare word, seldom shared).
@@ -79,7 +79,7 @@ function centroidInScratch(model: RankModel, papers: Paper[], weight: number, ea
   for (const b of touched) norm += dense[b] * dense[b];
   const scale = weight / (Math.sqrt(norm) || 1);
   for (const b of touched) dense[b] *= scale;
-  return touched;
+  return { touched, scale };
 }
 
 /** Terms kept of the taste query (the heaviest, by |weight|): a bound on its cost per subscriber however many papers
@@ -123,14 +123,14 @@ function kthLargest(xs: Float32Array, k: number): number {
 
 /** Weighted sum of cosines with the centroids of positives and 👎 papers, in one pass through the
  *  inverted index (cosine is linear in the query, so the weighted centroids can be added first). */
-function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
+function centroidSims(model: RankModel, ex: Examples, feedback: number[] = []): Float32Array | null {
   if (!ex.positives.length && !ex.negatives.length) return null;
   const dense = model.scratch;
   // Each centroid is normalised on its own: build the 👎 one first, set it aside, then add it to the positives'.
-  const negIds = centroidInScratch(model, ex.negatives, -WEIGHTS.disliked);
+  const negIds = centroidInScratch(model, ex.negatives, -WEIGHTS.disliked).touched;
   const negW = new Float32Array(negIds.length);
   for (let k = 0; k < negIds.length; k++) { negW[k] = dense[negIds[k]]; dense[negIds[k]] = 0; }
-  const ids = centroidInScratch(model, ex.positives, WEIGHTS.centroid, ex.weights);
+  const { touched: ids, scale } = centroidInScratch(model, ex.positives, WEIGHTS.centroid, ex.weights);
   for (let k = 0; k < negIds.length; k++) {
     if (dense[negIds[k]] === 0) ids.push(negIds[k]);
     dense[negIds[k]] += negW[k];
@@ -142,6 +142,9 @@ function centroidSims(model: RankModel, ex: Examples): Float32Array | null {
   // Like a linear SVM trained against the whole week, discount what every paper shares: the taste is the positives'
   // centroid minus a share of the week's own centroid.
   if (ex.positives.length) for (let i = 0; i < sims.length; i++) sims[i] -= WEIGHTS.typicality * model.typicality[i];
+  // A feedback paper is scored as if left out of the centroid: its own unit vector would add its whole weight to its
+  // cosine, lift it far above the papers like it, and lift the worth-sending floor with it (weak-day.ts).
+  for (const i of feedback) sims[i] -= WEIGHTS.feedback * scale;
   return sims;
 }
 
@@ -264,10 +267,10 @@ function priorsAt(model: RankModel, now: Date): NonNullable<RankModel['priors']>
 
 /** The examples plus, as weaker positives, the week's papers that the stated interests (keywords, about text) match
  *  best: pseudo-relevance feedback, which widens a few typed words to the vocabulary of the papers they find. */
-function withFeedback(model: RankModel, ex: Examples, stated: Float32Array): Examples {
+function withFeedback(model: RankModel, ex: Examples, stated: Float32Array): { ex: Examples; top: number[] } {
   const m = WEIGHTS.feedbackPapers;
   // Seed papers say more than typed words: feedback is for profiles without them (measured: it lowered keywords + seeds).
-  if (!WEIGHTS.feedback || !m || ex.seeds > 0) return ex;
+  if (!WEIGHTS.feedback || !m || ex.seeds > 0) return { ex, top: [] };
   const top: number[] = [];
   for (let i = 0; i < stated.length; i++) {
     if (stated[i] <= 0 || (top.length === m && stated[i] <= stated[top[m - 1]])) continue;
@@ -276,8 +279,9 @@ function withFeedback(model: RankModel, ex: Examples, stated: Float32Array): Exa
     top.splice(at, 0, i);
     if (top.length > m) top.pop();
   }
-  if (!top.length) return ex;
-  return { ...ex, positives: [...ex.positives, ...top.map((i) => model.candidates[i])], weights: [...ex.weights, ...top.map(() => WEIGHTS.feedback)] };
+  if (!top.length) return { ex, top };
+  const positives = [...ex.positives, ...top.map((i) => model.candidates[i])];
+  return { ex: { ...ex, positives, weights: [...ex.weights, ...top.map(() => WEIGHTS.feedback)] }, top };
 }
 
 /** Computes every signal for one profile over the model's candidates. */
@@ -294,7 +298,8 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   authorBonus(model, profile.authors, relevance);
   categoryAffinity(model, ex, relevance);
   const taste = ex.positives.length ? { positives: ex.positives.slice(-NEAREST_MAX) } : null;
-  addScaled(relevance, centroidSims(model, withFeedback(model, ex, relevance)), 1);
+  const widened = withFeedback(model, ex, relevance);
+  addScaled(relevance, centroidSims(model, widened.ex, widened.top), 1);
   const score = Float32Array.from(relevance);
   const priors = priorsAt(model, now);
   const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked, priors.trendingMean);

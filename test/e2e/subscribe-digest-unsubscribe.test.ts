@@ -50,8 +50,8 @@ describe('sign up → confirm → digest → one-click unsubscribe', () => {
     const hits = items.map((p) => /counterfactual/i.test(p.title + p.abstract));
     expect(hits.indexOf(false) === -1 || hits.lastIndexOf(true) < hits.indexOf(false)).toBe(true);
     expect(hits[0]).toBe(true);
-    // The mail shows them in that order, titles escaped and readable.
-    const positions = items.map((p) => digest.text!.indexOf(p.title));
+    // The mail shows them in that order, titles escaped and readable (numbered: one title may hold another).
+    const positions = items.map((p, i) => digest.text!.indexOf(`${i + 1}. ${p.title}`));
     expect(positions.every((p, i) => p > 0 && (i === 0 || p > positions[i - 1]))).toBe(true);
 
     expect(await sendDueDigests(pb.ctx, day1)).toEqual({ due: 0, sent: 0, skipped: 0, failed: 0 });

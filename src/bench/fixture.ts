@@ -1,6 +1,7 @@
 // Bench data: real papers (the shared arXiv 2026Q2 set when it is beside the project, else the test
 // fixtures) and many subscribers with interests drawn from real research phrases.
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { migrate } from '../db/migrate.js';
@@ -10,7 +11,15 @@ import { parseListing } from '../ingest/listing.js';
 import { upsertPapers } from '../store/papers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SHARED = `${ROOT}../shared/data/arxiv-2026q2/papers.jsonl.gz`;
+
+/** The shared 2026Q2 arXiv set in a `shared/data` folder beside the project or beside a folder above it (a git worktree). */
+function sharedSet(): string | undefined {
+  for (let dir = dirname(ROOT); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = `${dir}/shared/data/arxiv-2026q2/papers.jsonl.gz`;
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
 
 /** Phrases subscribers ask for: each subscriber gets one or two (465 distinct profiles). */
 export const INTERESTS = [
@@ -23,8 +32,9 @@ export const INTERESTS = [
 
 /** `n` real papers: from the shared 2026Q2 arXiv set if present, else the bundled listings (ids made unique). */
 export function benchPapers(n: number): { papers: Paper[]; source: string } {
-  if (existsSync(SHARED)) {
-    const lines = gunzipSync(readFileSync(SHARED)).toString('utf8').split('\n').filter(Boolean).slice(0, n);
+  const shared = sharedSet();
+  if (shared) {
+    const lines = gunzipSync(readFileSync(shared)).toString('utf8').split('\n').filter(Boolean).slice(0, n);
     const papers = lines.map((l) => JSON.parse(l) as { id: string; title: string; abstract: string; authors: string[]; categories: string[]; published: string })
       .map((p): Paper => ({ ...p, url: `https://arxiv.org/abs/${p.id}` }));
     return { papers, source: 'shared/data/arxiv-2026q2' };

@@ -1,0 +1,235 @@
+// `npm run bench:growth`: a year of daily digests for 10,000 subscribers on one SQLite file, written the way the sender
+// writes them (claims 16 to a transaction with their papers, lease and first attempt; outcomes committed in groups; a
+// deferred digest retried), beside the day's other writes: new papers and their search index, hourly ingest runs,
+// sign-up attempts, votes. Ranking, rendering and SMTP are skipped: a digest holds 10 of the day's real papers with
+// scores and reasons taken from real rankings. Prints bytes per subscriber-day and, at the days asked for, the file
+// size, the rows per table and the time of the due query and of a `paperboy deliveries` call.
+import { performance } from 'node:perf_hooks';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { migrate } from '../db/migrate.js';
+import { openDb, type Db } from '../db/open.js';
+import { digestSubject } from '../digest/compose.js';
+import { unclaimedOn, printDeliveries } from '../mail/deliveries.js';
+import { newMessageId } from '../mail/message.js';
+import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome } from '../mail/outcome.js';
+import { makeRanker } from '../mail/ranking.js';
+import type { Paper, RankedPaper } from '../model.js';
+import { emailHash, recordSignupAttempt } from '../store/address-guard.js';
+import { claimDigest, leaseDigest, nextRetryAt, openDigests, recordAttempt, type Lease } from '../store/digests.js';
+import { finishRun, startRun } from '../store/ingest-runs.js';
+import { upsertPapers } from '../store/papers.js';
+import { catchUpIndex } from '../store/search.js';
+import { activeSubscribers } from '../store/subscribers.js';
+import { recordVote } from '../store/votes.js';
+import { benchPapers, INTERESTS } from './fixture.js';
+
+const arg = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def;
+const DAY_MS = 86_400_000;
+const START = Date.parse('2026-01-01T00:00:00Z');
+/** The hour (UTC) every simulated subscriber is due. */
+const SEND_HOUR = 8;
+const DIGEST_SIZE = 10;
+const CLAIM_BATCH = 16;
+const LIMITS = { hard: 1, soft: 3 };
+const RETRY = { maxAttempts: 5, baseMs: 60_000, maxMs: 3_600_000 };
+/** What the day's hourly ingest fetches: Hugging Face and five arXiv feeds. */
+const FEEDS = ['cs.CV', 'cs.LG', 'cs.CL', 'cs.AI', 'cs.RO'].map((c) => `https://rss.arxiv.org/rss/${c}`);
+
+/** Everything the simulated days share. */
+interface World {
+  db: Db;
+  subscribers: number[];
+  papers: Paper[];
+  perDay: number;
+  /** Real rankings' scores and reasons, reused position by position. */
+  reasons: { score: number; why: string[] }[][];
+  lease: Lease;
+  seed: number;
+}
+
+/** A deterministic pseudo-random number in [0, 1). */
+function random(w: World): number {
+  w.seed = (w.seed * 1_103_515_245 + 12_345) % 2 ** 31;
+  return w.seed / 2 ** 31;
+}
+
+/** Scores and reasons of real rankings: 40 subscribers with the bench interests ranked over 400 real papers. */
+function realReasons(papers: Paper[]): { score: number; why: string[] }[][] {
+  const db = openDb(':memory:');
+  migrate(db);
+  const now = new Date(START);
+  upsertPapers(db, papers.slice(0, 400), new Date(START - 3_600_000));
+  const rank = makeRanker(db, now, { memo: false });
+  const lists = INTERESTS.slice(0, 40).map((k, i) => rank({
+    id: i + 1, email: `r${i}@bench.example.org`, status: 'active', timezone: 'UTC', hour: 0, tokenVersion: 1, manageVersion: 1,
+    frequency: 'daily', weekday: 1, digestSize: DIGEST_SIZE, weakDay: 'note', pausedUntil: null,
+    profile: { keywords: [k, INTERESTS[(i + 7) % INTERESTS.length]], categories: [], authors: [], about: '', papers: [], votes: [] },
+  }).map((r) => ({ score: r.score, why: r.why })));
+  db.close();
+  return lists.filter((l) => l.length > 0);
+}
+
+/** Creates the database with `n` active subscribers due at SEND_HOUR UTC. */
+function setUp(file: string, n: number): Db {
+  const db = openDb(file);
+  migrate(db);
+  const ins = db.prepare(`INSERT INTO subscribers (email, status, keywords, timezone, hour, created_at, confirmed_at)
+    VALUES (?, 'active', ?, 'UTC', ?, ?, ?)`);
+  const at = new Date(START).toISOString();
+  db.transaction(() => {
+    for (let i = 0; i < n; i++) ins.run(`reader${i}@bench.example.org`, JSON.stringify([INTERESTS[i % INTERESTS.length]]), SEND_HOUR, at, at);
+  })();
+  return db;
+}
+
+/** The 10 papers of subscriber `s` on day `d`: the day's new papers, from an offset of its own. */
+function digestOf(w: World, d: number, s: number): RankedPaper[] {
+  const day = w.papers.slice(d * w.perDay, (d + 1) * w.perDay);
+  const reasons = w.reasons[s % w.reasons.length];
+  return Array.from({ length: Math.min(DIGEST_SIZE, day.length) }, (_, i) => ({
+    paper: day[(s + i) % day.length], ...reasons[i % reasons.length],
+  }));
+}
+
+/** The SMTP reply smtp-sink gives an accepted message. */
+const accepted = (w: World): AttemptOutcome => acceptedOutcome(`250 2.0.0 Ok: queued as ${Math.floor(random(w) * 2 ** 48).toString(36).toUpperCase()}`);
+
+/** One day's digests: claims 16 to a transaction, their outcomes in groups; 5% empty (skipped), 1% deferred then sent. */
+function sendDay(w: World, d: number, date: string, now: Date): void {
+  const deferred: number[] = [];
+  for (let i = 0; i < w.subscribers.length; i += CLAIM_BATCH) {
+    const chunk = w.subscribers.slice(i, i + CLAIM_BATCH);
+    const claimed = w.db.transaction(() => chunk.map((s) => {
+      const items = random(w) < 0.05 ? [] : digestOf(w, d, s);
+      const messageId = newMessageId(`digest.${s}.${date}`, 'paperboy.example.org');
+      const id = claimDigest(w.db, { subscriberId: s, date, messageId, subject: digestSubject(items), items }, now, w.lease);
+      return items.length ? id : null;
+    }))();
+    w.db.transaction(() => {
+      for (const id of claimed) {
+        if (id === null) continue;
+        const late = random(w) < 0.01;
+        const outcome = late ? failureOutcome({ responseCode: 451, response: '451 4.3.0 Try again later', command: 'DATA' }) : accepted(w);
+        const next = late ? nextStep(outcome, 1, RETRY, now) : { state: 'sent' as const };
+        recordAttempt(w.db, { id, owner: w.lease.owner, attempt: 1, outcome, next, limits: LIMITS }, now);
+        if (late) deferred.push(id);
+      }
+    })();
+  }
+  const later = new Date(now.getTime() + 120_000);
+  for (const id of deferred) {
+    const attempt = leaseDigest(w.db, id, w.lease, RETRY.maxAttempts, later)!;
+    recordAttempt(w.db, { id, owner: w.lease.owner, attempt, outcome: accepted(w), next: { state: 'sent' }, limits: LIMITS }, later);
+  }
+}
+
+/** The day's other writes: its new papers (and the index catch-up), 144 ingest runs, 20 sign-up attempts, votes from 1% of subscribers. */
+function otherWrites(w: World, d: number, date: string, dayStart: number): void {
+  upsertPapers(w.db, w.papers.slice(d * w.perDay, (d + 1) * w.perDay), new Date(dayStart + 6 * 3_600_000));
+  catchUpIndex(w.db);
+  for (let h = 0; h < 24; h++) {
+    for (const source of [`https://huggingface.co/api/daily_papers?date=${date}&limit=100`, ...FEEDS]) {
+      const at = new Date(dayStart + h * 3_600_000);
+      const run = startRun(w.db, source, at);
+      const rejections = random(w) < 0.1 ? [{ where: 'entry 17', reason: 'no title' }, { where: 'entry 42', reason: 'no abstract' }] : [];
+      finishRun(w.db, run, { format: 'arxiv-rss', fetched: 60, new: h === 6 ? 12 : 0, updated: 0, rejected: rejections.length,
+        notModified: h !== 6, error: null, rejections }, new Date(at.getTime() + 900));
+    }
+  }
+  for (let i = 0; i < 20; i++) recordSignupAttempt(w.db, emailHash('bench', `new${d}.${i}@bench.example.org`), 3, new Date(dayStart + i * 60_000));
+  // Clicks on yesterday's digests.
+  const voteAt = new Date(dayStart + 12 * 3_600_000);
+  if (d > 0) for (const s of w.subscribers) if (random(w) < 0.01) recordVote(w.db, s, digestOf(w, d - 1, s)[0].paper.id, 1, voteAt);
+}
+
+/** Median milliseconds of `fn` over five calls. */
+function median(fn: () => unknown): number {
+  const times = Array.from({ length: 5 }, () => {
+    const t = performance.now();
+    fn();
+    return performance.now() - t;
+  }).sort((a, b) => a - b);
+  return times[2];
+}
+
+/** What a scheduler tick asks when everyone has had today's digest: the outbox, the next retry, every active subscriber's day row. */
+function dueQuery(db: Db, date: string, now: Date): number {
+  let open = 0;
+  for (const _ of openDigests(db, now, RETRY.maxAttempts)) open++;
+  nextRetryAt(db, RETRY.maxAttempts);
+  return open + unclaimedOn(db, date, now);
+}
+
+/** Bytes held by each table and its indexes (SQLite's dbstat). */
+function bytesByTable(db: Db): Map<string, number> {
+  const rows = db.prepare(`
+    SELECT COALESCE(m.tbl_name, s.name) AS t, sum(s.pgsize) AS bytes FROM dbstat s LEFT JOIN sqlite_master m ON m.name = s.name
+    GROUP BY t`).all() as { t: string; bytes: number }[];
+  return new Map(rows.map((r) => [r.t, r.bytes]));
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const count = (db: Db, table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+const PER_SUBSCRIBER_DAY = ['digests', 'digest_items', 'delivery_attempts'];
+
+/** One line of figures for the day just simulated. */
+function report(w: World, d: number, date: string, now: Date): void {
+  w.db.pragma('wal_checkpoint(TRUNCATE)');
+  w.db.pragma('search.wal_checkpoint(TRUNCATE)');
+  const file = statSync(w.db.name).size;
+  const search = statSync(`${w.db.name}-search`).size;
+  const bytes = bytesByTable(w.db);
+  const held = count(w.db, 'digests');
+  const perSubDay = PER_SUBSCRIBER_DAY.reduce((s, t) => s + (bytes.get(t) ?? 0), 0) / held;
+  const due = median(() => dueQuery(w.db, date, now));
+  const deliveries = median(() => printDeliveries(w.db, date, { all: false, now }, () => undefined));
+  const rows = ['digests', 'digest_items', 'delivery_attempts', 'ingest_runs', 'signup_attempts', 'paper_changes', 'votes', 'papers']
+    .map((t) => `${t} ${count(w.db, t)}`).join(', ');
+  const free = (w.db.pragma('freelist_count', { simple: true }) as number) * (w.db.pragma('page_size', { simple: true }) as number);
+  console.log(`day ${d + 1}: file ${mb(file)} (free pages ${mb(free)}; search index file ${mb(search)}); ` +
+    `digests with their items and attempts ${Math.round(perSubDay)} B per subscriber-day held; ` +
+    `due query ${due.toFixed(1)} ms, deliveries ${deliveries.toFixed(1)} ms; rows: ${rows}`);
+}
+
+/** Simulates `days` days for `subscribers` subscribers, reporting at the days in `at`. */
+async function main(): Promise<void> {
+  const subscribers = Number(arg('subscribers', '10000'));
+  const days = Number(arg('days', '365'));
+  const at = new Set(arg('at', '30,90,365').split(',').map(Number));
+  // The shared set holds 20,437 papers of one quarter; 55 a day lasts a year.
+  const perDay = Number(arg('papers-per-day', '55'));
+  const { papers, source } = benchPapers(perDay * days);
+  console.log(`bench:growth — ${subscribers} subscribers, ${days} days, ${perDay} new papers a day from ${source}`);
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-growth-'));
+  try {
+    const db = setUp(join(dir, 'paperboy.db'), subscribers);
+    const w: World = {
+      db, papers, perDay, reasons: realReasons(papers), seed: 7,
+      subscribers: [...activeSubscribers(db)].map((s) => s.id), lease: { owner: 'bench:1:growth', ms: 300_000 },
+    };
+    let writeMs = 0;
+    let cpuMs = 0;
+    for (let d = 0; d < days; d++) {
+      const dayStart = START + d * DAY_MS;
+      const date = new Date(dayStart).toISOString().slice(0, 10);
+      const now = new Date(dayStart + SEND_HOUR * 3_600_000);
+      otherWrites(w, d, date, dayStart);
+      const t = performance.now();
+      const cpu = process.cpuUsage();
+      sendDay(w, d, date, now);
+      writeMs += performance.now() - t;
+      const used = process.cpuUsage(cpu);
+      cpuMs += (used.user + used.system) / 1000;
+      if (at.has(d + 1)) report(w, d, date, new Date(dayStart + 10 * 3_600_000));
+    }
+    console.log(`the sender's writes: ${(writeMs / days / 1000).toFixed(2)} s a day on average, ` +
+      `${(1000 * cpuMs / days / subscribers).toFixed(0)} µs CPU per subscriber-day`);
+    db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -54,6 +54,20 @@ async function refuseOtherPublicUrl(ctx: Context): Promise<void> {
     `Give this command the server's settings (PUBLIC_URL=${served}, e.g. in a .env file in this folder)`);
 }
 
+/** Rewrites an older database file so that pruned space goes back to the file system; a sentence saying what happened. */
+async function convertFile(file: string): Promise<string> {
+  const { convertToIncrementalVacuum, openAlone } = await import('./db/maintenance.js');
+  const { db } = openAlone(file);
+  if (!db) return `${file} is in use by another process: stop \`paperboy serve\` and run \`paperboy migrate\` again, so that pruned space goes back to the file system (until then it is reused)`;
+  try {
+    const t = Date.now();
+    convertToIncrementalVacuum(db);
+    return `rewrote ${file} in ${((Date.now() - t) / 1000).toFixed(1)} s: pruned space now goes back to the file system (once; needs as much free disk as the file)`;
+  } finally {
+    db.close();
+  }
+}
+
 /** The `--format` value, checked against the known formats. */
 const parseFormat = (v: string): Format => {
   if (!(FORMATS as readonly string[]).includes(v)) throw new InvalidArgumentError(`unknown format "${v}"; expected one of ${FORMATS.join(', ')}`);
@@ -80,14 +94,30 @@ export function program(): Command {
     .option('--no-sample', 'do not store the bundled sample papers when the database is empty')
     .action(async (opts: { sample: boolean }) => (await import('./server.js')).serve(config(), { sample: opts.sample }));
 
-  cli.command('migrate').description('apply pending database migrations').action(async () => {
+  cli.command('migrate').description('apply pending database migrations (and, once, let an older file give pruned space back)').action(async () => {
     const { openDb } = await import('./db/open.js');
     const { migrate } = await import('./db/migrate.js');
+    const { returnsSpace } = await import('./db/maintenance.js');
     const db = openDb(config().PAPERBOY_DB);
     const applied = migrate(db);
+    const convert = !returnsSpace(db);
     db.close();
     console.log(applied.length ? `applied ${applied.join(', ')}` : `${resolve(config().PAPERBOY_DB)} is up to date`);
+    if (convert) console.log(await convertFile(config().PAPERBOY_DB));
   });
+
+  cli.command('prune').description('delete the history RETENTION_DAYS no longer keeps and give the space back (serve does this daily)')
+    .option('--dry-run', 'count what would be deleted; delete nothing')
+    .action((opts: { dryRun?: boolean }) => withDb(async (db, c) => {
+      const { countPrunable, keptFrom } = await import('./store/retention.js');
+      const { describePrune, pruneHistory } = await import('./jobs/retention.js');
+      if (!opts.dryRun) return console.log(describePrune(await pruneHistory(db, { days: c.RETENTION_DAYS })));
+      const kept = keptFrom(new Date(), c.RETENTION_DAYS);
+      const n = countPrunable(db, kept);
+      console.log(`dry run (RETENTION_DAYS=${c.RETENTION_DAYS}): would delete ${n.digests} digests of days before ${kept.digestsFrom} ` +
+        `(${n.digestItems} papers listed in them, ${n.deliveryAttempts} delivery attempts), ${n.ingestRuns} ingest runs, ` +
+        `${n.signupAttempts} sign-up attempts, ${n.changes} change-log rows`);
+    }));
 
   cli.command('ingest').description('ingest papers from files or http(s) URLs (format detected, or --format)')
     .argument('<sources...>', 'files (.gz allowed) or URLs')

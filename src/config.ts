@@ -64,6 +64,21 @@ const bounces = {
   MAILGUN_WEBHOOK_SIGNING_KEY: z.string().trim().min(16, 'must be the webhook signing key Mailgun shows (at least 16 characters)').optional(),
 };
 
+/**
+ * The shortest history correctness needs, in days. The ranker reads the papers a subscriber was sent in the last 14
+ * days (its "already shown" signal), and a paper stays a candidate for 7 days after it arrives, so "never the same
+ * paper twice" needs the digests of at least that week (src/mail/ranking.ts, src/store/votes.ts).
+ */
+export const MIN_RETENTION_DAYS = 14;
+
+/** How long history is kept (docs/scaling.md#retention). */
+const retention = {
+  /** Days of digests (with their papers and delivery attempts) and ingest runs kept; older ones are pruned daily. */
+  RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').max(3650, 'must be at most 3650 (ten years)').default(30)
+    .refine((d) => d >= MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS} days: the ranker reads the papers a subscriber ` +
+      `was sent in the last ${MIN_RETENTION_DAYS} days, and never sends one twice`),
+};
+
 /** A domain name such as lab.example.org (letters, digits, hyphens; a dot before the top-level label). */
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
@@ -104,6 +119,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ...delivery,
   ...bounces,
+  ...retention,
 });
 
 /** The validated configuration; PUBLIC_URL and MAIL_FROM are always set (see their defaults). */

@@ -32,6 +32,7 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
     ctx.log.warn('MAIL_FROM is an address at localhost, which mail servers refuse: set MAIL_FROM, or a PUBLIC_URL with a domain name');
   }
   if (config.PAPERBOY_SOURCES.length) void scheduler.ingestNow();
+  void scheduler.pruneNow();
 
   let closing = false;
   const shutdown = async (signal: string) => {

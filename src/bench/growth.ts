@@ -1,13 +1,15 @@
 // `npm run bench:growth`: a year of daily digests for 10,000 subscribers on one SQLite file, written the way the sender
 // writes them (claims 16 to a transaction with their papers, lease and first attempt; outcomes committed in groups; a
 // deferred digest retried), beside the day's other writes: new papers and their search index, hourly ingest runs,
-// sign-up attempts, votes. Ranking, rendering and SMTP are skipped: a digest holds 10 of the day's real papers with
-// scores and reasons taken from real rankings. Prints bytes per subscriber-day and, at the days asked for, the file
-// size, the rows per table and the time of the due query and of a `paperboy deliveries` call.
+// sign-up attempts, votes; then the daily prune of RETENTION_DAYS (--retention=off skips it). Ranking, rendering and
+// SMTP are skipped: a digest holds 10 of the day's real papers with scores and reasons taken from real rankings.
+// Prints bytes per subscriber-day and, at the days asked for, the file size, the rows per table, the time of the due
+// query and of a `paperboy deliveries` call, and what the prunes since the last report cost.
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '../config.js';
 import { migrate } from '../db/migrate.js';
 import { openDb, type Db } from '../db/open.js';
 import { digestSubject } from '../digest/compose.js';
@@ -23,6 +25,7 @@ import { upsertPapers } from '../store/papers.js';
 import { catchUpIndex } from '../store/search.js';
 import { activeSubscribers } from '../store/subscribers.js';
 import { recordVote } from '../store/votes.js';
+import { pruneHistory, type PruneReport } from '../jobs/retention.js';
 import { benchPapers, INTERESTS } from './fixture.js';
 
 const arg = (name: string, def: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? def;
@@ -37,8 +40,17 @@ const RETRY = { maxAttempts: 5, baseMs: 60_000, maxMs: 3_600_000 };
 /** What the day's hourly ingest fetches: Hugging Face and five arXiv feeds. */
 const FEEDS = ['cs.CV', 'cs.LG', 'cs.CL', 'cs.AI', 'cs.RO'].map((c) => `https://rss.arxiv.org/rss/${c}`);
 
+/** What the prunes since the last report cost. */
+interface PruneTotals {
+  days: number;
+  ms: number;
+  longestMs: number;
+  returnedPages: number;
+}
+
 /** Everything the simulated days share. */
 interface World {
+  prunes: PruneTotals;
   db: Db;
   subscribers: number[];
   papers: Paper[];
@@ -188,9 +200,22 @@ function report(w: World, d: number, date: string, now: Date): void {
   const rows = ['digests', 'digest_items', 'delivery_attempts', 'ingest_runs', 'signup_attempts', 'paper_changes', 'votes', 'papers']
     .map((t) => `${t} ${count(w.db, t)}`).join(', ');
   const free = (w.db.pragma('freelist_count', { simple: true }) as number) * (w.db.pragma('page_size', { simple: true }) as number);
+  const p = w.prunes;
+  const prunes = p.days ? `; daily prune ${(p.ms / p.days).toFixed(0)} ms on average, longest transaction ${p.longestMs.toFixed(0)} ms, ` +
+    `${mb(p.returnedPages * 4096)} given back to the file system since the last report` : '';
   console.log(`day ${d + 1}: file ${mb(file)} (free pages ${mb(free)}; search index file ${mb(search)}); ` +
     `digests with their items and attempts ${Math.round(perSubDay)} B per subscriber-day held; ` +
-    `due query ${due.toFixed(1)} ms, deliveries ${deliveries.toFixed(1)} ms; rows: ${rows}`);
+    `due query ${due.toFixed(1)} ms, deliveries ${deliveries.toFixed(1)} ms; rows: ${rows}${prunes}`);
+  w.prunes = { days: 0, ms: 0, longestMs: 0, returnedPages: 0 };
+}
+
+/** The day's prune, as the scheduler runs it (at 03:17 the next morning), added to the totals. */
+async function prune(w: World, days: number, at: Date): Promise<void> {
+  const r: PruneReport = await pruneHistory(w.db, { days, now: at });
+  w.prunes.days++;
+  w.prunes.ms += r.ms;
+  w.prunes.longestMs = Math.max(w.prunes.longestMs, r.longestMs);
+  w.prunes.returnedPages += r.pagesReturned;
 }
 
 /** Simulates `days` days for `subscribers` subscribers, reporting at the days in `at`. */
@@ -198,15 +223,17 @@ async function main(): Promise<void> {
   const subscribers = Number(arg('subscribers', '10000'));
   const days = Number(arg('days', '365'));
   const at = new Set(arg('at', '30,90,365').split(',').map(Number));
+  const retention = arg('retention', 'on') === 'on' ? loadConfig({ RETENTION_DAYS: arg('retention-days', '') }).RETENTION_DAYS : null;
   // The shared set holds 20,437 papers of one quarter; 55 a day lasts a year.
   const perDay = Number(arg('papers-per-day', '55'));
   const { papers, source } = benchPapers(perDay * days);
-  console.log(`bench:growth — ${subscribers} subscribers, ${days} days, ${perDay} new papers a day from ${source}`);
+  console.log(`bench:growth — ${subscribers} subscribers, ${days} days, ${perDay} new papers a day from ${source}; ` +
+    (retention ? `pruned daily to RETENTION_DAYS=${retention}` : 'nothing pruned'));
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-growth-'));
   try {
     const db = setUp(join(dir, 'paperboy.db'), subscribers);
     const w: World = {
-      db, papers, perDay, reasons: realReasons(papers), seed: 7,
+      db, papers, perDay, reasons: realReasons(papers), seed: 7, prunes: { days: 0, ms: 0, longestMs: 0, returnedPages: 0 },
       subscribers: [...activeSubscribers(db)].map((s) => s.id), lease: { owner: 'bench:1:growth', ms: 300_000 },
     };
     let writeMs = 0;
@@ -222,6 +249,7 @@ async function main(): Promise<void> {
       writeMs += performance.now() - t;
       const used = process.cpuUsage(cpu);
       cpuMs += (used.user + used.system) / 1000;
+      if (retention) await prune(w, retention, new Date(dayStart + DAY_MS + 3 * 3_600_000 + 17 * 60_000));
       if (at.has(d + 1)) report(w, d, date, new Date(dayStart + 10 * 3_600_000));
     }
     console.log(`the sender's writes: ${(writeMs / days / 1000).toFixed(2)} s a day on average, ` +

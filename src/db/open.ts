@@ -17,6 +17,9 @@ export function openDb(file: string): Db {
     keepPrivate(file);
   }
   const db = new Database(file);
+  // Before the first table exists, so that pages freed by the daily prune can go back to the file system
+  // (src/jobs/retention.ts); a file made without it keeps them for reuse until `paperboy migrate` converts it.
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');

@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import type { Context } from '../context.js';
 import { sendDueDigests } from '../mail/sender.js';
 import { startMailboxJob } from './bounce-mailbox.js';
+import { describePrune, pruneHistory } from './retention.js';
 
 /** What the scheduler runs on INGEST_CRON. */
 export type IngestJob = () => Promise<void>;
@@ -10,11 +11,16 @@ export type IngestJob = () => Promise<void>;
 export interface Scheduler {
   /** Runs the ingest job now (unless a run is in progress): serve fetches once at start rather than waiting for INGEST_CRON. */
   ingestNow(): Promise<void>;
+  /** Runs the prune now (unless one is in progress): serve prunes once at start, then daily. */
+  pruneNow(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Registers the jobs: due digests every minute, ingest on INGEST_CRON, the bounce mailbox when BOUNCE_IMAP_URL is set.
- *  Runs of one job never overlap. */
+/** When the daily prune runs (server time): an hour when few subscribers are due, though it never holds up a send run. */
+const PRUNE_CRON = '17 3 * * *';
+
+/** Registers the jobs: due digests every minute, ingest on INGEST_CRON, the prune daily, the bounce mailbox when
+ *  BOUNCE_IMAP_URL is set. Runs of one job never overlap. */
 export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
   // Aborted on stop: the digest run takes no new work and returns once what is in flight is recorded.
   const stopping = new AbortController();
@@ -24,6 +30,11 @@ export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
   }));
   const ingestJob = guarded('ingest', ingest);
   const ingestTask = cron.schedule(ctx.config.INGEST_CRON, ingestJob);
+  const pruneJob = guarded('prune', async () => {
+    const r = await pruneHistory(ctx.db, { days: ctx.config.RETENTION_DAYS, signal: stopping.signal });
+    ctx.log[r.returnsSpace ? 'info' : 'warn'](r, describePrune(r));
+  });
+  const pruneTask = cron.schedule(PRUNE_CRON, pruneJob);
   const running = new Set<Promise<void>>();
   const mailbox = ctx.config.BOUNCE_IMAP_URL ? startMailboxJob(ctx) : null;
 
@@ -40,11 +51,13 @@ export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
 
   return {
     ingestNow: ingestJob,
+    pruneNow: pruneJob,
     async stop() {
       stopping.abort();
       await digestTask.stop();
       await ingestTask.stop();
       await mailbox?.stop();
+      await pruneTask.stop();
       await Promise.all(running);
     },
   };

@@ -35,7 +35,6 @@ interface UpsertStatements {
   insert: Database.Statement;
   update: Database.Statement;
   remove: Database.Statement;
-  pruneChanges: Database.Statement;
   logAdded: Database.Statement;
   moveRefs: { update: Database.Statement; dropLeft: Database.Statement }[];
 }
@@ -67,8 +66,6 @@ function statements(db: Db): UpsertStatements {
       WHERE id = @id`),
     // Drop a row whose paper now lives under another id.
     remove: db.prepare('DELETE FROM papers WHERE id = ?'),
-    // Forget the text changes the full-text index already holds (see migrations/008_search_file.sql).
-    pruneChanges: db.prepare('DELETE FROM paper_changes WHERE seq <= (SELECT seq FROM search.indexed)'),
     // Log a batch's new rows (a JSON array of rowids) in one statement; see migrations/008_search_file.sql.
     logAdded: db.prepare('INSERT INTO paper_changes (paper) SELECT value FROM json_each(?)'),
     moveRefs: paperReferences(db).map(({ table, column }) => ({
@@ -158,7 +155,6 @@ export function upsertPapers(db: Db, papers: Paper[], now = new Date()): UpsertC
   const stamp = now.toISOString();
   const counts: UpsertCounts = { added: 0, updated: 0, unchanged: 0 };
   db.transaction(() => {
-    s.pruneChanges.run();
     const added: number[] = [];
     for (const p of papers) counts[upsertOne(s, p, stamp, added)]++;
     s.logAdded.run(JSON.stringify(added));

@@ -13,6 +13,7 @@ import { ingestSource } from '../../src/ingest/run.js';
 import type { Paper } from '../../src/model.js';
 import { titleId } from '../../src/paper-identity.js';
 import { countPapers, upsertPapers } from '../../src/store/papers.js';
+import { pruneIndexedChanges } from '../../src/store/retention.js';
 import { indexInBackground, searchPapers } from '../../src/store/search.js';
 import { tempDb } from '../ingest/db.js';
 
@@ -62,11 +63,12 @@ describe('the search index file', () => {
     expect(searchPapers(t.db, 'final wording').map((p) => p.id)).toEqual(['2401.00001']);
   });
 
-  it('keeps the change log short: what the index holds is pruned by the next batch', async () => {
+  it('keeps the change log short: the daily prune drops what the index holds, never what it has yet to read', async () => {
     upsertPapers(t.db, [paper({ id: '2401.00001', title: 'One' }), paper({ id: '2401.00002', title: 'Two' })]);
     indexInBackground(t.db);
     await backgroundDone(t.db);
     upsertPapers(t.db, [paper({ id: '2401.00003', title: 'Three' })]);
+    expect(pruneIndexedChanges(t.db, 500)).toBe(2);
     expect(t.db.prepare('SELECT count(*) FROM paper_changes').pluck().get()).toBe(1);
     expect(searchPapers(t.db, 'three').map((p) => p.id)).toEqual(['2401.00003']);
   });
@@ -76,6 +78,7 @@ describe('the search index file', () => {
     upsertPapers(t.db, [paper({ id: '2401.00001', title: 'Sparse attention' }), paper({ id: '2401.00002', title: 'Dense attention' })]);
     expect(searchPapers(t.db, 'attention')).toHaveLength(2);
     // Older papers were pruned from the change log: only a full rebuild finds them again.
+    expect(pruneIndexedChanges(t.db, 500)).toBe(2);
     upsertPapers(t.db, [paper({ id: '2401.00003', title: 'Linear attention' })]);
     await closeDb(t.db);
     for (const suffix of ['-search', '-search-wal', '-search-shm']) rmSync(file + suffix, { force: true });

@@ -1,0 +1,71 @@
+// What the daily prune deletes (src/jobs/retention.ts runs it): every statement removes at most `limit` rows, so each
+// transaction stays short. Why each window is what it is: docs/scaling.md#retention.
+import type { Db } from '../db/open.js';
+import { stmt } from './statements.js';
+
+const DAY_MS = 86_400_000;
+
+/** Sign-up attempts are only ever counted over the last day (3 per address a day). */
+const SIGNUP_ATTEMPTS_MS = DAY_MS;
+
+/** What a prune keeps: digests from local day `digestsFrom` on, ingest runs and sign-up attempts from these instants on. */
+export interface KeptFrom {
+  digestsFrom: string;
+  runsFrom: string;
+  signupsFrom: string;
+}
+
+/**
+ * The limits of `days` of history at `now`. A digest's day is its subscriber's local day: a day is kept one day
+ * longer than `days` in UTC, so that every digest pruned was claimed more than `days` days ago whatever its timezone.
+ */
+export function keptFrom(now: Date, days: number): KeptFrom {
+  return {
+    digestsFrom: new Date(now.getTime() - (days + 1) * DAY_MS).toISOString().slice(0, 10),
+    runsFrom: new Date(now.getTime() - days * DAY_MS).toISOString(),
+    signupsFrom: new Date(now.getTime() - SIGNUP_ATTEMPTS_MS).toISOString(),
+  };
+}
+
+/** Deletes up to `limit` digests of local days before `from`, oldest first; their papers (digest_items) and delivery
+ *  attempts go with them (ON DELETE CASCADE). Returns how many digests. */
+export function pruneDigests(db: Db, from: string, limit: number): number {
+  // Found through digests_date; the cascade finds items and attempts through their primary keys.
+  return stmt(db, 'DELETE FROM digests WHERE id IN (SELECT id FROM digests WHERE digest_date < ? ORDER BY digest_date LIMIT ?)')
+    .run(from, limit).changes;
+}
+
+/** Deletes up to `limit` ingest runs started before `from`, oldest first. */
+export function pruneIngestRuns(db: Db, from: string, limit: number): number {
+  // Ids grow with the start time: the scan from the lowest id meets the old runs first.
+  return stmt(db, 'DELETE FROM ingest_runs WHERE id IN (SELECT id FROM ingest_runs WHERE started < ? ORDER BY id LIMIT ?)')
+    .run(from, limit).changes;
+}
+
+/** Deletes up to `limit` sign-up attempts made before `from`. */
+export function pruneSignupAttempts(db: Db, from: string, limit: number): number {
+  // Found through signup_attempts_at.
+  return stmt(db, 'DELETE FROM signup_attempts WHERE rowid IN (SELECT rowid FROM signup_attempts WHERE at < ? LIMIT ?)')
+    .run(from, limit).changes;
+}
+
+/** Deletes up to `limit` change-log rows the full-text index already holds (see migrations/008_search_file.sql). */
+export function pruneIndexedChanges(db: Db, limit: number): number {
+  // A catch-up reads only the rows after search.indexed.seq; AUTOINCREMENT never hands a deleted seq out again.
+  return stmt(db, `DELETE FROM paper_changes WHERE seq IN (
+    SELECT seq FROM paper_changes WHERE seq <= (SELECT seq FROM search.indexed) ORDER BY seq LIMIT ?)`).run(limit).changes;
+}
+
+/** How many rows a prune at these limits would delete, per kind (digest items and attempts are those of the digests). */
+export function countPrunable(db: Db, kept: KeptFrom): Record<'digests' | 'digestItems' | 'deliveryAttempts' | 'ingestRuns' | 'signupAttempts' | 'changes', number> {
+  const n = (sql: string, ...args: unknown[]) => stmt(db, sql).pluck().get(...args) as number;
+  return {
+    // Each through the same index its prune statement uses.
+    digests: n('SELECT count(*) FROM digests WHERE digest_date < ?', kept.digestsFrom),
+    digestItems: n('SELECT count(*) FROM digests d JOIN digest_items i ON i.digest_id = d.id WHERE d.digest_date < ?', kept.digestsFrom),
+    deliveryAttempts: n('SELECT count(*) FROM digests d JOIN delivery_attempts a ON a.digest_id = d.id WHERE d.digest_date < ?', kept.digestsFrom),
+    ingestRuns: n('SELECT count(*) FROM ingest_runs WHERE started < ?', kept.runsFrom),
+    signupAttempts: n('SELECT count(*) FROM signup_attempts WHERE at < ?', kept.signupsFrom),
+    changes: n('SELECT count(*) FROM paper_changes WHERE seq <= (SELECT seq FROM search.indexed)'),
+  };
+}

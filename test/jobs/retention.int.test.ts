@@ -1,0 +1,132 @@
+// The daily prune on a real SQLite file: what goes, what every reader of history still finds, how it shares the
+// database with a send run, and that the space comes back.
+import { statSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/open.js';
+import { pruneHistory } from '../../src/jobs/retention.js';
+import { makeRanker } from '../../src/mail/ranking.js';
+import type { Paper } from '../../src/model.js';
+import { emailHash, recordSignupAttempt } from '../../src/store/address-guard.js';
+import { sentDigest } from '../../src/store/digest-view.js';
+import { claimDigest, recordAttempt, skipDigest } from '../../src/store/digests.js';
+import { finishRun, startRun } from '../../src/store/ingest-runs.js';
+import { upsertPapers } from '../../src/store/papers.js';
+import { catchUpIndex } from '../../src/store/search.js';
+import { getSubscriber } from '../../src/store/subscribers.js';
+import { rankingInputs, recordVote } from '../../src/store/votes.js';
+import { ranked, samplePapers } from '../helpers/digest.js';
+import { addSubscribers } from '../helpers/subscribers.js';
+import { tempDb } from '../ingest/db.js';
+
+const NOW = new Date('2026-11-29T09:00:00Z');
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(NOW.getTime() - days * DAY);
+const LEASE = { owner: 'test:1:retention', ms: 300_000 };
+const count = (db: Db, sql: string, ...args: unknown[]) => db.prepare(sql).pluck().get(...args) as number;
+
+/** Claims and sends subscriber `sub`'s digest of the day `days` ago (UTC) with `papers`, as the sender does; returns its id. */
+function sendOn(db: Db, sub: number, days: number, papers: Paper[]): number {
+  const at = ago(days);
+  const id = claimDigest(db, { subscriberId: sub, date: at.toISOString().slice(0, 10), messageId: `<d${sub}.${days}@t>`, subject: 's', items: ranked(papers) }, at, LEASE)!;
+  recordAttempt(db, { id, owner: LEASE.owner, attempt: 1, outcome: { kind: 'sent', code: 250, text: '250 ok', bounce: false }, next: { state: 'sent' }, limits: { hard: 1, soft: 3 } }, at);
+  return id;
+}
+
+let t: ReturnType<typeof tempDb>;
+beforeEach(() => { t = tempDb(); });
+afterEach(() => t.close());
+
+describe('the daily prune', () => {
+  it('deletes digests (with their papers and attempts), ingest runs, sign-up attempts and indexed change-log rows past their windows', async () => {
+    const papers = samplePapers();
+    upsertPapers(t.db, papers, ago(40));
+    const [sub] = addSubscribers(t.db, 1);
+    const ids = [40, 16, 15, 14, 13, 1].map((days, i) => sendOn(t.db, sub, days, papers.slice(i * 3, i * 3 + 3)));
+    for (const days of [15, 13]) finishRun(t.db, startRun(t.db, `feed-${days}`, ago(days)), { format: 'jsonl', fetched: 1, new: 0, updated: 0, rejected: 0, notModified: false, error: null, rejections: [] }, ago(days));
+    for (const hours of [25, 23]) recordSignupAttempt(t.db, emailHash('s', `x${hours}@example.org`), 3, new Date(NOW.getTime() - hours * 3_600_000));
+    catchUpIndex(t.db);
+    upsertPapers(t.db, [{ ...papers[19], id: '2611.99999', title: 'Not indexed yet' }], ago(0));
+
+    const r = await pruneHistory(t.db, { days: 14, now: NOW });
+
+    // Kept: every digest of the 14 days before today's (UTC) day, and one more for subscribers west of UTC.
+    expect(r).toMatchObject({ digests: 2, ingestRuns: 1, signupAttempts: 1, changes: 20, kept: { digestsFrom: '2026-11-14' } });
+    expect(t.db.prepare('SELECT id FROM digests ORDER BY id').pluck().all()).toEqual(ids.slice(2));
+    expect(count(t.db, 'SELECT count(*) FROM digest_items WHERE digest_id IN (?, ?)', ids[0], ids[1])).toBe(0);
+    expect(count(t.db, 'SELECT count(*) FROM delivery_attempts WHERE digest_id IN (?, ?)', ids[0], ids[1])).toBe(0);
+    expect(count(t.db, 'SELECT count(*) FROM digest_items')).toBe(12);
+    expect(t.db.prepare('SELECT source FROM ingest_runs').pluck().all()).toEqual(['feed-13']);
+    expect(count(t.db, 'SELECT count(*) FROM signup_attempts')).toBe(1);
+    // The row the index has not read yet stays.
+    expect(count(t.db, 'SELECT count(*) FROM paper_changes')).toBe(1);
+    expect(await pruneHistory(t.db, { days: 14, now: NOW })).toMatchObject({ digests: 0, ingestRuns: 0, signupAttempts: 0, changes: 0 });
+  });
+
+  it('at the shortest retention still keeps what never-twice, the ranker, votes and view-in-browser read', async () => {
+    const papers = samplePapers();
+    upsertPapers(t.db, papers, ago(6));
+    const [a, b] = addSubscribers(t.db, 2, { keywords: ['reinforcement learning', 'benchmark', 'language models', 'reasoning'] });
+    t.db.prepare("UPDATE subscribers SET weak_day = 'note'").run();
+    const rank = (id: number) => makeRanker(t.db, NOW, { memo: false })(getSubscriber(t.db, id)!).map((r) => r.paper.id);
+    const top = rank(a).slice(0, 3);
+    expect(top).toHaveLength(3);
+    const onTop = papers.filter((p) => top.includes(p.id));
+    const rest = papers.filter((p) => !top.includes(p.id));
+    const thirteen = sendOn(t.db, a, 13, rest.slice(0, 2));
+    const sixteen = sendOn(t.db, a, 16, rest.slice(2, 4));
+    sendOn(t.db, a, 6, onTop);
+
+    await pruneHistory(t.db, { days: 14, now: NOW });
+
+    // Never twice: the papers of 6 days ago are still candidates (b gets them) but not for a.
+    expect(rank(b).slice(0, 3)).toEqual(top);
+    expect(rank(a).filter((id) => top.includes(id))).toEqual([]);
+    // The ranker's "already shown" papers of the last 14 days, the vote links and the browser view of 13 days ago.
+    expect(rankingInputs(t.db, a, getSubscriber(t.db, a)!.profile, NOW).shown).toEqual(expect.arrayContaining(rest.slice(0, 2).map((p) => p.id)));
+    expect(recordVote(t.db, a, rest[0].id, 1)).toBe('recorded');
+    expect(sentDigest(t.db, thirteen, a)?.ranked.map((r) => r.paper.id)).toEqual(rest.slice(0, 2).map((p) => p.id));
+    // Older than that: gone, and said so.
+    expect(sentDigest(t.db, sixteen, a)).toBeNull();
+    expect(recordVote(t.db, a, rest[2].id, 1)).toBe('not-sent');
+  });
+
+  it('works in short transactions: writes of a send run in the same process go through between them', async () => {
+    const [sub] = addSubscribers(t.db, 1);
+    for (let d = 20; d < 120; d++) sendOn(t.db, sub, d, []);
+    const late = addSubscribers(t.db, 50, { prefix: 'late' });
+    let done = false;
+    let between = 0;
+    // A "send run": one claim per turn of the event loop, as long as the prune runs.
+    const claim = () => {
+      if (done || between === late.length) return;
+      expect(skipDigest(t.db, late[between], '2026-11-29', 'empty', NOW)).toBe(true);
+      between++;
+      setImmediate(claim);
+    };
+    setImmediate(claim);
+    const r = await pruneHistory(t.db, { days: 14, now: NOW, batch: 10 });
+    done = true;
+    expect(r.digests).toBe(100);
+    expect(r.transactions).toBeGreaterThanOrEqual(11);
+    expect(between).toBeGreaterThanOrEqual(10);
+  });
+
+  it('gives the space of what it deleted back to the file system', async () => {
+    const papers = samplePapers();
+    upsertPapers(t.db, papers, ago(60));
+    const subs = addSubscribers(t.db, 300);
+    // Two papers a day, never the same one twice to a subscriber.
+    t.db.transaction(() => { for (let d = 20; d < 30; d++) for (const s of subs) sendOn(t.db, s, d, papers.slice(2 * (d - 20), 2 * (d - 19))); })();
+    t.db.pragma('wal_checkpoint(TRUNCATE)');
+    const before = statSync(t.db.name).size;
+
+    const r = await pruneHistory(t.db, { days: 14, now: NOW });
+    t.db.pragma('wal_checkpoint(TRUNCATE)');
+
+    expect(r.digests).toBe(3000);
+    expect(r.pagesReturned).toBeGreaterThan(0);
+    expect(r.pagesKept).toBe(0);
+    expect(statSync(t.db.name).size).toBeLessThan(before / 4);
+    expect(t.db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+});

@@ -54,6 +54,9 @@ async function refuseOtherPublicUrl(ctx: Context): Promise<void> {
     `Give this command the server's settings (PUBLIC_URL=${served}, e.g. in a .env file in this folder)`);
 }
 
+/** A size in MB for the operator. */
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
 /** Rewrites an older database file so that pruned space goes back to the file system; a sentence saying what happened. */
 async function convertFile(file: string): Promise<string> {
   const { convertToIncrementalVacuum, openAlone } = await import('./db/maintenance.js');
@@ -105,6 +108,25 @@ export function program(): Command {
     console.log(applied.length ? `applied ${applied.join(', ')}` : `${resolve(config().PAPERBOY_DB)} is up to date`);
     if (convert) console.log(await convertFile(config().PAPERBOY_DB));
   });
+
+  cli.command('backup').description('write a consistent copy of the database to <file>, also while `paperboy serve` runs and sends')
+    .argument('<file>', 'the copy to write, e.g. /backup/paperboy-$(date +%F).db (replaced if it exists)')
+    .action(async (file: string) => {
+      requireDb(config());
+      const { backupDatabase } = await import('./db/backup.js');
+      const r = await backupDatabase(config().PAPERBOY_DB, file);
+      console.log(`backed up ${resolve(config().PAPERBOY_DB)} to ${resolve(file)} (${mb(r.bytes)}, ${(r.ms / 1000).toFixed(1)} s; integrity check ok). ` +
+        'The search index is not in it: after a restore it is rebuilt from the papers');
+    });
+
+  cli.command('restore').description('replace the database with a backup made by `paperboy backup` (stop `paperboy serve` first)')
+    .argument('<file>', 'the backup')
+    .action(async (file: string) => {
+      const { restoreDatabase } = await import('./db/backup.js');
+      const r = await restoreDatabase(config().PAPERBOY_DB, file);
+      console.log(`restored ${resolve(file)} into ${resolve(config().PAPERBOY_DB)} (${mb(r.bytes)}, ${(r.ms / 1000).toFixed(1)} s)` +
+        (r.kept ? `; the database as it was is in ${resolve(r.kept)}` : '') + '. The search index is rebuilt at the next start');
+    });
 
   cli.command('prune').description('delete the history RETENTION_DAYS no longer keeps and give the space back (serve does this daily)')
     .option('--dry-run', 'count what would be deleted; delete nothing')

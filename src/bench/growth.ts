@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../config.js';
+import { backupDatabase } from '../db/backup.js';
 import { migrate } from '../db/migrate.js';
 import { openDb, type Db } from '../db/open.js';
 import { digestSubject } from '../digest/compose.js';
@@ -254,6 +255,8 @@ async function main(): Promise<void> {
     }
     console.log(`the sender's writes: ${(writeMs / days / 1000).toFixed(2)} s a day on average, ` +
       `${(1000 * cpuMs / days / subscribers).toFixed(0)} µs CPU per subscriber-day`);
+    const copy = await backupDatabase(db.name, join(dir, 'backup.db'));
+    console.log(`paperboy backup of the final file: ${mb(copy.bytes)} in ${(copy.ms / 1000).toFixed(1)} s, integrity check included`);
     db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

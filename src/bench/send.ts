@@ -1,5 +1,8 @@
 // `npm run bench:send`: rank + render + hand-off to Postfix's smtp-sink, at 10,000 and 100,000
 // subscribers over 2,000 new papers. Each delivery runs in a child process so its peak RSS is its own.
+// In the same run a plain sender (nodemailer's pool of 5, mjml2html per mail, no database) mails the same
+// digests to the same sink: Paperboy's messages/s is printed as a ratio to it.
+import nodemailer from 'nodemailer';
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,10 +13,11 @@ import { loadConfig } from '../config.js';
 import { closeContext, createContext, type Context } from '../context.js';
 import type { DigestModel } from '../digest/compose.js';
 import { renderMjmlDirect } from '../digest/render.js';
+import type { RankedPaper } from '../model.js';
 import { readTemplate } from '../templates.js';
-import { activeSubscribers } from '../store/subscribers.js';
+import { activeSubscribers, type SubscriberRecord } from '../store/subscribers.js';
 import { deliver, renderDigest } from '../mail/sender.js';
-import { makeRanker } from '../ranking.js';
+import { makeRanker, type Ranker } from '../ranking.js';
 import { benchPapers, buildBenchDb } from './fixture.js';
 import { startSink } from './sink.js';
 
@@ -116,7 +120,48 @@ async function child(db: string, url: string): Promise<void> {
   else console.log(JSON.stringify(result));
 }
 
-/** Parent: builds the databases, runs the CPU phase, then one child delivery per scale. */
+/** Subscribers with their ranked papers, those with none left out. */
+function* withPapers(subs: Iterable<SubscriberRecord>, ranker: Ranker): Generator<{ sub: SubscriberRecord; ranked: RankedPaper[] }> {
+  for (const sub of subs) {
+    const ranked = ranker(sub);
+    if (ranked.length) yield { sub, ranked };
+  }
+}
+
+/** The plain sender's in-flight limit: as many as Paperboy's workers (2 per connection). */
+const BASELINE_IN_FLIGHT = 10;
+
+/** Child: the plain sender. Ranks like the delivery child (before the clock), then for `n` subscribers fills the MJML
+ *  source and runs mjml2html per mail, and hands the mail to nodemailer's own pool of 5 connections; no database writes. */
+async function baseline(db: string, url: string, n: number): Promise<void> {
+  const ctx = await benchContext(db);
+  const ranker = makeRanker(ctx.db, NOW);
+  // The first `n` subscribers with something to send (a weak day sends nothing).
+  const subs = [...take(withPapers(activeSubscribers(ctx.db), ranker), n)];
+  const pool = nodemailer.createTransport({ url, pool: true, maxConnections: 5 } as never);
+  const source = readTemplate('digest.mjml');
+  const inFlight = new Set<Promise<unknown>>();
+  const t = performance.now();
+  const cpu = process.cpuUsage();
+  for (const { sub, ranked } of subs) {
+    // The model and text part as Paperboy makes them; the HTML the plain way: MJML run on each mail.
+    const { model, body } = renderDigest(ctx, sub, '2026-11-29', ranked, 'mail');
+    const html = await renderMjmlDirect(source, model, 'digest');
+    const sent = pool.sendMail({ from: ctx.config.MAIL_FROM, to: sub.email, subject: model.subject, html, text: body.text,
+      headers: { 'List-Unsubscribe': `<${model.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } });
+    inFlight.add(sent);
+    void sent.finally(() => inFlight.delete(sent));
+    if (inFlight.size >= BASELINE_IN_FLIGHT) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  const seconds = (performance.now() - t) / 1000;
+  const used = process.cpuUsage(cpu);
+  pool.close();
+  await closeContext(ctx);
+  process.send!({ sent: subs.length, seconds, cpuMsPerMessage: (used.user + used.system) / 1000 / subs.length });
+}
+
+/** Parent: builds the databases, runs the CPU phase, then one child delivery per scale and the plain sender. */
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-bench-'));
   const scales = [arg('small', 10_000), arg('subscribers', 100_000)];
@@ -130,29 +175,38 @@ async function main(): Promise<void> {
     await cpuPhase(ctx, arg('sample', 2000));
     await closeContext(ctx);
     const peaks: number[] = [];
+    const rates: number[] = [];
     for (const n of scales) {
       const r = await runChild(join(dir, `${n}.db`), sink.url);
       peaks.push(r.peak);
+      rates.push(r.sent / r.seconds);
       console.log(`deliver ${n} subscribers to smtp-sink (${r.profiles} distinct profiles ranked first in ${r.rankSeconds.toFixed(1)} s): ` +
         `sent ${r.sent}, skipped (weak day) ${r.skipped} = ${(100 * r.skipped / Math.max(1, r.due)).toFixed(1)}% of due, failed ${r.failed + r.retrying} in ${r.seconds.toFixed(1)} s → ${(r.sent / r.seconds).toFixed(0)} messages/s ` +
         `(claim + render + SMTP + record; CPU ${r.cpuMsPerMessage.toFixed(2)} ms a message, send loop busy ${r.mainMsPerMessage.toFixed(2)} ms a message); ` +
         `peak RSS ${(r.peak / 2 ** 20).toFixed(0)} MB, live heap after a full GC ${r.heapMb} MB`);
     }
     console.log(`peak RSS at ${scales[1]} / at ${scales[0]}: ${(peaks[1] / peaks[0]).toFixed(2)}× (target ≤ 1.2×)`);
+    const plain = await runChild(join(dir, `${scales[0]}.db`), sink.url, '--baseline');
+    const base = plain.sent / plain.seconds;
+    console.log(`plain nodemailer (pool of 5, mjml2html per mail, no database) to the same smtp-sink, ${plain.sent} digests: ` +
+      `${base.toFixed(0)} messages/s (CPU ${plain.cpuMsPerMessage.toFixed(2)} ms a message); Paperboy's messages/s as a ratio to it: ` +
+      scales.map((n, i) => `${(rates[i] / base).toFixed(1)}× at ${n} subscribers`).join(', '));
   } finally {
     sink.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function runChild(db: string, url: string): Promise<{ due: number; cpuMsPerMessage: number; mainMsPerMessage: number; heapMb: number; externalMb: number; sent: number; skipped: number; failed: number; retrying: number; seconds: number; peak: number; profiles: number; rankSeconds: number }> {
+function runChild(db: string, url: string, mode = '--child'): Promise<{ due: number; cpuMsPerMessage: number; mainMsPerMessage: number; heapMb: number; externalMb: number; sent: number; skipped: number; failed: number; retrying: number; seconds: number; peak: number; profiles: number; rankSeconds: number }> {
   return new Promise((ok, fail) => {
-    const c = fork(new URL(import.meta.url).pathname, ['--child', db, url, ...process.argv.slice(2)], { execArgv: ['--expose-gc'] });
+    const c = fork(new URL(import.meta.url).pathname, [mode, db, url, ...process.argv.slice(2)], { execArgv: ['--expose-gc'] });
     c.on('message', (m) => ok(m as never));
     c.on('exit', (code) => { if (code) fail(new Error(`bench child exited with ${code}`)); });
   });
 }
 
 const i = process.argv.indexOf('--child');
+const b = process.argv.indexOf('--baseline');
 if (i >= 0) await child(process.argv[i + 1], process.argv[i + 2]);
+else if (b >= 0) await baseline(process.argv[b + 1], process.argv[b + 2], arg('baseline', 2000));
 else await main();

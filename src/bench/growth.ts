@@ -204,8 +204,10 @@ function report(w: World, d: number, date: string, now: Date): void {
   const p = w.prunes;
   const prunes = p.days ? `; daily prune ${(p.ms / p.days).toFixed(0)} ms on average, longest transaction ${p.longestMs.toFixed(0)} ms, ` +
     `${mb(p.returnedPages * 4096)} given back to the file system since the last report` : '';
+  const papers = count(w.db, 'papers');
   console.log(`day ${d + 1}: file ${mb(file)} (free pages ${mb(free)}; search index file ${mb(search)}); ` +
     `digests with their items and attempts ${Math.round(perSubDay)} B per subscriber-day held; ` +
+    `papers ${Math.round((bytes.get('papers') ?? 0) / papers)} B each (+ ${Math.round(search / papers)} B in the search index); ` +
     `due query ${due.toFixed(1)} ms, deliveries ${deliveries.toFixed(1)} ms; rows: ${rows}${prunes}`);
   w.prunes = { days: 0, ms: 0, longestMs: 0, returnedPages: 0 };
 }

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { freePages, returnFreePages, returnsSpace } from '../db/maintenance.js';
 import type { Db } from '../db/open.js';
-import { keptFrom, pruneDigests, pruneIndexedChanges, pruneIngestRuns, pruneSignupAttempts, type KeptFrom } from '../store/retention.js';
+import { keptFrom, pruneDigests, pruneIndexedChanges, pruneIngestRuns, pruneSignupAttempts, pruneUnconfirmed, type KeptFrom } from '../store/retention.js';
 
 /** Rows per transaction: 250 digests take their ~2,500 papers and ~250 attempts along, about 20 ms on the
  *  bench:growth machine (500 took 40–50 ms). */
@@ -20,6 +20,8 @@ export interface PruneReport {
   digests: number;
   ingestRuns: number;
   signupAttempts: number;
+  /** Subscribers who never confirmed, erased. */
+  unconfirmed: number;
   changes: number;
   /** Free pages given back to the file system (0 for a file made without incremental auto-vacuum). */
   pagesReturned: number;
@@ -50,13 +52,14 @@ export class PruneError extends Error {}
 export async function pruneHistory(db: Db, opts: PruneOptions): Promise<PruneReport> {
   const started = performance.now();
   const kept = keptFrom(opts.now ?? new Date(), opts.days);
-  const r: PruneReport = { kept, digests: 0, ingestRuns: 0, signupAttempts: 0, changes: 0, pagesReturned: 0, pagesKept: 0, returnsSpace: returnsSpace(db), transactions: 0, longestMs: 0, ms: 0,
+  const r: PruneReport = { kept, digests: 0, ingestRuns: 0, signupAttempts: 0, unconfirmed: 0, changes: 0, pagesReturned: 0, pagesKept: 0, returnsSpace: returnsSpace(db), transactions: 0, longestMs: 0, ms: 0,
     pageSize: db.pragma('page_size', { simple: true }) as number };
   const limit = opts.batch ?? BATCH;
-  const steps: [keyof PruneReport & ('digests' | 'ingestRuns' | 'signupAttempts' | 'changes'), () => number][] = [
+  const steps: [keyof PruneReport & ('digests' | 'ingestRuns' | 'signupAttempts' | 'unconfirmed' | 'changes'), () => number][] = [
     ['digests', () => pruneDigests(db, kept.digestsFrom, limit)],
     ['ingestRuns', () => pruneIngestRuns(db, kept.runsFrom, limit)],
     ['signupAttempts', () => pruneSignupAttempts(db, kept.signupsFrom, limit)],
+    ['unconfirmed', () => pruneUnconfirmed(db, kept.runsFrom, limit)],
     ['changes', () => pruneIndexedChanges(db, limit)],
   ];
   for (const [kind, step] of steps) {
@@ -110,7 +113,7 @@ function pruneError(err: unknown): PruneError {
 export function describePrune(r: PruneReport): string {
   const mb = (pages: number) => `${((pages * r.pageSize) / 2 ** 20).toFixed(1)} MB`;
   return `pruned ${r.digests} digests of days before ${r.kept.digestsFrom} (with their papers and delivery attempts), ` +
-    `${r.ingestRuns} ingest runs, ${r.signupAttempts} sign-up attempts, ${r.changes} change-log rows; ` +
+    `${r.ingestRuns} ingest runs, ${r.signupAttempts} sign-up attempts, ${r.unconfirmed} sign-ups never confirmed, ${r.changes} change-log rows; ` +
     `gave ${mb(r.pagesReturned)} back to the file system` + (r.pagesKept ? `, ${mb(r.pagesKept)} free kept for reuse` : '') +
     `; ${r.transactions} transactions, the longest ${r.longestMs.toFixed(0)} ms` +
     (r.returnsSpace ? '' : '. This file was made before Paperboy gave space back: stop Paperboy and run `paperboy migrate` once to convert it');

@@ -1,14 +1,15 @@
 // What the daily prune deletes (src/jobs/retention.ts runs it): every statement removes at most `limit` rows, so each
 // transaction stays short. Why each window is what it is: docs/scaling.md#retention.
 import type { Db } from '../db/open.js';
-import { stmt } from './statements.js';
+import { atomically, stmt } from './statements.js';
 
 const DAY_MS = 86_400_000;
 
 /** Sign-up attempts are only ever counted over the last day (3 per address a day). */
 const SIGNUP_ATTEMPTS_MS = DAY_MS;
 
-/** What a prune keeps: digests from local day `digestsFrom` on, ingest runs and sign-up attempts from these instants on. */
+/** What a prune keeps: digests from local day `digestsFrom` on; ingest runs and pending sign-ups from `runsFrom`, sign-up
+ *  attempts from `signupsFrom`. */
 export interface KeptFrom {
   digestsFrom: string;
   runsFrom: string;
@@ -49,6 +50,30 @@ export function pruneSignupAttempts(db: Db, from: string, limit: number): number
     .run(from, limit).changes;
 }
 
+/**
+ * Erases up to `limit` subscribers still pending since before `from` with no sign-up request since then: their
+ * owner never confirmed, and every confirmation link they were mailed has long expired. Their ids are remembered
+ * as deleted ones are (see deleteSubscriberData), so no later subscriber gets one and old links stay dead.
+ */
+export function pruneUnconfirmed(db: Db, from: string, limit: number): number {
+  return atomically(db, () => {
+    // Through subscribers_status; their requests go with them (ON DELETE CASCADE).
+    const ids = stmt(db, `
+      DELETE FROM subscribers WHERE id IN (
+        SELECT id FROM subscribers s WHERE status = 'pending' AND created_at < @from
+          AND NOT EXISTS (SELECT 1 FROM signup_requests r WHERE r.subscriber_id = s.id AND r.created_at >= @from)
+        LIMIT @limit)
+      RETURNING id`).pluck().all({ from, limit }) as number[];
+    if (ids.length) {
+      // The highest id ever deleted, as deleteSubscriberData keeps it.
+      stmt(db, `
+        INSERT INTO settings (key, value) VALUES ('deleted_subscriber_max_id', ?)
+        ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`).run(String(Math.max(...ids)));
+    }
+    return ids.length;
+  });
+}
+
 /** Deletes up to `limit` change-log rows the full-text index already holds (see migrations/008_search_file.sql). */
 export function pruneIndexedChanges(db: Db, limit: number): number {
   // A catch-up reads only the rows after search.indexed.seq; AUTOINCREMENT never hands a deleted seq out again.
@@ -57,7 +82,7 @@ export function pruneIndexedChanges(db: Db, limit: number): number {
 }
 
 /** How many rows a prune at these limits would delete, per kind (digest items and attempts are those of the digests). */
-export function countPrunable(db: Db, kept: KeptFrom): Record<'digests' | 'digestItems' | 'deliveryAttempts' | 'ingestRuns' | 'signupAttempts' | 'changes', number> {
+export function countPrunable(db: Db, kept: KeptFrom): Record<'digests' | 'digestItems' | 'deliveryAttempts' | 'ingestRuns' | 'signupAttempts' | 'unconfirmed' | 'changes', number> {
   const n = (sql: string, ...args: unknown[]) => stmt(db, sql).pluck().get(...args) as number;
   return {
     // Each through the same index its prune statement uses.
@@ -66,6 +91,8 @@ export function countPrunable(db: Db, kept: KeptFrom): Record<'digests' | 'diges
     deliveryAttempts: n('SELECT count(*) FROM digests d JOIN delivery_attempts a ON a.digest_id = d.id WHERE d.digest_date < ?', kept.digestsFrom),
     ingestRuns: n('SELECT count(*) FROM ingest_runs WHERE started < ?', kept.runsFrom),
     signupAttempts: n('SELECT count(*) FROM signup_attempts WHERE at < ?', kept.signupsFrom),
+    unconfirmed: n(`SELECT count(*) FROM subscribers s WHERE status = 'pending' AND created_at < @from
+      AND NOT EXISTS (SELECT 1 FROM signup_requests r WHERE r.subscriber_id = s.id AND r.created_at >= @from)`, { from: kept.runsFrom }),
     changes: n('SELECT count(*) FROM paper_changes WHERE seq <= (SELECT seq FROM search.indexed)'),
   };
 }

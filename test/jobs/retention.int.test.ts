@@ -12,7 +12,7 @@ import { claimDigest, recordAttempt, skipDigest } from '../../src/store/digests.
 import { finishRun, startRun } from '../../src/store/ingest-runs.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { catchUpIndex } from '../../src/store/search.js';
-import { getSubscriber } from '../../src/store/subscribers.js';
+import { getSubscriber, signUp } from '../../src/store/subscribers.js';
 import { rankingInputs, recordVote } from '../../src/store/votes.js';
 import { ranked, samplePapers } from '../helpers/digest.js';
 import { addSubscribers } from '../helpers/subscribers.js';
@@ -30,6 +30,11 @@ function sendOn(db: Db, sub: number, days: number, papers: Paper[]): number {
   const id = claimDigest(db, { subscriberId: sub, date: at.toISOString().slice(0, 10), messageId: `<d${sub}.${days}@t>`, subject: 's', items: ranked(papers) }, at, LEASE)!;
   recordAttempt(db, { id, owner: LEASE.owner, attempt: 1, outcome: { kind: 'sent', code: 250, text: '250 ok', bounce: false }, next: { state: 'sent' }, limits: { hard: 1, soft: 3 } }, at);
   return id;
+}
+
+/** A new address's sign-up row, as the sign-up form writes it; returns its id. */
+function signUpRow(db: Db, email: string): number {
+  return signUp(db, { email, keywords: [], categories: [], authors: [], about: '', papers: [], timezone: 'UTC', hour: 8, frequency: 'daily', weekday: 1 }, NOW).subscriber.id;
 }
 
 let t: ReturnType<typeof tempDb>;
@@ -88,6 +93,27 @@ describe('the daily prune', () => {
     // Older than that: gone, and said so.
     expect(sentDigest(t.db, sixteen, a)).toBeNull();
     expect(recordVote(t.db, a, rest[2].id, 1)).toBe('not-sent');
+  });
+
+  it('erases sign-ups never confirmed once RETENTION_DAYS have passed since their last request, never reusing their ids', async () => {
+    const add = (email: string, status: string, days: number, requestDays?: number) => {
+      const id = Number(t.db.prepare('INSERT INTO subscribers (email, status, created_at) VALUES (?, ?, ?)').run(email, status, ago(days).toISOString()).lastInsertRowid);
+      if (requestDays !== undefined) t.db.prepare("INSERT INTO signup_requests (subscriber_id, kind, created_at, mail) VALUES (?, 'confirm', ?, 'sent')").run(id, ago(requestDays).toISOString());
+      return id;
+    };
+    add('never@example.org', 'pending', 40, 40);
+    add('asked-again@example.org', 'pending', 40, 5);
+    add('recent@example.org', 'pending', 5, 5);
+    add('active@example.org', 'active', 40);
+    const last = add('never-either@example.org', 'pending', 20);
+
+    expect(await pruneHistory(t.db, { days: 14, now: NOW })).toMatchObject({ unconfirmed: 2 });
+
+    expect(t.db.prepare('SELECT email FROM subscribers ORDER BY id').pluck().all()).toEqual(['asked-again@example.org', 'recent@example.org', 'active@example.org']);
+    expect(count(t.db, 'SELECT count(*) FROM signup_requests')).toBe(2);
+    expect(t.db.prepare("SELECT value FROM settings WHERE key = 'deleted_subscriber_max_id'").pluck().get()).toBe(String(last));
+    // The next sign-up gets an id above every erased one, so links mailed to an erased address stay dead.
+    expect(signUpRow(t.db, 'new@example.org')).toBeGreaterThan(last);
   });
 
   it('works in short transactions: writes of a send run in the same process go through between them', async () => {

@@ -7,7 +7,7 @@ import { sentDigest } from '../../store/digest-view.js';
 import { sendPage, type PageRenderer } from '../pages.js';
 import { resolveDigest } from '../resolve.js';
 import { tokenParams } from '../schemas.js';
-import { INVALID_LINK } from './links.js';
+import { invalidDigestLink } from './links.js';
 
 /** A rendered mail's content for a page: what follows its <head>. It is our own template's output, every paper
  *  string escaped when it was filled, so the page inserts it as it is. */
@@ -22,7 +22,7 @@ export const digestRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsy
   app.get('/digests/:token', { schema: { params: tokenParams, tags: ['links'] } }, async (req, reply) => {
     const access = resolveDigest(ctx, req.params.token);
     const digest = access && sentDigest(ctx.db, access.digestId, access.sub.id);
-    if (!access || !digest) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    if (!access || !digest) return sendPage(reply, page, 'message', invalidDigestLink(ctx.config.RETENTION_DAYS), 404);
     // The mail's HTML as it was sent, under a policy that allows its inline styles and nothing else of its own (security.ts).
     const { body } = renderDigest(ctx, access.sub, digest.date, digest.ranked, 'browser');
     return sendPage(reply, page, 'mail-view', {

@@ -7,7 +7,7 @@ import { recordVote, undoVote, voteOn } from '../../store/votes.js';
 import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveDigest, type DigestAccess } from '../resolve.js';
 import { doneQuery, emptyBody, feedbackParams, undoParams } from '../schemas.js';
-import { INVALID_LINK } from './links.js';
+import { INVALID_LINK, invalidDigestLink } from './links.js';
 
 const NOT_IN_DIGEST = {
   title: 'Not in this digest', heading: 'This paper was not in that digest',
@@ -17,7 +17,7 @@ const NOT_IN_DIGEST = {
 /** The digest and paper a feedback link names, or the page to answer instead. */
 function lookUp(ctx: Context, token: string, paperId: string): { access: DigestAccess; paper: Paper } | { status: number; model: typeof INVALID_LINK } {
   const access = resolveDigest(ctx, token);
-  if (!access) return { status: 404, model: INVALID_LINK };
+  if (!access) return { status: 404, model: invalidDigestLink(ctx.config.RETENTION_DAYS) };
   const paper = getPaper(ctx.db, paperId);
   if (!paper || !inDigest(ctx.db, access.digestId, paper.id)) return { status: 404, model: { ...NOT_IN_DIGEST, link: { href: '/', label: 'Go to the home page' } } };
   return { access, paper };

@@ -21,6 +21,11 @@ export const INVALID_LINK = {
   link: { href: '/#subscribe', label: 'Sign up again' },
 };
 
+/** The page for a digest's view or vote link that opens nothing: also kept digests end (RETENTION_DAYS). */
+export function invalidDigestLink(retentionDays: number): typeof INVALID_LINK {
+  return { ...INVALID_LINK, message: `${INVALID_LINK.message} A digest, and the links in it, are kept for ${retentionDays} days.` };
+}
+
 const EXPIRED = {
   ...INVALID_LINK, heading: 'This confirmation link has expired',
   message: `Confirmation links work for ${CONFIRM_DAYS} days. Sign up again to get a new one.`,

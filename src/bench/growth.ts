@@ -46,6 +46,8 @@ interface PruneTotals {
   days: number;
   ms: number;
   longestMs: number;
+  transactions: number;
+  slow: number;
   returnedPages: number;
 }
 
@@ -202,14 +204,15 @@ function report(w: World, d: number, date: string, now: Date): void {
     .map((t) => `${t} ${count(w.db, t)}`).join(', ');
   const free = (w.db.pragma('freelist_count', { simple: true }) as number) * (w.db.pragma('page_size', { simple: true }) as number);
   const p = w.prunes;
-  const prunes = p.days ? `; daily prune ${(p.ms / p.days).toFixed(0)} ms on average, longest transaction ${p.longestMs.toFixed(0)} ms, ` +
+  const prunes = p.days ? `; daily prune ${(p.ms / p.days).toFixed(0)} ms on average, ${p.transactions} transactions, ` +
+    `the longest ${p.longestMs.toFixed(0)} ms, ${p.slow} over 100 ms; ` +
     `${mb(p.returnedPages * 4096)} given back to the file system since the last report` : '';
   const papers = count(w.db, 'papers');
   console.log(`day ${d + 1}: file ${mb(file)} (free pages ${mb(free)}; search index file ${mb(search)}); ` +
     `digests with their items and attempts ${Math.round(perSubDay)} B per subscriber-day held; ` +
     `papers ${Math.round((bytes.get('papers') ?? 0) / papers)} B each (+ ${Math.round(search / papers)} B in the search index); ` +
     `due query ${due.toFixed(1)} ms, deliveries ${deliveries.toFixed(1)} ms; rows: ${rows}${prunes}`);
-  w.prunes = { days: 0, ms: 0, longestMs: 0, returnedPages: 0 };
+  w.prunes = { days: 0, ms: 0, longestMs: 0, transactions: 0, slow: 0, returnedPages: 0 };
 }
 
 /** The day's prune, as the scheduler runs it (at 03:17 the next morning), added to the totals. */
@@ -218,6 +221,8 @@ async function prune(w: World, days: number, at: Date): Promise<void> {
   w.prunes.days++;
   w.prunes.ms += r.ms;
   w.prunes.longestMs = Math.max(w.prunes.longestMs, r.longestMs);
+  w.prunes.transactions += r.transactions;
+  w.prunes.slow += r.slow;
   w.prunes.returnedPages += r.pagesReturned;
 }
 
@@ -236,7 +241,7 @@ async function main(): Promise<void> {
   try {
     const db = setUp(join(dir, 'paperboy.db'), subscribers);
     const w: World = {
-      db, papers, perDay, reasons: realReasons(papers), seed: 7, prunes: { days: 0, ms: 0, longestMs: 0, returnedPages: 0 },
+      db, papers, perDay, reasons: realReasons(papers), seed: 7, prunes: { days: 0, ms: 0, longestMs: 0, transactions: 0, slow: 0, returnedPages: 0 },
       subscribers: [...activeSubscribers(db)].map((s) => s.id), lease: { owner: 'bench:1:growth', ms: 300_000 },
     };
     let writeMs = 0;

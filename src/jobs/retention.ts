@@ -14,6 +14,9 @@ const BATCH = 250;
 /** Pages given back per transaction (4 MB): about 30 ms there (8 MB took 60–80 ms). */
 const VACUUM_STEP = 1024;
 
+/** A transaction longer than this is counted as slow in the report. */
+const SLOW_MS = 100;
+
 /** What one prune removed, and how long its longest transaction held the write lock. */
 export interface PruneReport {
   kept: KeptFrom;
@@ -31,6 +34,8 @@ export interface PruneReport {
   returnsSpace: boolean;
   transactions: number;
   longestMs: number;
+  /** Transactions that took longer than SLOW_MS (a WAL checkpoint or a slow disk under them, mostly). */
+  slow: number;
   ms: number;
   pageSize: number;
 }
@@ -52,7 +57,7 @@ export class PruneError extends Error {}
 export async function pruneHistory(db: Db, opts: PruneOptions): Promise<PruneReport> {
   const started = performance.now();
   const kept = keptFrom(opts.now ?? new Date(), opts.days);
-  const r: PruneReport = { kept, digests: 0, ingestRuns: 0, signupAttempts: 0, unconfirmed: 0, changes: 0, pagesReturned: 0, pagesKept: 0, returnsSpace: returnsSpace(db), transactions: 0, longestMs: 0, ms: 0,
+  const r: PruneReport = { kept, digests: 0, ingestRuns: 0, signupAttempts: 0, unconfirmed: 0, changes: 0, pagesReturned: 0, pagesKept: 0, returnsSpace: returnsSpace(db), transactions: 0, longestMs: 0, slow: 0, ms: 0,
     pageSize: db.pragma('page_size', { simple: true }) as number };
   const limit = opts.batch ?? BATCH;
   const steps: [keyof PruneReport & ('digests' | 'ingestRuns' | 'signupAttempts' | 'unconfirmed' | 'changes'), () => number][] = [
@@ -82,8 +87,10 @@ function timed<T>(r: PruneReport, step: () => T): T {
   } catch (err) {
     throw pruneError(err);
   } finally {
+    const ms = performance.now() - t;
     r.transactions++;
-    r.longestMs = Math.max(r.longestMs, performance.now() - t);
+    r.longestMs = Math.max(r.longestMs, ms);
+    if (ms > SLOW_MS) r.slow++;
   }
 }
 
@@ -115,6 +122,6 @@ export function describePrune(r: PruneReport): string {
   return `pruned ${r.digests} digests of days before ${r.kept.digestsFrom} (with their papers and delivery attempts), ` +
     `${r.ingestRuns} ingest runs, ${r.signupAttempts} sign-up attempts, ${r.unconfirmed} sign-ups never confirmed, ${r.changes} change-log rows; ` +
     `gave ${mb(r.pagesReturned)} back to the file system` + (r.pagesKept ? `, ${mb(r.pagesKept)} free kept for reuse` : '') +
-    `; ${r.transactions} transactions, the longest ${r.longestMs.toFixed(0)} ms` +
+    `; ${r.transactions} transactions, the longest ${r.longestMs.toFixed(0)} ms` + (r.slow ? ` (${r.slow} over ${SLOW_MS} ms)` : '') +
     (r.returnsSpace ? '' : '. This file was made before Paperboy gave space back: stop Paperboy and run `paperboy migrate` once to convert it');
 }

@@ -28,7 +28,7 @@ describe('paperboy CLI', () => {
   });
 
   it('has --help for every command', async () => {
-    for (const cmd of ['serve', 'ingest', 'digest', 'preview', 'migrate']) {
+    for (const cmd of ['serve', 'ingest', 'digest', 'preview', 'migrate', 'backup', 'restore', 'prune']) {
       const { stdout } = await paperboy(cmd, '--help');
       expect(stdout).toMatch(new RegExp(`^Usage: paperboy ${cmd}`));
     }

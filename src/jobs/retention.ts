@@ -40,6 +40,9 @@ export interface PruneReport {
   pageSize: number;
 }
 
+/** The kinds of rows a prune counts. */
+type Pruned = 'digests' | 'ingestRuns' | 'signupAttempts' | 'unconfirmed' | 'changes';
+
 /** Options of one prune. */
 export interface PruneOptions {
   /** RETENTION_DAYS. */
@@ -57,10 +60,12 @@ export class PruneError extends Error {}
 export async function pruneHistory(db: Db, opts: PruneOptions): Promise<PruneReport> {
   const started = performance.now();
   const kept = keptFrom(opts.now ?? new Date(), opts.days);
-  const r: PruneReport = { kept, digests: 0, ingestRuns: 0, signupAttempts: 0, unconfirmed: 0, changes: 0, pagesReturned: 0, pagesKept: 0, returnsSpace: returnsSpace(db), transactions: 0, longestMs: 0, slow: 0, ms: 0,
-    pageSize: db.pragma('page_size', { simple: true }) as number };
+  const r: PruneReport = {
+    kept, digests: 0, ingestRuns: 0, signupAttempts: 0, unconfirmed: 0, changes: 0, pagesReturned: 0, pagesKept: 0,
+    returnsSpace: returnsSpace(db), transactions: 0, longestMs: 0, slow: 0, ms: 0, pageSize: db.pragma('page_size', { simple: true }) as number,
+  };
   const limit = opts.batch ?? BATCH;
-  const steps: [keyof PruneReport & ('digests' | 'ingestRuns' | 'signupAttempts' | 'unconfirmed' | 'changes'), () => number][] = [
+  const steps: [Pruned, () => number][] = [
     ['digests', () => pruneDigests(db, kept.digestsFrom, limit)],
     ['ingestRuns', () => pruneIngestRuns(db, kept.runsFrom, limit)],
     ['signupAttempts', () => pruneSignupAttempts(db, kept.signupsFrom, limit)],

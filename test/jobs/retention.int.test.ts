@@ -2,9 +2,10 @@
 // database with a send run, and that the space comes back.
 import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig, MIN_RETENTION_DAYS } from '../../src/config.js';
 import type { Db } from '../../src/db/open.js';
 import { pruneHistory } from '../../src/jobs/retention.js';
-import { makeRanker } from '../../src/mail/ranking.js';
+import { makeRanker, WINDOW_DAYS } from '../../src/mail/ranking.js';
 import type { Paper } from '../../src/model.js';
 import { emailHash, recordSignupAttempt } from '../../src/store/address-guard.js';
 import { sentDigest } from '../../src/store/digest-view.js';
@@ -42,6 +43,11 @@ beforeEach(() => { t = tempDb(); });
 afterEach(() => t.close());
 
 describe('the daily prune', () => {
+  it('cannot be set shorter than the week a paper stays a candidate (never-twice reads that far back)', () => {
+    expect(MIN_RETENTION_DAYS).toBeGreaterThan(WINDOW_DAYS);
+    expect(() => loadConfig({ RETENTION_DAYS: String(MIN_RETENTION_DAYS - 1) })).toThrow(/^Invalid RETENTION_DAYS: must be at least 14 days/);
+  });
+
   it('deletes digests (with their papers and attempts), ingest runs, sign-up attempts and indexed change-log rows past their windows', async () => {
     const papers = samplePapers();
     upsertPapers(t.db, papers, ago(40));

@@ -8,11 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/db/migrate.js';
-import { openDb } from '../../src/db/open.js';
-import { ingestListingFile } from '../helpers/papers.js';
+import { sendRunDb } from '../helpers/send-run.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { addSubscribers } from '../helpers/subscribers.js';
 
 const run = promisify(execFile);
 const SUBSCRIBERS = 1500;
@@ -48,13 +45,7 @@ describe('paperboy backup and restore', () => {
     db = join(dir, 'paperboy.db');
     copy = join(dir, 'backups', 'paperboy-2026-11-29.db');
     smtp = await startSmtp({ parse: false });
-    const live = openDb(db);
-    migrate(live);
-    const listing = join(dir, 'papers.txt');
-    writeFileSync(listing, readFileSync('test/fixtures/hf-papers-page.txt', 'utf8').split('\n').slice(0, 3 + 80).join('\n'));
-    ingestListingFile(live, listing, new Date('2026-11-29T06:00:00Z'));
-    addSubscribers(live, SUBSCRIBERS);
-    live.close();
+    sendRunDb(db, SUBSCRIBERS);
     // 300 messages a second: the run lasts about 5 s, long enough to back up in its middle.
     env = { ...process.env, PAPERBOY_DB: db, SMTP_URL: smtp.url, SMTP_RATE_PER_SECOND: '300', PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent' };
   });

@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrate } from '../../src/db/migrate.js';
 import { openDb } from '../../src/db/open.js';
-import { ingestListingFile } from '../helpers/papers.js';
+import { sendRunDb } from '../helpers/send-run.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { addSubscribers } from '../helpers/subscribers.js';
 
@@ -44,14 +43,7 @@ describe('crash test: SIGKILL during a 2,000-digest run', () => {
   it('restarted until done: 0 missing, duplicates ≤ connections per kill, resends keep their Message-ID', async () => {
     expect(existsSync('dist/cli.js'), 'run tsc first (npm test does)').toBe(true);
     smtp = await startSmtp({ parse: false });
-    const db = openDb(join(dir, 'paperboy.db'));
-    migrate(db);
-    // 40 real papers: enough for a 10-paper digest each, few enough that ranking 2,000 stays quick.
-    const listing = join(dir, 'papers.txt');
-    writeFileSync(listing, readFileSync('test/fixtures/hf-papers-page.txt', 'utf8').split('\n').slice(0, 3 + 80).join('\n'));
-    ingestListingFile(db, listing, new Date('2026-11-29T06:00:00Z'));
-    addSubscribers(db, SUBSCRIBERS);
-    db.close();
+    sendRunDb(join(dir, 'paperboy.db'), SUBSCRIBERS);
     const env = {
       ...process.env, PAPERBOY_DB: join(dir, 'paperboy.db'), SMTP_URL: smtp.url, SMTP_MAX_CONNECTIONS: String(CONNECTIONS),
       PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', SMTP_RETRY_BASE_MS: '50',

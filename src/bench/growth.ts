@@ -1,10 +1,10 @@
 // `npm run bench:growth`: a year of daily digests for 10,000 subscribers on one SQLite file, written the way the sender
 // writes them (claims 16 to a transaction with their papers, lease and first attempt; outcomes committed in groups; a
-// deferred digest retried), beside the day's other writes: new papers and their search index, hourly ingest runs,
-// sign-up attempts, votes; then the daily prune of RETENTION_DAYS (--retention=off skips it). Ranking, rendering and
-// SMTP are skipped: a digest holds 10 of the day's real papers with scores and reasons taken from real rankings.
-// Prints bytes per subscriber-day and, at the days asked for, the file size, the rows per table, the time of the due
-// query and of a `paperboy deliveries` call, and what the prunes since the last report cost.
+// deferred digest retried), beside the day's other writes: new papers and their search index,
+// hourly ingest runs, sign-up attempts, votes; then the daily prune of RETENTION_DAYS (--retention=off skips it).
+// Ranking, rendering and SMTP are skipped: a digest holds 10 of the day's real papers with scores and reasons taken
+// from real rankings. Prints bytes per subscriber-day and, at the days asked for, the file size, the rows per table,
+// the time of the due query and of a `paperboy deliveries` call, and what the prunes since the last report cost.
 import { performance } from 'node:perf_hooks';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +19,11 @@ import { printDeliveries } from '../mail/deliveries.js';
 import { sendDueDigests } from '../mail/sender.js';
 import { newMessageId } from '../mail/message.js';
 import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome } from '../mail/outcome.js';
-import { makeRanker } from '../mail/ranking.js';
+import { recordOutcome } from '../mail/record.js';
+import { makeRanker } from '../ranking.js';
 import type { Paper, RankedPaper } from '../model.js';
 import { emailHash, recordSignupAttempt } from '../store/address-guard.js';
-import { claimDigest, leaseDigest, recordAttempt, type Lease } from '../store/digests.js';
+import { claimDigest, leaseDigest, type Lease } from '../store/digests.js';
 import { finishRun, startRun } from '../store/ingest-runs.js';
 import { upsertPapers } from '../store/papers.js';
 import { catchUpIndex } from '../store/search.js';
@@ -116,30 +117,30 @@ const accepted = (w: World): AttemptOutcome => acceptedOutcome(`250 2.0.0 Ok: qu
 
 /** One day's digests: claims 16 to a transaction, their outcomes in groups; 5% empty (skipped), 1% deferred then sent. */
 function sendDay(w: World, d: number, date: string, now: Date): void {
-  const deferred: number[] = [];
+  const deferred: { id: number; subscriberId: number }[] = [];
   for (let i = 0; i < w.subscribers.length; i += CLAIM_BATCH) {
     const chunk = w.subscribers.slice(i, i + CLAIM_BATCH);
     const claimed = w.db.transaction(() => chunk.map((s) => {
       const items = random(w) < 0.05 ? [] : digestOf(w, d, s);
       const messageId = newMessageId(`digest.${s}.${date}`, 'paperboy.example.org');
       const id = claimDigest(w.db, { subscriberId: s, date, messageId, subject: digestSubject(items), items }, now, w.lease);
-      return items.length ? id : null;
+      return items.length && id !== null ? { id, subscriberId: s } : null;
     }))();
     w.db.transaction(() => {
-      for (const id of claimed) {
-        if (id === null) continue;
+      for (const c of claimed) {
+        if (c === null) continue;
         const late = random(w) < 0.01;
         const outcome = late ? failureOutcome({ responseCode: 451, response: '451 4.3.0 Try again later', command: 'DATA' }) : accepted(w);
         const next = late ? nextStep(outcome, 1, RETRY, now) : { state: 'sent' as const };
-        recordAttempt(w.db, { id, owner: w.lease.owner, attempt: 1, outcome, next, limits: LIMITS }, now);
-        if (late) deferred.push(id);
+        recordOutcome(w.db, { ...c, owner: w.lease.owner, attempt: 1, outcome, next }, LIMITS, now);
+        if (late) deferred.push(c);
       }
     })();
   }
   const later = new Date(now.getTime() + 120_000);
-  for (const id of deferred) {
-    const attempt = leaseDigest(w.db, id, w.lease, RETRY.maxAttempts, later)!;
-    recordAttempt(w.db, { id, owner: w.lease.owner, attempt, outcome: accepted(w), next: { state: 'sent' }, limits: LIMITS }, later);
+  for (const c of deferred) {
+    const attempt = leaseDigest(w.db, c.id, w.lease, RETRY.maxAttempts, later)!;
+    recordOutcome(w.db, { ...c, owner: w.lease.owner, attempt, outcome: accepted(w), next: { state: 'sent' } }, LIMITS, later);
   }
 }
 

@@ -1,7 +1,8 @@
 // A digest's view and vote links after the daily prune: kept digests open, pruned ones say how long digests are kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneHistory } from '../../src/jobs/retention.js';
-import { claimDigest, recordAttempt } from '../../src/store/digests.js';
+import { recordOutcome } from '../../src/mail/record.js';
+import { claimDigest } from '../../src/store/digests.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { ranked, samplePapers } from '../helpers/digest.js';
 import { upsertPapers } from '../../src/store/papers.js';
@@ -23,7 +24,7 @@ describe('digest links and retention', () => {
       const at = new Date(NOW.getTime() - days * 86_400_000);
       const date = at.toISOString().slice(0, 10);
       const id = claimDigest(pb.ctx.db, { subscriberId: sub.id, date, messageId: `<${days}@t>`, subject: 's', items: ranked(items) }, at, LEASE)!;
-      recordAttempt(pb.ctx.db, { id, owner: LEASE.owner, attempt: 1, outcome: { kind: 'sent', code: 250, text: '250 ok', bounce: false }, next: { state: 'sent' }, limits: { hard: 1, soft: 3 } }, at);
+      recordOutcome(pb.ctx.db, { id, subscriberId: sub.id, owner: LEASE.owner, attempt: 1, outcome: { kind: 'sent', code: 250, text: '250 ok', bounce: false }, next: { state: 'sent' } }, { hard: 1, soft: 3 }, at);
       return { date, paper: items[0].id };
     };
     const old = sent(20, papers.slice(0, 3));

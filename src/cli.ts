@@ -138,7 +138,8 @@ export function program(): Command {
       const n = countPrunable(db, kept);
       console.log(`dry run (RETENTION_DAYS=${c.RETENTION_DAYS}): would delete ${n.digests} digests of days before ${kept.digestsFrom} ` +
         `(${n.digestItems} papers listed in them, ${n.deliveryAttempts} delivery attempts), ${n.ingestRuns} ingest runs, ` +
-        `${n.signupAttempts} sign-up attempts, ${n.unconfirmed} sign-ups never confirmed, ${n.changes} change-log rows`);
+        `${n.signupAttempts} sign-up attempts, ${n.mailEvents} bounce and complaint reports, ${n.unconfirmed} sign-ups never confirmed, ` +
+        `${n.changes} change-log rows`);
     }));
 
   cli.command('ingest').description('ingest papers from files or http(s) URLs (format detected, or --format)')

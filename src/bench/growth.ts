@@ -1,6 +1,6 @@
 // `npm run bench:growth`: a year of daily digests for 10,000 subscribers on one SQLite file, written the way the sender
 // writes them (claims 16 to a transaction with their papers, lease and first attempt; outcomes committed in groups; a
-// deferred digest retried), beside the day's other writes: new papers and their search index,
+// deferred digest retried; a few bounce reports), beside the day's other writes: new papers and their search index,
 // hourly ingest runs, sign-up attempts, votes; then the daily prune of RETENTION_DAYS (--retention=off skips it).
 // Ranking, rendering and SMTP are skipped: a digest holds 10 of the day's real papers with scores and reasons taken
 // from real rankings. Prints bytes per subscriber-day and, at the days asked for, the file size, the rows per table,
@@ -25,6 +25,7 @@ import type { Paper, RankedPaper } from '../model.js';
 import { emailHash, recordSignupAttempt } from '../store/address-guard.js';
 import { claimDigest, leaseDigest, type Lease } from '../store/digests.js';
 import { finishRun, startRun } from '../store/ingest-runs.js';
+import { insertEvent } from '../store/mail-events.js';
 import { upsertPapers } from '../store/papers.js';
 import { catchUpIndex } from '../store/search.js';
 import { activeSubscribers } from '../store/subscribers.js';
@@ -115,7 +116,16 @@ function digestOf(w: World, d: number, s: number): RankedPaper[] {
 /** The SMTP reply smtp-sink gives an accepted message. */
 const accepted = (w: World): AttemptOutcome => acceptedOutcome(`250 2.0.0 Ok: queued as ${Math.floor(random(w) * 2 ** 48).toString(36).toUpperCase()}`);
 
-/** One day's digests: claims 16 to a transaction, their outcomes in groups; 5% empty (skipped), 1% deferred then sent. */
+/** A bounce report about an accepted digest, as the bounce mailbox records one (0.5% of them, an hour later). */
+function bounced(w: World, c: { id: number; subscriberId: number }, date: string, now: Date): void {
+  insertEvent(w.db, {
+    source: 'mailbox', key: `<dsn.${c.id}@mx.example.org>`, kind: 'soft', subscriberId: c.subscriberId, digestId: c.id, day: date,
+    status: '4.2.2', detail: 'mailbox full', occurredAt: now.toISOString(),
+  }, new Date(now.getTime() + 3_600_000));
+}
+
+/** One day's digests: claims 16 to a transaction, their outcomes in groups; 5% empty (skipped), 1% deferred then sent,
+ *  0.5% of the rest bounced back later. */
 function sendDay(w: World, d: number, date: string, now: Date): void {
   const deferred: { id: number; subscriberId: number }[] = [];
   for (let i = 0; i < w.subscribers.length; i += CLAIM_BATCH) {
@@ -134,6 +144,7 @@ function sendDay(w: World, d: number, date: string, now: Date): void {
         const next = late ? nextStep(outcome, 1, RETRY, now) : { state: 'sent' as const };
         recordOutcome(w.db, { ...c, owner: w.lease.owner, attempt: 1, outcome, next }, LIMITS, now);
         if (late) deferred.push(c);
+        else if (random(w) < 0.005) bounced(w, c, date, now);
       }
     })();
   }
@@ -201,7 +212,7 @@ async function report(w: World, d: number, date: string, now: Date): Promise<voi
   // The scheduler's minute tick once everyone has had today's digest: what serve does 1,440 times a day.
   const tick = await median(() => sendDueDigests(w.ctx, now));
   const deliveries = await median(() => printDeliveries(w.db, date, { all: false, now }, () => undefined));
-  const rows = ['digests', 'digest_items', 'delivery_attempts', 'ingest_runs', 'signup_attempts', 'paper_changes', 'votes', 'papers']
+  const rows = ['digests', 'digest_items', 'delivery_attempts', 'mail_events', 'ingest_runs', 'signup_attempts', 'paper_changes', 'votes', 'papers']
     .map((t) => `${t} ${count(w.db, t)}`).join(', ');
   const free = (w.db.pragma('freelist_count', { simple: true }) as number) * (w.db.pragma('page_size', { simple: true }) as number);
   const p = w.prunes;

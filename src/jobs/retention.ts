@@ -5,7 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { freePages, returnFreePages, returnsSpace } from '../db/maintenance.js';
 import type { Db } from '../db/open.js';
-import { keptFrom, pruneDigests, pruneIndexedChanges, pruneIngestRuns, pruneSignupAttempts, pruneUnconfirmed, type KeptFrom } from '../store/retention.js';
+import {
+  keptFrom, pruneDigests, pruneIndexedChanges, pruneIngestRuns, pruneMailEvents, pruneSignupAttempts, pruneUnconfirmed, type KeptFrom,
+} from '../store/retention.js';
 
 /** Rows per transaction: 250 digests take their ~2,500 papers and ~250 attempts along, about 20 ms on the
  *  bench:growth machine (500 took 40–50 ms). */
@@ -23,6 +25,8 @@ export interface PruneReport {
   digests: number;
   ingestRuns: number;
   signupAttempts: number;
+  /** Bounce and complaint reports. */
+  mailEvents: number;
   /** Subscribers who never confirmed, erased. */
   unconfirmed: number;
   changes: number;
@@ -41,7 +45,7 @@ export interface PruneReport {
 }
 
 /** The kinds of rows a prune counts. */
-type Pruned = 'digests' | 'ingestRuns' | 'signupAttempts' | 'unconfirmed' | 'changes';
+type Pruned = 'digests' | 'ingestRuns' | 'signupAttempts' | 'mailEvents' | 'unconfirmed' | 'changes';
 
 /** Options of one prune. */
 export interface PruneOptions {
@@ -61,7 +65,7 @@ export async function pruneHistory(db: Db, opts: PruneOptions): Promise<PruneRep
   const started = performance.now();
   const kept = keptFrom(opts.now ?? new Date(), opts.days);
   const r: PruneReport = {
-    kept, digests: 0, ingestRuns: 0, signupAttempts: 0, unconfirmed: 0, changes: 0, pagesReturned: 0, pagesKept: 0,
+    kept, digests: 0, ingestRuns: 0, signupAttempts: 0, mailEvents: 0, unconfirmed: 0, changes: 0, pagesReturned: 0, pagesKept: 0,
     returnsSpace: returnsSpace(db), transactions: 0, longestMs: 0, slow: 0, ms: 0, pageSize: db.pragma('page_size', { simple: true }) as number,
   };
   const limit = opts.batch ?? BATCH;
@@ -69,6 +73,7 @@ export async function pruneHistory(db: Db, opts: PruneOptions): Promise<PruneRep
     ['digests', () => pruneDigests(db, kept.digestsFrom, limit)],
     ['ingestRuns', () => pruneIngestRuns(db, kept.runsFrom, limit)],
     ['signupAttempts', () => pruneSignupAttempts(db, kept.signupsFrom, limit)],
+    ['mailEvents', () => pruneMailEvents(db, kept.eventsFrom, limit)],
     ['unconfirmed', () => pruneUnconfirmed(db, kept.runsFrom, limit)],
     ['changes', () => pruneIndexedChanges(db, limit)],
   ];
@@ -125,7 +130,8 @@ function pruneError(err: unknown): PruneError {
 export function describePrune(r: PruneReport): string {
   const mb = (pages: number) => `${((pages * r.pageSize) / 2 ** 20).toFixed(1)} MB`;
   return `pruned ${r.digests} digests of days before ${r.kept.digestsFrom} (with their papers and delivery attempts), ` +
-    `${r.ingestRuns} ingest runs, ${r.signupAttempts} sign-up attempts, ${r.unconfirmed} sign-ups never confirmed, ${r.changes} change-log rows; ` +
+    `${r.ingestRuns} ingest runs, ${r.signupAttempts} sign-up attempts, ${r.mailEvents} bounce and complaint reports, ` +
+    `${r.unconfirmed} sign-ups never confirmed, ${r.changes} change-log rows; ` +
     `gave ${mb(r.pagesReturned)} back to the file system` + (r.pagesKept ? `, ${mb(r.pagesKept)} free kept for reuse` : '') +
     `; ${r.transactions} transactions, the longest ${r.longestMs.toFixed(0)} ms` + (r.slow ? ` (${r.slow} over ${SLOW_MS} ms)` : '') +
     (r.returnsSpace ? '' : '. This file was made before Paperboy gave space back: stop Paperboy and run `paperboy migrate` once to convert it');

@@ -8,12 +8,18 @@ const DAY_MS = 86_400_000;
 /** Sign-up attempts are only ever counted over the last day (3 per address a day). */
 const SIGNUP_ATTEMPTS_MS = DAY_MS;
 
+/** Bounce and complaint reports are kept at least this long, whatever RETENTION_DAYS says: an ESP retries a webhook
+ *  for days and a relay returns a bounce up to its queue lifetime later, and a repeat is recognised only while the
+ *  first report is kept (docs/delivery.md, "Retention"). */
+export const MAIL_EVENTS_MIN_DAYS = 30;
+
 /** What a prune keeps: digests from local day `digestsFrom` on; ingest runs and pending sign-ups from `runsFrom`, sign-up
- *  attempts from `signupsFrom`. */
+ *  attempts from `signupsFrom`, bounce and complaint reports from `eventsFrom`. */
 export interface KeptFrom {
   digestsFrom: string;
   runsFrom: string;
   signupsFrom: string;
+  eventsFrom: string;
 }
 
 /**
@@ -25,6 +31,7 @@ export function keptFrom(now: Date, days: number): KeptFrom {
     digestsFrom: new Date(now.getTime() - (days + 1) * DAY_MS).toISOString().slice(0, 10),
     runsFrom: new Date(now.getTime() - days * DAY_MS).toISOString(),
     signupsFrom: new Date(now.getTime() - SIGNUP_ATTEMPTS_MS).toISOString(),
+    eventsFrom: new Date(now.getTime() - Math.max(days, MAIL_EVENTS_MIN_DAYS) * DAY_MS).toISOString(),
   };
 }
 
@@ -48,6 +55,12 @@ export function pruneSignupAttempts(db: Db, from: string, limit: number): number
   // Found through signup_attempts_at.
   return stmt(db, 'DELETE FROM signup_attempts WHERE rowid IN (SELECT rowid FROM signup_attempts WHERE at < ? LIMIT ?)')
     .run(from, limit).changes;
+}
+
+/** Deletes up to `limit` bounce and complaint reports received before `from`. */
+export function pruneMailEvents(db: Db, from: string, limit: number): number {
+  // Found through mail_events_received.
+  return stmt(db, 'DELETE FROM mail_events WHERE id IN (SELECT id FROM mail_events WHERE received_at < ? LIMIT ?)').run(from, limit).changes;
 }
 
 /**
@@ -82,7 +95,7 @@ export function pruneIndexedChanges(db: Db, limit: number): number {
 }
 
 /** How many rows a prune at these limits would delete, per kind (digest items and attempts are those of the digests). */
-export function countPrunable(db: Db, kept: KeptFrom): Record<'digests' | 'digestItems' | 'deliveryAttempts' | 'ingestRuns' | 'signupAttempts' | 'unconfirmed' | 'changes', number> {
+export function countPrunable(db: Db, kept: KeptFrom): Record<'digests' | 'digestItems' | 'deliveryAttempts' | 'ingestRuns' | 'signupAttempts' | 'mailEvents' | 'unconfirmed' | 'changes', number> {
   const n = (sql: string, ...args: unknown[]) => stmt(db, sql).pluck().get(...args) as number;
   return {
     // Each through the same index its prune statement uses.
@@ -91,6 +104,7 @@ export function countPrunable(db: Db, kept: KeptFrom): Record<'digests' | 'diges
     deliveryAttempts: n('SELECT count(*) FROM digests d JOIN delivery_attempts a ON a.digest_id = d.id WHERE d.digest_date < ?', kept.digestsFrom),
     ingestRuns: n('SELECT count(*) FROM ingest_runs WHERE started < ?', kept.runsFrom),
     signupAttempts: n('SELECT count(*) FROM signup_attempts WHERE at < ?', kept.signupsFrom),
+    mailEvents: n('SELECT count(*) FROM mail_events WHERE received_at < ?', kept.eventsFrom),
     unconfirmed: n(`SELECT count(*) FROM subscribers s WHERE status = 'pending' AND created_at < @from
       AND NOT EXISTS (SELECT 1 FROM signup_requests r WHERE r.subscriber_id = s.id AND r.created_at >= @from)`, { from: kept.runsFrom }),
     changes: n('SELECT count(*) FROM paper_changes WHERE seq <= (SELECT seq FROM search.indexed)'),

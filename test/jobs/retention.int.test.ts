@@ -12,6 +12,7 @@ import { emailHash, recordSignupAttempt } from '../../src/store/address-guard.js
 import { sentDigest } from '../../src/store/digest-view.js';
 import { claimDigest, skipDigest } from '../../src/store/digests.js';
 import { finishRun, startRun } from '../../src/store/ingest-runs.js';
+import { insertEvent } from '../../src/store/mail-events.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { catchUpIndex } from '../../src/store/search.js';
 import { getSubscriber, signUp } from '../../src/store/subscribers.js';
@@ -120,6 +121,23 @@ describe('the daily prune', () => {
     expect(t.db.prepare("SELECT value FROM settings WHERE key = 'deleted_subscriber_max_id'").pluck().get()).toBe(String(last));
     // The next sign-up gets an id above every erased one, so links mailed to an erased address stay dead.
     expect(signUpRow(t.db, 'new@example.org')).toBeGreaterThan(last);
+  });
+
+  it('keeps bounce and complaint reports 30 days even when RETENTION_DAYS is shorter, and past a pruned digest', async () => {
+    const [sub] = addSubscribers(t.db, 1);
+    const paper = samplePapers()[0];
+    upsertPapers(t.db, [paper], ago(30));
+    const digest = sendOn(t.db, sub, 20, [paper]);
+    const report = (key: string, days: number, digestId: number | null) => insertEvent(t.db, {
+      source: 'mailbox', key, kind: 'hard', subscriberId: sub, digestId, day: ago(days).toISOString().slice(0, 10), status: '5.1.1', detail: 'no such user', occurredAt: null,
+    }, ago(days));
+    report('old', 31, null);
+    report('recent', 19, digest);
+
+    expect(await pruneHistory(t.db, { days: 14, now: NOW })).toMatchObject({ digests: 1, mailEvents: 1 });
+
+    // The report of the pruned digest stays, no longer pointing at it.
+    expect(t.db.prepare('SELECT event_key AS key, digest_id AS digestId FROM mail_events').all()).toEqual([{ key: 'recent', digestId: null }]);
   });
 
   it('works in short transactions: writes of a send run in the same process go through between them', async () => {

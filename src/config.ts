@@ -65,9 +65,9 @@ const bounces = {
 };
 
 /**
- * The shortest history correctness needs, in days. A paper stays a candidate for 7 days after it arrives, so "never
- * the same paper twice" needs a subscriber's digests of that week (WINDOW_DAYS in src/ranking.ts), and the ranker's
- * "ignored" signal reads the papers shown in the last two weeks (docs/ranking.md).
+ * The shortest history kept, in days. A paper stays a candidate for 7 days after it arrives (WINDOW_DAYS in
+ * src/ranking.ts), so "never the same paper twice" needs a subscriber's digests of that week; twice that leaves a
+ * week of margin for time zones, late sends and a window made longer.
  */
 export const MIN_RETENTION_DAYS = 14;
 
@@ -75,8 +75,8 @@ export const MIN_RETENTION_DAYS = 14;
 const retention = {
   /** Days of digests (with their papers and delivery attempts) and ingest runs kept; older ones are pruned daily. */
   RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').max(3650, 'must be at most 3650 (ten years)').default(30)
-    .refine((d) => d >= MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS} days: "never the same paper twice" and the ` +
-      'ranker read that much of a subscriber\'s past digests'),
+    .refine((d) => d >= MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS} days: "never the same paper twice" reads a ` +
+      'week of a subscriber\'s past digests, and this keeps a week of margin'),
 };
 
 /** A domain name such as lab.example.org (letters, digits, hyphens; a dot before the top-level label). */

@@ -71,7 +71,7 @@ describe('retention from the command line', () => {
     for (const args of [['serve'], ['prune']]) {
       const r = await paperboy({ ...env, RETENTION_DAYS: days, PORT: '0' }, args);
       expect(r.code).toBe(1);
-      expect(r.out).toMatch(/Invalid RETENTION_DAYS: must be at least 14 days: "never the same paper twice" and the ranker read that much of a subscriber's past digests/);
+      expect(r.out).toMatch(/Invalid RETENTION_DAYS: must be at least 14 days: "never the same paper twice" reads a week of a subscriber's past digests, and this keeps a week of margin/);
     }
   });
 

@@ -15,6 +15,8 @@ export interface Paper {
   pdfUrl?: string | null;
   codeUrl?: string | null;
   thumbnail?: string | null;
+  /** The DOI a journal gave the paper (lower case, no resolver prefix), when the source says. */
+  doi?: string | null;
   /** Hugging Face upvotes at the last fetch. */
   upvotes?: number | null;
   comments?: number | null;
@@ -74,4 +76,24 @@ export interface Subscriber {
   hour: number;
   /** The version unsubscribe links are signed over; bumped on resubscribe, so links of an earlier subscription stop working. */
   tokenVersion: number;
+}
+
+/** One reference of a subscriber's library as read from a reference manager's export or a pasted line, before it is
+ *  matched to a stored paper. */
+export interface LibraryEntry {
+  /** Where it was in what was sent: "entry 3 (smith2020)", "record 2", "line 4". */
+  where: string;
+  /** The title with LaTeX decoded and invisible characters dropped; '' when the reference has none. */
+  title: string;
+  abstract: string;
+  authors: string[];
+  /** Bare arXiv id (no version), from an eprint field, an arxiv.org link or a 10.48550/arXiv.<id> DOI. */
+  arxivId: string | null;
+  /** Lower-case DOI without resolver prefix. */
+  doi: string | null;
+  /** Title keys to match stored papers by (paper-identity's titleKey of the decoded title, and of the title with its
+   *  LaTeX markup dropped rather than decoded, when that differs). */
+  titleKeys: string[];
+  /** When it entered the library (date-added, else date accessed) or else was published: YYYY-MM-DD, YYYY-MM or YYYY. */
+  added: string | null;
 }

@@ -9,6 +9,14 @@ export function titleKey(title: string): string {
   return title.normalize('NFKD').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
 }
 
+/** A DOI in lower case without resolver prefix (`https://doi.org/10.1103/X` → `10.1103/x`; DOIs are
+ *  case-insensitive), or null when `value` is none. */
+export function doiOf(value: string): string | null {
+  const m = /^(?:doi:\s*|https?:\/\/(?:dx\.)?doi\.org\/)?(10\.\d{4,9}\/\S+)$/i.exec(value.trim());
+  if (!m) return null;
+  try { return decodeURIComponent(m[1]).toLowerCase(); } catch { return m[1].toLowerCase(); }
+}
+
 /** The id of a paper that has no arXiv id: a hash of its title key. */
 export function titleId(title: string): string {
   return 'title:' + createHash('sha256').update(titleKey(title)).digest('hex').slice(0, 16);
@@ -37,6 +45,7 @@ export function mergePaper(stored: Paper, incoming: Paper): Paper {
     url: incoming.url ?? stored.url,
     pdfUrl: incoming.pdfUrl ?? stored.pdfUrl ?? null,
     codeUrl: incoming.codeUrl ?? stored.codeUrl ?? null,
+    doi: incoming.doi ?? stored.doi ?? null,
     thumbnail: incoming.thumbnail ?? stored.thumbnail ?? null,
     upvotes: incoming.upvotes ?? stored.upvotes ?? null,
     comments: incoming.comments ?? stored.comments ?? null,

@@ -3,11 +3,13 @@
 // The ranking itself is pure (rank/); this file reads what it needs from the store.
 import type { Db } from './db/open.js';
 import type { Paper, Profile, RankedPaper } from './model.js';
-import { DEFAULT_DIGEST_SIZE } from './rank/limits.js';
+import type { LibraryExample } from './rank/library.js';
+import { DEFAULT_DIGEST_SIZE, PROFILE_LIMITS } from './rank/limits.js';
 import { buildRankModel, type RankModel } from './rank/model.js';
 import { isWeakDay, rank } from './rank/rank.js';
 import { WEIGHTS } from './rank/weights.js';
 import { recentPapers, shownPaperIds } from './store/digests.js';
+import { libraryForRanking, type StoredEntry } from './store/library.js';
 import type { SubscriberRecord } from './store/subscribers.js';
 import type { WeakDay } from './store/votes.js';
 import { papersByIds, votesOf } from './store/votes.js';
@@ -41,14 +43,14 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
     shared ??= sharedModel(db, now);
     const sent = shownPaperIds(db, sub.id);
     // A vote is always on a paper sent before: with none sent, only the seeds are left to read.
-    const { profile, known } = rankingInputs(db, sub.id, sub.profile, sent.size > 0);
+    const { profile, known, library } = rankingInputs(db, sub.id, sub.profile, sent.size > 0);
     const prefs = digestPrefs(sub);
-    const fresh = sent.size === 0 && profile.votes.length === 0 && opts.memo !== false;
+    const fresh = sent.size === 0 && profile.votes.length === 0 && library.length === 0 && opts.memo !== false;
     const key = fresh ? JSON.stringify([profile, prefs]) : '';
     let ranked = fresh ? memo.get(key) : undefined;
     if (!ranked) {
       const candidates = sent.size ? shared.pool.filter((p) => !sent.has(p.id)) : shared.pool;
-      ranked = rank(profile, candidates, { now, size: prefs.digestSize, model: shared.model, known });
+      ranked = rank(profile, candidates, { now, size: prefs.digestSize, model: shared.model, known, library });
       if (weakDayChoice(sub, ranked) === 'skip') ranked = [];
       if (fresh) remember(memo, key, ranked);
     }
@@ -57,10 +59,21 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
 }
 
 /** Everything rank() needs besides the candidates and the shared model: the latest votes (none to read when nothing
- *  was ever sent) and the stored papers among the seeds and voted ones. */
-export function rankingInputs(db: Db, subscriberId: number, profile: Profile, anySent = true): { profile: Profile; known: Map<string, Paper> } {
+ *  was ever sent), the library entries a digest learns from (the first PROFILE_LIMITS.libraryUsed: the per-digest
+ *  bound is also a bound on what is read), and the stored papers among the seeds, voted and matched library ones. */
+export function rankingInputs(db: Db, subscriberId: number, profile: Profile, anySent = true): { profile: Profile; known: Map<string, Paper>; library: LibraryExample[] } {
   const votes = anySent ? votesOf(db, subscriberId, WEIGHTS.maxVotesUsed) : [];
-  return { profile: { ...profile, votes }, known: papersByIds(db, [...profile.papers, ...votes.map((v) => v.paperId)]) };
+  const entries = libraryForRanking(db, subscriberId, PROFILE_LIMITS.libraryUsed);
+  const known = papersByIds(db, [...profile.papers, ...votes.map((v) => v.paperId), ...entries.flatMap((e) => (e.paperId ? [e.paperId] : []))]);
+  return { profile: { ...profile, votes }, known, library: entries.map((e) => libraryExample(e, known)) };
+}
+
+/** A stored library entry as the ranker takes it: its stored paper, or a text example of its title and abstract
+ *  (id `library:<entry id>`, so each text example's vector is computed once per run). */
+function libraryExample(e: StoredEntry, known: Map<string, Paper>): LibraryExample {
+  const paper = (e.paperId && known.get(e.paperId))
+    || { id: `library:${e.id}`, title: e.title, abstract: e.abstract, authors: e.authors, categories: [], published: null, url: null };
+  return { paper, title: e.title || paper.title, added: e.added };
 }
 
 /** On a weak day (too few papers worth sending), what the subscriber chose to get: nothing or a short note; null on other days. */

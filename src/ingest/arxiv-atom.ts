@@ -20,6 +20,7 @@ export function atomEntryFields(e: XmlNode): RawPaper {
     published: text(e.published) || text(e.updated),
     pdfUrl: pdf ? attr(pdf, 'href').replace(/v\d+$/, '') : null,
     codeUrl: githubUrl(text(e['arxiv:comment'])),
+    doi: text(e['arxiv:doi']),
   };
 }
 

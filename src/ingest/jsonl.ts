@@ -34,7 +34,7 @@ export function parseJsonl(text: string): ParseResult {
     collect(result, toPaper({
       id: r.id, title: r.title, abstract: r.abstract ?? r.summary, authors: r.authors,
       categories: withPrimary(r.categories, r.primary_category), published: r.published, url: r.url,
-      pdfUrl: r.pdf_url ?? r.pdfUrl, codeUrl: r.code_url ?? r.codeUrl, thumbnail: r.thumbnail,
+      pdfUrl: r.pdf_url ?? r.pdfUrl, codeUrl: r.code_url ?? r.codeUrl, thumbnail: r.thumbnail, doi: r.doi,
       upvotes: r.upvotes, comments: r.comments ?? r.num_comments, firstSeen: r.first_seen ?? undefined,
     }, where, false));
   }
@@ -47,6 +47,6 @@ export function paperToJsonl(p: Paper): string {
     id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, categories: p.categories,
     published: p.published, url: p.url, pdf_url: p.pdfUrl ?? null, code_url: p.codeUrl ?? null,
     thumbnail: p.thumbnail ?? null, upvotes: p.upvotes ?? null, comments: p.comments ?? null,
-    first_seen: p.firstSeen ?? null,
+    first_seen: p.firstSeen ?? null, ...(p.doi ? { doi: p.doi } : {}),
   });
 }

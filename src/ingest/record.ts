@@ -1,7 +1,7 @@
 // Turns the loose fields a parser found into a clean Paper, or says why it cannot.
 import { isArxivCategory } from '../arxiv.js';
 import type { Paper, Rejection } from '../model.js';
-import { titleId } from '../paper-identity.js';
+import { doiOf, titleId } from '../paper-identity.js';
 import { absUrl, normalizeArxivId, pdfUrl } from './normalize.js';
 import { cleanText } from './text.js';
 import type { ParseResult } from './types.js';
@@ -17,6 +17,8 @@ export interface RawPaper {
   url?: unknown;
   pdfUrl?: unknown;
   codeUrl?: unknown;
+  /** A journal DOI (arXiv's API gives it as arxiv:doi). */
+  doi?: unknown;
   thumbnail?: unknown;
   upvotes?: unknown;
   comments?: unknown;
@@ -94,6 +96,7 @@ export function toPaper(raw: RawPaper, where: string, entities = true): Paper | 
     url: link(raw.url) ?? (arxivId ? absUrl(arxivId) : null),
     pdfUrl: link(raw.pdfUrl) ?? (arxivId ? pdfUrl(arxivId) : null),
     codeUrl: link(raw.codeUrl),
+    doi: doiOf(str(raw.doi) ?? ''),
     thumbnail: link(raw.thumbnail),
     upvotes: count(raw.upvotes),
     comments: count(raw.comments),

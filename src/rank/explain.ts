@@ -61,8 +61,9 @@ function like(model: RankModel, i: number, sig: Signals): string | null {
   if (!sig.taste) return null;
   const { at, sim } = nearestPositive(model, sig.taste, i);
   if (at < 0 || sim < LIKE_MIN) return null;
-  const title = sig.taste.positives[at].title.replace(/\s+/g, ' ').trim();
-  return `like "${title.length > 80 ? title.slice(0, 77) + '…' : title}"`;
+  const entry = sig.taste.library[at];
+  const title = (entry ?? sig.taste.positives[at].title).replace(/\s+/g, ' ').trim();
+  return `like "${title.length > 80 ? title.slice(0, 77) + '…' : title}"${entry === null ? '' : ' from your library'}`;
 }
 
 function trending(model: RankModel, i: number): string | null {

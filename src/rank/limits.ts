@@ -11,6 +11,13 @@ export const PROFILE_LIMITS = {
   authorLength: 120,
   aboutLength: 2000,
   papers: 50,
+  /** A library (an export or a pasted list, issue 11): its text in UTF-8 bytes (the request's other fields stay
+   *  within the 16 KB of every body) and its references; past either, 413 and nothing stored. */
+  libraryBytes: 2 * 1024 * 1024,
+  libraryEntries: 5000,
+  /** Library entries the ranker learns from per digest: the most recently added (src/rank/library.ts), so a library
+   *  of 1,000 costs a digest no more than one of 50. */
+  libraryUsed: 50,
   /** Digest size a subscriber may choose. */
   digestSizeMin: 1,
   digestSizeMax: 50,

@@ -3,6 +3,7 @@ import type { Paper, Profile, RankedPaper } from '../model.js';
 import { diversify } from './diversify.js';
 import { explain } from './explain.js';
 import { clampDigestSize, clampProfile } from './limits.js';
+import type { LibraryExample } from './library.js';
 import { type RankModel, buildRankModel } from './model.js';
 import { keywordTerms } from './query.js';
 import { type Signals, computeSignals, examples } from './signals.js';
@@ -22,6 +23,9 @@ export interface RankOptions {
   shown?: string[];
   /** A fixed floor on relevance instead of the relative one (relevanceFloor); -Infinity keeps every paper. */
   minRelevance?: number;
+  /** The subscriber's library, most recently added first: learned from as seeds are, each weighted by how recently it
+   *  was added; only the first PROFILE_LIMITS.libraryUsed are read (src/rank/library.ts). */
+  library?: LibraryExample[];
 }
 
 /** Ranks candidates for one profile: best first, at most `size`, each with reasons; may return fewer (weak day). */
@@ -31,11 +35,12 @@ export function rank(profile: Profile, candidates: Paper[], opts: RankOptions): 
   const safe = clampProfile(profile);
   const { model, allowed } = modelFor(opts.model, candidates);
   // Never a paper the subscriber already has; their own papers also stay out of the weak-day reference.
-  const own = mask(model, [...safe.papers, ...safe.votes.map((v) => v.paperId)]);
+  const ex = examples(safe, opts.known ?? new Map(), opts.library, opts.now);
+  const own = mask(model, [...safe.papers, ...safe.votes.map((v) => v.paperId), ...ex.positives.map((p) => p.id)]);
   const shown = mask(model, opts.shown ?? []);
   for (let i = 0; i < allowed.length; i++) if (own[i] || shown[i]) allowed[i] = 0;
-  const sig = computeSignals(model, safe, examples(safe, opts.known ?? new Map()), opts.now);
-  const cold = states(safe) && (!sig.hasInterests || matchesNothing(sig.relevance, own)) ? coldStartReason(safe, sig) : null;
+  const sig = computeSignals(model, safe, ex, opts.now);
+  const cold = (states(safe) || ex.positives.length > 0) && (!sig.hasInterests || matchesNothing(sig.relevance, own)) ? coldStartReason(safe, sig) : null;
   const floor = opts.minRelevance ?? (sig.hasInterests && !cold ? relevanceFloor(sig.relevance, own) : -Infinity);
   const pool = shortlist(model, allowed, sig, size, floor);
   const kw = keywordTerms(model.vocab, safe.keywords);

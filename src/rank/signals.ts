@@ -1,5 +1,6 @@
 // Per-subscriber signals over the model's candidates: stated interests, learned taste, and priors.
 import type { Paper, Profile } from '../model.js';
+import { type LibraryExample, libraryPositives } from './library.js';
 import { type RankModel, knownVector, similarities } from './model.js';
 import { type Query, keywordQuery, textQuery } from './query.js';
 import type { SparseVector } from './sparse.js';
@@ -24,9 +25,11 @@ export interface Signals {
 /** Positives named as "like …" candidates (the most recent); the centroid uses all of them. */
 const NEAREST_MAX = 30;
 
-/** Learned per-subscriber taste: the positives it was learned from (the most recent NEAREST_MAX, for "like …"). */
+/** Learned per-subscriber taste: the positives it was learned from (the most recent NEAREST_MAX, for "like …"), and
+ *  for each the library entry's title when it came from the library (null for a seed or a 👍). */
 export interface Taste {
   positives: Paper[];
+  library: (string | null)[];
 }
 
 /** Known papers split into positives (seeds, 👍) and negatives (👎). */
@@ -35,27 +38,36 @@ export interface Examples {
   /** The 👍 papers alone (positives also hold seeds). */
   liked: Paper[];
   negatives: Paper[];
-  /** Weight of each positive in the centroid and category affinity: 1 for a seed, WEIGHTS.likedWeight for a 👍. */
+  /** Weight of each positive in the centroid and category affinity: 1 for a seed, WEIGHTS.likedWeight for a 👍, the
+   *  recency weight of a library entry (libraryWeight). */
   weights: number[];
-  /** How many positives are seed papers. */
+  /** How many positives are seed papers or library entries (a library is read as seeds are). */
   seeds: number;
+  /** Per positive, the title of the library entry it came from; null for a seed or a 👍. */
+  library: (string | null)[];
 }
 
-/** Picks the profile's seed and voted papers out of `known`; unknown ids are skipped. */
-export function examples(profile: Profile, known: Map<string, Paper>): Examples {
+/** Picks the profile's seed and voted papers out of `known` (unknown ids are skipped), and the library entries a
+ *  digest learns from (libraryPositives): library first, oldest to newest, then seeds, then 👍, so the most recent of
+ *  each are the ones "like …" looks at. A paper that is both a seed and in the library counts once, as a seed. */
+export function examples(profile: Profile, known: Map<string, Paper>, library?: LibraryExample[], now = new Date(0)): Examples {
   const votes = profile.votes.slice(-WEIGHTS.maxVotesUsed);
   const get = (ids: string[]) => [...new Set(ids)].map((id) => known.get(id)).filter((p): p is Paper => !!p);
   const up = votes.filter((v) => v.vote === 1).map((v) => v.paperId);
   const down = votes.filter((v) => v.vote === -1).map((v) => v.paperId);
   const downSet = new Set(down);
   const seeds = new Set(profile.papers.filter((id) => !downSet.has(id)));
-  const positives = get([...seeds, ...up]);
+  const own = get([...seeds, ...up]);
+  const lib = libraryPositives(library, now);
+  const taken = new Set([...own.map((p) => p.id), ...downSet]);
+  const fromLibrary = lib.used.map((e, j) => ({ e, w: lib.weights[j] })).filter(({ e }) => !taken.has(e.paper.id) && taken.add(e.paper.id)).reverse();
   return {
-    positives,
+    positives: [...fromLibrary.map(({ e }) => e.paper), ...own],
     liked: get(up),
     negatives: get(down),
-    weights: positives.map((p) => (seeds.has(p.id) ? 1 : WEIGHTS.likedWeight)),
-    seeds: positives.filter((p) => seeds.has(p.id)).length,
+    weights: [...fromLibrary.map(({ w }) => w), ...own.map((p) => (seeds.has(p.id) ? 1 : WEIGHTS.likedWeight))],
+    seeds: fromLibrary.length + own.filter((p) => seeds.has(p.id)).length,
+    library: [...fromLibrary.map(({ e }) => e.title), ...own.map(() => null)],
   };
 }
 
@@ -297,7 +309,7 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   categoryBonus(model, profile.categories, relevance);
   authorBonus(model, profile.authors, relevance);
   categoryAffinity(model, ex, relevance);
-  const taste = ex.positives.length ? { positives: ex.positives.slice(-NEAREST_MAX) } : null;
+  const taste = ex.positives.length ? { positives: ex.positives.slice(-NEAREST_MAX), library: ex.library.slice(-NEAREST_MAX) } : null;
   const widened = withFeedback(model, ex, relevance);
   addScaled(relevance, centroidSims(model, widened.ex, widened.top), 1);
   const score = Float32Array.from(relevance);

@@ -26,6 +26,11 @@ export const WEIGHTS = {
    *  categories). Once the centroid stopped being trimmed, 1 was best on the tuning split of every segment
    *  (0.5 and 0.75 tried; docs/ranking.md). */
   likedWeight: 1,
+  /** A library entry counts 0.5^(years since it was added / libraryHalfLife) of a seed paper in the taste, and never
+   *  less than libraryFloor; an entry with no date at all counts libraryUndated (src/rank/library.ts). */
+  libraryHalfLife: 2,
+  libraryFloor: 0.1,
+  libraryUndated: 0.5,
   /** Learned category affinity: share of positives in the paper's category, discounted for broad categories. */
   seedCategory: 0.1,
   /** Subtracted: cosine with the centroid of 👎 papers. Kept small: a 👎 paper shares much of its vocabulary with the

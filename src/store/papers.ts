@@ -2,12 +2,13 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import type { Paper } from '../model.js';
 import { isTitleId, mergePaper, titleKey } from '../paper-identity.js';
+import { linkLibrary } from './library.js';
 
 /** Row shape of the papers table. */
 interface PaperRow {
   id: string; title: string; abstract: string; authors: string; categories: string;
   published: string | null; url: string | null; pdf_url: string | null; code_url: string | null;
-  thumbnail: string | null; upvotes: number | null; comments: number | null; first_seen: string;
+  thumbnail: string | null; upvotes: number | null; comments: number | null; first_seen: string; doi: string | null;
 }
 
 /** Maps a papers row to the domain type. */
@@ -16,7 +17,7 @@ export function rowToPaper(r: PaperRow): Paper {
     id: r.id, title: r.title, abstract: r.abstract,
     authors: JSON.parse(r.authors), categories: JSON.parse(r.categories),
     published: r.published, url: r.url, pdfUrl: r.pdf_url, codeUrl: r.code_url,
-    thumbnail: r.thumbnail, upvotes: r.upvotes, comments: r.comments, firstSeen: r.first_seen,
+    thumbnail: r.thumbnail, upvotes: r.upvotes, comments: r.comments, firstSeen: r.first_seen, doi: r.doi,
   };
 }
 
@@ -55,14 +56,15 @@ function statements(db: Db): UpsertStatements {
     // A new paper; first_seen comes from the merged record when two rows become one.
     insert: db.prepare(`
       INSERT INTO papers (id, title, abstract, authors, categories, published, url, pdf_url, code_url,
-                          thumbnail, upvotes, comments, title_key, first_seen, updated_at)
+                          thumbnail, upvotes, comments, title_key, first_seen, updated_at, doi)
       VALUES (@id, @title, @abstract, @authors, @categories, @published, @url, @pdfUrl, @codeUrl,
-              @thumbnail, @upvotes, @comments, @titleKey, @firstSeen, @now)`),
+              @thumbnail, @upvotes, @comments, @titleKey, @firstSeen, @now, @doi)`),
     // Overwrite a stored row with its merged fields (first_seen only ever moves earlier: see mergePaper).
     update: db.prepare(`
       UPDATE papers SET title = @title, abstract = @abstract, authors = @authors, categories = @categories,
         published = @published, url = @url, pdf_url = @pdfUrl, code_url = @codeUrl, thumbnail = @thumbnail,
-        upvotes = @upvotes, comments = @comments, title_key = @titleKey, first_seen = @firstSeen, updated_at = @now
+        upvotes = @upvotes, comments = @comments, title_key = @titleKey, first_seen = @firstSeen, updated_at = @now,
+        doi = @doi
       WHERE id = @id`),
     // Drop a row whose paper now lives under another id.
     remove: db.prepare('DELETE FROM papers WHERE id = ?'),
@@ -94,7 +96,7 @@ function params(p: Paper, now: string, key = titleKey(p.title)): Record<string, 
     id: p.id, title: p.title, abstract: p.abstract, authors: JSON.stringify(p.authors),
     categories: JSON.stringify(p.categories), published: p.published, url: p.url,
     pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null, thumbnail: p.thumbnail ?? null,
-    upvotes: p.upvotes ?? null, comments: p.comments ?? null, titleKey: key,
+    upvotes: p.upvotes ?? null, comments: p.comments ?? null, doi: p.doi ?? null, titleKey: key,
     firstSeen: p.firstSeen ?? now, now,
   };
 }
@@ -156,8 +158,15 @@ export function upsertPapers(db: Db, papers: Paper[], now = new Date()): UpsertC
   const counts: UpsertCounts = { added: 0, updated: 0, unchanged: 0 };
   db.transaction(() => {
     const added: number[] = [];
-    for (const p of papers) counts[upsertOne(s, p, stamp, added)]++;
+    const changed: string[] = [];
+    for (const p of papers) {
+      const outcome = upsertOne(s, p, stamp, added);
+      counts[outcome]++;
+      if (outcome !== 'unchanged') changed.push(p.id);
+    }
     s.logAdded.run(JSON.stringify(added));
+    // Library entries waiting for one of these papers link to it now.
+    linkLibrary(db, changed);
   })();
   return counts;
 }

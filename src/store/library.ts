@@ -1,0 +1,129 @@
+// A subscriber's library (migration 012): entries matched to stored papers by arXiv id, then DOI, then title, and
+// linked to their paper when it is stored later. Entries are kept in the order they are given (most recent first).
+import type { Db } from '../db/open.js';
+import type { LibraryEntry } from '../model.js';
+import { atomically, stmt } from './statements.js';
+
+/** How an entry was matched to a stored paper. */
+export type MatchedBy = 'arxiv' | 'doi' | 'title';
+
+/** A stored library entry. */
+export interface StoredEntry {
+  id: number;
+  position: number;
+  title: string;
+  abstract: string;
+  authors: string[];
+  arxivId: string | null;
+  doi: string | null;
+  added: string | null;
+  /** The stored paper it was matched to, and how; null while it is a text example (or waits for its paper). */
+  paperId: string | null;
+  matchedBy: MatchedBy | null;
+}
+
+interface EntryRow {
+  id: number; position: number; title: string; abstract: string; authors: string; arxiv_id: string | null; doi: string | null;
+  added: string | null; paper_id: string | null; matched_by: MatchedBy | null;
+}
+
+const toEntry = (r: EntryRow): StoredEntry => ({
+  id: r.id, position: r.position, title: r.title, abstract: r.abstract, authors: JSON.parse(r.authors), arxivId: r.arxiv_id,
+  doi: r.doi, added: r.added, paperId: r.paper_id, matchedBy: r.matched_by,
+});
+
+/** The stored paper an entry names, by arXiv id, then DOI, then title (an arXiv-keyed row before a title-only one). */
+export function matchEntry(db: Db, e: Pick<LibraryEntry, 'arxivId' | 'doi' | 'titleKeys'>): { paperId: string; by: MatchedBy } | null {
+  const byId = e.arxivId && stmt(db, 'SELECT id FROM papers WHERE id = ?').pluck().get(e.arxivId) as string | undefined;
+  if (byId) return { paperId: byId, by: 'arxiv' };
+  const byDoi = e.doi && stmt(db, 'SELECT id FROM papers WHERE doi = ? LIMIT 1').pluck().get(e.doi) as string | undefined;
+  if (byDoi) return { paperId: byDoi, by: 'doi' };
+  for (const key of e.titleKeys) {
+    // Through papers_title_key; arXiv-keyed rows first (false sorts before true).
+    const byTitle = stmt(db, "SELECT id FROM papers WHERE title_key = ? ORDER BY id LIKE 'title:%' LIMIT 1").pluck().get(key) as string | undefined;
+    if (byTitle) return { paperId: byTitle, by: 'title' };
+  }
+  return null;
+}
+
+/** What a library would come to against the store now: entries matched to stored papers, kept as text examples
+ *  (a title, no stored paper), and waiting (an id or DOI alone, no stored paper yet). Reads only. */
+export function librarySummary(db: Db, entries: LibraryEntry[]): { matched: number; text: number; waiting: number } {
+  let matched = 0;
+  let text = 0;
+  for (const e of entries) {
+    if (matchEntry(db, e)) matched++;
+    else if (e.title) text++;
+  }
+  return { matched, text, waiting: entries.length - matched - text };
+}
+
+/** Replaces a subscriber's library with `entries` (in the order given: position 0 first), each matched now. */
+export function replaceLibrary(db: Db, subscriberId: number, entries: LibraryEntry[]): void {
+  atomically(db, () => {
+    // Every entry of the subscriber.
+    stmt(db, 'DELETE FROM library_entries WHERE subscriber_id = ?').run(subscriberId);
+    // One entry, with the paper it matched (if any).
+    const insert = stmt(db, `
+      INSERT INTO library_entries (subscriber_id, position, title, abstract, authors, arxiv_id, doi, title_key, latex_key, added, paper_id, matched_by)
+      VALUES (@subscriberId, @position, @title, @abstract, @authors, @arxivId, @doi, @titleKey, @latexKey, @added, @paperId, @by)`);
+    entries.forEach((e, position) => {
+      const m = matchEntry(db, e);
+      insert.run({
+        subscriberId, position, title: e.title, abstract: e.abstract, authors: JSON.stringify(e.authors), arxivId: e.arxivId, doi: e.doi,
+        titleKey: e.titleKeys[0] ?? null, latexKey: e.titleKeys[1] ?? null, added: e.added, paperId: m?.paperId ?? null, by: m?.by ?? null,
+      });
+    });
+  });
+}
+
+/** Removes one entry of a subscriber's library; false when they have no such entry. */
+export function removeLibraryEntry(db: Db, subscriberId: number, entryId: number): boolean {
+  return stmt(db, 'DELETE FROM library_entries WHERE id = ? AND subscriber_id = ?').run(entryId, subscriberId).changes > 0;
+}
+
+/** Counts of a subscriber's library: entries, matched to stored papers, kept as text examples. */
+export function libraryCounts(db: Db, subscriberId: number): { entries: number; matched: number; text: number } {
+  // One pass over the subscriber's entries (through the UNIQUE (subscriber_id, position) index).
+  return stmt(db, `
+    SELECT count(*) AS entries, count(paper_id) AS matched, COALESCE(sum(paper_id IS NULL AND title <> ''), 0) AS text
+    FROM library_entries WHERE subscriber_id = ?`).get(subscriberId) as { entries: number; matched: number; text: number };
+}
+
+/** A page of a subscriber's library, in order. */
+export function libraryPage(db: Db, subscriberId: number, offset: number, limit: number): StoredEntry[] {
+  const rows = stmt(db, 'SELECT * FROM library_entries WHERE subscriber_id = ? ORDER BY position LIMIT ? OFFSET ?').all(subscriberId, limit, offset) as EntryRow[];
+  return rows.map(toEntry);
+}
+
+/** The first `limit` entries the ranker can learn from (matched, or with a title), in order. Reads `limit` rows
+ *  however large the library: the per-digest bound (docs/ranking.md). */
+export function libraryForRanking(db: Db, subscriberId: number, limit: number): StoredEntry[] {
+  // Through the UNIQUE (subscriber_id, position) index, skipping entries that only wait for their paper.
+  const rows = stmt(db, `
+    SELECT * FROM library_entries WHERE subscriber_id = ? AND (paper_id IS NOT NULL OR title <> '')
+    ORDER BY position LIMIT ?`).all(subscriberId, limit) as EntryRow[];
+  return rows.map(toEntry);
+}
+
+/** Links entries waiting for one of these papers (stored ids) to it, by arXiv id, then DOI, then title. Runs in the
+ *  batch's transaction; with no entry waiting (the usual case) it costs one index probe per batch. */
+export function linkLibrary(db: Db, paperIds: string[]): void {
+  // Any entry waiting at all (through the partial index on title_key, or the one on arxiv_id for pasted ids)?
+  const waiting = stmt(db, `
+    SELECT EXISTS (SELECT 1 FROM library_entries WHERE paper_id IS NULL AND title_key IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM library_entries WHERE paper_id IS NULL AND arxiv_id IS NOT NULL)
+        OR EXISTS (SELECT 1 FROM library_entries WHERE paper_id IS NULL AND doi IS NOT NULL)`).pluck().get();
+  if (!paperIds.length || !waiting) return;
+  const batch = JSON.stringify(paperIds);
+  for (const [column, paperColumn, by] of LINKS) {
+    // Waiting entries naming one of the batch's papers, probed through the entry column's partial index.
+    stmt(db, `
+      UPDATE library_entries SET paper_id = p.id, matched_by = '${by}'
+      FROM (SELECT id, ${paperColumn} AS k FROM papers WHERE id IN (SELECT value FROM json_each(?)) AND ${paperColumn} IS NOT NULL) AS p
+      WHERE library_entries.paper_id IS NULL AND library_entries.${column} = p.k`).run(batch);
+  }
+}
+
+/** Entry column, paper column, and how it matched: in the order entries are matched. */
+const LINKS = [['arxiv_id', 'id', 'arxiv'], ['doi', 'doi', 'doi'], ['title_key', 'title_key', 'title'], ['latex_key', 'title_key', 'title']] as const;

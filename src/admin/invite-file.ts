@@ -11,7 +11,7 @@ export interface BadLine {
 /** A sign-up read from the file, with the line it came from. */
 export interface Invitation {
   line: number;
-  input: SubscriptionInput;
+  input: Omit<SubscriptionInput, 'library'>;
 }
 
 /** Columns a header line may name; without a header the first column is the address and the others keywords. */
@@ -70,7 +70,9 @@ export function parseInviteFile(text: string): { invitations: Invitation[]; bad:
     const earlier = seen.get(key);
     if (earlier !== undefined) return bad.push({ line, reason: `${parsed.data.email} is already on line ${earlier}` });
     seen.set(key, line);
-    invitations.push({ line, input: parsed.data });
+    // An invite carries interests, never a library (that is the subscriber's own to upload).
+    const { library: _, ...input } = parsed.data;
+    invitations.push({ line, input });
   });
   return { invitations, bad };
 }

@@ -24,6 +24,7 @@ import { registerSecurityHeaders, sameOriginPosts } from './security.js';
 import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from './subscribe.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
 import { categoryCounts } from '../store/archive.js';
+import { startLibraryReader } from '../library/citation.js';
 
 export { BODY_LIMIT };
 
@@ -62,16 +63,18 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     return sendPage(reply, page, 'message', { title: 'Not found', heading: 'Page not found', message: 'There is nothing at this address.', link: { href: '/', label: 'Go to the home page' } }, 404);
   });
   app.addHook('onRequest', sameOriginPosts(ctx.config.PUBLIC_URL));
-  app.addHook('onClose', () => mailer.close());
+  // Library exports are parsed on their own thread, started at the first upload.
+  const libraries = startLibraryReader();
+  app.addHook('onClose', () => { libraries.close(); return mailer.close(); });
   registerSecurityHeaders(app);
   await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
   await registerDocs(app, ctx.config.PUBLIC_URL, page, ctx.config.INSTANCE_NAME);
   registerMetrics(app, ctx.db, operatorGuard(ctx.config.METRICS_TOKEN));
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
-  await app.register(apiRoutes(subs));
-  await app.register(pageRoutes(ctx, page, subs, categories));
+  await app.register(apiRoutes(ctx, subs, libraries));
+  await app.register(pageRoutes(ctx, page, subs, categories, libraries));
   await app.register(linkRoutes(ctx, page, subs));
-  await app.register(preferenceRoutes(ctx, page, categories));
+  await app.register(preferenceRoutes(ctx, page, categories, libraries));
   await app.register(feedbackRoutes(ctx, page));
   await app.register(digestRoutes(ctx, page));
   await app.register(archiveRoutes(ctx, page, categories));

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ValidationIssue } from './forms.js';
 import type { PageRenderer } from './pages.js';
+import { PROFILE_LIMITS } from '../rank/limits.js';
+import { BODY_LIMIT } from './limits.js';
 import { TOKEN_PATTERN } from './tokens.js';
 
 /** The one error shape of the JSON API: `{"error":{"code","message","field"?}}`. */
@@ -80,10 +82,17 @@ function backLink(req: FastifyRequest): { href: string; label: string } {
   return { href: '/', label: 'Go to the home page' };
 }
 
+/** A body past the byte limit of a route that takes a library: the library is what was too large. */
+function libraryBodyTooLarge(req: FastifyRequest, err: FastifyError, api: ApiError): ApiError {
+  if (err.code !== 'FST_ERR_CTP_BODY_TOO_LARGE' || (req.routeOptions.bodyLimit ?? 0) <= BODY_LIMIT) return api;
+  const L = PROFILE_LIMITS;
+  return new ApiError(413, 'library_too_large', `The request is too large: a library may be at most ${L.libraryBytes / 1024 / 1024} MB and ${L.libraryEntries.toLocaleString('en')} references, the other fields 16 KB. Nothing was stored`, 'library');
+}
+
 /** Builds the Fastify error handler: the JSON API shape on JSON paths, a friendly page elsewhere; logs 5xx. */
 export function makeErrorHandler(page: PageRenderer) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): void => {
-    const api = toApiError(err);
+    const api = libraryBodyTooLarge(req, err, toApiError(err));
     if (api.status >= 500) req.log.error({ err }, 'request failed');
     void reply.status(api.status);
     if (api.retryAfter) void reply.header('retry-after', String(api.retryAfter));

@@ -18,6 +18,8 @@ export interface FormValues {
   digestSize: string;
   weakDay: string;
   pausedUntil: string;
+  /** A pasted library (an uploaded file is not shown again: browsers ask for it anew). */
+  library: string;
 }
 
 /** What is wrong with a refused form, by field name; one sentence each. */
@@ -34,15 +36,18 @@ export interface ValidationIssue {
 /** A blank sign-up form: a daily digest at 08:00 UTC (the page's script puts the browser's timezone in). */
 export const BLANK_FORM: FormValues = {
   email: '', keywords: '', categories: [], authors: '', about: '', papers: '', timezone: 'UTC', hour: '8', frequency: 'daily',
-  weekday: '1', digestSize: String(DEFAULT_DIGEST_SIZE), weakDay: 'skip', pausedUntil: '',
+  weekday: '1', digestSize: String(DEFAULT_DIGEST_SIZE), weakDay: 'skip', pausedUntil: '', library: '',
 };
+
+/** A pasted library longer than this is not put back into a refused form (the error says what to send instead). */
+export const PASTED_SHOWN_MAX = 64 * 1024;
 
 /** The fields in the order the forms show them, with the name each has on the page. */
 const LABELS: [field: keyof FormValues | 'confirm', label: string][] = [
   ['email', 'Email'], ['keywords', 'Topics'], ['categories', 'Categories'], ['authors', 'Authors you follow'],
   ['about', 'About your work'], ['papers', 'Papers you liked'], ['hour', 'Delivery time'], ['timezone', 'Timezone'],
   ['frequency', 'How often'], ['weekday', 'Day of the week'], ['digestSize', 'Papers per digest'], ['pausedUntil', 'Pause until'],
-  ['weakDay', 'On a quiet day'], ['confirm', 'Confirmation'],
+  ['weakDay', 'On a quiet day'], ['library', 'Your library'], ['confirm', 'Confirmation'],
 ];
 
 /** Sentences that say it better than the schema's message, for fields a person cannot get wrong by typing. */
@@ -82,7 +87,7 @@ export function valuesOf(sub: SubscriberRecord): FormValues {
   return {
     email: sub.email, keywords: p.keywords.join(', '), categories: p.categories, authors: p.authors.join(', '), about: p.about,
     papers: p.papers.join(', '), timezone: sub.timezone, hour: String(sub.hour), frequency: sub.frequency, weekday: String(sub.weekday),
-    digestSize: String(sub.digestSize), weakDay: sub.weakDay, pausedUntil: sub.pausedUntil ?? '',
+    digestSize: String(sub.digestSize), weakDay: sub.weakDay, pausedUntil: sub.pausedUntil ?? '', library: '',
   };
 }
 

@@ -1,22 +1,53 @@
 import { Busboy, type BusboyHeaders, type BusboyInstance } from '@fastify/busboy';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ApiError } from './errors.js';
 
+/** What a multipart form may carry besides small text fields: file inputs (by name) read as text, up to `fileBytes`
+ *  each, and text fields up to `fieldBytes` each (busboy's default is 1 MB). */
+export interface MultipartLimits {
+  files?: string[];
+  fileBytes?: number;
+  fieldBytes?: number;
+}
+
+/** A file or field cut off at its limit, by request: the route answers 413 with the form, not a page about the request. */
+const truncated = new WeakMap<object, string>();
+
+/** The name of the file or field of this request's form that was cut off at its limit, if any. */
+export function truncatedField(req: FastifyRequest): string | undefined {
+  return truncated.get(req.raw);
+}
+
 /**
- * Reads the text fields of a small multipart/form-data body (RFC 7578) with busboy. Files are refused:
- * the only multipart senders here are mail providers doing RFC 8058 one-click unsubscribes, which SHOULD use it.
+ * Reads a multipart/form-data body (RFC 7578) with busboy: text fields, and the files `limits.files` names as UTF-8
+ * text (or Windows-1252, what older reference managers write, when the bytes are not UTF-8). Any other file is refused.
+ * A file or field past its limit is reported to `onTruncated` (its name), and the route decides.
  */
-export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders): Promise<Record<string, string>> {
+export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders, limits: MultipartLimits = {}, onTruncated: (name: string) => void = () => {}): Promise<Record<string, string>> {
   return new Promise((resolve, reject) => {
     let form: BusboyInstance;
+    const files = limits.files ?? [];
     try {
-      form = new Busboy({ headers: headers as BusboyHeaders, limits: { files: 0, fields: 20 } });
+      form = new Busboy({ headers: headers as BusboyHeaders, limits: { files: files.length, fields: 40, fileSize: limits.fileBytes, fieldSize: limits.fieldBytes } });
     } catch (err) {
       return reject(bad((err as Error).message));
     }
     const fields: Record<string, string> = {};
-    form.on('field', (name: string, value: string) => { fields[name] = value; });
+    form.on('field', (name: string, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
+      if (valueTruncated) onTruncated(name);
+      fields[name] = value;
+    });
+    form.on('file', (name: string, stream: NodeJS.ReadableStream & { truncated?: boolean }) => {
+      if (!files.includes(name)) {
+        stream.resume();
+        return reject(bad(`unexpected file field ${name}`));
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('limit', () => onTruncated(name));
+      stream.on('end', () => { fields[name] = decodeText(Buffer.concat(chunks)); });
+    });
     form.on('filesLimit', () => reject(bad('only text fields are accepted')));
     form.on('fieldsLimit', () => reject(bad('too many fields')));
     form.on('error', (err: Error) => reject(bad(err.message)));
@@ -25,10 +56,19 @@ export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders)
   });
 }
 
-/** Lets the routes of this plugin accept multipart/form-data forms of text fields. */
-export function acceptMultipartFields(app: FastifyInstance, bodyLimit: number): void {
+/** Bytes of an uploaded text file as a string: UTF-8 (a BOM dropped), else Windows-1252. */
+function decodeText(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+/** Lets the routes of this plugin accept multipart/form-data forms of text fields (and the files `limits` names). */
+export function acceptMultipartFields(app: FastifyInstance, bodyLimit: number, limits: MultipartLimits = {}): void {
   app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
-    parseMultipartFields(body as Buffer, req.headers).then((fields) => done(null, fields), (err: Error) => done(err, undefined));
+    parseMultipartFields(body as Buffer, req.headers, limits, (name) => truncated.set(req.raw, name)).then((fields) => done(null, fields), (err: Error) => done(err, undefined));
   });
 }
 

@@ -47,6 +47,13 @@ const interests = {
   hour: wholeNumber(0, 23, 8, 'must be 0–23'),
   frequency: z.preprocess(blankToUndefined, z.enum(['daily', 'weekly'], 'must be daily or weekly').default('daily')),
   weekday: wholeNumber(0, 6, 1, 'must be 0 (Sunday) to 6 (Saturday)'),
+  library: z.string({ error: 'must be text: the content of the export, or one id, DOI or title a line' }).optional().meta({
+    description: `Your library: the text of a BibTeX (.bib), RIS (.ris) or CSL-JSON export (Zotero, Mendeley, JabRef, Google Scholar), `
+      + `or a list of arXiv ids, arXiv or DOI links, DOIs or titles, one a line. Entries are matched to stored papers by arXiv id, then DOI, `
+      + `then title; the others with a title are kept as text examples. At most ${LIMITS.libraryBytes / 1024 / 1024} MB and `
+      + `${LIMITS.libraryEntries} references (413 past either; the other fields stay within 16 KB); text that cannot be read at all is a 400 `
+      + `naming the line or entry. Nothing is stored when refused. Given, it replaces the library (on confirmation, for a sign-up).`,
+  }),
 };
 
 /** The body of POST /api/subscriptions and of the sign-up form. */
@@ -58,6 +65,9 @@ export const subscriptionBody = z.strictObject({
     .pipe(z.email('is not a valid email address')),
   ...interests,
 });
+
+/** The sign-up form: the API's fields, and the library as an uploaded file (multipart/form-data) beside the pasted one. */
+export const subscriptionForm = subscriptionBody.extend({ libraryFile: z.string().optional() });
 
 /** A validated sign-up. */
 export type SubscriptionInput = z.output<typeof subscriptionBody>;
@@ -74,12 +84,23 @@ export const preferencesBody = z.strictObject({
   digestSize: wholeNumber(1, 50, 10, 'must be 1–50'),
   weakDay: z.preprocess(blankToUndefined, z.enum(['skip', 'note'], 'must be skip or note').default('skip')),
   pausedUntil: z.preprocess(blankToUndefined, z.iso.date('must be a date such as 2026-12-24').nullable().default(null)),
+  /** The form's file input (multipart/form-data): a library export, read as `library` is. */
+  libraryFile: z.string().optional(),
 }).superRefine((b, ctx) => {
   // A pause that ended before today (in the subscriber's own timezone) pauses nothing: say so rather than store it.
   if (b.pausedUntil && b.pausedUntil < localDayHour(new Date(), b.timezone).date) {
     ctx.addIssue({ code: 'custom', path: ['pausedUntil'], message: 'is in the past: choose today or a later day, or leave it empty to not pause' });
   }
 });
+
+/** The library form of the preferences page: remove one entry (its id), or all of them. */
+export const libraryEditBody = z.strictObject({
+  remove: z.preprocess(blankToUndefined, z.coerce.number().int().positive('is not an entry of your library').optional()),
+  clear: z.literal('yes').optional(),
+});
+
+/** The page of the library list on the preferences page, beside the `?done=` of a redirect. */
+export const preferencesQuery = doneQuery.extend({ page: z.coerce.number().int().min(1).max(1000).optional() });
 
 /** A validated preferences form. */
 export type PreferencesInput = z.output<typeof preferencesBody>;

@@ -2,15 +2,14 @@ import { emailDomainAllowed } from '../config.js';
 import type { Context } from '../context.js';
 import type { ConfirmationMailer } from '../mail/confirmations.js';
 import { emailHash, recordSignupAttempt } from '../store/address-guard.js';
-import { mailOwner, signUp, type SignUpMail, type SubscriberRecord } from '../store/subscribers.js';
+import { mailOwner, signUp, type SignUp, type SignUpMail, type SubscriberRecord } from '../store/subscribers.js';
 import { ApiError } from './errors.js';
-import type { SubscriptionInput } from './schemas.js';
 
 /** Sign-up as the routes and `paperboy subscribers invite` use it: throttle per address, record, and queue exactly one mail to the address. */
 export interface Subscriptions {
   /** Records a sign-up (resolves once committed); rejects with a 400 ApiError for an address outside
    *  ALLOWED_EMAIL_DOMAINS and a 429 when the address had its quota today. */
-  subscribe(input: SubscriptionInput): Promise<void>;
+  subscribe(input: SignUp): Promise<void>;
   /** Mails a subscriber's own address a confirmation link (to come back) or their preferences link, within the same quota. */
   mailOwner(sub: SubscriberRecord, kind: SignUpMail): Promise<void>;
 }

@@ -103,8 +103,8 @@ export function timezoneOptions(selected: string) {
 
 /** True when the sign-up's optional part holds something other than the defaults, or an error: it is shown open. */
 function moreOpen(v: FormValues, errors: FieldErrors): boolean {
-  const filled = v.categories.length > 0 || [v.authors, v.about, v.papers].some((x) => x.trim() !== '') || v.frequency === 'weekly';
-  return filled || ['categories', 'authors', 'about', 'papers', 'hour', 'timezone', 'frequency', 'weekday'].some((f) => errors[f]);
+  const filled = v.categories.length > 0 || [v.authors, v.about, v.papers, v.library].some((x) => x.trim() !== '') || v.frequency === 'weekly';
+  return filled || ['categories', 'authors', 'about', 'papers', 'library', 'hour', 'timezone', 'frequency', 'weekday'].some((f) => errors[f]);
 }
 
 /** Everything the sign-up and preferences forms show: the values, each field's error, and the option lists. */

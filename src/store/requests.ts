@@ -1,7 +1,7 @@
 // Sign-up requests (migration 009): what a sign-up asked for, kept aside until its own confirmation link is
 // used, and the queue of the mails sign-ups cause (a confirmation link, or an active address's preferences link).
 import type { Db } from '../db/open.js';
-import type { Frequency, Interests } from '../model.js';
+import type { Frequency, Interests, LibraryEntry } from '../model.js';
 import { stmt } from './statements.js';
 
 /** How long a confirmation link works. */
@@ -11,6 +11,9 @@ export const CONFIRM_DAYS = 7;
 export interface Asked extends Interests {
   frequency: Frequency;
   weekday: number;
+  /** A library sent with the sign-up, most recently added first: it replaces the subscriber's library on
+   *  confirmation. Absent: the library is left as it is. */
+  library?: LibraryEntry[];
 }
 
 /** Which mail a request sends: a confirmation link, or the preferences link of an address already subscribed. */
@@ -35,9 +38,9 @@ const toRequest = (r: RequestRow): SignupRequest => ({
 /** Queues a request and its mail; returns its id. `asked` makes it a confirmation, null a preferences-link mail. */
 export function queueRequest(db: Db, subscriberId: number, asked: Asked | null, now: Date): number {
   pruneRequests(db, now);
-  const { keywords, categories, authors, about, papers, timezone, hour, frequency, weekday } = asked ?? {};
+  const { keywords, categories, authors, about, papers, timezone, hour, frequency, weekday, library } = asked ?? {};
   // Only the fields a confirmation applies are kept (not the address, which is on the subscriber row).
-  const json = asked && JSON.stringify({ keywords, categories, authors, about, papers, timezone, hour, frequency, weekday });
+  const json = asked && JSON.stringify({ keywords, categories, authors, about, papers, timezone, hour, frequency, weekday, library });
   return Number(stmt(db, 'INSERT INTO signup_requests (subscriber_id, kind, asked, created_at) VALUES (?, ?, ?, ?)')
     .run(subscriberId, asked ? 'confirm' : 'manage', json, now.toISOString()).lastInsertRowid);
 }

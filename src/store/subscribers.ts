@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.js';
 import { cleanLine, cleanParagraph } from '../text.js';
 import { liftSuppression, suppress } from './address-guard.js';
+import { replaceLibrary } from './library.js';
 import { dropConfirmations, queueRequest, type Asked, type SignupRequest } from './requests.js';
 import type { WeakDay } from './votes.js';
 import { atomically, stmt } from './statements.js';
@@ -138,6 +139,7 @@ function applyConfirmation(db: Db, id: number, asked: Asked, now: Date): void {
       token_version = token_version + (status = 'unsubscribed'),
       status = 'active', confirmed_at = @now, unsubscribed_at = NULL
     WHERE id = @id`).run({ ...listColumns(asked), id, now: now.toISOString() });
+  if (asked.library) replaceLibrary(db, id, asked.library);
 }
 
 /** Unsubscribes; repeating it is harmless. Leaving bumps manage_version, so preferences and digest links of earlier mails stop working. */

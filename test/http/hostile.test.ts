@@ -96,8 +96,9 @@ describe('hostile input on every route', () => {
     for (const [url] of posts) {
       out.push({ name: `${url}: a 10 MB body`, method: 'POST', url, payload: TEN_MB, type: 'application/x-www-form-urlencoded', status: 413, says: /too large/ });
       out.push({ name: `${url}: XML`, method: 'POST', url, payload: '<xml/>', type: 'application/xml', status: 415, says: /Send JSON or a form/ });
-      // Only the one-click unsubscribe reads multipart (RFC 8058); there, a broken one is a 400.
-      out.push(url.startsWith('/unsubscribe/')
+      // The one-click unsubscribe reads multipart (RFC 8058), and so do the two forms that upload a library; there, a
+      // broken one is a 400.
+      out.push(url.startsWith('/unsubscribe/') || url === '/subscribe' || url === `/preferences/${token}`
         ? { name: `${url}: truncated multipart`, method: 'POST', url, payload: '--x\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Cl', type: 'multipart/form-data; boundary=x', status: 400, says: /Cannot read the form/ }
         : { name: `${url}: multipart`, method: 'POST', url, payload: '--x\r\n\r\n--x--', type: 'multipart/form-data; boundary=x', status: 415, says: /Send JSON or a form/ });
       if (url.startsWith('/unsubscribe/')) {

@@ -79,7 +79,7 @@ describe('preferences', () => {
     expect(res.body).toContain(`<li><a href="#${field}">${Handlebars.escapeExpression(message)}</a></li>`); // the summary above the form
     expect(res.body).toContain('value="typed, not lost"');
     expect(res.body).toContain('>Kept &lt;too&gt;</textarea>');
-    expect(res.body).toContain(`<form class="card" method="post" action="${pathOf(pb.ctx.links.preferences(sub))}" novalidate>`);
+    expect(res.body).toContain(`<form class="card" method="post" action="${pathOf(pb.ctx.links.preferences(sub))}" enctype="multipart/form-data" novalidate>`);
     expect(dumpDb(pb)).toBe(before);
   });
 

@@ -1,22 +1,40 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Context } from '../../context.js';
+import type { LibraryReader } from '../../library/citation.js';
+import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, librarySentence, readLibraryField } from '../library.js';
 import { subscriptionBody } from '../schemas.js';
 import type { Subscriptions } from '../subscribe.js';
 
 const errorShape = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
 
+/** What a library sent with a sign-up came to (matching read the store; nothing is stored before confirmation). */
+const libraryShape = z.object({
+  sentence: z.string().meta({ description: 'The answer in words: "Matched 212 of 340 entries to papers Paperboy knows; 128 more kept as text examples; 3 entries skipped (no title)."' }),
+  entries: z.number().int().meta({ description: 'Usable entries (references not skipped)' }),
+  matched: z.number().int().meta({ description: 'Entries matched to a stored paper (by arXiv id, then DOI, then title)' }),
+  text: z.number().int().meta({ description: 'Entries kept as text examples (a title, no stored paper yet)' }),
+  waiting: z.number().int().meta({ description: 'Entries with an id or DOI but no title, and no stored paper yet: linked when it is stored' }),
+  skipped: z.array(z.object({ where: z.string(), reason: z.string() })).meta({ description: 'References not used, each with the line or entry and why' }),
+});
+
 /** JSON API: sign-up. */
-export const apiRoutes = (subs: Subscriptions): FastifyPluginAsyncZod => async (app) => {
+export const apiRoutes = (ctx: Context, subs: Subscriptions, libraries: LibraryReader): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/subscriptions', {
+    bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit,
     schema: {
       summary: 'Sign up; a confirmation mail follows unless the address is already active', tags: ['api'],
       consumes: ['application/json', 'application/x-www-form-urlencoded'],
       body: subscriptionBody,
-      response: { 202: z.object({ status: z.literal('pending') }), 400: errorShape, 413: errorShape, 415: errorShape, 429: errorShape },
+      response: { 202: z.object({ status: z.literal('pending'), library: libraryShape.optional() }), 400: errorShape, 413: errorShape, 415: errorShape, 429: errorShape },
     },
   }, async (req, reply) => {
-    await subs.subscribe(req.body);
+    const { library: text, ...rest } = req.body;
+    const read = await readLibraryField(libraries, [text]);
+    await subs.subscribe({ ...rest, ...(read && { library: read.entries }) });
     // The same answer for new, pending and active addresses: nothing is revealed about who is subscribed.
-    return reply.status(202).send({ status: 'pending' });
+    if (!read) return reply.status(202).send({ status: 'pending' });
+    const answer = libraryAnswer(ctx.db, read);
+    return reply.status(202).send({ status: 'pending', library: { sentence: librarySentence(answer, ctx.config.INSTANCE_NAME), ...answer } });
   });
 };

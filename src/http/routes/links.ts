@@ -36,6 +36,7 @@ function askedView(asked: Asked) {
   return {
     digest: frequencyWord(asked), keywords: asked.keywords.join(', '), categories: asked.categories.map(categoryLabel).join(', '),
     authors: asked.authors.join(', '), about: asked.about, papers: asked.papers.join(', '),
+    library: asked.library ? `${asked.library.length} ${asked.library.length === 1 ? 'entry' : 'entries'}, kept when you confirm` : null,
   };
 }
 

@@ -5,9 +5,13 @@ import type { Context } from '../../context.js';
 import { latestPapers } from '../../store/papers.js';
 import { CONFIRM_DAYS } from '../../store/requests.js';
 import { ApiError, formIssues } from '../errors.js';
-import { BLANK_FORM, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
+import { BLANK_FORM, PASTED_SHOWN_MAX, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
 import { fresh, seeOther, sendPage, type PageRenderer } from '../pages.js';
-import { subscriptionBody } from '../schemas.js';
+import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
+import { acceptMultipartFields, truncatedField } from '../multipart.js';
+import { subscriptionForm } from '../schemas.js';
+import type { LibraryReader } from '../../library/citation.js';
+import { PROFILE_LIMITS } from '../../rank/limits.js';
 import type { Subscriptions } from '../subscribe.js';
 import { formView, paperView, type CategoryCount } from '../views.js';
 
@@ -30,8 +34,18 @@ function sentTo(req: FastifyRequest): string | null {
   }
 }
 
+/** The cookie that carries what a library sent with the form came to, to the "Check your inbox" page. */
+const LIBRARY_COOKIE = 'paperboy_library';
+
+/** What a refused form shows again: everything typed, the pasted library too unless it is long (a file cannot be
+ *  put back: the browser asks for it again). */
+function typed(body: unknown): FormValues {
+  const values = valuesFromBody(body);
+  return values.library.length > PASTED_SHOWN_MAX ? { ...values, library: '' } : values;
+}
+
 /** HTML pages: the landing page with the sign-up form, the form's answers, and "Check your inbox". */
-export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, categories: () => CategoryCount[]): FastifyPluginAsyncZod => async (app) => {
+export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, categories: () => CategoryCount[], libraries: LibraryReader): FastifyPluginAsyncZod => async (app) => {
   const papers = fresh(LANDING_TTL_MS, () => latestPapers(ctx.db, 15).map(paperView));
   const secure = ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : '';
 
@@ -51,24 +65,37 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
   app.get('/subscribe', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/#subscribe', 302));
 
   // The form posts here: the API's schema; a refused form comes back with what was typed and each error beside its field.
+  // The form is multipart/form-data (it uploads a library file); a plain urlencoded post works too.
+  acceptMultipartFields(app, LIBRARY_BODY_LIMIT, { files: ['libraryFile'], fileBytes: PROFILE_LIMITS.libraryBytes, fieldBytes: PROFILE_LIMITS.libraryBytes });
+
+  // The form posts here: the API's schema; a refused form comes back with what was typed and each error beside its field.
   app.post('/subscribe', {
-    schema: { body: subscriptionBody, summary: 'The sign-up form; redirects to "Check your inbox"', tags: ['pages'], consumes: ['application/x-www-form-urlencoded'] },
+    bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit,
+    schema: { body: subscriptionForm, summary: 'The sign-up form; redirects to "Check your inbox"', tags: ['pages'], consumes: ['multipart/form-data', 'application/x-www-form-urlencoded'] },
     attachValidation: true,
   }, async (req, reply) => {
     const issues = formIssues(req);
-    if (issues) return landing(reply, valuesFromBody(req.body), fieldErrors(issues, req.body), 400);
+    if (issues) return landing(reply, typed(req.body), fieldErrors(issues, req.body), 400);
+    const { library: text, libraryFile, ...rest } = req.body;
+    let answer: LibraryView | null = null;
     try {
-      await subs.subscribe(req.body);
+      if (truncatedField(req)) throw libraryTooLarge();
+      const read = await readLibraryField(libraries, [text, libraryFile]);
+      await subs.subscribe({ ...rest, ...(read && { library: read.entries }) });
+      answer = read && libraryView(libraryAnswer(ctx.db, read), ctx.config.INSTANCE_NAME);
     } catch (err) {
       if (!(err instanceof ApiError && err.field)) throw err;
       if (err.retryAfter) void reply.header('retry-after', String(err.retryAfter));
-      return landing(reply, valuesFromBody(req.body), { [err.field]: `${err.message}.` }, err.status);
+      return landing(reply, typed(req.body), { [err.field]: `${err.message}.` }, err.status);
     }
-    void reply.header('set-cookie', `${SENT_COOKIE}=${encodeURIComponent(req.body.email)}; Path=/subscribe; Max-Age=3600; HttpOnly; SameSite=Lax${secure}`);
+    const cookie = (name: string, value: string) => `${name}=${value}; Path=/subscribe; Max-Age=${value ? 3600 : 0}; HttpOnly; SameSite=Lax${secure}`;
+    // The library's answer, or none: one from an earlier sign-up in this browser must not show.
+    const library = answer ? viewCookie(answer) : req.headers.cookie?.includes(`${LIBRARY_COOKIE}=`) ? '' : null;
+    void reply.header('set-cookie', [cookie(SENT_COOKIE, encodeURIComponent(rest.email)), ...(library === null ? [] : [cookie(LIBRARY_COOKIE, library)])]);
     return seeOther(reply, '/subscribe/sent');
   });
 
   // The same page whether or not the address is known: nothing is revealed about who is subscribed.
   app.get('/subscribe/sent', { schema: { summary: 'Check your inbox (after the sign-up form)', tags: ['pages'] } }, async (req, reply) =>
-    sendPage(reply, page, 'check-inbox', { title: 'Check your inbox', email: sentTo(req), days: CONFIRM_DAYS }));
+    sendPage(reply, page, 'check-inbox', { title: 'Check your inbox', email: sentTo(req), days: CONFIRM_DAYS, library: viewFromCookie(req.headers.cookie, LIBRARY_COOKIE) }));
 };

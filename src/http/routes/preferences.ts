@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
 import { deliverySentence, localDayHour, nextDelivery } from '../../digest/due.js';
 import { buildDigest } from '../../mail/sender.js';
@@ -8,11 +8,19 @@ import { emailHash } from '../../store/address-guard.js';
 import { hasDigest } from '../../store/digests.js';
 import { subscriberData } from '../../store/subscriber-data.js';
 import { deleteSubscriberData, resubscribe, updatePreferences, type SubscriberRecord } from '../../store/subscribers.js';
-import { formIssues } from '../errors.js';
-import { fieldErrors, valuesFromBody, valuesOf, type FieldErrors, type FormValues } from '../forms.js';
+import type { StoredEntry } from '../../store/library.js';
+import type { LibraryReader } from '../../library/citation.js';
+import type { LibraryRead } from '../../library/read.js';
+import { PROFILE_LIMITS } from '../../rank/limits.js';
+import { libraryCounts, libraryPage, removeLibraryEntry, replaceLibrary } from '../../store/library.js';
+import { atomically } from '../../store/statements.js';
+import { ApiError, formIssues } from '../errors.js';
+import { PASTED_SHOWN_MAX, fieldErrors, valuesFromBody, valuesOf, type FieldErrors, type FormValues } from '../forms.js';
+import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
+import { acceptMultipartFields, truncatedField } from '../multipart.js';
 import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveManage } from '../resolve.js';
-import { deleteBody, doneQuery, emptyBody, preferencesBody, tokenParams } from '../schemas.js';
+import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';
 import { formView, type CategoryCount } from '../views.js';
 import { INVALID_LINK } from './links.js';
 import { mailView } from './digests.js';
@@ -20,10 +28,44 @@ import { mailView } from './digests.js';
 /** What a redirect back to the preferences page says happened (`?done=`): our own words, whoever wrote the URL. */
 const NOTICES = {
   saved: 'Saved.',
+  removed: 'Removed from your library.',
+  cleared: 'Your library is empty now.',
   resubscribed: 'You are subscribed again.',
   pending: 'This address still has to be confirmed: open the link in the confirmation mail and press Confirm.',
   confirmed: '',
 } as const;
+
+/** The cookie that carries what a library sent with the form came to, to the page the form redirects to. */
+const LIBRARY_COOKIE = 'paperboy_library';
+
+/** Library entries listed per page of the preferences page. */
+const LIBRARY_PER_PAGE = 50;
+
+/** How an entry was matched, as the list says it. */
+function matchedLabel(e: StoredEntry): string {
+  if (e.matchedBy === 'arxiv') return `matched by arXiv id ${e.arxivId ?? e.paperId}`;
+  if (e.matchedBy === 'doi') return `matched by DOI ${e.doi}`;
+  if (e.matchedBy === 'title') return 'matched by title';
+  if (e.title) return 'kept as a text example (not among our papers yet)';
+  return 'waiting: not among our papers yet';
+}
+
+/** The library as the preferences page lists it: counts, one page of entries (title, how matched, when added), a pager. */
+function libraryList(ctx: Context, subscriberId: number, base: string, page: number) {
+  const counts = libraryCounts(ctx.db, subscriberId);
+  if (!counts.entries) return null;
+  const pages = Math.ceil(counts.entries / LIBRARY_PER_PAGE);
+  const at = Math.min(page, pages);
+  const entries = libraryPage(ctx.db, subscriberId, (at - 1) * LIBRARY_PER_PAGE, LIBRARY_PER_PAGE).map((e) => ({
+    id: e.id, title: e.title || (e.arxivId ? `arXiv:${e.arxivId}` : `doi:${e.doi}`), how: matchedLabel(e), added: e.added,
+    url: e.paperId && !e.paperId.startsWith('title:') ? `https://arxiv.org/abs/${e.paperId}` : null,
+  }));
+  const href = (p: number) => `${base}?page=${p}#library`;
+  return {
+    ...counts, entries, used: Math.min(PROFILE_LIMITS.libraryUsed, counts.matched + counts.text), usedMax: PROFILE_LIMITS.libraryUsed,
+    pager: pages > 1 ? { page: at, pages, prev: at > 1 ? href(at - 1) : null, next: at < pages ? href(at + 1) : null } : null,
+  };
+}
 
 /** The schedule in a sentence, with when the next digest really goes out (today's may be due already). */
 export function deliveryOf(ctx: Context, sub: SubscriberRecord, now = new Date()): string {
@@ -31,8 +73,9 @@ export function deliveryOf(ctx: Context, sub: SubscriberRecord, now = new Date()
 }
 
 /** /preferences/<token>: view and edit everything, preview the next digest, resubscribe, download and delete my data. */
-export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: () => CategoryCount[]): FastifyPluginAsyncZod => async (app) => {
-  const show = (reply: FastifyReply, token: string, sub: SubscriberRecord, o: { values?: FormValues; errors?: FieldErrors; done?: string } = {}, status = 200) => {
+export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: () => CategoryCount[], libraries: LibraryReader): FastifyPluginAsyncZod => async (app) => {
+  type Shown = { values?: FormValues; errors?: FieldErrors; done?: string; page?: number; answer?: LibraryView | null };
+  const show = (reply: FastifyReply, token: string, sub: SubscriberRecord, o: Shown = {}, status = 200) => {
     const notice = o.done && Object.hasOwn(NOTICES, o.done) ? NOTICES[o.done as keyof typeof NOTICES] : '';
     const base = `/preferences/${token}`;
     return sendPage(reply, page, 'preferences', {
@@ -40,32 +83,74 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
       welcome: o.done === 'confirmed' && sub.status === 'active', delivery: deliveryOf(ctx, sub),
       previewUrl: sub.status === 'unsubscribed' ? null : `${base}/preview`, unsubscribeUrl: new URL(ctx.links.unsubscribe(sub)).pathname,
       weakDayItems: WEIGHTS.weakDayItems, ...formView(o.values ?? valuesOf(sub), o.errors ?? {}, categories()),
+      library: libraryList(ctx, sub.id, base, o.page ?? 1), libraryAnswer: o.answer ?? null,
     }, status);
   };
+  // A library's answer travels from the form's POST to the page it redirects to in a cookie of that page alone.
+  const flash = (token: string, value: string) => `${LIBRARY_COOKIE}=${value}; Path=/preferences/${token}; Max-Age=${value ? 600 : 0}; HttpOnly; SameSite=Lax${ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : ''}`;
 
-  app.get('/preferences/:token', { schema: { params: tokenParams, querystring: doneQuery, tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    return sub ? show(reply, req.params.token, sub, { done: req.query.done }) : sendPage(reply, page, 'message', INVALID_LINK, 404);
-  });
 
-  app.post('/preferences/:token', {
-    schema: { params: tokenParams, body: preferencesBody, summary: 'Save every preference (the form)', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
-    attachValidation: true,
-  }, async (req, reply) => {
-    const issues = formIssues(req);
+  app.get('/preferences/:token', { schema: { params: tokenParams, querystring: preferencesQuery, tags: ['links'] } }, async (req, reply) => {
     const sub = resolveManage(ctx, req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
-    if (issues) {
-      const values = valuesFromBody(req.body, { ...valuesOf(sub), categories: [] });
-      return show(reply, req.params.token, sub, { values, errors: fieldErrors(issues, req.body) }, 400);
-    }
-    const b = req.body;
-    updatePreferences(ctx.db, sub.id, {
-      keywords: b.keywords, categories: b.categories, authors: b.authors, about: b.about, papers: b.papers,
-      timezone: b.timezone, hour: b.hour, frequency: b.frequency, weekday: b.weekday, digestSize: b.digestSize,
-      weakDay: b.weakDay, pausedUntil: b.pausedUntil,
+    const answer = viewFromCookie(req.headers.cookie, LIBRARY_COOKIE);
+    // Shown once: the cookie goes with this answer.
+    if (answer) void reply.header('set-cookie', flash(req.params.token, ''));
+    return show(reply, req.params.token, sub, { done: req.query.done, page: req.query.page, answer });
+  });
+
+  // Only the form takes multipart/form-data (it uploads a library file), in a plugin of its own; urlencoded works too.
+  await app.register(async (form) => {
+    acceptMultipartFields(form, LIBRARY_BODY_LIMIT, { files: ['libraryFile'], fileBytes: PROFILE_LIMITS.libraryBytes, fieldBytes: PROFILE_LIMITS.libraryBytes });
+    form.withTypeProvider<ZodTypeProvider>().post('/preferences/:token', {
+      bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit,
+      schema: { params: tokenParams, body: preferencesBody, summary: 'Save every preference (the form); a library given replaces the one kept', tags: ['links'], consumes: ['multipart/form-data', 'application/x-www-form-urlencoded'] },
+      attachValidation: true,
+    }, async (req, reply) => {
+      const issues = formIssues(req);
+      const sub = resolveManage(ctx, req.params.token);
+      if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+      const values = () => {
+        const v = valuesFromBody(req.body, { ...valuesOf(sub), categories: [] });
+        return v.library.length > PASTED_SHOWN_MAX ? { ...v, library: '' } : v;
+      };
+      if (issues) return show(reply, req.params.token, sub, { values: values(), errors: fieldErrors(issues, req.body) }, 400);
+      const { library: text, libraryFile, ...b } = req.body;
+      let read: LibraryRead | null;
+      try {
+        if (truncatedField(req)) throw libraryTooLarge();
+        read = await readLibraryField(libraries, [text, libraryFile]);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.field)) throw err;
+        return show(reply, req.params.token, sub, { values: values(), errors: { [err.field]: `${err.message}.` } }, err.status);
+      }
+      // One transaction: the settings and the library change together or not at all.
+      const answer = atomically(ctx.db, () => {
+        updatePreferences(ctx.db, sub.id, {
+          keywords: b.keywords, categories: b.categories, authors: b.authors, about: b.about, papers: b.papers,
+          timezone: b.timezone, hour: b.hour, frequency: b.frequency, weekday: b.weekday, digestSize: b.digestSize,
+          weakDay: b.weakDay, pausedUntil: b.pausedUntil,
+        });
+        if (!read) return null;
+        const a = libraryAnswer(ctx.db, read);
+        replaceLibrary(ctx.db, sub.id, read.entries);
+        return a;
+      });
+      if (answer) void reply.header('set-cookie', flash(req.params.token, viewCookie(libraryView(answer, ctx.config.INSTANCE_NAME))));
+      return seeOther(reply, `/preferences/${req.params.token}?done=saved${answer ? '#library' : ''}`);
     });
-    return seeOther(reply, `/preferences/${req.params.token}?done=saved`);
+  });
+
+  app.post('/preferences/:token/library', {
+    schema: { params: tokenParams, body: libraryEditBody, summary: 'Remove one entry of the library, or all of them', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
+  }, async (req, reply) => {
+    const sub = resolveManage(ctx, req.params.token);
+    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    if (req.body.clear === 'yes') replaceLibrary(ctx.db, sub.id, []);
+    else if (req.body.remove === undefined || !removeLibraryEntry(ctx.db, sub.id, req.body.remove)) {
+      throw new ApiError(404, 'not_found', 'That entry is not in your library (any more)');
+    }
+    return seeOther(reply, `/preferences/${req.params.token}?done=${req.body.clear === 'yes' ? 'cleared' : 'removed'}#library`);
   });
 
   app.get('/preferences/:token/preview', { schema: { params: tokenParams, summary: 'What the next digest would hold if it went out now', tags: ['links'] } }, async (req, reply) => {

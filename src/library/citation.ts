@@ -32,6 +32,11 @@ function citationMain(data: { core: string; bibtex: string; ris: string }, req?:
     return Object.assign(new Error(message), { kind: 'syntax', where: line ? `line ${line}` : where, reason: reason === 'invalid syntax' ? 'invalid BibTeX syntax (an unclosed brace or quote, or a missing comma?)' : reason });
   };
   let text = '';
+  // Citation.js's RIS reader fails on a tag before the first record's TY line; say which line that is.
+  const risOutsideRecord = (ris: string) => {
+    const at = ris.split(/\r?\n/).findIndex((l) => /^[A-Z][A-Z0-9] {2}-/.test(l.trim()));
+    return Object.assign(new Error('RIS tag outside a record'), { kind: 'syntax', where: at >= 0 ? `line ${at + 1}` : 'the file', reason: 'a RIS tag before the first record begins (no TY line?)' });
+  };
   const lineAt = (pos: string | undefined) => (pos === undefined ? undefined : String(text.slice(0, Number(pos)).split('\n').length));
   return {
     handle(r: { format: 'bibtex' | 'ris' | 'csl-json'; text: string; max: number }) {
@@ -46,17 +51,23 @@ function citationMain(data: { core: string; bibtex: string; ris: string }, req?:
           if (!Array.isArray(items)) throw new Error(`not a ${r.format === 'ris' ? 'RIS' : 'BibTeX'} file`);
         }
       } catch (err) {
+        if (r.format === 'ris' && err instanceof TypeError) throw risOutsideRecord(r.text);
         throw syntax(err, 'the file');
       }
       if (items.length > r.max) return { tooMany: items.length };
       const records = items.map((item, i) => {
         const o = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
-        const label = typeof o.label === 'string' ? o.label : typeof o.id === 'string' ? o.id : '';
+        // A citation key names an entry; a CSL id that is a URL (Zotero's) names nothing a person knows.
+        const key = typeof o.label === 'string' ? o.label : typeof o.id === 'string' ? o.id : '';
+        const label = key.length <= 60 && !key.includes('/') ? key : '';
         const where = `${r.format === 'bibtex' ? 'entry' : r.format === 'ris' ? 'record' : 'item'} ${i + 1}${label ? ` (${label})` : ''}`;
         const raw = r.format === 'bibtex' ? { ...(o.properties as object) } : r.format === 'ris' ? o : {};
         try {
           if (r.format === 'csl-json' && (!item || typeof item !== 'object' || Array.isArray(item))) throw new Error('not a CSL-JSON object');
-          return { where, raw, csl: toCsl(item) };
+          const csl = toCsl(item);
+          // A RIS type Citation.js does not know (PREPRINT, …) converts to nothing: read the record as generic (GEN).
+          if (r.format === 'ris' && Object.keys(csl ?? {}).length === 0) return { where, raw, csl: toCsl({ ...o, TY: 'GEN' }) };
+          return { where, raw, csl };
         } catch (err) {
           const why = (err instanceof Error ? err.message : String(err)).split('\n')[0].replace(/ at line \d+ col \d+:?$/, '');
           return { where, raw, error: why.startsWith('expected') ? `its LaTeX is broken (${why})` : why };

@@ -55,13 +55,13 @@ export class LibraryTooLarge extends Error {
   }
 }
 
-/** Which format a text is in, from its first meaningful line: `[`/`{` CSL-JSON, a `TY  - ` tag RIS, an `@type{`
+/** Which format a text is in, from its first meaningful line: `[`/`{` CSL-JSON, a RIS tag (`TY  - `) RIS, an `@type{`
  *  BibTeX (after any `%` comments), anything else a pasted list. Only sniffs: the parsers decide what is valid. */
 export function detectFormat(text: string): LibraryFormat {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('%'));
   const first = lines[0] ?? '';
   if (first.startsWith('[') || first.startsWith('{')) return 'csl-json';
-  if (/^TY {2}-/.test(first)) return 'ris';
+  if (/^[A-Z][A-Z0-9] {2}-/.test(first)) return 'ris';
   if (/^@\s*[a-z]+\s*[{(]/i.test(first)) return 'bibtex';
   return 'list';
 }

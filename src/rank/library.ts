@@ -15,11 +15,12 @@ export interface LibraryExample {
   added: string | null;
 }
 
-/** A date of known precision as a time: a year alone counts as its middle, a month as its 15th. */
+/** A date of known precision as a time: a year alone counts as its 1 January, a month as its 1st (a bare year is
+ *  usually when the paper was published, and it entered the library on or after that). */
 function addedTime(added: string | null): number | null {
   if (!added) return null;
   const [y, m, d] = added.split('-');
-  const t = Date.UTC(Number(y), m ? Number(m) - 1 : 6, d ? Number(d) : m ? 15 : 1);
+  const t = Date.UTC(Number(y), m ? Number(m) - 1 : 0, d ? Number(d) : 1);
   return Number.isNaN(t) ? null : t;
 }
 

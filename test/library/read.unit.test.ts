@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readLibrary, startLibraryReader } from '../../src/library/citation.js';
+import { LibraryError, LibraryTooLarge, detectFormat } from '../../src/library/read.js';
+
+// Reference-manager exports of real papers (test/fixtures/library/), read with Citation.js as the server reads them.
+const fixture = (name: string) => readFileSync(`test/fixtures/library/${name}`, 'utf8');
+const byWhere = (entries: { where: string }[], key: string) => entries.find((e) => e.where.includes(key))!;
+
+describe('reading a library', () => {
+  it('tells the formats apart from their first meaningful line', () => {
+    expect(detectFormat(fixture('zotero.bib'))).toBe('bibtex');
+    expect(detectFormat(fixture('mendeley.ris'))).toBe('ris');
+    expect(detectFormat(fixture('zotero.json'))).toBe('csl-json');
+    expect(detectFormat(fixture('pasted.txt'))).toBe('list');
+    expect(detectFormat('\uFEFF\n  @Article{x, title={y}}')).toBe('bibtex');
+  });
+
+  it('reads a BibTeX export: arXiv ids from eprint, links, arXiv DOIs and Google Scholar journals; DOIs; LaTeX decoded', async () => {
+    const read = await readLibrary(fixture('zotero.bib'), 5000);
+    expect(read.format).toBe('bibtex');
+    expect(read.total).toBe(18);
+    expect(read.entries.map((e) => e.arxivId).filter(Boolean)).toEqual(['2603.27006', '2603.28858', '2603.28887', '2603.28896', '2603.28800', '2603.29026']);
+    expect(byWhere(read.entries, 'riccio2022testing').doi).toBe('10.1109/icstw55395.2022.00035');
+    expect(byWhere(read.entries, 'active2020fuzzing').doi).toBe('10.1145/3395363.3397376'); // a doi.org link
+    // LaTeX accents, macros and math: {\"o}, {\&}, $\alpha$, $^2$, protected capitals.
+    expect(byWhere(read.entries, 'leino2026parallel').authors).toEqual(['Julius Leino', 'Jörg Tiedemann']);
+    expect(byWhere(read.entries, 'chatgpt2023testing').title).toBe('ChatGPT and Software Testing Education: Promises & Perils');
+    expect(byWhere(read.entries, 'noh2026alpha').title).toBe('α-Fair Multistatic ISAC Beamforming for Multi-User MIMO-OFDM Systems via Riemannian Optimization');
+    expect(byWhere(read.entries, 'li2026par2rag').titleKeys).toContain('par2ragplannedactiveretrievalandreasoningformultihopquestionanswering');
+    // @string macros expand (Citation.js); two entries under one key are two entries.
+    expect(read.entries.filter((e) => e.where.includes('(dup)'))).toHaveLength(2);
+    expect(byWhere(read.entries, 'entry 14').abstract).toMatch(/^Accurately understanding the intent/);
+    // Dates: BibDesk's date-added, JabRef's timestamp, else the year.
+    expect(byWhere(read.entries, 'freeburg2026last').added).toBe('2026-04-02');
+    expect(byWhere(read.entries, 'song2026optimer').added).toBe('2026-04-03');
+    expect(byWhere(read.entries, 'riccio2022testing').added).toBe('2022');
+    expect(read.skipped).toEqual([
+      { where: 'entry 16 (freeburg2026again)', reason: 'the same paper as entry 1 (freeburg2026last)' },
+      { where: 'entry 17 (toread)', reason: 'no title, arXiv id or DOI' },
+      { where: 'entry 18 (brokenlatex)', reason: expect.stringMatching(/^cannot be read: its LaTeX is broken/) },
+    ]);
+  });
+
+  it('reads a RIS export, a record of a type Citation.js does not know included', async () => {
+    const read = await readLibrary(fixture('mendeley.ris'), 5000);
+    expect(read.entries.map((e) => [e.arxivId, e.doi])).toEqual([
+      ['2603.27006', null], ['2603.28858', '10.48550/arxiv.2603.28858'], [null, '10.1145/3533767.3534401'], [null, null], [null, null],
+      ['2603.28800', null], [null, null],
+    ]);
+    expect(read.entries[0].added).toBe('2026-04-02'); // Y2, the date accessed
+    expect(read.entries[6].abstract).toMatch(/^Accurately understanding the intent/);
+    expect(read.skipped).toEqual([{ where: 'record 8', reason: 'no title, arXiv id or DOI' }]);
+  });
+
+  it('reads CSL-JSON as Zotero exports it', async () => {
+    const read = await readLibrary(fixture('zotero.json'), 5000);
+    expect(read.entries.map((e) => [e.arxivId, e.doi, e.added])).toEqual([
+      ['2603.27006', '10.48550/arxiv.2603.27006', '2026-04-02'], [null, '10.1109/icstw58534.2023.00078', '2023'],
+      [null, null, '2026'], [null, null, '2026-05-20'],
+    ]);
+    expect(read.skipped.map((s) => s.reason)).toEqual(['no title, arXiv id or DOI', 'cannot be read: not a CSL-JSON object']);
+  });
+
+  it('reads a pasted list: ids, arXiv, Hugging Face and DOI links, DOIs and titles, one a line', async () => {
+    const read = await readLibrary(fixture('pasted.txt'), 5000);
+    expect(read.entries.map((e) => e.arxivId ?? e.doi ?? e.title)).toEqual([
+      '2603.27006', '2603.28858', '2603.28887', '10.1145/3533767.3534401', '2603.28896',
+      'ChartDiff: A Large-Scale Benchmark for Comprehending Pairs of Charts', 'IntentGrasp: A Comprehensive Benchmark for Intent Understanding', '2699.99999',
+    ]);
+    expect(read.skipped).toEqual([{ where: 'line 9', reason: 'a link that names no arXiv paper or DOI' }]);
+  });
+
+  it('drops control and bidi characters from what it keeps', async () => {
+    const read = await readLibrary('@misc{a, title = {Evil\u202E title\u0007}, abstract = {Zero\u200Bwidth}}', 5000);
+    expect(read.entries[0].title).toBe('Evil title');
+    expect(read.entries[0].abstract).toBe('Zerowidth');
+  });
+
+  it('refuses a file it cannot read at all, naming the line', async () => {
+    await expect(readLibrary(fixture('broken.bib'), 5000)).rejects.toThrow(new LibraryError('line 13', 'invalid BibTeX syntax (an unclosed brace or quote, or a missing comma?)'));
+    await expect(readLibrary(fixture('broken.json'), 5000)).rejects.toMatchObject({ where: 'line 3' });
+    await expect(readLibrary(fixture('broken.ris'), 5000)).rejects.toMatchObject({ where: 'line 1', reason: 'a RIS tag before the first record begins (no TY line?)' });
+  });
+
+  it('counts references before converting any, and refuses too many', async () => {
+    const bib = Array.from({ length: 30 }, (_, i) => `@misc{k${i}, title = {Paper ${i}}}`).join('\n');
+    await expect(readLibrary(bib, 29)).rejects.toBeInstanceOf(LibraryTooLarge);
+    await expect(readLibrary(Array.from({ length: 30 }, (_, i) => `Title ${i}`).join('\n'), 29)).rejects.toMatchObject({ entries: 30, max: 29 });
+    expect((await readLibrary(bib, 30)).entries).toHaveLength(30);
+  });
+
+  it('reads on its worker thread exactly as in-process, and the thread survives a bad file', async () => {
+    const reader = startLibraryReader();
+    try {
+      await expect(reader.read(fixture('broken.bib'), 5000)).rejects.toBeInstanceOf(LibraryError);
+      expect(await reader.read(fixture('zotero.bib'), 5000)).toEqual(await readLibrary(fixture('zotero.bib'), 5000));
+    } finally {
+      reader.close();
+    }
+  });
+});

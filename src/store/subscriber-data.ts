@@ -1,5 +1,5 @@
 // Everything Paperboy keeps about one subscriber, as their own "download my data" gives it: the row, the digests
-// and their papers, the votes, and the bounces and complaints that came back about the address.
+// and their papers, the votes, the bounces and complaints that came back about the address, and their library.
 import type { Db } from '../db/open.js';
 import { eventsOf, type EventLine } from './mail-events.js';
 import { stmt } from './statements.js';
@@ -10,6 +10,8 @@ export interface SubscriberData {
   digests: { date: string; state: string; subject: string | null; sentAt: string | null; papers: string[] }[];
   votes: { paperId: string; vote: number; at: string }[];
   mailEvents: Omit<EventLine, 'email'>[];
+  /** The library, most recently added first: each entry as it was read, and the stored paper it matched. */
+  library: { title: string; abstract: string; authors: string[]; arxivId: string | null; doi: string | null; added: string | null; paperId: string | null; matchedBy: string | null }[];
 }
 
 /** The subscriber's data, or undefined when there is no such subscriber. */
@@ -31,5 +33,9 @@ export function subscriberData(db: Db, id: number): SubscriberData | undefined {
     .map((d) => ({ ...d, papers: JSON.parse(d.papers) as string[] }));
   const votes = stmt(db, 'SELECT paper_id AS paperId, vote, created_at AS at FROM votes WHERE subscriber_id = ? ORDER BY created_at').all(id) as SubscriberData['votes'];
   const mailEvents = eventsOf(db, id).map(({ email: _, ...e }) => e);
-  return { subscriber, digests, votes, mailEvents };
+  const library = (stmt(db, `
+    SELECT title, abstract, authors, arxiv_id AS arxivId, doi, added, paper_id AS paperId, matched_by AS matchedBy
+    FROM library_entries WHERE subscriber_id = ? ORDER BY position`).all(id) as (SubscriberData['library'][number] & { authors: string })[])
+    .map((e) => ({ ...e, authors: JSON.parse(e.authors) as string[] }));
+  return { subscriber, digests, votes, mailEvents, library };
 }

@@ -62,7 +62,7 @@ function libraryList(ctx: Context, subscriberId: number, base: string, page: num
   }));
   const href = (p: number) => `${base}?page=${p}#library`;
   return {
-    ...counts, entries, used: Math.min(PROFILE_LIMITS.libraryUsed, counts.matched + counts.text), usedMax: PROFILE_LIMITS.libraryUsed,
+    ...counts, items: entries, used: Math.min(PROFILE_LIMITS.libraryUsed, counts.matched + counts.text), usedMax: PROFILE_LIMITS.libraryUsed,
     pager: pages > 1 ? { page: at, pages, prev: at > 1 ? href(at - 1) : null, next: at < pages ? href(at + 1) : null } : null,
   };
 }

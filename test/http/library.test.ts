@@ -1,0 +1,162 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
+import { parseJsonl } from '../../src/ingest/jsonl.js';
+import { PROFILE_LIMITS } from '../../src/rank/limits.js';
+import { upsertPapers } from '../../src/store/papers.js';
+import { findByEmail } from '../../src/store/subscribers.js';
+import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
+import { activeSubscriber, FORM, form, pathOf } from './fixtures.js';
+
+// A library through the real app and a real SQLite file holding real papers: the API, the sign-up form (a file
+// upload), confirmation, and the preferences page.
+const fixture = (name: string) => readFileSync(`test/fixtures/library/${name}`, 'utf8');
+
+/** A multipart/form-data body as a browser sends the form: text fields, and files as (name, filename, content). */
+function multipart(fields: Record<string, string>, files: Record<string, [string, string | Buffer]> = {}) {
+  const boundary = '----paperboyTestBoundary7MA4YWxkTrZu0gW';
+  const parts: Buffer[] = [];
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, [name, content]] of Object.entries(files)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { ...FORM, 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+describe('a library over HTTP', () => {
+  let pb: TestPaperboy;
+  const api = (body: unknown) => pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: body as object });
+  const entries = (email: string) => pb.ctx.db.prepare('SELECT e.title, e.paper_id AS paperId, e.matched_by AS matchedBy FROM library_entries e JOIN subscribers s ON s.id = e.subscriber_id WHERE s.email = ? ORDER BY e.position').all(email) as { title: string; paperId: string | null; matchedBy: string | null }[];
+  /** What a refused request must not change (confirmation mails of earlier tests may still change their own rows). */
+  const stored = () => ['subscribers', 'signup_requests', 'library_entries'].map((t) => pb.ctx.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get());
+  const lastRequest = (email: string) => pb.ctx.db.prepare(
+    'SELECT r.id FROM signup_requests r JOIN subscribers s ON s.id = r.subscriber_id WHERE s.email = ? ORDER BY r.id DESC LIMIT 1').pluck().get(email) as number;
+  const confirm = (email: string) => pb.app.inject({ method: 'POST', url: pathOf(pb.ctx.links.confirm(lastRequest(email))), headers: FORM, payload: '' });
+
+  beforeAll(async () => {
+    pb = await startPaperboy({}, { rateLimit: { max: 1000, timeWindowMs: 60_000 } });
+    upsertPapers(pb.ctx.db, parseJsonl(readFileSync('test/fixtures/arxiv-2026q2-200.jsonl', 'utf8')).papers);
+    upsertPapers(pb.ctx.db, parseArxivAtom(readFileSync('test/fixtures/arxiv-api/q_testing_s0_m10_bc5a6c384fe9.xml', 'utf8')).papers);
+  });
+  afterAll(() => pb.close());
+
+  it('answers a sign-up with what the library came to, and keeps it only once the address is confirmed', async () => {
+    const res = await api({ email: 'bib@example.org', keywords: ['retrieval'], library: fixture('zotero.bib') });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toEqual({
+      status: 'pending',
+      library: {
+        sentence: 'Matched 13 of 15 entries to papers Paperboy knows; 2 more kept as text examples; 3 entries skipped (1 repeated, 1 no title, 1 unreadable).',
+        entries: 15, matched: 13, text: 2, waiting: 0,
+        skipped: [
+          { where: 'entry 16 (freeburg2026again)', reason: 'the same paper as entry 1 (freeburg2026last)' },
+          { where: 'entry 17 (toread)', reason: 'no title, arXiv id or DOI' },
+          { where: 'entry 18 (brokenlatex)', reason: expect.stringMatching(/LaTeX is broken/) },
+        ],
+      },
+    });
+    expect(entries('bib@example.org')).toEqual([]);
+    expect((await confirm('bib@example.org')).statusCode).toBe(303);
+    const kept = entries('bib@example.org');
+    expect(kept).toHaveLength(15);
+    expect(kept[0]).toEqual({ title: 'IntentGrasp: A Comprehensive Benchmark for Intent Understanding', paperId: null, matchedBy: null });
+    expect(kept.filter((e) => e.matchedBy === 'doi').map((e) => e.paperId)).toEqual(['2202.12139', '2005.14124']);
+  });
+
+  it('refuses a library over 2 MB or 5,000 references with 413, and one it cannot read with 400 naming the line; nothing stored', async () => {
+    const before = stored();
+    const big = await api({ email: 'big@example.org', library: `Title\n${'x'.repeat(PROFILE_LIMITS.libraryBytes)}` });
+    expect(big.statusCode).toBe(413);
+    expect(big.json().error).toMatchObject({ code: 'library_too_large', field: 'library' });
+    const many = await api({ email: 'many@example.org', library: Array.from({ length: PROFILE_LIMITS.libraryEntries + 1 }, (_, i) => `Paper number ${i}`).join('\n') });
+    expect(many.statusCode).toBe(413);
+    expect(many.json().error.message).toMatch(/5,001 references/);
+    const broken = await api({ email: 'broken@example.org', library: fixture('broken.bib') });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().error).toEqual({ code: 'library_unreadable', field: 'library', message: expect.stringMatching(/^The library cannot be read: line 13: invalid BibTeX syntax/) });
+    const ris = await api({ email: 'broken@example.org', library: fixture('broken.ris') });
+    expect(ris.json().error.message).toMatch(/line 1: a RIS tag before the first record/);
+    // Past the byte limit of the body itself (the library written out at worst): the same code.
+    const huge = await pb.app.inject({ method: 'POST', url: '/api/subscriptions', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ email: 'huge@example.org', library: '\u0001'.repeat(1_100_000) }) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json().error.code).toBe('library_too_large');
+    // Other fields stay within 16 KB, library or not.
+    const fat = await api({ email: 'fat@example.org', about: 'a'.repeat(17 * 1024), library: '2603.27006' });
+    expect(fat.statusCode).toBe(413);
+    expect(fat.json().error.code).toBe('body_too_large');
+    expect(stored()).toEqual(before);
+  });
+
+  it('takes a .bib file on the sign-up form and says on "Check your inbox" what it understood', async () => {
+    const { payload, headers } = multipart({ email: 'form@example.org', keywords: 'charts' }, { libraryFile: ['My Library.bib', fixture('zotero.bib')] });
+    const res = await pb.app.inject({ method: 'POST', url: '/subscribe', payload, headers });
+    expect(res.statusCode).toBe(303);
+    const cookies = [res.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]);
+    const sent = await pb.app.inject({ method: 'GET', url: '/subscribe/sent', headers: { cookie: cookies.join('; ') } });
+    expect(sent.body).toContain('Your library: Matched 13 of 15 entries to papers Paperboy knows; 2 more kept as text examples; 3 entries skipped');
+    expect(sent.body).toContain('entry 17 (toread): no title, arXiv id or DOI');
+    expect(findByEmail(pb.ctx.db, 'form@example.org')!.status).toBe('pending');
+  });
+
+  it('shows the sign-up form again with the error beside the library field when the file cannot be read', async () => {
+    const before = stored();
+    const { payload, headers } = multipart({ email: 'typed@example.org', keywords: 'kept as typed' }, { libraryFile: ['broken.json', fixture('broken.json')] });
+    const res = await pb.app.inject({ method: 'POST', url: '/subscribe', payload, headers });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/<p class="field-error" id="library-error">The library cannot be read: line 3: [^<]*Nothing was stored.<\/p>/);
+    expect(res.body).toContain('value="typed@example.org"');
+    expect(res.body).toContain('value="kept as typed"');
+    expect(res.body).toMatch(/<details class="more" open>/);
+    expect(stored()).toEqual(before);
+  });
+
+  it('lists the library on the preferences page, replaces it from the form, removes one entry or all', async () => {
+    const sub = activeSubscriber(pb, 'prefs-lib@example.org');
+    const base = pathOf(pb.ctx.links.preferences(sub));
+    const fields = { keywords: 'x', timezone: 'UTC', hour: '8', frequency: 'daily', weekday: '1', digestSize: '10', weakDay: 'skip', pausedUntil: '' };
+    const { payload, headers } = multipart({ ...fields, library: fixture('pasted.txt') });
+    const saved = await pb.app.inject({ method: 'POST', url: base, payload, headers });
+    expect(saved.statusCode).toBe(303);
+    expect(saved.headers.location).toBe(`${base}?done=saved#library`);
+    const cookie = String([saved.headers['set-cookie']].flat()[0]).split(';')[0];
+    const page = await pb.app.inject({ method: 'GET', url: `${base}?done=saved`, headers: { cookie } });
+    expect(page.body).toContain('Your library: Matched 6 of 8 entries to papers Paperboy knows; 1 more kept as a text example; 1 more waits for Paperboy to store its paper (an id or DOI without a title); 1 entry skipped (a link to neither arXiv nor a DOI).');
+    expect(page.body).toContain('8 entries: 6 matched to papers Paperboy knows, 1 kept as text examples.');
+    expect(page.body).toContain('matched by arXiv id 2603.27006');
+    expect(page.body).toContain('matched by DOI 10.1145/3533767.3534401');
+    expect(page.body).toContain('matched by title');
+    expect(page.body).toContain('kept as a text example (not among our papers yet)');
+    expect(page.body).toContain('waiting: not among our papers yet');
+    // The answer is shown once.
+    expect([page.headers['set-cookie']].flat()[0]).toMatch(/^paperboy_library=; Path=\/preferences\/.*Max-Age=0/);
+    // Saving the form without a library leaves it as it is.
+    await pb.app.inject({ method: 'POST', url: base, payload: form(fields), headers: FORM });
+    expect(entries('prefs-lib@example.org')).toHaveLength(8);
+    const first = pb.ctx.db.prepare('SELECT id FROM library_entries WHERE subscriber_id = ? ORDER BY position LIMIT 1').pluck().get(sub.id) as number;
+    const removed = await pb.app.inject({ method: 'POST', url: `${base}/library`, payload: form({ remove: String(first) }), headers: FORM });
+    expect(removed.headers.location).toBe(`${base}?done=removed#library`);
+    expect(entries('prefs-lib@example.org')).toHaveLength(7);
+    const other = activeSubscriber(pb, 'other-lib@example.org');
+    const foreign = await pb.app.inject({ method: 'POST', url: `${pathOf(pb.ctx.links.preferences(other))}/library`, payload: form({ remove: String(first + 1) }), headers: FORM });
+    expect(foreign.statusCode).toBe(404);
+    expect(entries('prefs-lib@example.org')).toHaveLength(7);
+    await pb.app.inject({ method: 'POST', url: `${base}/library`, payload: form({ clear: 'yes' }), headers: FORM });
+    expect(entries('prefs-lib@example.org')).toEqual([]);
+    expect((await pb.app.inject({ method: 'GET', url: base })).body).not.toContain('id="library-heading"');
+  });
+
+  it('pages a long library, 50 entries a page, and includes it in the subscriber\'s own data', async () => {
+    const sub = activeSubscriber(pb, 'long-lib@example.org');
+    const base = pathOf(pb.ctx.links.preferences(sub));
+    const fields = { keywords: 'x', timezone: 'UTC', hour: '8', frequency: 'daily', weekday: '1', digestSize: '10', weakDay: 'skip', pausedUntil: '' };
+    const list = Array.from({ length: 120 }, (_, i) => `A paper title number ${i}`).join('\n');
+    await pb.app.inject({ method: 'POST', url: base, ...multipart({ ...fields, library: list }) });
+    const page3 = await pb.app.inject({ method: 'GET', url: `${base}?page=3` });
+    expect(page3.body).toContain('Page 3 of 3');
+    expect(page3.body.match(/name="remove"/g)).toHaveLength(20);
+    const data = (await pb.app.inject({ method: 'GET', url: `${base}/data` })).json();
+    expect(data.library).toHaveLength(120);
+    expect(data.library[0]).toMatchObject({ title: 'A paper title number 0', paperId: null, matchedBy: null });
+  });
+});

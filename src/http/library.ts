@@ -95,8 +95,10 @@ function kind(reason: string): string {
 /** The answer in one sentence: "Matched 212 of 340 entries to papers Paperboy knows; 128 more kept as text
  *  examples; 3 entries skipped (no title)." */
 export function librarySentence(a: LibraryAnswer, instance: string): string {
-  const parts = [`Matched ${a.matched.toLocaleString('en')} of ${count(a.entries, 'entry', 'entries')} to papers ${instance} knows`];
-  if (a.text) parts.push(`${count(a.text, 'more', 'more')} kept as ${a.text === 1 ? 'a text example' : 'text examples'}`);
+  const parts = [a.matched || !a.entries
+    ? `Matched ${a.matched.toLocaleString('en')} of ${count(a.entries, 'entry', 'entries')} to papers ${instance} knows`
+    : `None of the ${count(a.entries, 'entry', 'entries')} is among the papers ${instance} knows yet`];
+  if (a.text) parts.push(`${a.matched ? count(a.text, 'more', 'more') : a.text.toLocaleString('en')} kept as ${a.text === 1 ? 'a text example' : 'text examples'}`);
   if (a.waiting) parts.push(`${count(a.waiting, 'more waits', 'more wait')} for ${instance} to store ${a.waiting === 1 ? 'its paper' : 'their papers'} (an id or DOI without a title)`);
   if (a.skipped.length) {
     const kinds = new Map<string, number>();

@@ -50,6 +50,9 @@ describe('accessibility of every page and mail (axe-core in Chromium)', () => {
     await page.goto(`${base}/`);
     await page.fill('#email', 'ada@example.org');
     await page.fill('#keywords', 'diffusion, video generation');
+    // With a library, so "Check your inbox" says what it came to and the preferences page lists it.
+    await page.click('summary:has-text("More options")');
+    await page.setInputFiles('#libraryFile', 'test/fixtures/library/zotero.bib');
     await page.click('button:has-text("Subscribe")');
     await page.waitForURL('**/subscribe/sent');
     const [confirmation] = await smtp.waitFor(1);
@@ -79,6 +82,12 @@ describe('accessibility of every page and mail (axe-core in Chromium)', () => {
       await p.fill('#papers', 'not a paper');
       await p.click('button:has-text("Save preferences")');
       await p.waitForSelector('.error-summary');
+    });
+    views.set('preferences-library-error', async (p) => {
+      await p.goto(`${base}${prefs}`);
+      await p.setInputFiles('#libraryFile', 'test/fixtures/library/broken.bib');
+      await p.click('button:has-text("Save preferences")');
+      await p.waitForSelector('#library-error');
     });
     views.set('preview', url(`${prefs}/preview`));
     pb.ctx.db.prepare("UPDATE subscribers SET hour = 0, timezone = 'UTC' WHERE email = 'ada@example.org'").run();
@@ -120,7 +129,7 @@ describe('accessibility of every page and mail (axe-core in Chromium)', () => {
     await smtp?.close();
   });
 
-  const NAMES = ['landing', 'landing-errors', 'check-inbox', 'confirm', 'confirmation-mail', 'subscribed', 'preferences', 'preferences-errors',
+  const NAMES = ['landing', 'landing-errors', 'check-inbox', 'confirm', 'confirmation-mail', 'subscribed', 'preferences', 'preferences-errors', 'preferences-library-error',
     'preview', 'digest-mail', 'digest-in-browser', 'vote', 'vote-noted', 'unsubscribe', 'archive', 'archive-day', 'archive-search',
     'api-docs', 'not-found', 'invalid-link', 'unsubscribed', 'deleted'];
 

@@ -9,6 +9,7 @@ import { bySvm, byBm25, byRecency, byTrending } from './baselines.js';
 import { loadPapers, rng } from './data.js';
 import { mrr, ndcg, precision } from './metrics.js';
 import { type Scenario, type Slice, authorScenarios, categoryScenarios, slices } from './simulate.js';
+import { runLibrary } from './library-eval.js';
 import { days } from './stores.js';
 import { BASELINES, type Method, type Rows, paperboy as paperboyText, runText, weakDayRows } from './text-eval.js';
 
@@ -26,6 +27,8 @@ const CLICKS = [1, 3, 10];
 /** EVAL_QUICK=1: Paperboy only (for tuning). EVAL_SPLIT=tune: earlier days/weeks, disjoint from the reported ones. */
 const QUICK = !!process.env.EVAL_QUICK;
 const TUNE = process.env.EVAL_SPLIT === 'tune';
+/** EVAL_ONLY=library: only the library segments (they take a minute; the rest ten). */
+const LIBRARY_ONLY = process.env.EVAL_ONLY === 'library';
 /** EVAL_WEIGHTS='{"nearest":0.5}': try other weights without editing src/rank/weights.ts. */
 Object.assign(WEIGHTS, JSON.parse(process.env.EVAL_WEIGHTS ?? '{}'));
 const rows = new Map<string, Map<string, number[][]>>(); // segment → method → [ndcg, p, mrr][]
@@ -144,6 +147,11 @@ function report(): void {
 }
 
 const started = Date.now();
+if (LIBRARY_ONLY) {
+  await librarySegments();
+  console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  process.exit(0);
+}
 const arxiv = loadPapers('arxiv-2026-05.jsonl.gz');
 const arxivSlices = slices(arxiv, (p) => p.published!.slice(0, 10), 4, TUNE ? 5 : 0);
 run('arXiv 2026-05', arxiv, arxivSlices, (s, rand) => [
@@ -156,17 +164,18 @@ const hfSlices = slices(hf, week, 10, TUNE ? 10 : 0).map((s) => ({ ...s, click: 
 run('HF daily 2026H1', hf, hfSlices, (s, rand) =>
   categoryScenarios(s, rand, { minHistory: 20, minRelevant: 3, popularOnly: true, max: 12, segment: 'HF daily: category, popular papers', repeats: 2 }));
 report();
-textSegments();
+await textSegments();
 console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`, process.env.EVAL_TIMING ? timing : '');
 
 /** Stores without categories (relevance held out): May's last days when tuning, June's when reporting. */
-function textSegments(): void {
+async function textSegments(): Promise<void> {
   const papers = loadPapers(TUNE ? 'arxiv-2026-05.jsonl.gz' : 'arxiv-2026-06.jsonl.gz');
   const truth = new Map(papers.map((p) => [p.id, p.categories]));
   const ds = days(papers, 5, TUNE ? 4 : 6);
   console.log(`\n## Stores without categories: arXiv ${ds.map((d) => d.label).join(', ')} (${TUNE ? 'tuning' : 'held-out'} days)`);
   const methods = QUICK ? { Paperboy: paperboyText } : { ...BASELINES, Paperboy: paperboyText, 'Paperboy, no weak-day cut': uncut };
   printRows(runText(ds, truth, methods, { seed: TUNE ? 1234 : 42, repeats: 2, maxFields: 20, clicks: true }));
+  await librarySegments(papers, truth, ds);
   console.log(`\nWeak days (digest size 10; the same days; off-topic = 15 papers of other fields as the day's candidates)`);
   console.log('| profile | store | papers sent (mean) | full digests (10) | weak days (< 3 papers) |\n|---|---|---|---|---|');
   for (const [store, rows] of [['no categories', weakDayRows(ds, truth, 5)], ['with categories', weakDayRows(days(papers, 5, TUNE ? 4 : 6, 0, true), truth, 5)]] as const) {
@@ -175,6 +184,13 @@ function textSegments(): void {
       console.log(`| ${k} | ${store} | ${(v.reduce((a, b) => a + b, 0) / n).toFixed(1)} | ${v.filter((x) => x >= 10).length} of ${n} | ${v.filter((x) => x < 3).length} of ${n} |`);
     }
   }
+}
+
+/** The library segments over the text segments' days (library-eval.ts). */
+async function librarySegments(papers = loadPapers(TUNE ? 'arxiv-2026-05.jsonl.gz' : 'arxiv-2026-06.jsonl.gz'),
+  truth = new Map(papers.map((p) => [p.id, p.categories])), ds = days(papers, 5, TUNE ? 4 : 6)): Promise<void> {
+  console.log(`\n### Library exports on the same days (${ds.map((d) => d.label).join(', ')}): seeds as a BibTeX export with titles and abstracts only, read by Citation.js, unknown to the store`);
+  printRows(await runLibrary(ds, truth, { seed: TUNE ? 1234 : 42, maxFields: 20 }));
 }
 
 /** Paperboy without the weak-day cut: every candidate ranked, to show what the cut costs. */

@@ -4,6 +4,8 @@ import { cpus, loadavg } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { Paper, Profile } from '../model.js';
 import { loadPapers, rng } from '../eval/data.js';
+import type { LibraryExample } from '../rank/library.js';
+import { PROFILE_LIMITS } from '../rank/limits.js';
 import { type RankModel, buildRankModel } from '../rank/model.js';
 import { rank } from '../rank/rank.js';
 import { type Vocabulary, fitVocabulary } from '../rank/vocabulary.js';
@@ -11,6 +13,10 @@ import { type Vocabulary, fitVocabulary } from '../rank/vocabulary.js';
 const CORPUS = Number(process.env.BENCH_CORPUS ?? 100_000);
 const NEW = Number(process.env.BENCH_NEW ?? 2_000);
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
+/** Share of subscribers with a library (issue 11), half of them of LIBRARY_SIZES[0] entries, half of [1];
+ *  BENCH_LIBRARY=0 leaves libraries out (the other profiles stay the same). */
+const LIBRARY_SHARE = Number(process.env.BENCH_LIBRARY ?? 0.2);
+const LIBRARY_SIZES = [PROFILE_LIMITS.libraryUsed, 1000];
 const rand = rng(2026);
 const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
 
@@ -30,8 +36,31 @@ function synthesize(real: Paper[], n: number, day: string, prefix: string): Pape
   });
 }
 
-/** A mixed bag of profiles: keywords, phrases, categories, authors, about text, seeds, votes. */
-function profiles(real: Paper[], corpus: Paper[], candidates: Paper[]): { profile: Profile; shown: string[] }[] {
+/**
+ * A library of `size` entries for subscriber `i`. rank() learns from the first PROFILE_LIMITS.libraryUsed (the store
+ * reads no more), so those are each subscriber's own: a third matched to corpus papers, the rest text examples of real
+ * titles and abstracts under ids of their own (their vectors are computed for each subscriber, as in a digest run).
+ * The entries past those are shared between subscribers: rank() must read none of them, and 10 M objects would not fit.
+ */
+function libraries(real: Paper[], corpus: Paper[], lrand: () => number): (i: number, size: number) => LibraryExample[] {
+  const pick = <T>(xs: T[]): T => xs[Math.floor(lrand() * xs.length)];
+  const text = (p: Paper, id: string): Paper => ({ id, title: p.title, abstract: p.abstract, authors: [], categories: [], published: null, url: null });
+  const tail = Array.from({ length: Math.max(...LIBRARY_SIZES) }, (_, k) => ({ paper: text(pick(real), `library:old:${k}`), title: 'old', added: '2018' }));
+  return (i, size) => [
+    ...Array.from({ length: Math.min(size, PROFILE_LIMITS.libraryUsed) }, (_, k) => {
+      const added = `2026-0${1 + Math.floor(lrand() * 5)}-1${Math.floor(lrand() * 9)}`;
+      const paper = k % 3 === 0 ? pick(corpus) : text(pick(real), `library:${i}:${k}`);
+      return { paper, title: paper.title, added };
+    }),
+    ...tail.slice(0, Math.max(0, size - PROFILE_LIMITS.libraryUsed)),
+  ];
+}
+
+/** A mixed bag of profiles: keywords, phrases, categories, authors, about text, seeds, votes, and a share with libraries. */
+function profiles(real: Paper[], corpus: Paper[], candidates: Paper[]): Sub[] {
+  // Libraries draw their own random numbers, so the other profiles are those of a run without libraries.
+  const lrand = rng(7);
+  const libraryOf = libraries(real, corpus, lrand);
   const terms = real.flatMap((p) => p.title.toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 5)).slice(0, 20000);
   const recent = corpus.slice(-14_000);
   return Array.from({ length: SUBSCRIBERS }, (_, i) => {
@@ -45,11 +74,12 @@ function profiles(real: Paper[], corpus: Paper[], candidates: Paper[]): { profil
       papers: kind >= 2 ? Array.from({ length: 1 + Math.floor(rand() * 10) }, () => pick(corpus)).map((p) => p.id) : [],
       votes,
     };
-    return { profile, shown: kind >= 3 ? Array.from({ length: 30 }, () => pick(recent)).map((p) => p.id) : [] };
+    const library = lrand() < LIBRARY_SHARE ? libraryOf(i, LIBRARY_SIZES[Math.floor(lrand() * 2)]) : undefined;
+    return { profile, shown: kind >= 3 ? Array.from({ length: 30 }, () => pick(recent)).map((p) => p.id) : [], library };
   });
 }
 
-type Sub = { profile: Profile; shown: string[] };
+type Sub = { profile: Profile; shown: string[]; library?: LibraryExample[] };
 /** What one ranking shard needs: the shared idf, the candidates, its subscribers and the papers they refer to. */
 interface Shard { df: Uint32Array; docCount: number; bits: number; candidates: Paper[]; subs: Sub[]; known: Map<string, Paper> }
 
@@ -58,18 +88,26 @@ const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const secsSince = (t: number) => (performance.now() - t) / 1000;
 
 /** Ranks every subscriber of a shard against one model; returns papers placed and seconds spent. */
-function rankShard(shard: Shard, model: RankModel): { items: number; secs: number; cpu: number; rssAtTenth: number } {
+function rankShard(shard: Shard, model: RankModel): { items: number; secs: number; cpu: number; rssAtTenth: number; ms: Split } {
   const t = performance.now();
   const cpu0 = process.cpuUsage();
   let items = 0;
   let rssAtTenth = 0;
-  shard.subs.forEach(({ profile, shown }, i) => {
-    items += rank(profile, shard.candidates, { now, size: 10, model, known: shard.known, shown }).length;
+  const ms: Split = new Map();
+  shard.subs.forEach(({ profile, shown, library }, i) => {
+    const t1 = performance.now();
+    items += rank(profile, shard.candidates, { now, size: 10, model, known: shard.known, shown, library }).length;
+    const size = library?.length ?? 0;
+    const [spent, n] = ms.get(size) ?? [0, 0];
+    ms.set(size, [spent + performance.now() - t1, n + 1]);
     if (i === Math.floor(shard.subs.length / 10)) rssAtTenth = mb();
   });
   const cpu = process.cpuUsage(cpu0);
-  return { items, secs: secsSince(t), cpu: (cpu.user + cpu.system) / 1e6, rssAtTenth };
+  return { items, secs: secsSince(t), cpu: (cpu.user + cpu.system) / 1e6, rssAtTenth, ms };
 }
+
+/** By library size (0: none), milliseconds spent ranking and subscribers ranked. */
+type Split = Map<number, [number, number]>;
 
 /** Worker side: build the model from the shared idf, wait for "go", rank, report. */
 function worker(): void {
@@ -110,6 +148,8 @@ async function main(): Promise<void> {
   const candidates = synthesize(real, NEW, '2026-05-20', '2606');
   const known = new Map(corpus.map((p) => [p.id, p]));
   const subs = profiles(real, corpus, candidates);
+  const withLibrary = subs.filter((s) => s.library).length;
+  console.log(`${withLibrary} of the profiles have a library (BENCH_LIBRARY=${LIBRARY_SHARE}), half of ${LIBRARY_SIZES.join(' and half of ')} entries; rank() reads the first ${PROFILE_LIMITS.libraryUsed} of each`);
   console.log(`synthesized ${CORPUS} corpus + ${NEW} new papers and ${SUBSCRIBERS} profiles in ${secsSince(t).toFixed(1)} s (peak RSS ${mb()} MB; the corpus stands in for the database)`);
   t = performance.now();
   const vocab = fitVocabulary([...corpus, ...candidates]);
@@ -125,6 +165,8 @@ async function main(): Promise<void> {
   const r = rankShard({ df: vocab.df, docCount: vocab.docCount, bits: vocab.bits, candidates, subs, known }, model);
   report('one thread', r.items, r.secs, r.rssAtTenth);
   console.log(`CPU time of the ranking: ${r.cpu.toFixed(2)} s (wall time exceeds it when other processes hold the CPUs)`);
+  const per = [...r.ms].sort(([a], [b]) => a - b).map(([size, [ms, n]]) => `${(ms / n).toFixed(2)} ms ${size ? `with a library of ${size}` : 'without a library'} (${n})`);
+  console.log(`per digest: ${per.join(', ')}`);
   if (process.env.BENCH_WARM) {
     const again = rankShard({ df: vocab.df, docCount: vocab.docCount, bits: vocab.bits, candidates, subs, known }, model);
     console.log(`second pass, known-paper vectors cached: ${again.secs.toFixed(2)} s (${Math.round(SUBSCRIBERS / again.secs)} subscribers/s)`);

@@ -2,6 +2,7 @@
 import { paperLinkLabel, paperUrl, shortAuthors, trimText } from '../digest/compose.js';
 import { hourLabel, weekdayName } from '../digest/due.js';
 import type { Paper } from '../model.js';
+import { PROFILE_LIMITS } from '../rank/limits.js';
 import { ARCHIVE_NAMES, archiveOf, categoryName } from '../taxonomy.js';
 import { errorList, type FieldErrors, type FormValues } from './forms.js';
 
@@ -113,5 +114,6 @@ export function formView(v: FormValues, errors: FieldErrors, known: CategoryCoun
     values: v, errors, errorList: errorList(errors), moreOpen: moreOpen(v, errors),
     hours: hourOptions(Number(v.hour)), weekdays: weekdayOptions(Number(v.weekday)), timezones: timezoneOptions(v.timezone),
     categoryGroups: categoryGroups(known, v.categories), weekly: v.frequency === 'weekly', weakNote: v.weakDay === 'note',
+    libraryLimits: `up to ${PROFILE_LIMITS.libraryBytes / 1024 / 1024} MB, ${PROFILE_LIMITS.libraryEntries.toLocaleString('en')} references`,
   };
 }

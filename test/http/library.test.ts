@@ -108,6 +108,7 @@ describe('a library over HTTP', () => {
     expect(res.body).toContain('value="typed@example.org"');
     expect(res.body).toContain('value="kept as typed"');
     expect(res.body).toMatch(/<details class="more" open>/);
+    expect(res.body).toContain('up to 2 MB, 5,000 references'); // the limits the field states come from PROFILE_LIMITS
     expect(stored()).toEqual(before);
   });
 

@@ -22,21 +22,23 @@ export function truncatedField(req: FastifyRequest): string | undefined {
 /**
  * Reads a multipart/form-data body (RFC 7578) with busboy: text fields, and the files `limits.files` names as UTF-8
  * text (or Windows-1252, what older reference managers write, when the bytes are not UTF-8). Any other file is refused.
- * A file or field past its limit is reported to `onTruncated` (its name), and the route decides.
+ * A file or field past its limit is reported to `onTruncated` (its name), and the route decides. A name given more
+ * than once (checkboxes) gives the list of its values, as an urlencoded form does.
  */
-export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders, limits: MultipartLimits = {}, onTruncated: (name: string) => void = () => {}): Promise<Record<string, string>> {
+export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders, limits: MultipartLimits = {}, onTruncated: (name: string) => void = () => {}): Promise<Record<string, string | string[]>> {
   return new Promise((resolve, reject) => {
     let form: BusboyInstance;
     const files = limits.files ?? [];
     try {
-      form = new Busboy({ headers: headers as BusboyHeaders, limits: { files: files.length, fields: 40, fileSize: limits.fileBytes, fieldSize: limits.fieldBytes } });
+      form = new Busboy({ headers: headers as BusboyHeaders, limits: { files: files.length, fields: MAX_FIELDS, fileSize: limits.fileBytes, fieldSize: limits.fieldBytes } });
     } catch (err) {
       return reject(bad((err as Error).message));
     }
-    const fields: Record<string, string> = {};
+    const fields: Record<string, string | string[]> = {};
     form.on('field', (name: string, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
       if (valueTruncated) onTruncated(name);
-      fields[name] = value;
+      const had = fields[name];
+      fields[name] = had === undefined ? value : [...[had].flat(), value];
     });
     form.on('file', (name: string, stream: NodeJS.ReadableStream & { truncated?: boolean }) => {
       if (!files.includes(name)) {
@@ -55,6 +57,10 @@ export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders,
     form.end(body);
   });
 }
+
+/** Fields a form may send: every category checkbox of the sign-up form checked, and the rest (the schema then says
+ *  which limit a field passed, rather than the reader refusing the form). */
+const MAX_FIELDS = 300;
 
 /** Bytes of an uploaded text file as a string: UTF-8 (a BOM dropped), else Windows-1252. */
 function decodeText(bytes: Buffer): string {

@@ -13,10 +13,12 @@ import { activeSubscriber, FORM, form, pathOf } from './fixtures.js';
 const fixture = (name: string) => readFileSync(`test/fixtures/library/${name}`, 'utf8');
 
 /** A multipart/form-data body as a browser sends the form: text fields, and files as (name, filename, content). */
-function multipart(fields: Record<string, string>, files: Record<string, [string, string | Buffer]> = {}) {
+function multipart(fields: Record<string, string | string[]>, files: Record<string, [string, string | Buffer]> = {}) {
   const boundary = '----paperboyTestBoundary7MA4YWxkTrZu0gW';
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, vs] of Object.entries(fields)) {
+    for (const v of [vs].flat()) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
   for (const [k, [name, content]] of Object.entries(files)) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n'));
   }
@@ -116,9 +118,11 @@ describe('a library over HTTP', () => {
     const sub = activeSubscriber(pb, 'prefs-lib@example.org');
     const base = pathOf(pb.ctx.links.preferences(sub));
     const fields = { keywords: 'x', timezone: 'UTC', hour: '8', frequency: 'daily', weekday: '1', digestSize: '10', weakDay: 'skip', pausedUntil: '' };
-    const { payload, headers } = multipart({ ...fields, library: fixture('pasted.txt') });
+    const { payload, headers } = multipart({ ...fields, categories: ['cs.CV', 'cs.LG'], library: fixture('pasted.txt') });
     const saved = await pb.app.inject({ method: 'POST', url: base, payload, headers });
     expect(saved.statusCode).toBe(303);
+    // Every checked category, as an urlencoded form sends them (a multipart reader once kept only the last).
+    expect(findByEmail(pb.ctx.db, 'prefs-lib@example.org')!.profile.categories).toEqual(['cs.CV', 'cs.LG']);
     expect(saved.headers.location).toBe(`${base}?done=saved#library`);
     const cookie = String([saved.headers['set-cookie']].flat()[0]).split(';')[0];
     const page = await pb.app.inject({ method: 'GET', url: `${base}?done=saved`, headers: { cookie } });

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSampleIfEmpty } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { findByEmail } from '../../src/store/subscribers.js';
-import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { freePort, launchChromium, OUTPUT_DIR } from './chromium.js';
+import type { TestPaperboy } from '../helpers/app.js';
+import type { TestSmtp } from '../helpers/smtp.js';
+import { hrefs, openSite, type Site } from './site.js';
+import { OUTPUT_DIR } from './chromium.js';
 
 const SHOTS = join(OUTPUT_DIR, 'pages');
 const WIDTHS = [375, 1280];
@@ -23,11 +24,10 @@ type Open = (page: Page) => Promise<void>;
 describe('accessibility of every page and mail (axe-core in Chromium)', () => {
   let pb: TestPaperboy;
   let smtp: TestSmtp;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let site: Site | undefined;
   let page: Page;
   let base: string;
   const views = new Map<string, Open>();
-  const hrefs = (html: string, part: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')).filter((h) => h.includes(part));
   const url = (path: string): Open => async (p) => { await p.goto(`${base}${path}`); };
   const mail = (html: string): Open => async (p) => {
     // A blank page first: content set into one of our pages would live under its CSP, which blocks a mail's inline styles.
@@ -36,14 +36,8 @@ describe('accessibility of every page and mail (axe-core in Chromium)', () => {
   };
 
   beforeAll(async () => {
-    smtp = await startSmtp();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    pb = await startPaperboy({ SMTP_URL: smtp.url, PUBLIC_URL: base });
-    await ingestSampleIfEmpty({ db: pb.ctx.db });
-    await pb.app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium({ timezoneId: 'Europe/Paris' });
-    page = await browser.context.newPage();
+    site = await openSite((db) => ingestSampleIfEmpty({ db }), { timezoneId: 'Europe/Paris' });
+    ({ pb, smtp, page, base } = site);
     mkdirSync(SHOTS, { recursive: true });
 
     // A subscriber made the way a person does it, so every view below is the real one.
@@ -123,11 +117,7 @@ describe('accessibility of every page and mail (axe-core in Chromium)', () => {
     views.set('deleted', url('/deleted'));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await pb?.close();
-    await smtp?.close();
-  });
+  afterAll(() => site?.close());
 
   const NAMES = ['landing', 'landing-errors', 'check-inbox', 'confirm', 'confirmation-mail', 'subscribed', 'preferences', 'preferences-errors', 'preferences-library-error',
     'preview', 'digest-mail', 'digest-in-browser', 'vote', 'vote-noted', 'unsubscribe', 'archive', 'archive-day', 'archive-search',

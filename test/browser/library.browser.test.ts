@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
 import { parseJsonl } from '../../src/ingest/jsonl.js';
 import { upsertPapers } from '../../src/store/papers.js';
-import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { freePort, launchChromium } from './chromium.js';
+import type { TestPaperboy } from '../helpers/app.js';
+import type { TestSmtp } from '../helpers/smtp.js';
+import { hrefs, openSite, type Site } from './site.js';
+
 
 // Bring your library, in a real Chromium against the real server on loopback with mail to a real SMTP server:
 // upload a .bib on the sign-up page, read what it came to, confirm from the mail, see the library on the
@@ -14,28 +15,19 @@ import { freePort, launchChromium } from './chromium.js';
 describe('a library, in a real browser', () => {
   let pb: TestPaperboy;
   let smtp: TestSmtp;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let site: Site | undefined;
   let page: Page;
   let base: string;
-  const hrefs = (html: string, part: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')).filter((h) => h.includes(part));
   const kept = () => pb.ctx.db.prepare("SELECT count(*) FROM library_entries e JOIN subscribers s ON s.id = e.subscriber_id WHERE s.email = 'reader@example.org'").pluck().get();
 
   beforeAll(async () => {
-    smtp = await startSmtp();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    pb = await startPaperboy({ SMTP_URL: smtp.url, PUBLIC_URL: base });
-    upsertPapers(pb.ctx.db, parseJsonl(readFileSync('test/fixtures/arxiv-2026q2-200.jsonl', 'utf8')).papers);
-    upsertPapers(pb.ctx.db, parseArxivAtom(readFileSync('test/fixtures/arxiv-api/q_testing_s0_m10_bc5a6c384fe9.xml', 'utf8')).papers);
-    await pb.app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium({ timezoneId: 'Europe/Berlin' });
-    page = await browser.context.newPage();
+    site = await openSite((db) => {
+      upsertPapers(db, parseJsonl(readFileSync('test/fixtures/arxiv-2026q2-200.jsonl', 'utf8')).papers);
+      upsertPapers(db, parseArxivAtom(readFileSync('test/fixtures/arxiv-api/q_testing_s0_m10_bc5a6c384fe9.xml', 'utf8')).papers);
+    }, { timezoneId: 'Europe/Berlin' });
+    ({ pb, smtp, page, base } = site);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await pb?.close();
-    await smtp?.close();
-  });
+  afterAll(() => site?.close());
 
   it('uploads a .bib on sign-up, confirms, and finds the library on the preferences page', async () => {
     await page.goto(`${base}/`);

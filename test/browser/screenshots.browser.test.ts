@@ -7,9 +7,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSampleIfEmpty } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
-import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { freePort, launchChromium, OUTPUT_DIR } from './chromium.js';
+import type { TestPaperboy } from '../helpers/app.js';
+import type { TestSmtp } from '../helpers/smtp.js';
+import { openSite, type Site } from './site.js';
+import { OUTPUT_DIR } from './chromium.js';
 
 const DIR = process.env.PAPERBOY_SCREENSHOTS === 'docs' ? 'docs/screenshots' : OUTPUT_DIR;
 
@@ -27,25 +28,15 @@ async function shoot(page: Page, name: string): Promise<Buffer> {
 describe('a fresh install in a real browser', () => {
   let pb: TestPaperboy;
   let smtp: TestSmtp;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let site: Site | undefined;
   let page: Page;
   let base: string;
 
   beforeAll(async () => {
-    smtp = await startSmtp();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    pb = await startPaperboy({ SMTP_URL: smtp.url, PUBLIC_URL: base });
-    await ingestSampleIfEmpty({ db: pb.ctx.db });
-    await pb.app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium();
-    page = await browser.context.newPage();
+    site = await openSite((db) => ingestSampleIfEmpty({ db }));
+    ({ pb, smtp, page, base } = site);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await pb?.close();
-    await smtp?.close();
-  });
+  afterAll(() => site?.close());
 
   it('shows the sample papers with authors and upvotes, and their categories to sign up for', async () => {
     await page.setViewportSize({ width: 960, height: 820 });

@@ -4,9 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestListingFile } from '../helpers/papers.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { findByEmail } from '../../src/store/subscribers.js';
-import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { freePort, launchChromium, OUTPUT_DIR } from './chromium.js';
+import type { TestPaperboy } from '../helpers/app.js';
+import type { TestSmtp } from '../helpers/smtp.js';
+import { hrefs, openSite, type Site } from './site.js';
+import { launchChromium, OUTPUT_DIR } from './chromium.js';
 
 // A subscriber's whole journey in a real Chromium against the real server on loopback, with mail
 // going to a real SMTP server: sign up through the form, confirm from the mail, change preferences,
@@ -15,30 +16,21 @@ import { freePort, launchChromium, OUTPUT_DIR } from './chromium.js';
 describe('in a real browser', () => {
   let pb: TestPaperboy;
   let smtp: TestSmtp;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let site: Site | undefined;
   let page: Page;
   let base: string;
   const row = () => pb.ctx.db.prepare("SELECT * FROM subscribers WHERE email = 'walker@example.org'").get() as Record<string, unknown>;
-  const hrefs = (html: string, part: string) => [...html.matchAll(/href="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&')).filter((h) => h.includes(part));
   const overflow = (p: Page) => p.evaluate(() => document.scrollingElement!.scrollWidth - window.innerWidth);
 
   beforeAll(async () => {
-    smtp = await startSmtp();
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    pb = await startPaperboy({ SMTP_URL: smtp.url, PUBLIC_URL: base });
-    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt');
-    pb.ctx.db.prepare(`UPDATE papers SET categories = '["cs.CV"]' WHERE rowid % 3 = 0`).run();
-    pb.ctx.db.prepare(`UPDATE papers SET categories = '["cs.LG"]' WHERE rowid % 3 = 1`).run();
-    await pb.app.listen({ port, host: '127.0.0.1' });
-    browser = await launchChromium({ timezoneId: 'America/Sao_Paulo' });
-    page = await browser.context.newPage();
+    site = await openSite((db) => {
+      ingestListingFile(db, 'test/fixtures/hf-papers-page.txt');
+      db.prepare(`UPDATE papers SET categories = '["cs.CV"]' WHERE rowid % 3 = 0`).run();
+      db.prepare(`UPDATE papers SET categories = '["cs.LG"]' WHERE rowid % 3 = 1`).run();
+    }, { timezoneId: 'America/Sao_Paulo' });
+    ({ pb, smtp, page, base } = site);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await pb?.close();
-    await smtp?.close();
-  });
+  afterAll(() => site?.close());
 
   it('shows the sign-up form above the fold on a phone: email, topics, and the rest folded away', async () => {
     await page.setViewportSize({ width: 375, height: 667 });

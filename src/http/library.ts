@@ -1,13 +1,12 @@
 // A library sent with a sign-up or the preferences form: limited, read (Citation.js on the reader's thread), and
 // answered in words ("Matched 212 of 340 entries…"). Nothing is stored here: a refused library refuses the request.
 import type { FastifyRequest } from 'fastify';
-import type { Db } from '../db/open.js';
 import type { LibraryReader } from '../library/citation.js';
 import { LibraryError, LibraryTooLarge, type LibraryRead } from '../library/read.js';
 import type { Rejection } from '../model.js';
 import { orderLibrary } from '../rank/library.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
-import { librarySummary } from '../store/library.js';
+import type { LibrarySummary } from '../store/library.js';
 import { ApiError } from './errors.js';
 import { BODY_LIMIT } from './limits.js';
 
@@ -74,9 +73,10 @@ function prefixed(read: LibraryRead, what: string): LibraryRead {
   return { ...read, entries: read.entries.map((e) => ({ ...e, where: at(e.where) })), skipped: read.skipped.map((s) => ({ ...s, where: at(s.where) })) };
 }
 
-/** What a library comes to against the store now (matching only reads). */
-export function libraryAnswer(db: Db, read: LibraryRead): LibraryAnswer {
-  return { entries: read.entries.length, ...librarySummary(db, read.entries), skipped: read.skipped };
+/** The answer to a library read: what it came to against the store (librarySummary for a sign-up's, which waits for
+ *  confirmation; replaceLibrary's own count when it is stored at once), and what was skipped. */
+export function libraryAnswer(read: LibraryRead, summary: LibrarySummary): LibraryAnswer {
+  return { entries: read.entries.length, ...summary, skipped: read.skipped };
 }
 
 /** "3 entries" / "1 entry". */

@@ -46,20 +46,32 @@ export function matchEntry(db: Db, e: Pick<LibraryEntry, 'arxivId' | 'doi' | 'ti
   return null;
 }
 
-/** What a library would come to against the store now: entries matched to stored papers, kept as text examples
- *  (a title, no stored paper), and waiting (an id or DOI alone, no stored paper yet). Reads only. */
-export function librarySummary(db: Db, entries: LibraryEntry[]): { matched: number; text: number; waiting: number } {
-  let matched = 0;
-  let text = 0;
-  for (const e of entries) {
-    if (matchEntry(db, e)) matched++;
-    else if (e.title) text++;
-  }
-  return { matched, text, waiting: entries.length - matched - text };
+/** What a library comes to against the store: entries matched to stored papers, kept as text examples (a title, no
+ *  stored paper), and waiting (an id or DOI alone, no stored paper yet). */
+export interface LibrarySummary {
+  matched: number;
+  text: number;
+  waiting: number;
 }
 
-/** Replaces a subscriber's library with `entries` (in the order given: position 0 first), each matched now. */
-export function replaceLibrary(db: Db, subscriberId: number, entries: LibraryEntry[]): void {
+/** Counts one entry, given what it matched, into `s`. */
+function tally(s: LibrarySummary, e: LibraryEntry, m: unknown): void {
+  if (m) s.matched++;
+  else if (e.title) s.text++;
+  else s.waiting++;
+}
+
+/** What a library would come to against the store now (a sign-up's, kept aside until confirmed). Reads only. */
+export function librarySummary(db: Db, entries: LibraryEntry[]): LibrarySummary {
+  const s = { matched: 0, text: 0, waiting: 0 };
+  for (const e of entries) tally(s, e, matchEntry(db, e));
+  return s;
+}
+
+/** Replaces a subscriber's library with `entries` (in the order given: position 0 first), each matched now; returns
+ *  what it came to. */
+export function replaceLibrary(db: Db, subscriberId: number, entries: LibraryEntry[]): LibrarySummary {
+  const s = { matched: 0, text: 0, waiting: 0 };
   atomically(db, () => {
     // Every entry of the subscriber.
     stmt(db, 'DELETE FROM library_entries WHERE subscriber_id = ?').run(subscriberId);
@@ -69,12 +81,14 @@ export function replaceLibrary(db: Db, subscriberId: number, entries: LibraryEnt
       VALUES (@subscriberId, @position, @title, @abstract, @authors, @arxivId, @doi, @titleKey, @latexKey, @added, @paperId, @by)`);
     entries.forEach((e, position) => {
       const m = matchEntry(db, e);
+      tally(s, e, m);
       insert.run({
         subscriberId, position, title: e.title, abstract: e.abstract, authors: JSON.stringify(e.authors), arxivId: e.arxivId, doi: e.doi,
         titleKey: e.titleKeys[0] ?? null, latexKey: e.titleKeys[1] ?? null, added: e.added, paperId: m?.paperId ?? null, by: m?.by ?? null,
       });
     });
   });
+  return s;
 }
 
 /** Removes one entry of a subscriber's library; false when they have no such entry. */
@@ -109,12 +123,13 @@ export function libraryForRanking(db: Db, subscriberId: number, limit: number): 
 /** Links entries waiting for one of these papers (stored ids) to it, by arXiv id, then DOI, then title. Runs in the
  *  batch's transaction; with no entry waiting (the usual case) it costs one index probe per batch. */
 export function linkLibrary(db: Db, paperIds: string[]): void {
+  if (!paperIds.length) return;
   // Any entry waiting at all (through the partial index on title_key, or the one on arxiv_id for pasted ids)?
   const waiting = stmt(db, `
     SELECT EXISTS (SELECT 1 FROM library_entries WHERE paper_id IS NULL AND title_key IS NOT NULL)
         OR EXISTS (SELECT 1 FROM library_entries WHERE paper_id IS NULL AND arxiv_id IS NOT NULL)
         OR EXISTS (SELECT 1 FROM library_entries WHERE paper_id IS NULL AND doi IS NOT NULL)`).pluck().get();
-  if (!paperIds.length || !waiting) return;
+  if (!waiting) return;
   const batch = JSON.stringify(paperIds);
   for (const [column, paperColumn, by] of LINKS) {
     // Waiting entries naming one of the batch's papers, probed through the entry column's partial index.

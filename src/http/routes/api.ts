@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
 import type { LibraryReader } from '../../library/citation.js';
+import { librarySummary } from '../../store/library.js';
 import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, librarySentence, readLibraryField } from '../library.js';
 import { subscriptionBody } from '../schemas.js';
 import type { Subscriptions } from '../subscribe.js';
@@ -34,7 +35,7 @@ export const apiRoutes = (ctx: Context, subs: Subscriptions, libraries: LibraryR
     await subs.subscribe({ ...rest, ...(read && { library: read.entries }) });
     // The same answer for new, pending and active addresses: nothing is revealed about who is subscribed.
     if (!read) return reply.status(202).send({ status: 'pending' });
-    const answer = libraryAnswer(ctx.db, read);
+    const answer = libraryAnswer(read, librarySummary(ctx.db, read.entries));
     return reply.status(202).send({ status: 'pending', library: { sentence: librarySentence(answer, ctx.config.INSTANCE_NAME), ...answer } });
   });
 };

@@ -11,6 +11,7 @@ import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, libraryTooLa
 import { acceptMultipartFields, truncatedField } from '../multipart.js';
 import { subscriptionForm } from '../schemas.js';
 import type { LibraryReader } from '../../library/citation.js';
+import { librarySummary } from '../../store/library.js';
 import { PROFILE_LIMITS } from '../../rank/limits.js';
 import type { Subscriptions } from '../subscribe.js';
 import { formView, paperView, type CategoryCount } from '../views.js';
@@ -82,7 +83,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
       if (truncatedField(req)) throw libraryTooLarge();
       const read = await readLibraryField(libraries, [text, libraryFile]);
       await subs.subscribe({ ...rest, ...(read && { library: read.entries }) });
-      answer = read && libraryView(libraryAnswer(ctx.db, read), ctx.config.INSTANCE_NAME);
+      answer = read && libraryView(libraryAnswer(read, librarySummary(ctx.db, read.entries)), ctx.config.INSTANCE_NAME);
     } catch (err) {
       if (!(err instanceof ApiError && err.field)) throw err;
       if (err.retryAfter) void reply.header('retry-after', String(err.retryAfter));

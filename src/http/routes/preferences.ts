@@ -131,10 +131,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
           timezone: b.timezone, hour: b.hour, frequency: b.frequency, weekday: b.weekday, digestSize: b.digestSize,
           weakDay: b.weakDay, pausedUntil: b.pausedUntil,
         });
-        if (!read) return null;
-        const a = libraryAnswer(ctx.db, read);
-        replaceLibrary(ctx.db, sub.id, read.entries);
-        return a;
+        return read && libraryAnswer(read, replaceLibrary(ctx.db, sub.id, read.entries));
       });
       if (answer) void reply.header('set-cookie', flash(req.params.token, viewCookie(libraryView(answer, ctx.config.INSTANCE_NAME))));
       return seeOther(reply, `/preferences/${req.params.token}?done=saved${answer ? '#library' : ''}`);

@@ -7,9 +7,8 @@ import { type LibraryExample, orderLibrary } from '../rank/library.js';
 import { rank } from '../rank/rank.js';
 import { byCentroid, bySvm } from './baselines.js';
 import { rng, sample } from './data.js';
-import { mrr, ndcg, precision } from './metrics.js';
 import { type Day, textScenarios } from './stores.js';
-import { type DayContext, type Rows, dayContext } from './text-eval.js';
+import { type DayContext, type Rows, dayContext, record } from './text-eval.js';
 
 const EMPTY: Profile = { keywords: [], categories: [], authors: [], about: '', papers: [], votes: [] };
 
@@ -32,13 +31,6 @@ async function libraryOf(items: { paper: Paper; added: string | null }[], tag: s
     paper: { id: `library:${tag}:${i}`, title: e.title, abstract: e.abstract, authors: [], categories: [], published: null, url: null },
     title: e.title, added: e.added,
   }));
-}
-
-function record(rows: Rows, segment: string, method: string, list: string[], relevant: Set<string>): void {
-  const seg = rows.get(segment) ?? rows.set(segment, new Map()).get(segment)!;
-  const m = seg.get(method) ?? seg.set(method, []).get(method)!;
-  const top = list.slice(0, 10);
-  m.push([ndcg(top, relevant), precision(top, relevant), mrr(top, relevant)]);
 }
 
 const ids = (ps: Paper[]) => ps.map((p) => p.id);

@@ -55,7 +55,8 @@ function clicks(shown: string[], relevant: Set<string>, k: number): Profile['vot
   return shown.slice(0, k).map((paperId) => ({ paperId, vote: relevant.has(paperId) ? 1 : -1 }));
 }
 
-function record(rows: Rows, segment: string, method: string, list: string[], relevant: Set<string>): void {
+/** Adds one ranked list's nDCG, P and MRR at 10 to `rows` under its segment and method. */
+export function record(rows: Rows, segment: string, method: string, list: string[], relevant: Set<string>): void {
   const seg = rows.get(segment) ?? rows.set(segment, new Map()).get(segment)!;
   const m = seg.get(method) ?? seg.set(method, []).get(method)!;
   const top = list.slice(0, 10);

@@ -40,7 +40,7 @@ export const BLANK_FORM: FormValues = {
 };
 
 /** A pasted library longer than this is not put back into a refused form (the error says what to send instead). */
-export const PASTED_SHOWN_MAX = 64 * 1024;
+const PASTED_SHOWN_MAX = 64 * 1024;
 
 /** The fields in the order the forms show them, with the name each has on the page. */
 const LABELS: [field: keyof FormValues | 'confirm', label: string][] = [
@@ -71,13 +71,15 @@ function strings(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
 }
 
-/** The values of a refused form, as typed: shown again so nothing typed is lost. */
+/** The values of a refused form, as typed: shown again so nothing typed is lost, but for a pasted library past
+ *  PASTED_SHOWN_MAX (and an uploaded file, which browsers ask for anew). */
 export function valuesFromBody(body: unknown, defaults: FormValues = BLANK_FORM): FormValues {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const out = { ...defaults, categories: strings(b.categories) };
   for (const key of Object.keys(defaults) as (keyof FormValues)[]) {
     if (key !== 'categories' && b[key] !== undefined) out[key] = text(b[key]);
   }
+  if (out.library.length > PASTED_SHOWN_MAX) out.library = '';
   return out;
 }
 

@@ -1,6 +1,6 @@
 // A library sent with a sign-up or the preferences form: limited, read (Citation.js on the reader's thread), and
 // answered in words ("Matched 212 of 340 entries…"). Nothing is stored here: a refused library refuses the request.
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LibraryReader } from '../library/citation.js';
 import { LibraryError, LibraryTooLarge, type LibraryRead } from '../library/read.js';
 import type { Rejection } from '../model.js';
@@ -9,6 +9,16 @@ import { PROFILE_LIMITS } from '../rank/limits.js';
 import type { LibrarySummary } from '../store/library.js';
 import { ApiError } from './errors.js';
 import { BODY_LIMIT } from './limits.js';
+import { acceptMultipartFields } from './multipart.js';
+
+/** The cookie that carries what a library sent with a form came to, to the page the form redirects to. */
+export const LIBRARY_COOKIE = 'paperboy_library';
+
+/** Lets the routes of this plugin take the forms that upload a library: multipart/form-data with the file input
+ *  `libraryFile`, the file and the pasted list each up to the library's bytes. */
+export function acceptLibraryForms(app: FastifyInstance): void {
+  acceptMultipartFields(app, LIBRARY_BODY_LIMIT, { files: ['libraryFile'], fileBytes: PROFILE_LIMITS.libraryBytes, fieldBytes: PROFILE_LIMITS.libraryBytes });
+}
 
 /** The body limit of routes that take a library: its 2 MB written out at worst three bytes a byte (a form's
  *  percent-encoding), plus the 16 KB of every other body. Past the read limits the route answers 413 itself. */

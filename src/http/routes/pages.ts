@@ -5,14 +5,13 @@ import type { Context } from '../../context.js';
 import { latestPapers } from '../../store/papers.js';
 import { CONFIRM_DAYS } from '../../store/requests.js';
 import { ApiError, formIssues } from '../errors.js';
-import { BLANK_FORM, PASTED_SHOWN_MAX, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
+import { BLANK_FORM, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
 import { fresh, seeOther, sendPage, type PageRenderer } from '../pages.js';
-import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
-import { acceptMultipartFields, truncatedField } from '../multipart.js';
+import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
+import { truncatedField } from '../multipart.js';
 import { subscriptionForm } from '../schemas.js';
 import type { LibraryReader } from '../../library/citation.js';
 import { librarySummary } from '../../store/library.js';
-import { PROFILE_LIMITS } from '../../rank/limits.js';
 import type { Subscriptions } from '../subscribe.js';
 import { formView, paperView, type CategoryCount } from '../views.js';
 
@@ -33,16 +32,6 @@ function sentTo(req: FastifyRequest): string | null {
   } catch {
     return null;
   }
-}
-
-/** The cookie that carries what a library sent with the form came to, to the "Check your inbox" page. */
-const LIBRARY_COOKIE = 'paperboy_library';
-
-/** What a refused form shows again: everything typed, the pasted library too unless it is long (a file cannot be
- *  put back: the browser asks for it again). */
-function typed(body: unknown): FormValues {
-  const values = valuesFromBody(body);
-  return values.library.length > PASTED_SHOWN_MAX ? { ...values, library: '' } : values;
 }
 
 /** HTML pages: the landing page with the sign-up form, the form's answers, and "Check your inbox". */
@@ -67,16 +56,14 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
 
   // The form posts here: the API's schema; a refused form comes back with what was typed and each error beside its field.
   // The form is multipart/form-data (it uploads a library file); a plain urlencoded post works too.
-  acceptMultipartFields(app, LIBRARY_BODY_LIMIT, { files: ['libraryFile'], fileBytes: PROFILE_LIMITS.libraryBytes, fieldBytes: PROFILE_LIMITS.libraryBytes });
-
-  // The form posts here: the API's schema; a refused form comes back with what was typed and each error beside its field.
+  acceptLibraryForms(app);
   app.post('/subscribe', {
     bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit,
     schema: { body: subscriptionForm, summary: 'The sign-up form; redirects to "Check your inbox"', tags: ['pages'], consumes: ['multipart/form-data', 'application/x-www-form-urlencoded'] },
     attachValidation: true,
   }, async (req, reply) => {
     const issues = formIssues(req);
-    if (issues) return landing(reply, typed(req.body), fieldErrors(issues, req.body), 400);
+    if (issues) return landing(reply, valuesFromBody(req.body), fieldErrors(issues, req.body), 400);
     const { library: text, libraryFile, ...rest } = req.body;
     let answer: LibraryView | null = null;
     try {
@@ -87,7 +74,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     } catch (err) {
       if (!(err instanceof ApiError && err.field)) throw err;
       if (err.retryAfter) void reply.header('retry-after', String(err.retryAfter));
-      return landing(reply, typed(req.body), { [err.field]: `${err.message}.` }, err.status);
+      return landing(reply, valuesFromBody(req.body), { [err.field]: `${err.message}.` }, err.status);
     }
     const cookie = (name: string, value: string) => `${name}=${value}; Path=/subscribe; Max-Age=${value ? 3600 : 0}; HttpOnly; SameSite=Lax${secure}`;
     // The library's answer, or none: one from an earlier sign-up in this browser must not show.

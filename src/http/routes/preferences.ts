@@ -15,9 +15,9 @@ import { PROFILE_LIMITS } from '../../rank/limits.js';
 import { libraryCounts, libraryPage, removeLibraryEntry, replaceLibrary } from '../../store/library.js';
 import { atomically } from '../../store/statements.js';
 import { ApiError, formIssues } from '../errors.js';
-import { PASTED_SHOWN_MAX, fieldErrors, valuesFromBody, valuesOf, type FieldErrors, type FormValues } from '../forms.js';
-import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
-import { acceptMultipartFields, truncatedField } from '../multipart.js';
+import { fieldErrors, valuesFromBody, valuesOf, type FieldErrors, type FormValues } from '../forms.js';
+import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
+import { truncatedField } from '../multipart.js';
 import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveManage } from '../resolve.js';
 import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';
@@ -34,9 +34,6 @@ const NOTICES = {
   pending: 'This address still has to be confirmed: open the link in the confirmation mail and press Confirm.',
   confirmed: '',
 } as const;
-
-/** The cookie that carries what a library sent with the form came to, to the page the form redirects to. */
-const LIBRARY_COOKIE = 'paperboy_library';
 
 /** Library entries listed per page of the preferences page. */
 const LIBRARY_PER_PAGE = 50;
@@ -101,7 +98,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
 
   // Only the form takes multipart/form-data (it uploads a library file), in a plugin of its own; urlencoded works too.
   await app.register(async (form) => {
-    acceptMultipartFields(form, LIBRARY_BODY_LIMIT, { files: ['libraryFile'], fileBytes: PROFILE_LIMITS.libraryBytes, fieldBytes: PROFILE_LIMITS.libraryBytes });
+    acceptLibraryForms(form);
     form.withTypeProvider<ZodTypeProvider>().post('/preferences/:token', {
       bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit,
       schema: { params: tokenParams, body: preferencesBody, summary: 'Save every preference (the form); a library given replaces the one kept', tags: ['links'], consumes: ['multipart/form-data', 'application/x-www-form-urlencoded'] },
@@ -110,10 +107,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
       const issues = formIssues(req);
       const sub = resolveManage(ctx, req.params.token);
       if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
-      const values = () => {
-        const v = valuesFromBody(req.body, { ...valuesOf(sub), categories: [] });
-        return v.library.length > PASTED_SHOWN_MAX ? { ...v, library: '' } : v;
-      };
+      const values = () => valuesFromBody(req.body, { ...valuesOf(sub), categories: [] });
       if (issues) return show(reply, req.params.token, sub, { values: values(), errors: fieldErrors(issues, req.body) }, 400);
       const { library: text, libraryFile, ...b } = req.body;
       let read: LibraryRead | null;

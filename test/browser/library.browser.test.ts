@@ -59,7 +59,7 @@ describe('a library, in a real browser', () => {
     expect(await library.locator('li:has-text("α-Fair Multistatic")').textContent()).toContain('matched by title');
 
     await first.locator('button:has-text("Remove")').click();
-    await page.waitForURL('**?done=removed#library');
+    await page.waitForURL('**?done=removed#your-library');
     expect(await page.textContent('.notice[role="status"]')).toContain('Removed from your library.');
     expect(kept()).toBe(14);
     expect(await page.locator('#your-library li').first().textContent()).not.toContain('IntentGrasp');

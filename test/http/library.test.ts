@@ -140,13 +140,14 @@ describe('a library over HTTP', () => {
     expect(entries('prefs-lib@example.org')).toHaveLength(8);
     const first = pb.ctx.db.prepare('SELECT id FROM library_entries WHERE subscriber_id = ? ORDER BY position LIMIT 1').pluck().get(sub.id) as number;
     const removed = await pb.app.inject({ method: 'POST', url: `${base}/library`, payload: form({ remove: String(first) }), headers: FORM });
-    expect(removed.headers.location).toBe(`${base}?done=removed#library`);
+    expect(removed.headers.location).toBe(`${base}?done=removed#your-library`);
     expect(entries('prefs-lib@example.org')).toHaveLength(7);
     const other = activeSubscriber(pb, 'other-lib@example.org');
     const foreign = await pb.app.inject({ method: 'POST', url: `${pathOf(pb.ctx.links.preferences(other))}/library`, payload: form({ remove: String(first + 1) }), headers: FORM });
     expect(foreign.statusCode).toBe(404);
     expect(entries('prefs-lib@example.org')).toHaveLength(7);
-    await pb.app.inject({ method: 'POST', url: `${base}/library`, payload: form({ clear: 'yes' }), headers: FORM });
+    const cleared = await pb.app.inject({ method: 'POST', url: `${base}/library`, payload: form({ clear: 'yes' }), headers: FORM });
+    expect(cleared.headers.location).toBe(`${base}?done=cleared#library`); // no list left: to the library field
     expect(entries('prefs-lib@example.org')).toEqual([]);
     expect((await pb.app.inject({ method: 'GET', url: base })).body).not.toContain('id="library-heading"');
   });
@@ -159,6 +160,7 @@ describe('a library over HTTP', () => {
     await pb.app.inject({ method: 'POST', url: base, ...multipart({ ...fields, library: list }) });
     const page3 = await pb.app.inject({ method: 'GET', url: `${base}?page=3` });
     expect(page3.body).toContain('Page 3 of 3');
+    expect(page3.body).toContain(`<a href="${base}?page&#x3D;2#your-library" rel="prev">`); // paging stays at the list (= escaped by the template)
     expect(page3.body.match(/name="remove"/g)).toHaveLength(20);
     const data = (await pb.app.inject({ method: 'GET', url: `${base}/data` })).json();
     expect(data.library).toHaveLength(120);

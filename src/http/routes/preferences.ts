@@ -57,7 +57,7 @@ function libraryList(ctx: Context, subscriberId: number, base: string, page: num
     id: e.id, title: e.title || (e.arxivId ? `arXiv:${e.arxivId}` : `doi:${e.doi}`), how: matchedLabel(e), added: e.added,
     url: e.paperId && !e.paperId.startsWith('title:') ? `https://arxiv.org/abs/${e.paperId}` : null,
   }));
-  const href = (p: number) => `${base}?page=${p}#library`;
+  const href = (p: number) => `${base}?page=${p}#your-library`;
   return {
     ...counts, items: entries, used: Math.min(PROFILE_LIMITS.libraryUsed, counts.matched + counts.text), usedMax: PROFILE_LIMITS.libraryUsed,
     pager: pages > 1 ? { page: at, pages, prev: at > 1 ? href(at - 1) : null, next: at < pages ? href(at + 1) : null } : null,
@@ -141,7 +141,8 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
     else if (req.body.remove === undefined || !removeLibraryEntry(ctx.db, sub.id, req.body.remove)) {
       throw new ApiError(404, 'not_found', 'That entry is not in your library (any more)');
     }
-    return seeOther(reply, `/preferences/${req.params.token}?done=${req.body.clear === 'yes' ? 'cleared' : 'removed'}#library`);
+    // Back to the list after removing one entry; to the library field once there is no list.
+    return seeOther(reply, `/preferences/${req.params.token}?done=${req.body.clear === 'yes' ? 'cleared#library' : 'removed#your-library'}`);
   });
 
   app.get('/preferences/:token/preview', { schema: { params: tokenParams, summary: 'What the next digest would hold if it went out now', tags: ['links'] } }, async (req, reply) => {

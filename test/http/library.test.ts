@@ -59,6 +59,11 @@ describe('a library over HTTP', () => {
       },
     });
     expect(entries('bib@example.org')).toEqual([]);
+    // A mail scanner opening the confirmation link keeps nothing: only the page's button (a POST) confirms.
+    const link = pathOf(pb.ctx.links.confirm(lastRequest('bib@example.org')));
+    for (const method of ['GET', 'HEAD'] as const) expect((await pb.app.inject({ method, url: link })).statusCode, method).toBe(200);
+    expect(entries('bib@example.org')).toEqual([]);
+    expect(findByEmail(pb.ctx.db, 'bib@example.org')!.status).toBe('pending');
     expect((await confirm('bib@example.org')).statusCode).toBe(303);
     const kept = entries('bib@example.org');
     expect(kept).toHaveLength(15);

@@ -1,7 +1,8 @@
 // A worker thread that answers requests, with the bookkeeping every such thread needs: replies matched to their
 // requests, the process kept alive only while a request is pending, everything pending failed when the thread
-// dies, and, where wanted, a new thread on the next request after a death or an idle stop.
-import { Worker } from 'node:worker_threads';
+// dies, and, where wanted, a new thread on the next request after a death or an idle stop, a memory cap and a time
+// limit that ends a thread stuck on one request.
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 /** What a thread's `main` sets up: `handle` answers one request (a value or a promise); `close` runs before the thread ends. */
 export interface ThreadHandler {
@@ -19,6 +20,11 @@ export interface ThreadOptions {
   idleMs?: number;
   /** After the thread dies, the next request starts a new one (default: every later request fails with the death). */
   restart?: boolean;
+  /** The thread's heap and stack: past them it dies (its requests fail with code ERR_WORKER_OUT_OF_MEMORY), not the process. */
+  resourceLimits?: ResourceLimits;
+  /** A request not answered this many ms after it was sent ends the thread: it fails with code `timeout`, and every
+   *  other request pending on that thread with ThreadStopped. Send one request at a time for a per-request limit. */
+  timeoutMs?: number;
 }
 
 /** A request/reply channel to a worker thread. */
@@ -31,8 +37,13 @@ export interface WorkerThread<Req, Res> {
   close(): void;
 }
 
-/** The error of every request pending when the thread died, and of later ones when it is not restarted. */
-export class ThreadStopped extends Error {}
+/** The error of every request pending when the thread died, and of later ones when it is not restarted; `code` says
+ *  why when the thread was ended for a limit (`timeout`, ERR_WORKER_OUT_OF_MEMORY). */
+export class ThreadStopped extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
+}
 
 /** A thread's reply to request `id`: its value, or the fields of the error the handler threw. */
 type Reply = { id: number; value: unknown } | { id: number; error: Record<string, unknown> & { message: string } };
@@ -56,8 +67,8 @@ parentPort.on('message', (m) => {
   reply.then((value) => parentPort.postMessage({ id: m.id, value }), (err) => parentPort.postMessage({ id: m.id, error: fields(err) }));
 });`;
 
-/** How a pending request is settled. */
-type Pending = { ok: (v: unknown) => void; fail: (e: Error) => void };
+/** How a pending request is settled, and its time limit's timer. */
+type Pending = { ok: (v: unknown) => void; fail: (e: Error) => void; timer?: NodeJS.Timeout };
 
 /** One running thread and the requests it has not answered. */
 interface Generation {
@@ -75,15 +86,15 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
   let nextId = 0;
 
   const spawn = (): Generation => {
-    const g: Generation = { worker: new Worker(source, { eval: true, workerData: opts.workerData }), pending: new Map() };
-    let crash: Error | undefined;
+    const g: Generation = { worker: new Worker(source, { eval: true, workerData: opts.workerData, resourceLimits: opts.resourceLimits }), pending: new Map() };
+    let crash: (Error & { code?: string }) | undefined;
     g.worker.on('message', (r: Reply) => settle(g, r.id, (p) => ('error' in r ? p.fail(Object.assign(new Error(r.error.message), r.error)) : p.ok(r.value))));
     g.worker.on('error', (err) => {
       crash = err;
-      if (!opts.restart && current === g) stopped ??= new ThreadStopped(err.message);
+      if (!opts.restart && current === g) stopped ??= new ThreadStopped(err.message, crash.code);
     });
     g.worker.on('exit', (code) => {
-      const why = new ThreadStopped(crash?.message ?? `the thread exited with code ${code}`);
+      const why = new ThreadStopped(crash?.message ?? `the thread exited with code ${code}`, crash?.code);
       // A thread that ended by itself or crashed (not one retired when idle) is replaced only when restart allows.
       if (current === g) {
         current = undefined;
@@ -98,6 +109,7 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
   const settle = (g: Generation, id: number, fn: (p: Pending) => void) => {
     const p = g.pending.get(id);
     if (!p) return;
+    clearTimeout(p.timer);
     g.pending.delete(id);
     if (g.pending.size === 0) {
       g.worker.unref();
@@ -105,6 +117,15 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
       if (opts.idleMs !== undefined && g === current) idle = setTimeout(() => retire(g), opts.idleMs).unref();
     }
     fn(p);
+  };
+
+  /** Ends a thread that did not answer request `id` in time: the request fails with code `timeout`, the others
+   *  pending on it when the thread exits; the next request starts a new thread (with `restart`). */
+  const expire = (g: Generation, id: number) => {
+    settle(g, id, (p) => p.fail(new ThreadStopped(`no answer within ${opts.timeoutMs} ms`, 'timeout')));
+    if (current === g) current = undefined;
+    if (!opts.restart) stopped ??= new ThreadStopped(`the thread was ended after ${opts.timeoutMs} ms without an answer`, 'timeout');
+    void g.worker.terminate();
   };
 
   /** Ends an idle thread; the next request starts a new one. */
@@ -121,7 +142,8 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
         clearTimeout(idle);
         const g = (current ??= spawn());
         const id = nextId++;
-        g.pending.set(id, { ok: ok as (v: unknown) => void, fail });
+        const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => expire(g, id), opts.timeoutMs);
+        g.pending.set(id, { ok: ok as (v: unknown) => void, fail, timer });
         g.worker.ref();
         try {
           g.worker.postMessage({ id, request }, transfer);

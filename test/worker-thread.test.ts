@@ -12,7 +12,7 @@ import { startThread, ThreadStopped } from '../src/worker-thread.js';
 
 /** A thread that keeps a log of what it was sent. Requests: a number (answered after that many ms with the log as
  *  it was when the request was handled), 'fail' (throws an SMTP-like error), 'hang' (never answered), 'crash' (kills the thread, unanswered),
- *  'id' (the thread's id); anything else is answered with the log. On close it writes `closedFile`, if given. */
+ *  'id' (the thread's id), 'hog' (allocates without end); anything else is answered with the log. On close it writes `closedFile`, if given. */
 function testMain(data?: { closedFile?: string }) {
   const { threadId } = require('node:worker_threads');
   const log: unknown[] = [];
@@ -21,6 +21,10 @@ function testMain(data?: { closedFile?: string }) {
       log.push(req);
       if (req === 'fail') throw Object.assign(new Error('mailbox unavailable'), { responseCode: 550, command: 'RCPT TO' });
       if (req === 'hang') return new Promise(() => undefined);
+      if (req === 'hog') {
+        const hoard: string[][] = [];
+        for (;;) hoard.push(Array.from({ length: 100_000 }, (_, i) => `${i}`));
+      }
       if (req === 'crash') {
         setImmediate(() => { throw new Error('boom'); });
         return new Promise(() => undefined);
@@ -100,6 +104,21 @@ describe('startThread', () => {
     void t.request(40).then(() => { order.push('first'); void t.request(40).then(() => order.push('second')); });
     await t.drained();
     expect(order).toEqual(['first', 'second']);
+    t.close();
+  });
+
+  it('ends a thread that does not answer in time: that request fails with code timeout, the next gets a new thread', async () => {
+    const t = startThread<string, unknown>({ main: testMain, restart: true, timeoutMs: 200 });
+    const first = await t.request('id');
+    await expect(t.request('hang')).rejects.toMatchObject({ code: 'timeout', message: 'no answer within 200 ms' });
+    expect(await t.request('id')).not.toBe(first);
+    t.close();
+  });
+
+  it('a thread past its memory limit dies alone: its request fails with ERR_WORKER_OUT_OF_MEMORY, the process lives on', async () => {
+    const t = startThread<string, unknown>({ main: testMain, restart: true, resourceLimits: { maxOldGenerationSizeMb: 16 } });
+    await expect(t.request('hog')).rejects.toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });
+    expect(await t.request('ok')).toEqual(['ok']);
     t.close();
   });
 

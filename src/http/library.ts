@@ -2,7 +2,7 @@
 // answered in words ("Matched 212 of 340 entries…"). Nothing is stored here: a refused library refuses the request.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LibraryReader } from '../library/citation.js';
-import { LibraryError, LibraryTooLarge, type LibraryRead } from '../library/read.js';
+import { LibraryError, LibraryOverLimit, LibraryTooLarge, type LibraryRead } from '../library/read.js';
 import type { Rejection } from '../model.js';
 import { orderLibrary } from '../rank/library.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
@@ -67,6 +67,7 @@ export async function readLibraryField(reader: LibraryReader, texts: (string | u
       reads.push(given.length > 1 ? prefixed(read, k === 0 ? 'pasted list' : 'file') : read);
     } catch (err) {
       if (err instanceof LibraryTooLarge) throw libraryTooLarge(`${(PROFILE_LIMITS.libraryEntries - left + err.entries).toLocaleString('en')} references`);
+      if (err instanceof LibraryOverLimit) throw new ApiError(413, 'library_too_large', `The library is too large to read: ${err.limit}. Nothing was stored`, 'library');
       if (err instanceof LibraryError) throw new ApiError(400, 'library_unreadable', `The library cannot be read: ${err.where}: ${err.reason}. Nothing was stored`, 'library');
       throw err;
     }

@@ -1,107 +1,27 @@
-// Reading a library export with Citation.js (BibTeX/BibLaTeX and RIS through their plugins, CSL-JSON natively), on a
-// worker thread: a 2 MB export of 5,000 references takes about a second of CPU, which must not hold up the server.
-// The thread only parses; read.ts turns what it returns into entries.
-import { createRequire } from 'node:module';
-import { startThread, type WorkerThread } from '../worker-thread.js';
-import { type CitationRecord, type LibraryFormat, type LibraryRead, LibraryError, LibraryTooLarge, detectFormat, fromRecords, readList } from './read.js';
+// The server's library reader: every library is read whole (parse.ts: the format, Citation.js, the entries) on a
+// worker thread, one library at a time, with a heap of READ_LIMITS.memoryMb and READ_LIMITS.timeMs for each. A library
+// past either ends the thread (the next library starts a new one) and is refused; the server's own thread never reads
+// library text, so a hostile one costs the others a wait of at most the time limit.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { startThread, ThreadStopped, type WorkerThread } from '../worker-thread.js';
+import { readLibraryText } from './parse.js';
+import { type LibraryRead, LibraryError, LibraryOverLimit, LibraryTooLarge, READ_LIMITS } from './read.js';
 
-/** A request to the parser: an export's text, its format, and the most references it may hold. */
-interface ParseRequest {
-  format: Exclude<LibraryFormat, 'list'>;
+/** The compiled parse.ts, which the thread runs (a thread cannot load TypeScript): the same path from dist/library/
+ *  and from src/library/ under vitest. `npm ci` (prepare) and `npm test` build it first. */
+const COMPILED = fileURLToPath(new URL('../../dist/library/parse.js', import.meta.url));
+
+/** A request to the thread: a library's text and the most references it may hold. */
+interface ReadRequest {
   text: string;
   max: number;
 }
 
-/** The parser's answer: every reference, or how many there were when over the limit. */
-type ParseReply = { records: CitationRecord[] } | { tooMany: number };
-
-/** The parser (on the thread, or in-process with `req` given): Citation.js reads the whole text (a syntax error
- *  fails it, naming the line), counts the references, then converts each to CSL-JSON on its own, so one reference
- *  Citation.js cannot convert (broken LaTeX) is skipped alone. Runs as source text: it may use only its arguments and `require`. */
-function citationMain(data: { core: string; bibtex: string; ris: string }, req?: NodeRequire) {
-  const load = req ?? require;
-  const { plugins } = load(data.core);
-  load(data.bibtex);
-  load(data.ris);
-  const toCsl = (x: unknown) => plugins.input.chain(x, { target: '@csl/list+object', generateGraph: false })[0];
-  const syntax = (err: unknown, where: string) => {
-    const message = err instanceof Error ? err.message : String(err);
-    // moo (BibTeX) says "at line 7 col 1"; JSON.parse "at position 1234" (counted here into a line).
-    const line = /at line (\d+)/.exec(message)?.[1] ?? lineAt(/at position (\d+)/.exec(message)?.[1]);
-    const reason = message.split('\n')[0].replace(/ at line \d+ col \d+:?$/, '').replace(/ in JSON at position \d+.*$/, '');
-    return Object.assign(new Error(message), { kind: 'syntax', where: line ? `line ${line}` : where, reason: reason === 'invalid syntax' ? 'invalid BibTeX syntax (an unclosed brace or quote, or a missing comma?)' : reason });
-  };
-  let text = '';
-  // Citation.js's RIS reader fails on a tag before the first record's TY line; say which line that is.
-  const risOutsideRecord = (ris: string) => {
-    const at = ris.split(/\r?\n/).findIndex((l) => /^[A-Z][A-Z0-9] {2}-/.test(l.trim()));
-    return Object.assign(new Error('RIS tag outside a record'), { kind: 'syntax', where: at >= 0 ? `line ${at + 1}` : 'the file', reason: 'a RIS tag before the first record begins (no TY line?)' });
-  };
-  const lineAt = (pos: string | undefined) => (pos === undefined ? undefined : String(text.slice(0, Number(pos)).split('\n').length));
-  return {
-    handle(r: { format: 'bibtex' | 'ris' | 'csl-json'; text: string; max: number }) {
-      let items: unknown[];
-      text = r.text;
-      try {
-        if (r.format === 'csl-json') {
-          const json = JSON.parse(r.text);
-          items = Array.isArray(json) ? json : [json];
-        } else {
-          items = plugins.input.chainLink(r.text);
-          if (!Array.isArray(items)) throw new Error(`not a ${r.format === 'ris' ? 'RIS' : 'BibTeX'} file`);
-        }
-      } catch (err) {
-        if (r.format === 'ris' && err instanceof TypeError) throw risOutsideRecord(r.text);
-        throw syntax(err, 'the file');
-      }
-      if (items.length > r.max) return { tooMany: items.length };
-      const records = items.map((item, i) => {
-        const o = (item && typeof item === 'object' ? item : {}) as Record<string, unknown>;
-        // A citation key names an entry; a CSL id that is a URL (Zotero's) names nothing a person knows.
-        const key = typeof o.label === 'string' ? o.label : typeof o.id === 'string' ? o.id : '';
-        const label = key.length <= 60 && !key.includes('/') ? key : '';
-        const where = `${r.format === 'bibtex' ? 'entry' : r.format === 'ris' ? 'record' : 'item'} ${i + 1}${label ? ` (${label})` : ''}`;
-        const raw = r.format === 'bibtex' ? { ...(o.properties as object) } : r.format === 'ris' ? o : {};
-        try {
-          if (r.format === 'csl-json' && (!item || typeof item !== 'object' || Array.isArray(item))) throw new Error('not a CSL-JSON object');
-          const csl = toCsl(item);
-          // A RIS type Citation.js does not know (PREPRINT, …) converts to nothing: read the record as generic (GEN).
-          if (r.format === 'ris' && Object.keys(csl ?? {}).length === 0) return { where, raw, csl: toCsl({ ...o, TY: 'GEN' }) };
-          return { where, raw, csl };
-        } catch (err) {
-          const why = (err instanceof Error ? err.message : String(err)).split('\n')[0].replace(/ at line \d+ col \d+:?$/, '');
-          return { where, raw, error: why.startsWith('expected') ? `its LaTeX is broken (${why})` : why };
-        }
-      });
-      return { records };
-    },
-  };
-}
-
-/** Where the Citation.js packages are, for the thread to load them. */
-function packages() {
-  const req = createRequire(import.meta.url);
-  return { core: req.resolve('@citation-js/core'), bibtex: req.resolve('@citation-js/plugin-bibtex'), ris: req.resolve('@citation-js/plugin-ris') };
-}
-
-/** Reads a library: an export (parsed by `parse`) or a pasted list; throws LibraryError or LibraryTooLarge. */
-async function readWith(text: string, max: number, parse: (r: ParseRequest) => Promise<ParseReply> | ParseReply): Promise<LibraryRead> {
-  const format = detectFormat(text);
-  if (format === 'list') {
-    const read = readList(text);
-    if (read.total > max) throw new LibraryTooLarge(read.total, max);
-    return read;
-  }
-  let reply: ParseReply;
-  try {
-    reply = await parse({ format, text, max });
-  } catch (err) {
-    const e = err as Error & { kind?: string; where?: string; reason?: string };
-    if (e.kind === 'syntax') throw new LibraryError(e.where ?? 'the file', e.reason ?? e.message);
-    throw err;
-  }
-  if ('tooMany' in reply) throw new LibraryTooLarge(reply.tooMany, max);
-  return fromRecords(format, reply.records);
+/** The thread's side: parse.ts, loaded from the compiled file. Runs as source text (see worker-thread.ts). */
+function threadMain(data: { module: string }) {
+  const { readLibraryText: read } = require(data.module);
+  return { handle: (r: { text: string; max: number }) => read(r.text, r.max) };
 }
 
 /** Reads libraries on a worker thread (started on first use, ended after a minute idle). */
@@ -110,14 +30,45 @@ export interface LibraryReader {
   close(): void;
 }
 
+/** Options of the reader; the defaults are READ_LIMITS (tests force the limits lower). */
+export interface ReaderLimits {
+  timeMs?: number;
+  memoryMb?: number;
+}
+
+/** The error the thread's failure stands for: the library errors as parse.ts threw them (they cross the thread as
+ *  their name and fields), and a thread ended for its time or memory limit as LibraryOverLimit. */
+function asLibraryError(err: unknown, limits: Required<ReaderLimits>): unknown {
+  const e = err as Error & { where?: string; reason?: string; entries?: number; max?: number; limit?: string; code?: string };
+  if (e.name === 'LibraryError') return new LibraryError(e.where ?? 'the file', e.reason ?? e.message);
+  if (e.name === 'LibraryTooLarge') return new LibraryTooLarge(e.entries ?? 0, e.max ?? 0);
+  if (e.name === 'LibraryOverLimit') return new LibraryOverLimit(e.limit ?? e.message);
+  if (e instanceof ThreadStopped && e.code === 'timeout') return new LibraryOverLimit(`it takes more than ${limits.timeMs / 1000} s to read`);
+  if (e instanceof ThreadStopped && e.code === 'ERR_WORKER_OUT_OF_MEMORY') return new LibraryOverLimit(`it needs more than ${limits.memoryMb} MB of memory to read`);
+  return err;
+}
+
 /** Starts the reader used by the HTTP routes. */
-export function startLibraryReader(): LibraryReader {
-  const thread: WorkerThread<ParseRequest, ParseReply> = startThread({ main: citationMain, workerData: packages(), idleMs: 60_000, restart: true });
-  return { read: (text, max) => readWith(text, max, (r) => thread.request(r)), close: () => thread.close() };
+export function startLibraryReader(opts: ReaderLimits = {}): LibraryReader {
+  const limits = { timeMs: opts.timeMs ?? READ_LIMITS.timeMs, memoryMb: opts.memoryMb ?? READ_LIMITS.memoryMb };
+  const thread: WorkerThread<ReadRequest, LibraryRead> = startThread({
+    main: threadMain, workerData: { module: COMPILED }, idleMs: 60_000, restart: true,
+    timeoutMs: limits.timeMs, resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 32 },
+  });
+  // One library at a time, so the time limit is each library's own and not the queue's.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    read(text, max) {
+      if (!existsSync(COMPILED)) return Promise.reject(new Error(`${COMPILED} is missing: build Paperboy first (npm ci or tsc)`));
+      const turn = queue.then(() => thread.request({ text, max }).catch((err) => { throw asLibraryError(err, limits); }));
+      queue = turn.catch(() => undefined);
+      return turn;
+    },
+    close: () => thread.close(),
+  };
 }
 
 /** Reads a library in this thread (the evaluation and the command line, where nothing else waits). */
-export function readLibrary(text: string, max: number): Promise<LibraryRead> {
-  const parser = citationMain(packages(), createRequire(import.meta.url));
-  return readWith(text, max, (r) => parser.handle(r) as ParseReply);
+export async function readLibrary(text: string, max: number): Promise<LibraryRead> {
+  return readLibraryText(text, max);
 }

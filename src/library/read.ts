@@ -41,8 +41,20 @@ export interface LibraryRead {
   total: number;
 }
 
+/** How far reading a library goes: a pasted line and each field of a reference are cut to their length before
+ *  anything matches or converts them; macros may expand a BibTeX file to `expandedChars` in all; the reading thread
+ *  has `memoryMb` of heap and `timeMs` per library. Past the last three the library is refused (413), naming the limit. */
+export const READ_LIMITS = {
+  lineChars: 1000,
+  fieldChars: 10_000,
+  expandedChars: 4 * 1024 * 1024,
+  memoryMb: 128,
+  timeMs: 10_000,
+} as const;
+
 /** Text that cannot be read as a library at all (a BibTeX syntax error, broken JSON): nothing of it is used. */
 export class LibraryError extends Error {
+  override name = 'LibraryError';
   constructor(readonly where: string, readonly reason: string) {
     super(`${where}: ${reason}`);
   }
@@ -50,8 +62,17 @@ export class LibraryError extends Error {
 
 /** Text holding more references than a library may have. */
 export class LibraryTooLarge extends Error {
+  override name = 'LibraryTooLarge';
   constructor(readonly entries: number, readonly max: number) {
     super(`${entries} references; a library holds at most ${max}`);
+  }
+}
+
+/** Text that reading would take past a limit of READ_LIMITS other than its references: `limit` says which, in words. */
+export class LibraryOverLimit extends Error {
+  override name = 'LibraryOverLimit';
+  constructor(readonly limit: string) {
+    super(`a library past a limit: ${limit}`);
   }
 }
 
@@ -70,25 +91,27 @@ export function detectFormat(text: string): LibraryFormat {
 export function fromRecords(format: Exclude<LibraryFormat, 'list'>, records: CitationRecord[]): LibraryRead {
   const out = collector(format, records.length);
   for (const r of records) {
-    if (r.error !== undefined || !r.csl) out.skip(r.where, `cannot be read: ${r.error ?? 'not a reference'}`);
+    if (r.error !== undefined || !r.csl) out.skip(r.where, `cannot be read: ${(r.error ?? 'not a reference').slice(0, 200)}`);
     else out.add(entryOf(r.where, r.csl, r.raw));
   }
   return out.result();
 }
 
-/** The entries of a pasted list: per line an arXiv id or link, a DOI or doi.org link, or else a title. */
-export function readList(text: string): LibraryRead {
-  const lines = text.split(/\r?\n/);
-  const out = collector('list', 0);
+/** The entries of a pasted list: per line an arXiv id or link, a DOI or doi.org link, or else a title. Lines are
+ *  counted first (LibraryTooLarge past `max`, before any line is read) and each is cut to READ_LIMITS.lineChars. */
+export function readList(text: string, max = Infinity): LibraryRead {
+  const lines = text.split('\n');
+  const total = lines.reduce((n, l) => (l.trim() === '' ? n : n + 1), 0);
+  if (total > max) throw new LibraryTooLarge(total, max);
+  const out = collector('list', total);
   lines.forEach((line, i) => {
-    const s = cleanLine(line);
+    const s = cleanLine(line.slice(0, READ_LIMITS.lineChars));
     if (s === '') return;
-    out.count();
     const where = `line ${i + 1}`;
     const arxivId = arxivIdIn(s, true);
     const doi = arxivId ? null : doiOf(s);
     if (!arxivId && !doi && /^[a-z][a-z+.-]*:\/\//i.test(s)) return out.skip(where, 'a link that names no arXiv paper or DOI');
-    const title = arxivId || doi ? '' : s;
+    const title = arxivId || doi ? '' : s.slice(0, TITLE_MAX);
     out.add({ where, title, abstract: '', authors: [], arxivId, doi, titleKeys: keys(title, title), added: null });
   });
   return out.result();
@@ -99,9 +122,7 @@ function collector(format: LibraryFormat, total: number) {
   const entries: LibraryEntry[] = [];
   const skipped: Rejection[] = [];
   const seen = new Map<string, string>();
-  let n = total;
   return {
-    count: () => { n++; },
     skip: (where: string, reason: string) => { skipped.push({ where, reason }); },
     add(e: LibraryEntry) {
       if (!e.title && !e.arxivId && !e.doi) return skipped.push({ where: e.where, reason: 'no title, arXiv id or DOI' });
@@ -111,18 +132,19 @@ function collector(format: LibraryFormat, total: number) {
       for (const k of ids) seen.set(k, e.where);
       entries.push(e);
     },
-    result: (): LibraryRead => ({ format, entries, skipped, total: n }),
+    result: (): LibraryRead => ({ format, entries, skipped, total }),
   };
 }
 
 /** Longest title and abstract kept of an entry (a library entry is a text example, not an archive). */
 const TITLE_MAX = 500;
 const ABSTRACT_MAX = 5000;
+const AUTHOR_MAX = 200;
 
-/** One reference's entry from its CSL-JSON and the fields as written. */
+/** One reference's entry from its CSL-JSON and the fields as written, each field cut before it is cleaned or matched. */
 function entryOf(where: string, csl: Csl, raw: Record<string, unknown>): LibraryEntry {
-  const title = cleanLine(str(csl.title)).slice(0, TITLE_MAX);
-  const rawTitle = cleanLine(str(raw.title ?? raw.TI ?? raw.T1));
+  const title = cleanLine(str(csl.title, 2 * TITLE_MAX)).slice(0, TITLE_MAX);
+  const rawTitle = cleanLine(str(raw.title ?? raw.TI ?? raw.T1, 2 * TITLE_MAX));
   const doi = doiOf(str(csl.DOI) || str(raw.doi)) ?? doiOf(str(csl.URL));
   const eprint = str(raw.eprint);
   const eprintType = str(raw.archiveprefix ?? raw.eprinttype).toLowerCase();
@@ -131,7 +153,7 @@ function entryOf(where: string, csl: Csl, raw: Record<string, unknown>): Library
       .map((v) => arxivIdIn(str(v), false)).find(Boolean) ?? null;
   return {
     where: title && !where.includes('(') ? `${where} (“${short(title)}”)` : where, title,
-    abstract: cleanParagraph(str(csl.abstract)).slice(0, ABSTRACT_MAX), authors: authorsOf(csl.author),
+    abstract: cleanParagraph(str(csl.abstract, 2 * ABSTRACT_MAX)).slice(0, ABSTRACT_MAX), authors: authorsOf(csl.author),
     arxivId, doi, titleKeys: keys(title, rawTitle), added: addedOf(raw, csl),
   };
 }
@@ -148,33 +170,36 @@ function keys(title: string, raw: string): string[] {
   return [...new Set([a, b].filter((k) => k.length > 0))];
 }
 
-/** A field's value as text ('' when absent or not text). */
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+/** A field's value as text, cut to `max` characters ('' when absent or not text). */
+function str(v: unknown, max: number = READ_LIMITS.lineChars): string {
+  return (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '').slice(0, max);
 }
 
 /** The bare arXiv id a value names: an arxiv.org or huggingface.co/papers link, an `arXiv:` id, a 10.48550/arXiv DOI,
- *  or (when `bare`, for a pasted line) the id alone. */
+ *  or (when `bare`, for a pasted line) the id alone. Linear in the value: each pattern is a literal followed by a
+ *  bounded run (an id is at most 40 characters), never an open-ended run before a required terminator. */
 function arxivIdIn(value: string, bare: boolean): string | null {
   const s = value.trim();
   if (!s) return null;
   if (bare) {
-    const whole = normalizeArxivId(s.replace(/[?#].*$/, '').replace(/\/+$/, '').replace(/^https?:\/\/(?:www\.)?huggingface\.co\/papers\//i, ''));
+    const path = s.split(/[?#]/, 1)[0];
+    let end = path.length;
+    while (end > 0 && path[end - 1] === '/') end--;
+    const whole = normalizeArxivId(path.slice(0, end).replace(/^https?:\/\/(?:www\.)?huggingface\.co\/papers\//i, ''));
     if (whole) return whole;
   }
-  const m = /arxiv\.org\/(?:abs|pdf|html)\/([\w.\/-]+?)(?:\.pdf)?(?:[?#]|\s|$)/i.exec(s)
-    ?? /10\.48550\/arxiv\.([\w.\/-]+)/i.exec(s)
-    ?? /\barxiv:\s*([\w.\/-]+)/i.exec(s);
-  return m ? normalizeArxivId(m[1]) : null;
+  const m = /arxiv\.org\/(?:abs|pdf|html)\/([\w.\/-]{1,48})/i.exec(s)
+    ?? /10\.48550\/arxiv\.([\w.\/-]{1,48})/i.exec(s)
+    ?? /\barxiv:\s{0,4}([\w.\/-]{1,48})/i.exec(s);
+  return m ? normalizeArxivId(m[1].replace(/\.pdf$/i, '')) : null;
 }
-
 
 /** Author names of a CSL author list: "Given Family", or the literal name. */
 function authorsOf(v: unknown): string[] {
   if (!Array.isArray(v)) return [];
   return v.slice(0, 50).map((a) => {
     const o = (a ?? {}) as Record<string, unknown>;
-    return cleanLine(str(o.literal) || [str(o.given), str(o['non-dropping-particle']), str(o.family)].filter(Boolean).join(' '));
+    return cleanLine(str(o.literal) || [str(o.given), str(o['non-dropping-particle']), str(o.family)].filter(Boolean).join(' ')).slice(0, AUTHOR_MAX);
   }).filter(Boolean);
 }
 

@@ -92,6 +92,12 @@ describe('a library over HTTP', () => {
     const fat = await api({ email: 'fat@example.org', about: 'a'.repeat(17 * 1024), library: '2603.27006' });
     expect(fat.statusCode).toBe(413);
     expect(fat.json().error.code).toBe('body_too_large');
+    // BibTeX macros that would expand to gigabytes: refused on the library thread, naming the limit (issue 21).
+    const bomb = ['@string{m0 = "aaaaaaaaaa"}', ...Array.from({ length: 24 }, (_, i) => `@string{m${i + 1} = m${i} # m${i}}`),
+      ...Array.from({ length: 4 }, (_, i) => `@misc{e${i}, title = m24, abstract = m24, note = m24}`)].join('\n');
+    const expanded = await api({ email: 'bomb@example.org', library: bomb });
+    expect(expanded.statusCode).toBe(413);
+    expect(expanded.json().error).toEqual({ code: 'library_too_large', field: 'library', message: 'The library is too large to read: its @string macros expand to more than 4 MB of text. Nothing was stored' });
     expect(stored()).toEqual(before);
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readLibrary, startLibraryReader } from '../../src/library/citation.js';
-import { LibraryError, LibraryTooLarge, detectFormat } from '../../src/library/read.js';
+import { LibraryError, LibraryOverLimit, LibraryTooLarge, READ_LIMITS, detectFormat } from '../../src/library/read.js';
 
 // Reference-manager exports of real papers (test/fixtures/library/), read with Citation.js as the server reads them.
 const fixture = (name: string) => readFileSync(`test/fixtures/library/${name}`, 'utf8');
@@ -88,6 +88,62 @@ describe('reading a library', () => {
     await expect(readLibrary(bib, 29)).rejects.toBeInstanceOf(LibraryTooLarge);
     await expect(readLibrary(Array.from({ length: 30 }, (_, i) => `Title ${i}`).join('\n'), 29)).rejects.toMatchObject({ entries: 30, max: 29 });
     expect((await readLibrary(bib, 30)).entries).toHaveLength(30);
+  });
+
+  it('reads an arXiv link in every field it looks at, and a long run of link prefixes as nothing (issue 21: linear, no stall)', async () => {
+    const evil = 'arxiv.org/abs/'.repeat(32_000) + '!';
+    const cases = [
+      evil, `@misc{a, title = {A paper}, url = {${evil}}}`, `TY  - JOUR\nTI  - A paper\nUR  - ${evil}\nER  - \n`,
+      JSON.stringify([{ id: 'a', type: 'article', title: 'A paper', URL: evil }]),
+    ];
+    for (const text of cases) {
+      const read = await readLibrary(text, 5000);
+      expect(read.entries).toHaveLength(1);
+      expect(read.entries[0].arxivId).toBeNull();
+      expect(read.entries[0].title.length).toBeLessThanOrEqual(500);
+    }
+    // The same fields holding a real link still name the paper; the bounded id run stops at the id's end.
+    const ok = await readLibrary(`@misc{a, title = {A paper}, url = {https://arxiv.org/pdf/2406.01234v2.pdf}}\n@misc{b, title = {B}, note = {see arXiv: 2401.00001}}`, 5000);
+    expect(ok.entries.map((e) => e.arxivId)).toEqual(['2406.01234', '2401.00001']);
+    expect((await readLibrary('https://arxiv.org/abs/2406.01234v3///?x=1\nhttps://huggingface.co/papers/2406.04321/', 5000)).entries.map((e) => e.arxivId)).toEqual(['2406.01234', '2406.04321']);
+  });
+
+  it('cuts every field and line to its limit before anything matches it', async () => {
+    const long = 'x'.repeat(3 * READ_LIMITS.fieldChars);
+    const read = await readLibrary(`@misc{a, title = {${long}}, abstract = {${long}}, author = {${long}}}\n${'y'.repeat(5000)}`, 5000);
+    expect(read.entries[0].title).toHaveLength(500);
+    expect(read.entries[0].abstract).toHaveLength(5000);
+    expect(read.entries[0].authors[0].length).toBeLessThanOrEqual(200);
+    const list = await readLibrary(`${'y'.repeat(5000)}\n2406.01234`, 5000);
+    expect(list.entries[0].title).toHaveLength(500);
+  });
+
+  it('refuses BibTeX whose @string macros expand past the limit, before they are expanded (813 bytes that would make gigabytes)', async () => {
+    const bomb = ['@string{m0 = "aaaaaaaaaa"}', ...Array.from({ length: 24 }, (_, i) => `@string{m${i + 1} = m${i} # m${i}}`),
+      ...Array.from({ length: 4 }, (_, i) => `@misc{e${i}, title = m24, abstract = m24, note = m24}`)].join('\n');
+    await expect(readLibrary(bomb, 5000)).rejects.toThrow(new LibraryOverLimit('its @string macros expand to more than 4 MB of text'));
+    // Macros within the limit still expand, and joins of plain text count too.
+    const fine = await readLibrary('@string{v = "Vision"}\n@misc{a, title = "Deep " # v # " Models"}', 5000);
+    expect(fine.entries[0].title).toBe('Deep Vision Models');
+    await expect(readLibrary(`@misc{a, title = ${Array.from({ length: 500 }, () => `"${'z'.repeat(10_000)}"`).join(' # ')}}`, 5000)).rejects.toBeInstanceOf(LibraryOverLimit);
+  });
+
+  it('counts a pasted list\'s lines before reading any of them', async () => {
+    await expect(readLibrary(Array.from({ length: 1024 * 1024 }, () => 'a').join('\n'), 5000)).rejects.toMatchObject({ entries: 1024 * 1024, max: 5000 });
+  });
+
+  it('a library past the thread\'s time or memory ends the thread with a refusal naming the limit, and the next library is read', async () => {
+    const big = Array.from({ length: 3000 }, (_, i) => `@article{k${i}, title = {A study of thing ${i} with $\\alpha$}, author = {Smith, John}, abstract = {${'word '.repeat(60)}}}`).join('\n');
+    const slow = startLibraryReader({ timeMs: 150 });
+    const small = startLibraryReader({ memoryMb: 16 });
+    try {
+      await expect(slow.read(big, 5000)).rejects.toThrow(new LibraryOverLimit('it takes more than 0.15 s to read'));
+      await expect(small.read(big, 5000)).rejects.toThrow(new LibraryOverLimit('it needs more than 16 MB of memory to read'));
+      for (const reader of [slow, small]) expect((await reader.read('2406.01234\nA title', 5000)).entries).toHaveLength(2);
+    } finally {
+      slow.close();
+      small.close();
+    }
   });
 
   it('reads on its worker thread exactly as in-process, and the thread survives a bad file', async () => {

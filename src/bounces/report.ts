@@ -34,9 +34,15 @@ export function fieldBlocks(text: string): Map<string, string>[] {
   }).filter((f) => f.size > 0);
 }
 
-/** Every address-looking word in a text (`rfc822; a@b`, `<a@b>`, `Name <a@b>`). */
+/** Longest address (RFC 5321: a 256-octet path) and the most of a field read for them. */
+const ADDRESS_MAX = 320;
+const FIELD_MAX = 2000;
+
+/** Every address-looking word in a text (`rfc822; a@b`, `<a@b>`, `Name <a@b>`): words between separators with an
+ *  `@` inside. Linear: the text is cut to FIELD_MAX and split once, where a pattern `[^sep]+@[^sep]+` tried every
+ *  start of a long word again (46 s of CPU for one 200,000-letter field). */
 function addressesIn(text: string): string[] {
-  return [...text.matchAll(/[^\s<>;:,"()]+@[^\s<>;:,"()]+/g)].map((m) => m[0]);
+  return text.slice(0, FIELD_MAX).split(/[\s<>;:,"()]+/).filter((w) => w.length <= ADDRESS_MAX && /.@./.test(w));
 }
 
 /** Reads a raw mail of the bounce mailbox. Never throws: a mail that cannot be parsed is `malformed`. */

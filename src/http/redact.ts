@@ -4,13 +4,15 @@ import { LEGACY_TOKEN_PATTERN, TOKEN_PATTERN } from './tokens.js';
 // Logs must never hold a link token or a full email address: both are keys to someone's subscription.
 
 // The local part may hold any RFC 5322 atext character (o'neil, a+b, x/y, {z}, #1…), and letters of any script.
-const EMAIL = /([\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-])[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]*@([\p{L}\p{N}.-]+)/gu;
+// Every run of such characters is one match, with its `@domain` when one follows: a long run without `@` is passed
+// over once (a pattern that needed the `@` tried each start of the run again, quadratic in its length).
+const EMAIL = /([\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-])[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]*(?:@([\p{L}\p{N}.-]+))?/gu;
 // A link token, alone or inside a URL path: today's form, and the old `<id base36>.<MAC>` form.
 const TOKEN = new RegExp(`\\b(?:${TOKEN_PATTERN}|${LEGACY_TOKEN_PATTERN})(?![A-Za-z0-9_-])`, 'g');
 
 /** Masks email addresses (first character and domain kept: `a…@example.org`) and link tokens in a text. */
 export function scrub(text: string): string {
-  return text.replace(TOKEN, '[token]').replace(EMAIL, '$1…@$2');
+  return text.replace(TOKEN, '[token]').replace(EMAIL, (run: string, first: string, domain?: string) => (domain === undefined ? run : `${first}…@${domain}`));
 }
 
 /** A source as operators may show it over HTTP: a URL without credentials, query or fragment; a file by its name only. */
@@ -26,7 +28,8 @@ export function publicSource(source: string): string {
 
 /** A message (an ingest error) with every URL and absolute path in it made public as publicSource does. */
 export function publicText(text: string): string {
-  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]+/gi, (url) => publicSource(url))
+  // A scheme is short (bounded, so a long dotted word is not tried from each of its letters).
+  return text.replace(/\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s'"<>]+/gi, (url) => publicSource(url))
     .replace(/(?<![\w.~:/-])(?:\/[^\s'"/:]+)+/g, (path) => basename(path));
 }
 

@@ -42,6 +42,13 @@ describe('readReport', () => {
     expect(r.type === 'complaint' && r.addresses[0]).toBe(VERP);
   });
 
+  it('a 200,000-letter Original-Mail-From is passed over in one look, and the report still finds our address (issue 21)', async () => {
+    const hostile = fixture('arf-complaint').toString().replace(`Original-Mail-From: <${VERP}>`, `Original-Mail-From: ${'a'.repeat(200_000)}`);
+    const r = await readReport(Buffer.from(hostile));
+    expect(r).toMatchObject({ type: 'complaint' });
+    expect(r.type === 'complaint' && r.addresses).toEqual([VERP, VERP]); // To and Delivered-To; the long field holds none
+  });
+
   it('an ARF report of another feedback type needs nothing', async () => {
     const notSpam = fixture('arf-complaint').toString().replace('Feedback-Type: abuse', 'Feedback-Type: not-spam');
     expect(await readReport(Buffer.from(notSpam))).toEqual({ type: 'ignored', why: 'feedback type not-spam' });

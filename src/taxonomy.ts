@@ -75,6 +75,12 @@ export function categoryName(code: string): string | undefined {
   return CATEGORY_NAMES[code];
 }
 
+/** True for a category code arXiv lists (CATEGORY_NAMES): the only ones a subscriber may follow, each being an
+ *  announcement feed fetched for them. */
+export function isKnownCategory(code: string): boolean {
+  return Object.hasOwn(CATEGORY_NAMES, code);
+}
+
 /** The archive a category belongs to (`cs` for `cs.CV`, `hep-th` for `hep-th`). */
 export function archiveOf(code: string): string {
   const dot = code.indexOf('.');

@@ -3,7 +3,7 @@ import { paperLinkLabel, paperUrl, shortAuthors, trimText } from '../digest/comp
 import { hourLabel, weekdayName } from '../digest/due.js';
 import type { Paper } from '../model.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
-import { ARCHIVE_NAMES, archiveOf, categoryName } from '../taxonomy.js';
+import { ARCHIVE_NAMES, archiveOf, categoryName, isKnownCategory } from '../taxonomy.js';
 import { errorList, type FieldErrors, type FormValues } from './forms.js';
 
 /** A paper as the pages show it: plain strings, escaped by the templates. */
@@ -113,7 +113,8 @@ export function formView(v: FormValues, errors: FieldErrors, known: CategoryCoun
   return {
     values: v, errors, errorList: errorList(errors), moreOpen: moreOpen(v, errors),
     hours: hourOptions(Number(v.hour)), weekdays: weekdayOptions(Number(v.weekday)), timezones: timezoneOptions(v.timezone),
-    categoryGroups: categoryGroups(known, v.categories), weekly: v.frequency === 'weekly', weakNote: v.weakDay === 'note',
+    // The forms offer only the categories they accept (stored papers may carry codes arXiv no longer lists).
+    categoryGroups: categoryGroups(known.filter((k) => isKnownCategory(k.code)), v.categories), weekly: v.frequency === 'weekly', weakNote: v.weakDay === 'note',
     libraryLimits: `up to ${PROFILE_LIMITS.libraryBytes / 1024 / 1024} MB, ${PROFILE_LIMITS.libraryEntries.toLocaleString('en')} references`,
   };
 }

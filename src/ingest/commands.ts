@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
 import { followedCategories } from '../store/subscribers.js';
+import { isKnownCategory } from '../taxonomy.js';
 import { getSetting, setSetting } from '../store/settings.js';
 import { progressBar } from '../progress.js';
 import type { Db } from '../db/open.js';
@@ -64,7 +65,7 @@ export async function scheduledIngest(deps: ScheduleDeps, sources: readonly stri
   const now = deps.now ?? (() => new Date());
   const ingestDeps: IngestDeps = { db, now, fetch: { userAgent: userAgent(deps.publicUrl), ...deps.fetch } };
   const plan = planSources(sources, {
-    today: now().toISOString().slice(0, 10), hfLastDay: getSetting(db, HF_LAST_DAY), categories: followedCategories(db),
+    today: now().toISOString().slice(0, 10), hfLastDay: getSetting(db, HF_LAST_DAY), categories: followedCategories(db).filter(isKnownCategory), // a category stored before sign-ups were checked fetches nothing
   }, deps.endpoints ?? ENDPOINTS);
   // A failed Hugging Face day stops the remembered day from moving past it, so the next run asks for it again.
   let hfFailed = false;

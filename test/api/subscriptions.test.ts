@@ -64,6 +64,8 @@ describe('POST /api/subscriptions', () => {
     ['an unknown timezone', { email: 'x@example.org', timezone: 'Mars/Olympus' }, 'invalid_input', 'timezone'],
     ['too many keywords', { email: 'x@example.org', keywords: Array.from({ length: 51 }, (_, i) => `k${i}`) }, 'invalid_input', 'keywords'],
     ['a bad category', { email: 'x@example.org', categories: ['DROP TABLE'] }, 'invalid_input', 'categories.0'],
+    // Shaped like a category but not one arXiv lists: each followed category is a feed fetched hourly (issue 21).
+    ['a category arXiv does not list', { email: 'x@example.org', categories: ['cs.CV', 'daily'] }, 'invalid_input', 'categories.1'],
   ];
   it.each(bad)('refuses %s with a clear 400 and changes nothing', async (_name, payload, code, field) => {
     const before = count();

@@ -87,6 +87,8 @@ describe('scheduled ingest of the default sources', () => {
     add.run('a@example.org', 'active', '["cs.CL","cs.HC"]');
     add.run('b@example.org', 'active', '["cs.CL"]');
     add.run('c@example.org', 'pending', '["cs.RO"]');
+    // Stored before sign-ups were checked against arXiv's list (issue 21): no feed is fetched for it.
+    add.run('d@example.org', 'active', '["daily"]');
   });
   afterAll(async () => {
     await pb?.close();

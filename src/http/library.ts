@@ -30,7 +30,14 @@ export async function otherFieldsWithinLimit(req: FastifyRequest): Promise<void>
   const body = req.body;
   if (!body || typeof body !== 'object' || Array.isArray(body)) return;
   const { library: _l, libraryFile: _f, ...rest } = body as Record<string, unknown>;
-  if (Buffer.byteLength(JSON.stringify(rest)) > BODY_LIMIT) throw new ApiError(413, 'body_too_large', 'The request body is too large (limit 16 KB besides the library)');
+  let json: string;
+  try {
+    json = JSON.stringify(rest);
+  } catch {
+    // Only a structure nested past the stack's depth (5,000 levels of lists) fails to print: no field takes one.
+    throw new ApiError(400, 'invalid_body', 'The request body is nested too deeply: each field is text, a list of text or a number');
+  }
+  if (Buffer.byteLength(json) > BODY_LIMIT) throw new ApiError(413, 'body_too_large', 'The request body is too large (limit 16 KB besides the library)');
 }
 
 /** What a library came to: usable entries, those matched to stored papers, kept as text examples, waiting for their

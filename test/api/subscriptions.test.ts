@@ -78,6 +78,14 @@ describe('POST /api/subscriptions', () => {
     expect(count()).toBe(before);
   });
 
+  it('refuses keywords nested 5,000 levels deep with 400, not a 500 from printing them (issue 21)', async () => {
+    const before = count();
+    const res = await post(`{"email":"x@example.org","keywords":${'['.repeat(5000)}"x"${']'.repeat(5000)}}`, { 'content-type': 'application/json' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toEqual({ code: 'invalid_body', message: 'The request body is nested too deeply: each field is text, a list of text or a number' });
+    expect(count()).toBe(before);
+  });
+
   it('refuses a body over 16 KB with 413', async () => {
     const before = count();
     const res = await post({ email: 'x@example.org', about: 'a'.repeat(17 * 1024) });

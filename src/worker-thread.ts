@@ -33,8 +33,9 @@ export interface WorkerThread<Req, Res> {
   request(request: Req, transfer?: ArrayBuffer[]): Promise<Res>;
   /** Resolves when nothing is pending, counting requests sent while it waits. */
   drained(): Promise<void>;
-  /** Ends the thread after the requests already sent reach it (the handler's close runs); later requests fail. */
-  close(): void;
+  /** Ends the thread after the requests already sent reach it (the handler's close runs); later requests fail.
+   *  Resolves once the thread has exited. */
+  close(): Promise<void>;
 }
 
 /** The error of every request pending when the thread died, and of later ones when it is not restarted; `code` says
@@ -161,7 +162,11 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
     close() {
       stopped ??= new ThreadStopped('the thread was closed');
       clearTimeout(idle);
-      current?.worker.postMessage('close');
+      const worker = current?.worker;
+      if (!worker) return Promise.resolve();
+      const exited = new Promise<void>((ok) => worker.once('exit', () => ok()));
+      worker.postMessage('close');
+      return exited;
     },
   };
 }

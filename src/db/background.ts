@@ -79,3 +79,13 @@ export function runInBackground(db: Db, sql: string, task = 'SQL script'): Promi
 export async function backgroundDone(db: Db): Promise<void> {
   await threads.get(db)?.drained();
 }
+
+/** Ends the worker of `db` (its connection closed) once it has done every script sent so far; closeDb calls it, so
+ *  that no connection of this process holds the file after it is closed (a restore needs the file alone). */
+export async function stopBackground(db: Db): Promise<void> {
+  const t = threads.get(db);
+  if (!t) return;
+  await t.drained();
+  threads.delete(db);
+  await t.close();
+}

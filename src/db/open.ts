@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { chmodSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { backgroundDone, runInBackground } from './background.js';
+import { runInBackground, stopBackground } from './background.js';
 
 export type Db = Database.Database;
 
@@ -33,9 +33,10 @@ export function openDb(file: string): Db {
   return db;
 }
 
-/** Closes the database once the work sent to its worker thread (checkpoint, index catch-up) is done. */
+/** Closes the database once the work sent to its worker thread (checkpoint, index catch-up) is done, and the
+ *  thread's own connection with it. */
 export async function closeDb(db: Db): Promise<void> {
-  await backgroundDone(db);
+  await stopBackground(db);
   db.close();
 }
 

@@ -125,7 +125,8 @@ export function program(): Command {
       const { restoreDatabase } = await import('./db/backup.js');
       const r = await restoreDatabase(config().PAPERBOY_DB, file);
       console.log(`restored ${resolve(file)} into ${resolve(config().PAPERBOY_DB)} (${mb(r.bytes)}, ${(r.ms / 1000).toFixed(1)} s)` +
-        (r.kept ? `; the database as it was is in ${resolve(r.kept)}` : '') + '. The search index is rebuilt at the next start');
+        (r.kept ? `; the database as it was is in ${resolve(r.kept)}, and its newest ids carried over (links mailed after the backup name nobody new)` : '') +
+        '. The search index is rebuilt at the next start');
     });
 
   cli.command('prune').description('delete the history RETENTION_DAYS no longer keeps and give the space back (serve does this daily)')

@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -89,11 +89,15 @@ describe('paperboy backup and restore', () => {
   it('refuses a target it cannot write, leaving the live database untouched', async () => {
     const hash = sha(db);
     writeFileSync(join(dir, 'a-file'), '');
+    symlinkSync(db, join(dir, 'link.db'));
     for (const [target, message] of [
       [join(dir, 'missing', 'x.db'), `cannot write the backup to ${join(dir, 'missing', 'x.db')}: the folder ${join(dir, 'missing')} does not exist`],
       [join(dir, 'a-file', 'x.db'), `cannot write the backup to ${join(dir, 'a-file', 'x.db')}: ${join(dir, 'a-file')} is not a folder`],
       [join(dir, 'backups'), `cannot write the backup to ${join(dir, 'backups')}: it is a folder`],
-      [db, `${db} is the live database itself; choose another file`],
+      // Every file of the live database: the shared memory, WAL, journal and the search index's (issue 21), and the
+      // database under another name.
+      ...['', '-shm', '-wal', '-journal', '-search', '-search-wal'].map((suffix) => [db + suffix, `${db + suffix} is a file of the live database itself; choose another file`]),
+      [join(dir, 'link.db'), `${join(dir, 'link.db')} is a file of the live database itself; choose another file`],
     ]) {
       const r = await paperboy(env, 'backup', target);
       expect(r.code, target).toBe(1);
@@ -109,7 +113,17 @@ describe('paperboy backup and restore', () => {
     writeFileSync(cut, readFileSync(copy).subarray(0, Math.floor(statSync(copy).size / 2)));
     const foreign = join(dir, 'foreign.db');
     new Database(foreign).exec('CREATE TABLE t (x)').close();
+    // A whole Paperboy backup carrying a trigger of its own, which would copy each new address into a public page.
+    const rigged = join(dir, 'rigged.db');
+    copyFileSync(copy, rigged);
+    new Database(rigged).exec(`CREATE TRIGGER leak AFTER INSERT ON subscribers BEGIN
+      UPDATE papers SET title = NEW.email WHERE rowid = (SELECT min(rowid) FROM papers); END`).close();
+    const extraTable = join(dir, 'extra.db');
+    copyFileSync(copy, extraTable);
+    new Database(extraTable).exec('CREATE TABLE notes (x); DROP INDEX IF EXISTS subscribers_status').close();
     const expected: [string, RegExp][] = [
+      [rigged, /rigged\.db does not have the schema Paperboy's migrations make \(an extra trigger leak\)\. Nothing was restored/],
+      [extraTable, /extra\.db does not have the schema Paperboy's migrations make \(an extra table notes; no index subscribers_status\)\. Nothing was restored/],
       [cut, /is cut short: its header says \d+ bytes, the file has \d+\. Nothing was restored/],
       [foreign, /is not a Paperboy database \(it has no schema_migrations table\)\. Nothing was restored/],
       [join(dir, 'a-file'), /is not an SQLite database\. Nothing was restored/],

@@ -1,6 +1,6 @@
 // Signs SNS messages as Amazon SNS does (SignatureVersion 1: SHA1withRSA, 2: SHA256withRSA over "key\nvalue\n" of the
-// signed fields) with a test key, and hands its certificate to sns-validator where it would download Amazon's: the
-// one network call of the SES webhook is replaced, the real signature check runs.
+// signed fields) with a test key, and serves its certificate where the webhook would download Amazon's: the one
+// network call of the SES webhook is replaced, the real signature check runs.
 import { createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
@@ -10,8 +10,12 @@ import { vi } from 'vitest';
 
 /** A signing certificate URL on Amazon's pattern; the tests' certificate is served for it. */
 export const CERT_URL = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000000000test.pem';
-/** Another URL on the pattern whose download fails (404). */
+/** Another URL on the pattern where SNS has no certificate (404). */
 export const MISSING_CERT_URL = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000000missing.pem';
+/** A URL on the pattern whose download fails (the connection is refused). */
+export const UNREACHABLE_CERT_URL = 'https://sns.eu-west-3.amazonaws.com/SimpleNotificationService-00000000000000000000000000000down.pem';
+/** More URLs on the pattern that serve the test certificate: `copyCertUrl(n)`. */
+export const copyCertUrl = (n: number) => `https://sns.us-east-1.amazonaws.com/SimpleNotificationService-${String(n).padStart(28, '0')}test.pem`;
 
 const KEY = readFileSync('test/fixtures/webhooks/sns-signing.key', 'utf8');
 const CERT = readFileSync('test/fixtures/webhooks/sns-signing.pem', 'utf8');
@@ -36,14 +40,17 @@ export function snsMessage(fields: Record<string, string>, opts: { version?: '1'
   return { ...m, Signature: signer.sign(KEY, 'base64') };
 }
 
-/** Answers sns-validator's certificate download from the test certificate (404 for MISSING_CERT_URL); returns the spy. */
+/** Answers the webhook's certificate download from the test certificate (CERT_URL and copyCertUrl's), 404 for any
+ *  other, and a refused connection for UNREACHABLE_CERT_URL; returns the spy. */
 export function serveTestCertificate() {
   return vi.spyOn(https, 'get').mockImplementation(((url: string, cb: (res: PassThrough & { statusCode: number }) => void) => {
     const req = new EventEmitter();
-    const res = Object.assign(new PassThrough(), { statusCode: url === CERT_URL ? 200 : 404 });
+    const found = url === CERT_URL || /test\.pem$/.test(url);
+    const res = Object.assign(new PassThrough(), { statusCode: found ? 200 : 404 });
     process.nextTick(() => {
+      if (url === UNREACHABLE_CERT_URL) return req.emit('error', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
       cb(res);
-      res.end(url === CERT_URL ? CERT : 'Not Found');
+      res.end(found ? CERT : 'Not Found');
     });
     return req;
   }) as unknown as typeof https.get);

@@ -7,7 +7,8 @@ import { deliver } from '../../src/mail/sender.js';
 import { emailHash } from '../../src/store/address-guard.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { ingestListingFile } from '../helpers/papers.js';
-import { CERT_URL, MISSING_CERT_URL, serveTestCertificate, snsMessage } from '../helpers/sns.js';
+import { cachedCertificates } from '../../src/bounces/esp/ses.js';
+import { CERT_URL, MISSING_CERT_URL, UNREACHABLE_CERT_URL, copyCertUrl, serveTestCertificate, snsMessage } from '../helpers/sns.js';
 import { addSubscribers } from '../helpers/subscribers.js';
 
 // The four ESP webhooks on the real app and a real SQLite file: documented payloads, signed as each ESP signs them,
@@ -59,14 +60,16 @@ const sesNotification = (name: string, email: string, more: Record<string, strin
   ses({ Type: 'Notification', TopicArn: TOPIC, Message: fixture(name, email), ...more });
 const basic = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
 const postmark = (body: string, auth = POSTMARK) => app.inject({ method: 'POST', url: '/webhooks/postmark', headers: { 'content-type': 'application/json', authorization: basic(auth) }, payload: body });
-const sendgridPost = (body: string, timestamp = '1795942880', key = sendgrid.privateKey) => app.inject({
+/** A signed call's timestamp: now (the webhooks refuse one more than 5 minutes off), or `ago` seconds before. */
+const stamp = (ago = 0) => String(Math.floor(Date.now() / 1000) - ago);
+const sendgridPost = (body: string, timestamp = stamp(), key = sendgrid.privateKey) => app.inject({
   method: 'POST', url: '/webhooks/sendgrid', payload: body, headers: {
     'content-type': 'application/json', 'x-twilio-email-event-webhook-timestamp': timestamp,
     'x-twilio-email-event-webhook-signature': sign('sha256', Buffer.concat([Buffer.from(timestamp), Buffer.from(body)]), key).toString('base64'),
   },
 });
-const mailgunBody = (name: string, email: string, key = MAILGUN_KEY, token = 'a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0') => {
-  const timestamp = '1795942873';
+let tokens = 0;
+const mailgunBody = (name: string, email: string, key = MAILGUN_KEY, token = `a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f${++tokens}`, timestamp = stamp()) => {
   return fixture(name, email).replace('{{TIMESTAMP}}', timestamp).replace('{{TOKEN}}', token)
     .replace('{{SIGNATURE}}', createHmac('sha256', key).update(timestamp + token).digest('hex'));
 };
@@ -132,9 +135,10 @@ describe('POST /webhooks/ses (SNS)', () => {
     expect(snapshot()).toBe(before);
   });
 
-  it('a certificate that cannot be fetched now: 503 (SNS retries); malformed bodies: 400; nothing changes', async () => {
+  it('a certificate that cannot be fetched now: 503 (SNS retries); one SNS does not have: 401; malformed bodies: 400; nothing changes', async () => {
     const before = snapshot();
-    expect((await ses({ Type: 'Notification', TopicArn: TOPIC, Message: fixture('ses-bounce', 'sub2@example.org') }, { certUrl: MISSING_CERT_URL })).statusCode).toBe(503);
+    expect((await ses({ Type: 'Notification', TopicArn: TOPIC, Message: fixture('ses-bounce', 'sub2@example.org') }, { certUrl: UNREACHABLE_CERT_URL })).statusCode).toBe(503);
+    expect((await ses({ Type: 'Notification', TopicArn: TOPIC, Message: fixture('ses-bounce', 'sub2@example.org') }, { certUrl: MISSING_CERT_URL })).statusCode).toBe(401);
     for (const payload of ['', 'not json', '[]', '"a string"']) {
       const res = await app.inject({ method: 'POST', url: '/webhooks/ses', payload, headers: { 'content-type': 'text/plain' } });
       expect(res.statusCode, payload).toBe(400);
@@ -144,6 +148,36 @@ describe('POST /webhooks/ses (SNS)', () => {
     expect((await ses({ Type: 'Notification', TopicArn: TOPIC, Message: 'hello' })).statusCode).toBe(400);
     expect((await ses({ Type: 'Notification', TopicArn: TOPIC, Message: '{"notificationType":"Bounce","mail":{}}' })).statusCode).toBe(400);
     expect(snapshot()).toBe(before);
+  });
+});
+
+describe('POST /webhooks/ses: what a stranger may send (issue 21)', () => {
+  it('a crafted SigningCertURL is a 401 and nothing is fetched', async () => {
+    const before = snapshot();
+    certificate.mockClear();
+    for (const certUrl of ['https://sns.us-east-1.amazonaws.com%40127.0.0.1:8443/cert.pem', 'https://sns.us-east-1.amazonaws.com@127.0.0.1/cert.pem',
+      'https://sns.us-east-1.amazonaws.com:8443/cert.pem', `${CERT_URL}?x=1`, 'https://sns.us-east-1.amazonaws.com/cert.txt', 'not a url']) {
+      const res = await ses({ Type: 'Notification', TopicArn: TOPIC, Message: fixture('ses-complaint', 'sub2@example.org') }, { certUrl });
+      expect(res.statusCode, certUrl).toBe(401);
+      expect(res.json().error).toEqual({ code: 'unauthorized', message: 'Not a message signed by Amazon SNS: its SigningCertURL is not a certificate on an SNS host' });
+    }
+    expect(certificate).not.toHaveBeenCalled();
+    expect(snapshot()).toBe(before);
+  });
+
+  it('checks the topic before the signature: a message of another topic fetches no certificate', async () => {
+    certificate.mockClear();
+    const res = await ses({ Type: 'Notification', TopicArn: 'arn:aws:sns:us-east-1:999999999999:other', Message: 'x' }, { certUrl: copyCertUrl(999) });
+    expect(res.statusCode).toBe(401);
+    expect(certificate).not.toHaveBeenCalled();
+  });
+
+  it('keeps at most 16 certificates, however many URLs messages name', async () => {
+    for (let n = 0; n < 40; n++) {
+      const res = await ses({ Type: 'UnsubscribeConfirmation', TopicArn: TOPIC, Message: 'm', SubscribeURL: 'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription', Token: 't' }, { certUrl: copyCertUrl(n) });
+      expect(res.statusCode).toBe(200);
+    }
+    expect(cachedCertificates()).toBe(16);
   });
 });
 
@@ -187,14 +221,25 @@ describe('POST /webhooks/sendgrid (ECDSA signature)', () => {
   it('signed by another key, a changed byte, no signature: 401; signed but not an event batch: 400; nothing changes', async () => {
     const before = snapshot();
     const body = fixture('sendgrid-events', 'sub5@example.org');
-    expect((await sendgridPost(body, '1795942880', generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey)).statusCode).toBe(401);
+    expect((await sendgridPost(body, stamp(), generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey)).statusCode).toBe(401);
     const changed = await app.inject({ method: 'POST', url: '/webhooks/sendgrid', payload: body.replace('sub5', 'sub6'), headers: {
-      'content-type': 'application/json', 'x-twilio-email-event-webhook-timestamp': '1795942880',
-      'x-twilio-email-event-webhook-signature': sign('sha256', Buffer.from(`1795942880${body}`), sendgrid.privateKey).toString('base64'),
+      'content-type': 'application/json', 'x-twilio-email-event-webhook-timestamp': stamp(),
+      'x-twilio-email-event-webhook-signature': sign('sha256', Buffer.from(`${stamp()}${body}`), sendgrid.privateKey).toString('base64'),
     } });
     expect(changed.statusCode).toBe(401);
     expect((await app.inject({ method: 'POST', url: '/webhooks/sendgrid', payload: body, headers: { 'content-type': 'application/json' } })).statusCode).toBe(401);
     expect((await sendgridPost('{"event":"bounce"}')).statusCode).toBe(400);
+    expect(snapshot()).toBe(before);
+  });
+
+  it('a batch signed with a stale timestamp (2023, or 10 minutes ago) or one from the future: 401, nothing changes (issue 21)', async () => {
+    const before = snapshot();
+    const body = fixture('sendgrid-events', 'sub5@example.org');
+    for (const timestamp of ['1690000000', stamp(600), stamp(-600)]) {
+      const res = await sendgridPost(body, timestamp);
+      expect(res.statusCode, timestamp).toBe(401);
+      expect(res.json().error.message).toMatch(/timestamp is more than 5 minutes from this server's clock/);
+    }
     expect(snapshot()).toBe(before);
   });
 });
@@ -223,6 +268,32 @@ describe('POST /webhooks/mailgun (HMAC signature)', () => {
     expect((await mailgun(JSON.stringify(noRecipient))).statusCode).toBe(400);
     expect((await mailgun('{')).statusCode).toBe(400);
     expect(snapshot()).toBe(before);
+  });
+
+  it('a captured signature works once: reposted with another event, or a year later, it is refused (issue 21)', async () => {
+    // The signature covers timestamp + token only: the same one with a complaint about another subscriber.
+    const first = mailgunBody('mailgun-failed-temporary', 'sub9@example.org', MAILGUN_KEY, 'captured-token-0123456789abcdef0123456789abcdef01');
+    expect((await mailgun(first)).statusCode).toBe(200);
+    const before = snapshot();
+    const replayed = JSON.parse(mailgunBody('mailgun-complained', 'sub10@example.org'));
+    replayed.signature = JSON.parse(first).signature;
+    const again = await mailgun(JSON.stringify(replayed));
+    expect(again.statusCode).toBe(401);
+    expect(again.json().error.message).toBe('This signature was used before: each signed call is accepted once');
+    // A year-old signature, and one from the future, with a token never seen.
+    for (const ago of [365 * 86_400, -600]) {
+      const res = await mailgun(mailgunBody('mailgun-complained', 'sub10@example.org', MAILGUN_KEY, `old-token-${ago}-0123456789abcdef0123456789abcd`, stamp(ago)));
+      expect(res.statusCode).toBe(401);
+      expect(res.json().error.message).toMatch(/more than 5 minutes/);
+    }
+    expect(sub('sub10@example.org')).toMatchObject({ status: 'active' });
+    expect(snapshot()).toBe(before);
+    // A call refused for its body (400) does not spend its token: Mailgun's retry of it is taken.
+    const noRecipient = JSON.parse(mailgunBody('mailgun-failed-temporary', 'sub9@example.org', MAILGUN_KEY, 'retried-token-0123456789abcdef0123456789abcdef012'));
+    const complete = JSON.stringify(noRecipient);
+    delete noRecipient['event-data'].recipient;
+    expect((await mailgun(JSON.stringify(noRecipient))).statusCode).toBe(400);
+    expect((await mailgun(complete)).statusCode).toBe(200);
   });
 });
 

@@ -42,3 +42,13 @@ export function fromSeconds(s: unknown): Date | null {
   const n = typeof s === 'string' ? Number(s) : s;
   return typeof n === 'number' && Number.isFinite(n) ? new Date(n * 1000) : null;
 }
+
+/** How far a signed call's timestamp may be from the clock, either way: past it the call is refused (401), so a
+ *  captured call cannot be posted again later. Servers keep their clocks by NTP; ESPs sign each call as they send it. */
+export const SIGNED_CALL_MAX_SKEW_MS = 5 * 60_000;
+
+/** True when `seconds` (a signed Unix timestamp, as text) is within SIGNED_CALL_MAX_SKEW_MS of `now`. */
+export function freshTimestamp(seconds: string | undefined, now: Date): boolean {
+  if (!seconds || !/^\d{1,12}$/.test(seconds)) return false;
+  return Math.abs(Number(seconds) * 1000 - now.getTime()) <= SIGNED_CALL_MAX_SKEW_MS;
+}

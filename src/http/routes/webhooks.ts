@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { Context } from '../../context.js';
 import { mailgunEvents, mailgunSignature, mailgunSigned } from '../../bounces/esp/mailgun.js';
-import { json, PayloadError } from '../../bounces/esp/payload.js';
+import { freshTimestamp, json, PayloadError, SIGNED_CALL_MAX_SKEW_MS } from '../../bounces/esp/payload.js';
 import { postmarkAuthorized, postmarkEvents } from '../../bounces/esp/postmark.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sendgridEvents, sendgridSigned } from '../../bounces/esp/sendgrid.js';
 import { isSnsUrl, sesEvents, SnsRefused, verifySns } from '../../bounces/esp/ses.js';
 import { recordEvent, type MailEvent } from '../../bounces/record.js';
+import { spendToken } from '../../store/webhook-tokens.js';
 import { ApiError } from '../errors.js';
 
 /** Bodies up to 1 MB: SendGrid posts events in batches, SES notifications carry the mail's headers. */
@@ -22,6 +23,7 @@ export const openSubscribeUrl: ConfirmSubscription = async (url) => {
 
 const off = (key: string) => new ApiError(404, 'webhook_off', `This webhook is not enabled on this instance (${key} is not set)`);
 const unauthorized = (why: string) => new ApiError(401, 'unauthorized', why);
+const stale = () => unauthorized(`The signature's timestamp is more than ${SIGNED_CALL_MAX_SKEW_MS / 60_000} minutes from this server's clock: a call is accepted only when fresh`);
 
 /**
  * POST /webhooks/{ses,postmark,sendgrid,mailgun}: each ESP's bounces and complaints, verified the way that ESP
@@ -36,9 +38,16 @@ export const webhookRoutes = (ctx: Context, confirm: ConfirmSubscription): Fasti
   const route = { bodyLimit: WEBHOOK_BODY_LIMIT, config: { rateLimit: false } } as const;
   const policy = { secret: ctx.secret, limits: { hard: ctx.config.BOUNCE_HARD_LIMIT, soft: ctx.config.BOUNCE_SOFT_LIMIT } };
 
-  /** Records a call's events in one transaction and answers 200, the same whatever they were about. */
-  const accept = (source: string, events: MailEvent[], reply: FastifyReply) => {
-    const outcomes = ctx.db.transaction(() => events.map((e) => recordEvent(ctx.db, e, policy)))();
+  /** Records a call's events in one transaction and answers 200, the same whatever they were about. A call that
+   *  carries a one-time `token` is refused (401, nothing recorded) when that token was accepted before. */
+  const accept = (source: string, events: MailEvent[], reply: FastifyReply, token?: string) => {
+    const now = new Date();
+    const outcomes = ctx.db.transaction(() => {
+      if (token !== undefined && !spendToken(ctx.db, source, token, now, new Date(now.getTime() - 2 * SIGNED_CALL_MAX_SKEW_MS))) {
+        throw unauthorized('This signature was used before: each signed call is accepted once');
+      }
+      return events.map((e) => recordEvent(ctx.db, e, policy));
+    })();
     const recorded = outcomes.filter((o) => o === 'recorded').length;
     if (events.length) ctx.log.info({ source, events: events.length, recorded, repeats: events.length - recorded }, 'webhook events');
     return reply.send({ status: 'ok' });
@@ -49,12 +58,17 @@ export const webhookRoutes = (ctx: Context, confirm: ConfirmSubscription): Fasti
     if (!topics.length) throw off('SES_TOPIC_ARNS');
     const body = parsed(req.body);
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw invalid(new PayloadError('expected an SNS message (a JSON object)'));
+    // The topic before the signature: a message of another topic never makes us fetch a certificate.
+    const claimed = (body as Record<string, unknown>).TopicArn;
+    if (typeof claimed !== 'string' || !topics.includes(claimed)) throw unauthorized('Messages of this SNS topic are not accepted here (SES_TOPIC_ARNS)');
     const msg = await verifySns(body as Record<string, unknown>).catch((err: unknown) => {
-      if (!(err instanceof SnsRefused)) throw err;
-      if (err.status === 503) ctx.log.error({ why: err.message }, 'SNS message not verified: certificate unavailable; SNS will retry');
-      throw err.status === 401 ? unauthorized(`Not a message signed by Amazon SNS: ${err.message}`) : new ApiError(503, 'unavailable', 'The message could not be verified now; try again later');
+      // Every way a message fails its check is a 401; only a certificate SNS could not serve now is a 503 (SNS retries).
+      if (err instanceof SnsRefused && err.status === 503) {
+        ctx.log.error({ why: err.message }, 'SNS message not verified: certificate unavailable; SNS will retry');
+        throw new ApiError(503, 'unavailable', 'The message could not be verified now; try again later');
+      }
+      throw unauthorized(`Not a message signed by Amazon SNS: ${err instanceof SnsRefused ? err.message : 'it cannot be checked'}`);
     });
-    if (!topics.includes(msg.TopicArn)) throw unauthorized('Messages of this SNS topic are not accepted here (SES_TOPIC_ARNS)');
     if (msg.Type === 'SubscriptionConfirmation') {
       if (!isSnsUrl(msg.SubscribeURL)) throw invalid(new PayloadError('SubscribeURL: not an https URL on an SNS host'));
       await confirm(msg.SubscribeURL).catch((err: Error) => {
@@ -87,9 +101,11 @@ export const webhookRoutes = (ctx: Context, confirm: ConfirmSubscription): Fasti
     const key = ctx.config.SENDGRID_KEY;
     if (!key) throw off('SENDGRID_WEBHOOK_PUBLIC_KEY');
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!sendgridSigned(key, raw, header(req.headers[SIGNATURE_HEADER]), header(req.headers[TIMESTAMP_HEADER]))) {
+    const timestamp = header(req.headers[TIMESTAMP_HEADER]);
+    if (!sendgridSigned(key, raw, header(req.headers[SIGNATURE_HEADER]), timestamp)) {
       throw unauthorized('Not signed by SendGrid: the X-Twilio-Email-Event-Webhook-Signature does not match the verification key');
     }
+    if (!freshTimestamp(timestamp, new Date())) throw stale();
     const body = parsed(raw);
     return accept('sendgrid', events(() => sendgridEvents(body)), reply);
   });
@@ -99,7 +115,9 @@ export const webhookRoutes = (ctx: Context, confirm: ConfirmSubscription): Fasti
     if (!key) throw off('MAILGUN_WEBHOOK_SIGNING_KEY');
     const signed = mailgunSignature(parsed(req.body));
     if (!signed || !mailgunSigned(signed, key)) throw unauthorized('Not signed by Mailgun: the signature does not match the webhook signing key');
-    return accept('mailgun', events(() => mailgunEvents(signed)), reply);
+    if (!freshTimestamp(signed.signature.timestamp, new Date())) throw stale();
+    // The signature covers the timestamp and token only, not the event: its token is accepted once.
+    return accept('mailgun', events(() => mailgunEvents(signed)), reply, signed.signature.token);
   });
 };
 

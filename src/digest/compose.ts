@@ -202,8 +202,9 @@ export function composeDigest(input: ComposeInput): DigestModel {
     dateLabel: dayLabel(input.date),
     email: input.email, siteUrl: input.siteUrl,
     unsubscribeUrl: input.links.unsubscribe, preferencesUrl: input.links.preferences, viewUrl: input.links.view,
-    reason: `You get this ${weekly ? 'weekly' : 'daily'} digest because ${input.email} subscribed to ${instance} at ${input.siteUrl}` +
-      (interests.length ? ` and asked for papers about ${trimText(interests.join(', '), 160)}.` : '.'),
+    reason: input.email ? `You get this ${weekly ? 'weekly' : 'daily'} digest because ${input.email} subscribed to ${instance} at ${input.siteUrl}` +
+      (interests.length ? ` and asked for papers about ${trimText(interests.join(', '), 160)}.` : '.')
+      : `A ${weekly ? 'weekly' : 'daily'} digest of ${instance} at ${input.siteUrl}.`, // the browser view: whose it is stays out
     note, instance,
     items,
   };

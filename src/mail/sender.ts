@@ -108,13 +108,15 @@ function nothingArrived(ctx: Context, sub: SubscriberRecord, now: Date): boolean
 /**
  * Fills the digest template for a subscriber's local day `date`: for the mail, for a preview (no digest yet, so
  * no view or vote links), or for the browser view, which leaves out the preferences and unsubscribe links
- * (a shared view link must not hand over the subscription) and the link to itself.
+ * (a shared view link must not hand over the subscription), the link to itself, and whose it is: the address, the
+ * interests and why each paper was picked (which names them), so a link passed on shows the papers only.
  */
 export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, ranked: RankedPaper[], where: 'mail' | 'preview' | 'browser' = 'preview', now = new Date()): BuiltDigest {
   const owner = where !== 'browser';
   const quiet = wantsNote(sub, ranked);
   const model = composeDigest({
-    email: sub.email, date, ranked, siteUrl: ctx.config.PUBLIC_URL, interests: interestWords(sub), quiet,
+    email: owner ? sub.email : '', date, ranked: owner ? ranked : ranked.map((r) => ({ ...r, why: [] })), siteUrl: ctx.config.PUBLIC_URL,
+    interests: owner ? interestWords(sub) : [], quiet,
     noNewPapers: quiet && nothingArrived(ctx, sub, now), instance: ctx.config.INSTANCE_NAME, weekly: sub.frequency === 'weekly',
     links: {
       unsubscribe: owner ? ctx.links.unsubscribe(sub) : '', preferences: owner ? ctx.links.preferences(sub) : '',

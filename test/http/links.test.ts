@@ -2,7 +2,8 @@ import Handlebars from 'handlebars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestListingFile } from '../helpers/papers.js';
 import { buildApp } from '../../src/http/app.js';
-import { sendDueDigests } from '../../src/mail/sender.js';
+import { renderDigest, sendDueDigests } from '../../src/mail/sender.js';
+import { sentDigest } from '../../src/store/digest-view.js';
 import { votesOf } from '../../src/store/votes.js';
 import { startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
 import { activeSubscriber, FORM, pathOf } from './fixtures.js';
@@ -106,7 +107,7 @@ describe('feedback and the digest view', () => {
   });
 
   it('shows a sent digest in the browser, without the links that manage the subscription', async () => {
-    const sub = activeSubscriber(pb, 'reader@example.org', { keywords: ['counterfactual'] });
+    const sub = activeSubscriber(pb, 'reader@example.org', { keywords: ['counterfactual', 'glacier acoustics'] });
     await sendDueDigests(pb.ctx, new Date('2026-11-29T10:00:00Z'));
     const digestId = pb.ctx.db.prepare("SELECT id FROM digests WHERE subscriber_id = ? AND state = 'sent'").pluck().get(sub.id) as number;
     const titles = pb.ctx.db.prepare('SELECT p.title FROM digest_items i JOIN papers p ON p.id = i.paper_id WHERE digest_id = ? ORDER BY position').pluck().all(digestId) as string[];
@@ -123,9 +124,17 @@ describe('feedback and the digest view', () => {
     expect(at.every((p, i) => p > 0 && (i === 0 || p > at[i - 1]))).toBe(true);
     expect(res.body).toContain('Sunday 29 November 2026');
     expect(res.body).toContain(`href="${pb.ctx.links.feedback(sub, '2026-11-29', digestPaper(digestId), 'up')}"`); // the 👍 links work from the browser view too
-    // A shared view link hands over neither the preferences nor the unsubscribe link.
+    // A shared view link hands over neither the preferences nor the unsubscribe link, nor whose digest it is: the
+    // address, the interests, why each paper was picked (issue 21).
     expect(res.body).not.toContain('/preferences/');
     expect(res.body).not.toContain('/unsubscribe/');
+    expect(res.body).not.toMatch(/reader@|r…@/);
+    expect(res.body).not.toContain('glacier acoustics');
+    expect(res.body).not.toContain('Why:');
+    expect(res.body).toContain('A daily digest of Paperboy at http://paperboy.test.');
+    const mailed = renderDigest(pb.ctx, sub, '2026-11-29', sentDigest(pb.ctx.db, digestId, sub.id)!.ranked, 'mail').body.html;
+    expect(mailed).toContain('because reader@example.org subscribed'); // the mail itself still says why it came
+    expect(mailed).toContain('Why:');
     expect((await pb.app.inject(pathOf(pb.ctx.links.digest(sub, '2026-11-01')))).statusCode).toBe(404);
     expect((await pb.app.inject(view.replace('.20261129.', '.20261128.'))).statusCode).toBe(404);
     expect((await pb.app.inject(`${view}x`)).statusCode).toBe(404);

@@ -8,5 +8,5 @@ CREATE TABLE webhook_tokens (
   token   TEXT NOT NULL,
   seen_at TEXT NOT NULL,
   PRIMARY KEY (source, token)
-) WITHOUT ROWID;
+);
 CREATE INDEX webhook_tokens_seen ON webhook_tokens(seen_at);

@@ -1,7 +1,7 @@
 import { emailDomainAllowed } from '../config.js';
 import type { Context } from '../context.js';
 import type { ConfirmationMailer } from '../mail/confirmations.js';
-import { emailHash, recordSignupAttempt } from '../store/address-guard.js';
+import { emailHash, mailboxOf, recordSignupAttempt } from '../store/address-guard.js';
 import { mailOwner, signUp, type SignUp, type SignUpMail, type SubscriberRecord } from '../store/subscribers.js';
 import { ApiError } from './errors.js';
 
@@ -10,7 +10,8 @@ export interface Subscriptions {
   /** Records a sign-up (resolves once committed); rejects with a 400 ApiError for an address outside
    *  ALLOWED_EMAIL_DOMAINS and a 429 when the address had its quota today. */
   subscribe(input: SignUp): Promise<void>;
-  /** Mails a subscriber's own address a confirmation link (to come back) or their preferences link, within the same quota. */
+  /** Mails a subscriber's own address a confirmation link (to come back) or their preferences link: asked through a
+   *  link mailed to the address, so within a quota of its own, which strangers' sign-ups do not use up. */
   mailOwner(sub: SubscriberRecord, kind: SignUpMail): Promise<void>;
 }
 
@@ -18,7 +19,8 @@ export interface Subscriptions {
 export const SIGNUPS_PER_ADDRESS_PER_DAY = 3;
 
 interface Pending {
-  email: string;
+  /** The throttle's key: the mailbox's hash, and whose request it is. */
+  quota: string;
   write(): void;
   done(err?: unknown): void;
 }
@@ -33,7 +35,7 @@ export function makeSubscriptions(ctx: Context, mailer: ConfirmationMailer, perA
 
   /** Counts the attempt, then writes. */
   const record = (p: Pending): void => {
-    const quota = recordSignupAttempt(ctx.db, emailHash(ctx.secret, p.email), perAddressPerDay);
+    const quota = recordSignupAttempt(ctx.db, p.quota, perAddressPerDay);
     if (!quota.allowed) {
       throw new ApiError(429, 'too_many_signups', `This address was signed up ${perAddressPerDay} times in the last 24 hours; try again later`, 'email', quota.retryAfterSeconds);
     }
@@ -61,9 +63,11 @@ export function makeSubscriptions(ctx: Context, mailer: ConfirmationMailer, perA
     if (errors.some((err) => err === undefined)) mailer.kick();
   };
 
-  const enqueue = (email: string, write: () => void) => new Promise<void>((resolve, reject) => {
+  // Counted per mailbox (plus-tags share it); the owner's requests through their own link in a bucket of their own.
+  const quota = (email: string, by: 'anyone' | 'owner') => `${emailHash(ctx.secret, mailboxOf(email))}${by === 'owner' ? '.owner' : ''}`;
+  const enqueue = (quota: string, write: () => void) => new Promise<void>((resolve, reject) => {
     if (queue.length === 0) setImmediate(flush);
-    queue.push({ email, write, done: (err) => (err === undefined ? resolve() : reject(err)) });
+    queue.push({ quota, write, done: (err) => (err === undefined ? resolve() : reject(err)) });
   });
 
   return {
@@ -73,9 +77,9 @@ export function makeSubscriptions(ctx: Context, mailer: ConfirmationMailer, perA
       if (!emailDomainAllowed(input.email, allowed)) {
         return Promise.reject(new ApiError(400, 'domain_not_allowed', `Sign-ups are open to addresses at ${allowed.join(', ')} only`, 'email'));
       }
-      return enqueue(input.email, () => { signUp(ctx.db, input); });
+      return enqueue(quota(input.email, 'anyone'), () => { signUp(ctx.db, input); });
     },
     // An active address needs no confirmation: it gets its preferences link either way.
-    mailOwner: (sub, kind) => enqueue(sub.email, () => { mailOwner(ctx.db, sub, sub.status === 'active' ? 'manage' : kind); }),
+    mailOwner: (sub, kind) => enqueue(quota(sub.email, 'owner'), () => { mailOwner(ctx.db, sub, sub.status === 'active' ? 'manage' : kind); }),
   };
 }

@@ -10,6 +10,16 @@ export function emailHash(secret: string, email: string): string {
   return createHmac('sha256', secret).update(`email:${email.trim().toLowerCase()}`).digest('base64url');
 }
 
+/** The mailbox an address reaches, for counting what is sent to it: lower case, without a `+tag` (sub-addressing:
+ *  `ada+1@` and `ada+2@` reach `ada@`'s mailbox, so they share its sign-up mails). */
+export function mailboxOf(email: string): string {
+  const s = email.trim().toLowerCase();
+  const at = s.lastIndexOf('@');
+  if (at < 0) return s;
+  const plus = s.indexOf('+');
+  return plus >= 0 && plus < at ? `${s.slice(0, plus)}${s.slice(at)}` : s;
+}
+
 /** Puts an address on the suppression list ("delete my data", `subscribers remove`, a complaint); repeating it is harmless. */
 export function suppress(db: Db, hash: string, now = new Date()): void {
   // The address's HMAC and when, nothing else; the first time is kept.

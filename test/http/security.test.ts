@@ -111,6 +111,27 @@ describe('abuse and security', () => {
     expect(JSON.stringify(pb.ctx.db.prepare('SELECT * FROM signup_attempts').all())).not.toContain('@');
   });
 
+  it('counts plus-tags toward their mailbox, and a stranger who used up an address\'s sign-ups leaves its owner their own link (issue 21)', async () => {
+    const owner = activeSubscriber(pb, 'owner@example.org');
+    const before = smtp.messages.length;
+    // A stranger: three sign-ups, then the same mailbox under plus-tags and another case.
+    const answers = [];
+    for (const email of ['owner@example.org', 'owner+1@example.org', 'Owner+news@example.org', 'owner+2@example.org', 'OWNER@example.org']) {
+      answers.push((await json(roomy, email, '203.0.113.9')).statusCode);
+    }
+    expect(answers).toEqual([202, 202, 202, 429, 429]);
+    // The owner, from the unsubscribe page of one of their digests, asks for their preferences link: it comes.
+    const asked = await roomy.inject({ method: 'POST', url: `${pathOf(pb.ctx.links.unsubscribe(owner))}/preferences-link`, headers: FORM, payload: '' });
+    expect(asked.statusCode).toBe(303);
+    await expect.poll(() => smtp.messages.length - before).toBe(4);
+    const last = smtp.messages.filter((m) => JSON.stringify(m.to).includes('owner@example.org')).at(-1)!;
+    expect(last.subject).toBe('Your Paperboy preferences link');
+    // Their own requests have a limit too: three a day.
+    const more = [];
+    for (let i = 0; i < 3; i++) more.push((await roomy.inject({ method: 'POST', url: `${pathOf(pb.ctx.links.unsubscribe(owner))}/preferences-link`, headers: FORM, payload: '' })).statusCode);
+    expect(more).toEqual([303, 303, 429]);
+  });
+
   it('keeps the per-address limit when sign-ups for one address arrive together', async () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => json(roomy, 'burst@example.org')));
     expect(answers.map((r) => r.statusCode).sort()).toEqual([202, 202, 202, 429, 429, 429]);

@@ -6,8 +6,9 @@ import { frequencyWord, momentLabel, scheduleLabel } from '../digest/due.js';
 import { scrub } from '../http/redact.js';
 import { CONFIRM_DAYS, claimMails, finishMail, nextMailAt, type ClaimedMail, type MailOutcome } from '../store/requests.js';
 import { getSubscriber } from '../store/subscribers.js';
-import { newMessageId, type OutgoingMail } from './message.js';
+import { requestMessageId, type OutgoingMail } from './message.js';
 import { nextStep, type AttemptOutcome } from './outcome.js';
+import { groupCommit } from './pool.js';
 import { handOver, retryPolicy } from './sender.js';
 
 /** The mailer of sign-up mails (confirmation and preferences links) of one process. */
@@ -28,13 +29,17 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
   let retry: NodeJS.Timeout | undefined;
   const minute = setInterval(() => kick(), 60_000).unref();
 
+  // Each outcome is recorded as soon as its mail is handed over (outcomes of the same moment share a commit): a
+  // crash then resends only the mails in flight, where recording a batch at its end resent the whole batch.
+  const record = groupCommit((fn) => ctx.db.transaction(fn)());
   const pass = async () => {
     do {
       again = false;
       const batch = claimMails(ctx.db, new Date(), ctx.config.DELIVERY_LEASE_MS, ctx.config.SMTP_MAX_CONNECTIONS * 4);
-      const outcomes = await Promise.all(batch.map((c) => sendOne(ctx, c)));
-      // One transaction for the batch's outcomes: a commit per mail would cost more than the SQL.
-      ctx.db.transaction(() => batch.forEach((c, i) => finishMail(ctx.db, c.request.id, outcomes[i].next, outcomes[i].reply)))();
+      await Promise.all(batch.map(async (c) => {
+        const { next, reply } = await sendOne(ctx, c);
+        await record(() => finishMail(ctx.db, c.request.id, next, reply));
+      }));
       if (batch.length) again = true;
     } while (again && !closed);
     scheduleRetry();
@@ -72,7 +77,8 @@ function composeMail(ctx: Context, { request }: ClaimedMail): OutgoingMail | nul
   if (!sub) return null;
   const instance = ctx.config.INSTANCE_NAME;
   // Bounces of sign-up mails go to the bounce mailbox too (counted there as unknown: they name no digest).
-  const base = { from: ctx.config.MAIL_FROM, to: sub.email, messageId: newMessageId(request.kind, ctx.domain), envelopeFrom: ctx.config.BOUNCE_ADDRESS };
+  const messageId = requestMessageId(request.kind, request.id, ctx.secret, ctx.domain);
+  const base = { from: ctx.config.MAIL_FROM, to: sub.email, messageId, envelopeFrom: ctx.config.BOUNCE_ADDRESS };
   if (request.asked) {
     const asked = request.asked;
     const expires = `${momentLabel(new Date(Date.parse(request.createdAt) + CONFIRM_DAYS * 86_400_000), asked.timezone)} (${asked.timezone})`;

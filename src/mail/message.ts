@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { MailBody } from '../digest/render.js';
 
 /** A mail ready to hand to a transport. */
@@ -22,6 +22,13 @@ export function mailDomain(publicUrl: string): string {
 /** A new globally unique Message-ID on our domain, e.g. `<digest.12.2026-11-29.Ab3…@example.org>`. */
 export function newMessageId(kind: string, domain: string): string {
   return `<${kind}.${randomBytes(9).toString('base64url')}@${domain}>`;
+}
+
+/** The one Message-ID of a sign-up request's mail, the same at every attempt (a resend after a crash or a 4xx is
+ *  the same message, which mail clients show once): derived from the request's id under the secret, so it neither
+ *  shows the id nor can be guessed. */
+export function requestMessageId(kind: string, requestId: number, secret: string, domain: string): string {
+  return `<${kind}.${createHmac('sha256', secret).update(`request mail:${requestId}`).digest('base64url').slice(0, 16)}@${domain}>`;
 }
 
 /** The List-Id header (RFC 2919): the instance's name as its phrase, quoted when it holds specials. One list for daily

@@ -197,8 +197,13 @@ export function program(): Command {
         });
         bar.stop();
         console.log(`${opts.dryRun ? 'dry run: ' : ''}due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}` +
-          (c.retrying ? `, retrying later ${c.retrying}` : '') + (stop.signal.aborted ? ' (stopped early)' : ''));
-        process.exitCode = c.failed || c.retrying ? 1 : 0;
+          (c.retrying ? `, retrying later ${c.retrying}` : '') + (stop.signal.aborted || c.relayRefused ? ' (stopped early)' : ''));
+        if (c.relayRefused) {
+          console.error(`STOPPED: the SMTP relay refused ${c.relayRefused}. That is not the recipients' addresses: nobody was suspended for it, ` +
+            'and the subscribers not reached yet are still due. Check SMTP_URL and the relay, then run `paperboy digest` again; ' +
+            'until a digest is accepted, runs send one at a time and stop at the first refusal alike');
+        }
+        process.exitCode = c.failed || c.retrying || c.relayRefused ? 1 : 0;
       } finally {
         bar.stop();
         process.off('SIGTERM', onSignal);
@@ -261,9 +266,16 @@ const parseStatus = (v: string): SubscriberStatus => {
   return v as SubscriberStatus;
 };
 
-/** `paperboy subscribers list | remove | invite`. */
+/** A day or instant for --all-since, as the ISO text suspensions are stored in. */
+function parseSince(value: string): string {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value);
+  if (Number.isNaN(t)) throw new InvalidArgumentError('expected a date such as 2026-11-29 or an ISO time');
+  return new Date(t).toISOString();
+}
+
+/** `paperboy subscribers list | remove | unsuspend | invite`. */
 function subscriberCommands(cli: Command): void {
-  const subs = cli.command('subscribers').description('list, remove and invite subscribers');
+  const subs = cli.command('subscribers').description('list, remove, unsuspend and invite subscribers');
 
   subs.command('list').description('every subscriber: status, address, day signed up, schedule, interests')
     .option('--status <status>', 'only pending, active or unsubscribed ones', parseStatus)
@@ -279,6 +291,15 @@ function subscriberCommands(cli: Command): void {
       const { removeCommand } = await import('./admin/subscribers.js');
       const { tokenSecret } = await import('./store/settings.js');
       console.log(removeCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email));
+    }));
+
+  subs.command('unsuspend').description('lift the suspension of an address (bounces), or of every one made since a date (after a relay refused everyone)')
+    .argument('[email]', 'the address')
+    .option('--all-since <date>', 'every suspension made on or after this day (YYYY-MM-DD) or ISO time', parseSince)
+    .action((email: string | undefined, opts: { allSince?: string }) => withDb(async (db) => {
+      if (!email === !opts.allSince) throw new Error('give an address or --all-since DATE (one of them)');
+      const { unsuspendCommand } = await import('./admin/subscribers.js');
+      unsuspendCommand(db, { email, since: opts.allSince }).forEach((l) => console.log(l));
     }));
 
   subs.command('invite').description('sign up each address in a file as the form does: a confirmation mail, no existing subscriber changed, nobody subscribed until they confirm')

@@ -9,6 +9,7 @@ import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from '../http/subscrib
 import { makeConfirmationMailer } from '../mail/confirmations.js';
 import type { SubscriberStatus } from '../model.js';
 import { emailHash } from '../store/address-guard.js';
+import { unsuspend, unsuspendSince, type Unsuspended } from '../store/bounces.js';
 import { deleteSubscriberData, findByEmail, listSubscribers, type SubscriberListing } from '../store/subscribers.js';
 import { parseInviteFile, type BadLine } from './invite-file.js';
 
@@ -46,6 +47,21 @@ export function removeCommand(db: Db, secret: string, email: string): string {
   if (!sub) throw new Error(`no subscriber ${email}: \`paperboy subscribers list\` shows who is on the list`);
   deleteSubscriberData(db, sub.id, emailHash(secret, sub.email));
   return `removed ${sub.email} (was ${sub.status}): their data is erased, the address is suppressed and the links in their mails stopped working`;
+}
+
+/** `paperboy subscribers unsuspend <email>` or `--all-since DATE`: lifts suspensions (after a relay that refused
+ *  everyone, or an address that works again); the lines to print. Counters start again from zero. */
+export function unsuspendCommand(db: Db, target: { email?: string; since?: string }): string[] {
+  const line = (u: Unsuspended) => `unsuspended ${u.email} (suspended ${u.since.slice(0, 16).replace('T', ' ')}: ${u.reason ?? 'no reason kept'})`;
+  if (target.since) {
+    const lifted = unsuspendSince(db, target.since);
+    return [...lifted.map(line), `${lifted.length} suspension${lifted.length === 1 ? '' : 's'} made since ${target.since} lifted; their digests go out again from their next due day`];
+  }
+  const sub = findByEmail(db, (target.email ?? '').trim());
+  if (!sub) throw new Error(`no subscriber ${target.email}: \`paperboy subscribers list\` shows who is on the list`);
+  const before = db.prepare('SELECT suspended_reason AS reason, suspended_at AS since FROM subscribers WHERE id = ?').get(sub.id) as { reason: string | null; since: string | null };
+  if (!before.since || !unsuspend(db, sub.id)) return [`${sub.email} is not suspended`];
+  return [line({ email: sub.email, reason: before.reason, since: before.since })];
 }
 
 /** What an invite run did. */

@@ -34,18 +34,31 @@ interface SmtpError {
 }
 
 /**
- * Classifies a failed hand-off. 5xx: permanent (a bounce when it answered the recipient or the message).
- * 4xx, timeouts, refused and dropped connections: transient. Anything else (a bug, a bad address
- * format): permanent, since sending the same bytes again would fail the same way.
+ * Enhanced status codes (RFC 3463) about the recipient's own address or mailbox: X.1.x (a bad address: 5.1.1 no such
+ * user, 5.1.2 no such domain, 5.1.10 null MX) and X.2.1, X.2.2 (mailbox disabled, full). Refusals for policy (X.7.x:
+ * relaying denied, a blocked sender), of the mail system (X.3), routing (X.4), protocol (X.5) or content (X.6) are
+ * about the sender, the relay or the message, and a reply without an enhanced code does not say: none is a bounce.
+ */
+const RECIPIENT_STATUS = /^[245]\d\d[ -][45]\.(?:1\.\d{1,3}|2\.[12])(?!\d)/;
+
+/** True when a reply refuses the recipient's address or mailbox (RECIPIENT_STATUS). */
+export function aboutRecipient(reply: string): boolean {
+  return RECIPIENT_STATUS.test(reply);
+}
+
+/**
+ * Classifies a failed hand-off. 5xx: permanent; 4xx, timeouts, refused and dropped connections: transient. Either
+ * is a bounce only when it answered the recipient or the message and its enhanced status code is about the
+ * recipient (aboutRecipient). Anything else (a bug, a bad address format): permanent, since sending the same bytes
+ * again would fail the same way.
  */
 export function failureOutcome(err: unknown): AttemptOutcome {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as SmtpError;
   const code = e.responseCode ?? (e.response ? replyCode(e.response) : null);
   const text = e.response ?? `${e.code ?? 'Error'}: ${e.message ?? String(err)}`;
-  if (code !== null && code >= 500 && code !== 503) {
-    return { kind: 'permanent', code, text, bounce: e.command === 'RCPT TO' || e.command === 'DATA' };
-  }
-  if (code !== null && code >= 400) return { kind: 'transient', code, text, bounce: e.command === 'RCPT TO' || e.command === 'DATA' };
+  const bounce = (e.command === 'RCPT TO' || e.command === 'DATA') && aboutRecipient(text);
+  if (code !== null && code >= 500 && code !== 503) return { kind: 'permanent', code, text, bounce };
+  if (code !== null && code >= 400) return { kind: 'transient', code, text, bounce };
   const network = ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EPROTOCOL', 'ECONNREFUSED', 'ECONNRESET'];
   const transient = e.code !== undefined && network.includes(e.code);
   return { kind: transient ? 'transient' : 'permanent', code, text, bounce: false };
@@ -94,4 +107,30 @@ export function suspension(c: BounceCounts, limits: BounceLimits): string | null
   if (c.hard >= limits.hard) return `${c.hard} hard bounce${c.hard === 1 ? '' : 's'}`;
   if (c.soft >= limits.soft) return `${c.soft} soft-bounced digests in a row`;
   return null;
+}
+
+/** A refusal as runs tell them apart: its reply code and enhanced code ("550 5.7.1"), or its error's code. */
+export function refusalKind(o: AttemptOutcome): string {
+  const m = /^([245]\d\d)(?:[ -]([245]\.\d{1,3}\.\d{1,3}))?/.exec(o.text);
+  return m ? [m[1], m[2]].filter(Boolean).join(' ') : (/^[A-Z]+(?=:)/.exec(o.text)?.[0] ?? 'error');
+}
+
+/** A run's final outcomes so far: how many, and its failures that are no recipient's bounce, by kind. */
+export interface RunTally {
+  finished: number;
+  refusals: Map<string, number>;
+}
+
+/**
+ * Counts a digest's final outcome (sent or failed) into its run's tally. Returns the kind of refusal that must stop
+ * the run, or null: at least `min` failures alike that are about no recipient, and most of what the run finished.
+ * A relay that refuses everyone (relaying denied, a policy block, a full disk) looks so; a list's bad addresses do not.
+ */
+export function tallyOutcome(t: RunTally, final: AttemptOutcome, min: number): string | null {
+  t.finished++;
+  if (final.kind === 'sent' || final.bounce) return null;
+  const kind = refusalKind(final);
+  const n = (t.refusals.get(kind) ?? 0) + 1;
+  t.refusals.set(kind, n);
+  return n >= min && 2 * n > t.finished ? kind : null;
 }

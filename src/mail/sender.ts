@@ -11,15 +11,17 @@ import type { RankedPaper } from '../model.js';
 import { suspendedIds } from '../store/bounces.js';
 import {
   claimDigest, expireDigest, hasDigest, leaseDigest, loadDigest, nextRetryAt, openDigests,
-  releaseStale, skipClaimed, skipDigest, type Lease,
+  releaseStale, skipClaimed, skipDigest, unclaimDigest, type Lease,
 } from '../store/digests.js';
 import { activeSubscribers, countActive, getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
 import { digestMail, newMessageId, type OutgoingMail } from './message.js';
-import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome, type NextStep, type RetryPolicy } from './outcome.js';
+import { acceptedOutcome, failureOutcome, nextStep, tallyOutcome, type AttemptOutcome, type NextStep, type RetryPolicy, type RunTally } from './outcome.js';
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
 import { makeRanker, weakDayChoice, type Ranker } from '../ranking.js';
 import { recordOutcome } from './record.js';
+import { holdForRelay, relayRefusal, releaseRelay } from './relay.js';
+import { scrub } from '../http/redact.js';
 
 /**
  * SQLite page cache while a run sends: it reads each subscriber page once and writes at the tail of the
@@ -36,10 +38,15 @@ export interface RunCounts {
   failed: number;
 }
 
-/** Counts of one run with the failures split: `failed` given up, `retrying` waiting for a later attempt. */
+/** Counts of one run with the failures split: `failed` given up, `retrying` waiting for a later attempt; and, when
+ *  the run was stopped because its relay refused digests alike, what it refused. */
 export interface RunReport extends RunCounts {
   retrying: number;
+  relayRefused?: string;
 }
+
+/** Failures alike, about no recipient, that stop a run when they are most of it (see tallyOutcome). */
+const RELAY_REFUSALS_TO_STOP = 10;
 
 /** Operator switches of one run. */
 export interface RunOptions {
@@ -87,6 +94,12 @@ interface Run {
   /** Records outcomes, those arriving in one turn of the event loop in one transaction. */
   record: <T>(write: () => T) => Promise<T>;
   onProgress?: RunOptions['onProgress'];
+  /** Stops the run (the caller's signal, or a relay refusing everyone). */
+  stop: AbortController;
+  /** Final outcomes so far, to tell a relay refusing everyone from bad addresses. */
+  tally: RunTally;
+  /** A run after one stopped for its relay stops at the first refusal alike, and sends one digest at a time. */
+  held: boolean;
 }
 
 /** A subscriber's interests in words (keywords, categories, authors): for "why you get this" in mails. */
@@ -143,22 +156,27 @@ export async function deliver(ctx: Context, now = new Date(), opts: RunOptions =
   if (opts.dryRun) return dryRun(ctx, now);
   const started = Date.now();
   const owner = newOwnerId();
+  const stop = new AbortController();
+  if (opts.signal?.aborted) stop.abort();
+  opts.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  const held = relayRefusal(ctx.db) !== null;
   const run: Run = {
-    ctx, clock: () => new Date(now.getTime() + Date.now() - started), signal: opts.signal,
+    ctx, clock: () => new Date(now.getTime() + Date.now() - started), signal: stop.signal, stop, held, tally: { finished: 0, refusals: new Map() },
     lease: { owner, ms: ctx.config.DELIVERY_LEASE_MS }, ranker: opts.ranker ?? makeRanker(ctx.db, now),
     suspended: suspendedIds(ctx.db), report: { due: 0, sent: 0, skipped: 0, failed: 0, retrying: 0 }, retrying: new Set(),
     handOff: limiter(ctx.config.SMTP_MAX_CONNECTIONS), record: groupCommit((fn) => ctx.db.transaction(fn)()),
     onProgress: opts.onProgress,
   };
-  // Two workers per connection keep every connection busy while the next mail is rendered.
-  const workers = 2 * ctx.config.SMTP_MAX_CONNECTIONS;
+  // Two workers per connection keep every connection busy while the next mail is rendered; one while the relay
+  // refused the last run, so that a relay still refusing costs one digest, not a connection's worth.
+  const workers = held ? 1 : 2 * ctx.config.SMTP_MAX_CONNECTIONS;
   const restoreCache = shrinkPageCache(ctx.db, SEND_PAGE_CACHE_KIB);
   try {
     for (let first = true; ; first = false) {
       const stale = releaseStale(ctx.db, run.clock(), isDeadOwner);
       if (stale) ctx.log.warn({ digests: stale }, 'found digests a stopped worker was sending: marked uncertain, resending with the same Message-ID');
       await runPool(workers, jobs(run, first), (job) => sendJob(run, job));
-      if (!opts.waitForRetries || opts.signal?.aborted || !(await waitForRetry(run))) break;
+      if (!opts.waitForRetries || run.signal?.aborted || !(await waitForRetry(run))) break;
     }
   } finally {
     restoreCache();
@@ -199,16 +217,21 @@ function* jobs(run: Run, withNew: boolean): Generator<Job> {
   const claimBatch = run.ctx.db.transaction((subs: SubscriberRecord[]) => subs.map((sub) => claimNew(run, sub)));
   const flush = function* (): Generator<Job> {
     const claimed = claimBatch(batch);
+    batch = [];
     for (const job of claimed) {
       run.onProgress?.(++checked, total, run.report);
-      if (job) yield job;
+      if (!job) continue;
+      // Stopped for its relay: the rest of the batch goes back unsent, due again (a stop for SIGTERM sends it).
+      if (run.report.relayRefused !== undefined && unclaimDigest(run.ctx.db, job.id, run.lease.owner)) run.report.due--;
+      else yield job;
     }
-    batch = [];
   };
+  // While the relay refused the last run, one subscriber is claimed at a time: a refusal then costs one digest.
+  const size = run.held ? 1 : CLAIM_BATCH;
   for (const sub of activeSubscribers(run.ctx.db)) {
     if (run.signal?.aborted) return;
     batch.push(sub);
-    if (batch.length === CLAIM_BATCH) yield* flush();
+    if (batch.length === size) yield* flush();
   }
   if (batch.length && !run.signal?.aborted) yield* flush();
 }
@@ -298,7 +321,28 @@ async function sendJob(run: Run, job: Job): Promise<void> {
     return ok ? next.state : null;
   });
   if (kept === null) ctx.log.warn({ digest: job.id }, 'lease lost while sending; the new holder decides');
-  else count(run, job, kept, outcome!);
+  else {
+    count(run, job, kept, outcome!);
+    if (kept !== 'retry') watchRelay(run, outcome!);
+  }
+}
+
+/** Stops the run when its relay refuses digests alike (see tallyOutcome), and lifts a hold once one is accepted. */
+function watchRelay(run: Run, final: AttemptOutcome): void {
+  const { ctx } = run;
+  if (final.kind === 'sent' && run.held && releaseRelay(ctx.db)) {
+    run.held = false;
+    ctx.log.info('the SMTP relay accepts digests again: runs send at full speed from the next one');
+  }
+  const kind = tallyOutcome(run.tally, final, run.held ? 1 : RELAY_REFUSALS_TO_STOP);
+  if (!kind || run.report.relayRefused !== undefined) return;
+  const refused = run.tally.refusals.get(kind)!;
+  const reply = scrub(final.text).slice(0, 200);
+  run.report.relayRefused = `${refused} of ${run.tally.finished} digests refused alike: ${reply}`;
+  holdForRelay(ctx.db, { at: run.clock().toISOString(), reply, refused });
+  ctx.log.error({ reply: final.text, refused, finished: run.tally.finished },
+    'the SMTP relay refuses digests alike, not their recipients: run stopped, nobody suspended for it; check SMTP_URL and the relay');
+  run.stop.abort();
 }
 
 /** One hand-off to the transport, as an outcome. */

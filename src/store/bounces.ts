@@ -38,3 +38,22 @@ export function unsuspend(db: Db, subscriberId: number): boolean {
     UPDATE subscribers SET suspended_at = NULL, suspended_reason = NULL, hard_bounces = 0, soft_bounces = 0
     WHERE id = ? AND suspended_at IS NOT NULL`).run(subscriberId).changes > 0;
 }
+
+/** A subscriber whose suspension was lifted: the address and why it had been suspended. */
+export interface Unsuspended {
+  email: string;
+  reason: string | null;
+  since: string;
+}
+
+/** Lifts every suspension made at or after `since` (an ISO date or time), counters reset; what was lifted, by address. */
+export function unsuspendSince(db: Db, since: string): Unsuspended[] {
+  // RETURNING would read the rows as updated: the reasons and times are read first, in the same transaction.
+  return db.transaction(() => {
+    const rows = sql(db, `SELECT email, suspended_reason AS reason, suspended_at AS since FROM subscribers
+      WHERE suspended_at IS NOT NULL AND suspended_at >= ? ORDER BY suspended_at, email`).all(since) as Unsuspended[];
+    sql(db, `UPDATE subscribers SET suspended_at = NULL, suspended_reason = NULL, hard_bounces = 0, soft_bounces = 0
+      WHERE suspended_at IS NOT NULL AND suspended_at >= ?`).run(since);
+    return rows;
+  })();
+}

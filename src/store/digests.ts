@@ -76,6 +76,12 @@ export function claimDigest(db: Db, c: DigestClaim, now = new Date(), lease?: Le
   });
 }
 
+/** Gives back a digest `owner` claimed and never handed over (its run stopped first): the row goes, with its papers
+ *  and its unstarted attempt (ON DELETE CASCADE), so the subscriber is due again and nothing says it was tried. */
+export function unclaimDigest(db: Db, id: number, owner: string): boolean {
+  return sql(db, "DELETE FROM digests WHERE id = ? AND state = 'sending' AND lease_owner = ? AND attempts = 1").run(id, owner).changes > 0;
+}
+
 /** Records that a subscriber's digest for the day is skipped (e.g. 'suspended'); false when that day already has a row. */
 export function skipDigest(db: Db, subscriberId: number, date: string, reason: string, now = new Date()): boolean {
   // A skipped day still takes the day's row, so the count of due digests stays whole.

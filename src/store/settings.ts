@@ -24,6 +24,11 @@ export function setSetting(db: Db, key: string, value: string): void {
   db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }
 
+/** Removes `key`; false when it was not set. */
+export function deleteSetting(db: Db, key: string): boolean {
+  return db.prepare('DELETE FROM settings WHERE key = ?').run(key).changes > 0;
+}
+
 /** The key under which `serve` records the PUBLIC_URL its links use. */
 const PUBLIC_URL_KEY = 'public_url';
 

@@ -47,8 +47,8 @@ describe('delivery outcomes against a scripted SMTP server', () => {
     expect(subscriber()).toMatchObject({ hard_bounces: 0, soft_bounces: 0, suspended_at: null });
   });
 
-  it('550 at RCPT: no retry, a hard bounce, the subscriber suspended and skipped the next day', async () => {
-    await setUp({ rcpt: () => ({ code: 550, text: 'No such user here' }) });
+  it('550 5.1.1 at RCPT: no retry, a hard bounce, the subscriber suspended and skipped the next day', async () => {
+    await setUp({ rcpt: () => ({ code: 550, text: '5.1.1 No such user here' }) });
     expect(await deliver(pb.ctx, DAY, { waitForRetries: true })).toEqual({ due: 1, sent: 0, skipped: 0, failed: 1, retrying: 0 });
     expect(digest()).toMatchObject({ state: 'failed', attempts: 1, smtp_code: 550 });
     expect(attempts().map((x) => x.outcome)).toEqual(['permanent']);
@@ -80,14 +80,14 @@ describe('delivery outcomes against a scripted SMTP server', () => {
     expect(attempts()[0].smtp_response).toMatch(/ETIMEDOUT|timeout/i);
   });
 
-  it('451 every time: failed after SMTP_MAX_ATTEMPTS; three such days in a row suspend the address', async () => {
-    await setUp({ rcpt: () => ({ code: 451, text: 'Mailbox busy' }) });
+  it('452 4.2.2 (mailbox full) every time: failed after SMTP_MAX_ATTEMPTS; three such days in a row suspend the address', async () => {
+    await setUp({ rcpt: () => ({ code: 452, text: '4.2.2 Mailbox full' }) });
     for (let day = 0; day < 3; day++) {
       const r = await deliver(pb.ctx, new Date(DAY.getTime() + day * 86_400_000), { waitForRetries: true });
       expect(r).toEqual({ due: 1, sent: 0, skipped: 0, failed: 1, retrying: 0 });
     }
-    expect(digest()).toMatchObject({ state: 'failed', attempts: 3, smtp_code: 451 });
-    expect(attempts().map((x) => x.smtp_code)).toEqual([451, 451, 451]);
+    expect(digest()).toMatchObject({ state: 'failed', attempts: 3, smtp_code: 452 });
+    expect(attempts().map((x) => x.smtp_code)).toEqual([452, 452, 452]);
     expect(subscriber()).toMatchObject({ soft_bounces: 3, suspended_reason: '3 soft-bounced digests in a row' });
     const r = await deliver(pb.ctx, new Date(DAY.getTime() + 3 * 86_400_000), { waitForRetries: true });
     expect(r).toMatchObject({ due: 1, skipped: 1 });

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
 import { ingestWarnings } from '../../ingest/health.js';
+import { relayRefusal, relayWarning } from '../../mail/relay.js';
 import { lastRunPerSource } from '../../store/ingest-runs.js';
 import { mailboxStatuses } from '../../store/mail-events.js';
 import { needsOperator, type OperatorCheck } from '../operator.js';
@@ -23,7 +24,9 @@ export const healthRoutes = (ctx: Context, isOperator: OperatorCheck): FastifyPl
       const mailboxes = mailboxStatuses(ctx.db).map((m) => ({ ...m, error: m.error === null ? null : publicText(m.error) }));
       const mailboxWarnings = mailboxes.filter((m) => m.error).map((m) => `bounce mailbox ${m.mailbox}: the last pass failed at ${m.failedAt}: ${m.error}`);
       // Warnings do not make the answer fail: a feed or mailbox outage is no reason to restart the service.
-      return { status: 'ok', papers, ingest, bounceMailboxes: mailboxes, warnings: [...ingestWarnings(ctx.db).map(publicText), ...mailboxWarnings] };
+      const relay = relayRefusal(ctx.db);
+      const warnings = [...ingestWarnings(ctx.db).map(publicText), ...mailboxWarnings, ...(relay ? [relayWarning(relay)] : [])];
+      return { status: 'ok', papers, ingest, bounceMailboxes: mailboxes, warnings };
     } catch {
       return reply.status(503).send({ error: { code: 'database_unavailable', message: 'The database does not answer' } });
     }

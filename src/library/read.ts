@@ -177,7 +177,7 @@ function str(v: unknown, max: number = READ_LIMITS.lineChars): string {
 
 /** The bare arXiv id a value names: an arxiv.org or huggingface.co/papers link, an `arXiv:` id, a 10.48550/arXiv DOI,
  *  or (when `bare`, for a pasted line) the id alone. Linear in the value: each pattern is a literal followed by a
- *  bounded run (an id is at most 40 characters), never an open-ended run before a required terminator. */
+ *  bounded run (48 characters: an id is shorter), never an open-ended run before a required terminator. */
 function arxivIdIn(value: string, bare: boolean): string | null {
   const s = value.trim();
   if (!s) return null;

@@ -1,5 +1,7 @@
 // The per-run ranking model: vocabulary, candidate vectors and their inverted index, shared by every subscriber.
 import type { Paper } from '../model.js';
+import { type Semantic, semanticView } from './semantic.js';
+import type { Space } from './space.js';
 import { type SparseVector, truncate, unitVector } from './sparse.js';
 import { authorKey } from './tokenize.js';
 import { type Vocabulary, addToVocabulary, emptyVocabulary, paperVector } from './vocabulary.js';
@@ -35,7 +37,10 @@ export interface RankModel {
    *  when the newer fills up, so memory stays bounded however many subscribers run. */
   known: { current: Map<string, KnownVector>; previous: Map<string, KnownVector>; limit: number };
   /** Priors per candidate for the `now` they were computed at. */
-  priors: { at: number; trending: Float32Array; trendingMean: number; recency: Float32Array } | null;
+  priors: { at: number; trending: Float32Array; trendingMean: number; recency: Float32Array; old: Uint8Array } | null;
+  /** The candidates in the store's semantic space, when the store has one (src/rank/space.ts): the taste is read
+   *  there; without it, from the tf-idf vectors. */
+  semantic: Semantic | null;
 }
 
 /** Terms kept of a candidate's vector for the pairwise similarities of diversification (its highest weights). Known
@@ -46,6 +51,8 @@ export const SHORT_TERMS = 32;
 export interface BuildOptions {
   /** Known-paper vectors to keep per cache generation (each ~1.5 KB). */
   knownLimit?: number;
+  /** The store's semantic space (store/space.ts keeps it). */
+  space?: Space | null;
 }
 
 /** Builds the shared model from a corpus (papers to fit idf on, or an already fitted Vocabulary) and today's candidates. */
@@ -69,6 +76,7 @@ export function buildRankModel(corpus: Iterable<Paper> | Vocabulary, candidates:
     categoryShare: shares(unique),
     known: { current: new Map(), previous: new Map(), limit: opts.knownLimit ?? 50_000 },
     priors: null,
+    semantic: opts.space ? semanticView(opts.space, unique, opts.knownLimit) : null,
   };
   model.typicality = similarities(model, meanVector(vectors));
   return model;

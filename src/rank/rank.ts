@@ -6,7 +6,7 @@ import { clampDigestSize, clampProfile } from './limits.js';
 import type { LibraryExample } from './library.js';
 import { type RankModel, buildRankModel } from './model.js';
 import { keywordTerms } from './query.js';
-import { type Signals, computeSignals, examples } from './signals.js';
+import { type Signals, computeSignals, examples, orderScores } from './signals.js';
 import { WEIGHTS } from './weights.js';
 import { matchesNothing, relevanceFloor } from './weak-day.js';
 
@@ -41,10 +41,15 @@ export function rank(profile: Profile, candidates: Paper[], opts: RankOptions): 
   for (let i = 0; i < allowed.length; i++) if (own[i] || shown[i]) allowed[i] = 0;
   const sig = computeSignals(model, safe, ex, opts.now);
   const cold = (states(safe) || ex.positives.length > 0) && (!sig.hasInterests || matchesNothing(sig.relevance, own)) ? coldStartReason(safe, sig) : null;
+  if (cold) sig.score = orderScores(sig.relevance, sig.prior, false);
   const floor = opts.minRelevance ?? (sig.hasInterests && !cold ? relevanceFloor(sig.relevance, own) : -Infinity);
-  const pool = shortlist(model, allowed, sig, size, floor);
+  const old = model.priors!.old;
+  const pool = shortlist(model, allowed, sig, size, floor, old);
   const kw = keywordTerms(model.vocab, safe.keywords);
-  return diversify(model, pool, sig.score, size).map((i) => ({
+  // New papers first; old news only fills what they leave (the order shortlist already keeps).
+  const fresh = diversify(model, pool.filter((i) => !old[i]), sig.score, size);
+  const picked = fresh.length < size ? [...fresh, ...diversify(model, pool.filter((i) => old[i]), sig.score, size - fresh.length)] : fresh;
+  return picked.map((i) => ({
     paper: model.candidates[i],
     score: Math.round(sig.score[i] * 10_000) / 10_000,
     why: cold ? [cold, ...explain(model, i, safe, sig, kw).filter((w) => !w.startsWith('new'))] : explain(model, i, safe, sig, kw),
@@ -95,15 +100,16 @@ function modelFor(given: RankModel | undefined, candidates: Paper[]): { model: R
     }
     if (all) return { model: given, allowed };
   }
-  const model = buildRankModel(given ? given.vocab : candidates, candidates);
+  const model = buildRankModel(given ? given.vocab : candidates, candidates, { space: given?.semantic?.space });
   return { model, allowed: new Uint8Array(model.candidates.length).fill(1) };
 }
 
-/** Allowed candidate indices above the weak-day threshold, best first, a few times `size` long. */
-function shortlist(model: RankModel, allowed: Uint8Array, sig: Signals, size: number, floor: number): number[] {
+/** Allowed candidate indices above the weak-day threshold, new papers before old news and best first within each, a
+ *  few times `size` long. */
+function shortlist(model: RankModel, allowed: Uint8Array, sig: Signals, size: number, floor: number, old: Uint8Array): number[] {
   const want = Math.max(3 * size, 20);
-  const better = (a: number, b: number) =>
-    sig.score[a] > sig.score[b] || (sig.score[a] === sig.score[b] && model.candidates[a].id < model.candidates[b].id);
+  const better = (a: number, b: number) => old[a] < old[b] || (old[a] === old[b] &&
+    (sig.score[a] > sig.score[b] || (sig.score[a] === sig.score[b] && model.candidates[a].id < model.candidates[b].id)));
   // One pass keeping the best `want` in order: most candidates fail the first comparison with the last kept.
   const top: number[] = [];
   for (let i = 0; i < allowed.length; i++) {

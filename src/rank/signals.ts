@@ -2,6 +2,7 @@
 import type { Paper, Profile } from '../model.js';
 import { type LibraryExample, libraryPositives } from './library.js';
 import { type RankModel, knownVector, similarities } from './model.js';
+import { knownRow, rowCosine, semanticScores } from './semantic.js';
 import { type Query, keywordQuery, textQuery } from './query.js';
 import type { SparseVector } from './sparse.js';
 import { authorKey } from './tokenize.js';
@@ -15,8 +16,10 @@ export interface Signals {
   aboutSim: Float32Array | null;
   /** Learned taste; null when the subscriber has no positives. */
   taste: Taste | null;
-  /** Relevance (score without priors) and the final score, per candidate. */
+  /** Relevance (score without priors), the priors (trending and recency, in [0, 1]) and the final score (orderScores),
+   *  per candidate. */
   relevance: Float32Array;
+  prior: Float32Array;
   score: Float32Array;
   /** Whether the profile says anything at all (otherwise only priors rank and no threshold applies). */
   hasInterests: boolean;
@@ -160,8 +163,22 @@ function centroidSims(model: RankModel, ex: Examples, feedback: number[] = []): 
   return sims;
 }
 
-/** The positive most similar to candidate `i` and that cosine (for "like <title>"); -1 when none shares a term. */
+/** The taste in the semantic space: every candidate's z-scored similarity to the positives (seeds, 👍, library,
+ *  feedback papers) against the 👎 ones (semantic.ts). A positive that is itself a candidate (a feedback paper) is
+ *  scored as if left out: its own row would add its whole weight to its score. */
+function semanticTaste(model: RankModel, ex: Examples): Float32Array | null {
+  const sem = model.semantic!;
+  const rows = ex.positives.map((p) => knownRow(sem, model.index, p));
+  const negatives = ex.negatives.map((p) => knownRow(sem, model.index, p));
+  const n = model.candidates.length;
+  return semanticScores(sem, n, { positives: rows, weights: ex.weights, negatives, disliked: WEIGHTS.semanticDisliked,
+    self: ex.positives.map((p) => model.index.get(p.id) ?? -1) });
+}
+
+/** The positive most similar to candidate `i` and that cosine (for "like <title>"); -1 when none is similar at all. In
+ *  the semantic space when the model has one, else by the tf-idf vectors. */
 export function nearestPositive(model: RankModel, taste: Taste, i: number): { at: number; sim: number } {
+  if (model.semantic) return nearestInSpace(model, taste, i);
   const v = model.vectors[i];
   const dense = model.scratch;
   for (let k = 0; k < v.ids.length; k++) dense[v.ids[k]] = v.w[k];
@@ -175,6 +192,27 @@ export function nearestPositive(model: RankModel, taste: Taste, i: number): { at
   });
   for (let k = 0; k < v.ids.length; k++) dense[v.ids[k]] = 0;
   return { at, sim };
+}
+
+function nearestInSpace(model: RankModel, taste: Taste, i: number): { at: number; sim: number } {
+  const sem = model.semantic!;
+  const w = sem.space.width;
+  const row = sem.rows.subarray(i * w, (i + 1) * w);
+  let at = -1;
+  let sim = 0;
+  taste.positives.forEach((p, j) => {
+    const r = knownRow(sem, model.index, p);
+    const s = r ? rowCosine(row, r) : 0;
+    if (s > sim) { sim = s; at = j; }
+  });
+  return { at, sim };
+}
+
+/** Adds `weight × (value − from)` into `into` where a value exceeds `from`: below it, nothing (a semantic score near
+ *  the store's mean says "not particularly like your papers", not "a little relevant"). */
+function addHinged(into: Float32Array, values: Float32Array | null, weight: number, from: number): void {
+  if (!values) return;
+  for (let i = 0; i < into.length; i++) if (values[i] > from) into[i] += weight * (values[i] - from);
 }
 
 /** Adds `weight × values` into `into`. */
@@ -263,7 +301,14 @@ export function recencyPrior(p: Paper, now: Date): number {
   return Math.exp(-Math.max(0, now.getTime() - t) / 86_400_000 / WEIGHTS.recencyDays);
 }
 
-/** Trending and recency priors of every candidate at `now`, computed once per model and instant. */
+/** 1 for each paper that is old news at `now`: published more than WEIGHTS.newDays before (a paper without a
+ *  publication date is new). */
+function oldNews(papers: Paper[], now: Date): Uint8Array {
+  const cut = now.getTime() - WEIGHTS.newDays * 86_400_000;
+  return Uint8Array.from(papers, (p) => (Date.parse(p.published ?? '') < cut ? 1 : 0));
+}
+
+/** Trending and recency priors and old news (oldNews) of every candidate at `now`, computed once per model and instant. */
 function priorsAt(model: RankModel, now: Date): NonNullable<RankModel['priors']> {
   if (model.priors?.at !== now.getTime()) {
     const trending = Float32Array.from(model.candidates, trendingPrior);
@@ -272,6 +317,7 @@ function priorsAt(model: RankModel, now: Date): NonNullable<RankModel['priors']>
       trending,
       trendingMean: trending.reduce((a, b) => a + b, 0) / Math.max(1, trending.length),
       recency: Float32Array.from(model.candidates, (p) => recencyPrior(p, now)),
+      old: oldNews(model.candidates, now),
     };
   }
   return model.priors;
@@ -311,13 +357,24 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   categoryAffinity(model, ex, relevance);
   const taste = ex.positives.length ? { positives: ex.positives.slice(-NEAREST_MAX), library: ex.library.slice(-NEAREST_MAX) } : null;
   const widened = withFeedback(model, ex, relevance);
-  addScaled(relevance, centroidSims(model, widened.ex, widened.top), 1);
-  const score = Float32Array.from(relevance);
+  if (model.semantic) addHinged(relevance, semanticTaste(model, widened.ex), WEIGHTS.semantic, WEIGHTS.semanticFrom);
+  else addScaled(relevance, centroidSims(model, widened.ex, widened.top), 1);
   const priors = priorsAt(model, now);
   const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked, priors.trendingMean);
-  for (let i = 0; i < score.length; i++) score[i] += trending * priors.trending[i] + WEIGHTS.recency * priors.recency[i];
+  const prior = new Float32Array(n);
+  const most = 1.5 * trending + WEIGHTS.recency;
+  for (let i = 0; i < n; i++) prior[i] = (trending * priors.trending[i] + WEIGHTS.recency * priors.recency[i]) / most;
   const hasInterests = !!(keywordSim || aboutSim || profile.categories.length || profile.authors.length || taste);
-  return { keywords, about, keywordSim, aboutSim, taste, relevance, score, hasInterests };
+  return { keywords, about, keywordSim, aboutSim, taste, relevance, prior, score: orderScores(relevance, prior, hasInterests), hasInterests };
+}
+
+/** What a digest orders by. Relevance first: popularity and recency lift a paper by at most WEIGHTS.lift of its own
+ *  relevance, so they order papers of about the same relevance and never carry a paper that matches little past one
+ *  that matches much; a paper that matches nothing gets no lift. Without any interest to match (a cold start), the
+ *  priors alone. */
+export function orderScores(relevance: Float32Array, prior: Float32Array, relevant: boolean): Float32Array {
+  if (!relevant) return Float32Array.from(prior);
+  return relevance.map((r, i) => r + Math.max(0, r) * WEIGHTS.lift * prior[i]);
 }
 
 function nonEmpty(v: SparseVector): boolean {

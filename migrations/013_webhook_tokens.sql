@@ -2,7 +2,6 @@
 -- signature could be posted again with another event ("complained" about anyone). A call whose timestamp is more
 -- than a few minutes off is refused, and each token is accepted once: it is kept here while its timestamp could
 -- still pass (store/webhook-tokens.ts deletes older rows as new ones come in).
--- (Numbered after 012 on branch issue-21; renumber on merge if main has taken 013.)
 CREATE TABLE webhook_tokens (
   source  TEXT NOT NULL,
   token   TEXT NOT NULL,

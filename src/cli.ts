@@ -54,6 +54,16 @@ async function refuseOtherPublicUrl(ctx: Context): Promise<void> {
     `Give this command the server's settings (PUBLIC_URL=${served}, e.g. in a .env file in this folder)`);
 }
 
+/** Learns the semantic space again when papers were stored since it was learned (src/semantic-space.ts: seconds of
+ *  CPU), saying so on `print` (stderr where stdout carries the command's output). */
+async function refreshSpaceSaying(db: Db, print = (line: string) => console.error(line)): Promise<void> {
+  const { refreshSpace, spaceIsStale } = await import('./semantic-space.js');
+  if (!spaceIsStale(db)) return;
+  if (process.stderr.isTTY) console.error('paperboy: learning the semantic space from the recent papers…');
+  const r = refreshSpace(db);
+  if (r) print(`learned the semantic space from ${r.papers} papers (${r.width} dimensions) in ${r.secs.toFixed(1)} s`);
+}
+
 /** A size in MB for the operator. */
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
@@ -149,6 +159,7 @@ export function program(): Command {
     .action((sources: string[], opts: { format?: Format }) => withDb(async (db, config) => {
       const { ingestCommand } = await import('./ingest/commands.js');
       const failed = await ingestCommand({ db, publicUrl: config.PUBLIC_URL }, sources, opts.format);
+      await refreshSpaceSaying(db, console.log);
       process.exitCode = failed ? 1 : 0;
     }, { create: true }));
 
@@ -182,6 +193,7 @@ export function program(): Command {
     .option('--no-wait', 'leave deferred digests to a later run instead of waiting for their retries')
     .action((opts: { now?: Date; dryRun?: boolean; wait: boolean }) => withContext(async (ctx) => {
       if (!opts.dryRun) await refuseOtherPublicUrl(ctx);
+      await refreshSpaceSaying(ctx.db);
       const { deliver } = await import('./mail/sender.js');
       const { progressBar } = await import('./progress.js');
       // SIGTERM/SIGINT: take no new work, finish and record what is in flight, then exit.
@@ -246,6 +258,7 @@ export function program(): Command {
       const { buildDigest } = await import('./mail/sender.js');
       const sub = findByEmail(ctx.db, email);
       if (!sub) throw new Error(`no subscriber ${email}`);
+      await refreshSpaceSaying(ctx.db);
       const now = opts.now ?? new Date();
       const built = buildDigest(ctx, sub, localDayHour(now, sub.timezone).date, now);
       if (opts.html) writeFileSync(opts.html, built.body.html);

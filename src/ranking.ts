@@ -8,6 +8,7 @@ import { DEFAULT_DIGEST_SIZE, PROFILE_LIMITS } from './rank/limits.js';
 import { buildRankModel, type RankModel } from './rank/model.js';
 import { isWeakDay, rank } from './rank/rank.js';
 import { WEIGHTS } from './rank/weights.js';
+import { loadSpace } from './semantic-space.js';
 import { recentPapers, shownPaperIds } from './store/digests.js';
 import { libraryForRanking, type StoredEntry } from './store/library.js';
 import type { SubscriberRecord } from './store/subscribers.js';
@@ -87,10 +88,11 @@ function digestPrefs(sub: SubscriberRecord): { digestSize: number; weakDay: Weak
   return { digestSize: sub.digestSize ?? DEFAULT_DIGEST_SIZE, weakDay: sub.weakDay ?? 'skip' };
 }
 
-/** The week's papers and the model over them (idf fitted on the same papers). */
+/** The week's papers and the model over them (idf fitted on the same papers), in the store's semantic space when it
+ *  has one (src/semantic-space.ts). */
 function sharedModel(db: Db, now: Date): { pool: Paper[]; model: RankModel } {
   const pool = recentPapers(db, new Date(now.getTime() - WINDOW_DAYS * 86_400_000));
-  return { pool, model: buildRankModel(pool, pool) };
+  return { pool, model: buildRankModel(pool, pool, { space: loadSpace(db) }) };
 }
 
 function remember(memo: Map<string, RankedPaper[]>, key: string, ranked: RankedPaper[]): void {

@@ -6,6 +6,7 @@ import { scheduledIngest } from './ingest/commands.js';
 import { ingestSampleIfEmpty } from './ingest/sample.js';
 import { describeSources } from './ingest/sources.js';
 import { startScheduler } from './jobs/scheduler.js';
+import { startSpaceBuilder } from './semantic-space.js';
 import { recordPublicUrl } from './store/settings.js';
 
 /** Switches of `paperboy serve`. */
@@ -21,9 +22,18 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
   recordPublicUrl(ctx.db, config.PUBLIC_URL);
   const sample = opts.sample === false ? null : await ingestSampleIfEmpty({ db: ctx.db });
   if (sample) ctx.log.info({ added: sample.new, rejected: sample.rejected }, 'store was empty: ingested the bundled sample papers');
+  // The semantic space digests rank in is learned again after every ingest, on a worker thread (seconds of CPU).
+  const spaces = startSpaceBuilder(ctx.db);
+  const learn = () => spaces.refresh().then(
+    (r) => { if (r) ctx.log.info(r, `learned the semantic space from ${r.papers} papers in ${r.secs.toFixed(1)} s`); },
+    (err) => ctx.log.error({ err }, 'learning the semantic space failed: digests rank by the tf-idf vectors until it is learned'));
+  void learn();
   const app = await buildApp(ctx);
   await app.listen({ port: config.PORT, host: config.HOST });
-  const scheduler = startScheduler(ctx, () => scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL, log: ctx.log }, config.PAPERBOY_SOURCES));
+  const scheduler = startScheduler(ctx, async () => {
+    await scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL, log: ctx.log }, config.PAPERBOY_SOURCES);
+    await learn();
+  });
   const database = resolve(config.PAPERBOY_DB);
   const sources = describeSources(config.PAPERBOY_SOURCES);
   ctx.log.info({ database, mail: ctx.transport.describe(), url: config.PUBLIC_URL, sources, from: config.MAIL_FROM },
@@ -41,6 +51,7 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
     ctx.log.info({ signal }, 'stopping: no new work, finishing what is in flight');
     await app.close();
     await scheduler.stop();
+    spaces.close();
     await closeContext(ctx);
     process.exit(0);
   };

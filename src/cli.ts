@@ -61,7 +61,7 @@ async function refreshSpaceSaying(db: Db, print = (line: string) => console.erro
   if (!spaceIsStale(db)) return;
   if (process.stderr.isTTY) console.error('paperboy: learning the semantic space from the recent papers…');
   const r = refreshSpace(db);
-  if (r) print(`learned the semantic space from ${r.papers} papers (${r.width} dimensions) in ${r.secs.toFixed(1)} s`);
+  if (r) print(`learned the semantic space from ${r.papers} papers (${r.width} dimensions${r.entries ? `; ${r.entries} library entries folded in` : ''}) in ${r.secs.toFixed(1)} s`);
 }
 
 /** A size in MB for the operator. */

@@ -7,10 +7,12 @@ import type { LibraryExample } from './rank/library.js';
 import { DEFAULT_DIGEST_SIZE, PROFILE_LIMITS } from './rank/limits.js';
 import { buildRankModel, type RankModel } from './rank/model.js';
 import { isWeakDay, rank } from './rank/rank.js';
+import { decodeTerms, encodeTerms } from './rank/tokenize.js';
+import { paperTerms } from './rank/vocabulary.js';
 import { WEIGHTS } from './rank/weights.js';
 import { loadSpace } from './semantic-space.js';
 import { recentPapers, shownPaperIds } from './store/digests.js';
-import { libraryForRanking, type StoredEntry } from './store/library.js';
+import { entryPaper, keepEntryVectors, libraryForRanking, type StoredEntry } from './store/library.js';
 import type { SubscriberRecord } from './store/subscribers.js';
 import type { WeakDay } from './store/votes.js';
 import { papersByIds, votesOf } from './store/votes.js';
@@ -44,7 +46,7 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
     shared ??= sharedModel(db, now);
     const sent = shownPaperIds(db, sub.id);
     // A vote is always on a paper sent before: with none sent, only the seeds are left to read.
-    const { profile, known, library } = rankingInputs(db, sub.id, sub.profile, sent.size > 0);
+    const { profile, known, library } = rankingInputs(db, sub.id, sub.profile, sent.size > 0, shared.model.semantic?.space.builtAt);
     const prefs = digestPrefs(sub);
     const fresh = sent.size === 0 && profile.votes.length === 0 && library.length === 0 && opts.memo !== false;
     const key = fresh ? JSON.stringify([profile, prefs]) : '';
@@ -62,19 +64,22 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
 /** Everything rank() needs besides the candidates and the shared model: the latest votes (none to read when nothing
  *  was ever sent), the library entries a digest learns from (the first PROFILE_LIMITS.libraryUsed: the per-digest
  *  bound is also a bound on what is read), and the stored papers among the seeds, voted and matched library ones. */
-export function rankingInputs(db: Db, subscriberId: number, profile: Profile, anySent = true): { profile: Profile; known: Map<string, Paper>; library: LibraryExample[] } {
+export function rankingInputs(db: Db, subscriberId: number, profile: Profile, anySent = true, space?: string): { profile: Profile; known: Map<string, Paper>; library: LibraryExample[] } {
   const votes = anySent ? votesOf(db, subscriberId, WEIGHTS.maxVotesUsed) : [];
   const entries = libraryForRanking(db, subscriberId, PROFILE_LIMITS.libraryUsed);
   const known = papersByIds(db, [...profile.papers, ...votes.map((v) => v.paperId), ...entries.flatMap((e) => (e.paperId ? [e.paperId] : []))]);
-  return { profile: { ...profile, votes }, known, library: entries.map((e) => libraryExample(e, known)) };
+  const library = entries.map((e) => libraryExample(e, known, space));
+  keepEntryVectors(db, entries.flatMap((e, i) => (e.terms ? [] : [{ id: e.id, terms: encodeTerms(library[i].terms!) }])));
+  return { profile: { ...profile, votes }, known, library };
 }
 
 /** A stored library entry as the ranker takes it: its stored paper, or a text example of its title and abstract
- *  (id `library:<entry id>`, so each text example's vector is computed once per run). */
-function libraryExample(e: StoredEntry, known: Map<string, Paper>): LibraryExample {
-  const paper = (e.paperId && known.get(e.paperId))
-    || { id: `library:${e.id}`, title: e.title, abstract: e.abstract, authors: e.authors, categories: [], published: null, url: null };
-  return { paper, title: e.title || paper.title, added: e.added };
+ *  (id `library:<entry id>`, so each text example's vector is computed once per run), with its term counts: kept from
+ *  an earlier run, or counted now (and kept by the caller). */
+function libraryExample(e: StoredEntry, known: Map<string, Paper>, space?: string): LibraryExample {
+  const paper = entryPaper(e, known.get(e.paperId ?? ''));
+  const row = e.row && space !== undefined && e.rowSpace === space ? new Float32Array(Uint8Array.from(e.row).buffer) : undefined;
+  return { paper, title: e.title || paper.title, added: e.added, terms: e.terms ? decodeTerms(e.terms) : paperTerms(paper), row };
 }
 
 /** On a weak day (too few papers worth sending), what the subscriber chose to get: nothing or a short note; null on other days. */

@@ -13,6 +13,10 @@ export interface LibraryExample {
   title: string;
   /** When it was added (else accessed, else published): YYYY-MM-DD, YYYY-MM or YYYY; null when unknown. */
   added: string | null;
+  /** The hashed term counts of `paper` (paperTerms), when kept from an earlier run: spares tokenising it again. */
+  terms?: Map<number, number>;
+  /** Its row in the model's semantic space, when folded in when the space was learned: spares folding it in again. */
+  row?: Float32Array;
 }
 
 /** A date of known precision as a time: a year alone counts as its 1 January, a month as its 1st (a bare year is

@@ -4,7 +4,7 @@ import { type Semantic, semanticView } from './semantic.js';
 import type { Space } from './space.js';
 import { type SparseVector, truncate, unitVector } from './sparse.js';
 import { authorKey } from './tokenize.js';
-import { type Vocabulary, addToVocabulary, emptyVocabulary, paperVector } from './vocabulary.js';
+import { type Vocabulary, addToVocabulary, emptyVocabulary, paperVector, tfidf } from './vocabulary.js';
 
 /** Everything computed once per digest run and shared across subscribers. Memory grows with candidates, not subscribers. */
 export interface RankModel {
@@ -184,14 +184,15 @@ export interface KnownVector extends SparseVector {
   outside: number;
 }
 
-/** The vector of a known paper (a candidate's own, or computed once and cached in the model). */
-export function knownVector(model: RankModel, p: Paper): KnownVector {
+/** The vector of a known paper (a candidate's own, or computed once and cached in the model); `terms` are its hashed
+ *  term counts when kept (paperTerms), sparing the tokenising. */
+export function knownVector(model: RankModel, p: Paper, terms?: Map<number, number>): KnownVector {
   const at = model.index.get(p.id);
   if (at !== undefined) return { ...model.vectors[at], outside: 0 };
   const k = model.known;
   let v = k.current.get(p.id) ?? k.previous.get(p.id);
   if (v) return v;
-  v = withinCandidates(model, paperVector(model.vocab, p));
+  v = withinCandidates(model, terms ? tfidf(model.vocab, terms) : paperVector(model.vocab, p));
   if (k.current.size >= k.limit) { k.previous = k.current; k.current = new Map(); }
   k.current.set(p.id, v);
   return v;

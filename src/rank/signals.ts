@@ -33,6 +33,8 @@ const NEAREST_MAX = 30;
 export interface Taste {
   positives: Paper[];
   library: (string | null)[];
+  /** Their rows in the semantic space, when the model has one (null: no word in common with the store). */
+  rows?: (Float32Array | null)[];
 }
 
 /** Known papers split into positives (seeds, 👍) and negatives (👎). */
@@ -48,6 +50,9 @@ export interface Examples {
   seeds: number;
   /** Per positive, the title of the library entry it came from; null for a seed or a 👍. */
   library: (string | null)[];
+  /** Kept term counts and semantic rows of positives, by paper id (library entries carry them: LibraryExample). */
+  terms: Map<string, Map<number, number>>;
+  rows: Map<string, Float32Array>;
 }
 
 /** Picks the profile's seed and voted papers out of `known` (unknown ids are skipped), and the library entries a
@@ -71,19 +76,21 @@ export function examples(profile: Profile, known: Map<string, Paper>, library?: 
     weights: [...fromLibrary.map(({ w }) => w), ...own.map((p) => (seeds.has(p.id) ? 1 : WEIGHTS.likedWeight))],
     seeds: fromLibrary.length + own.filter((p) => seeds.has(p.id)).length,
     library: [...fromLibrary.map(({ e }) => e.title), ...own.map(() => null)],
+    terms: new Map(fromLibrary.flatMap(({ e }) => (e.terms ? [[e.paper.id, e.terms] as const] : []))),
+    rows: new Map(fromLibrary.flatMap(({ e }) => (e.row ? [[e.paper.id, e.row] as const] : []))),
   };
 }
 
 /** Sums `each[j] × vector(papers[j])` into the (zeroed) scratch buffer and scales the sum to length |weight|, sign
  *  kept; returns the buckets written (their values stay in the buffer) and the factor each vector was scaled by. A bucket is listed twice only if a running
  *  sum passed exactly through 0; readers zero a bucket as they take it, so the second listing adds nothing. */
-function centroidInScratch(model: RankModel, papers: Paper[], weight: number, each?: number[]): { touched: number[]; scale: number } {
+function centroidInScratch(model: RankModel, papers: Paper[], weight: number, each?: number[], terms?: Map<string, Map<number, number>>): { touched: number[]; scale: number } {
   const dense = model.scratch;
   const touched: number[] = [];
   // The length counts the terms no candidate holds as if no two papers shared one (a rare word, seldom shared).
   let norm = 0;
   papers.forEach((p, j) => {
-    const v = knownVector(model, p);
+    const v = knownVector(model, p, terms?.get(p.id));
     const e = each ? each[j] : 1;
     norm += e * e * v.outside;
     for (let k = 0; k < v.ids.length; k++) {
@@ -145,7 +152,7 @@ function centroidSims(model: RankModel, ex: Examples, feedback: number[] = []): 
   const negIds = centroidInScratch(model, ex.negatives, -WEIGHTS.disliked).touched;
   const negW = new Float32Array(negIds.length);
   for (let k = 0; k < negIds.length; k++) { negW[k] = dense[negIds[k]]; dense[negIds[k]] = 0; }
-  const { touched: ids, scale } = centroidInScratch(model, ex.positives, WEIGHTS.centroid, ex.weights);
+  const { touched: ids, scale } = centroidInScratch(model, ex.positives, WEIGHTS.centroid, ex.weights, ex.terms);
   for (let k = 0; k < negIds.length; k++) {
     if (dense[negIds[k]] === 0) ids.push(negIds[k]);
     dense[negIds[k]] += negW[k];
@@ -166,13 +173,17 @@ function centroidSims(model: RankModel, ex: Examples, feedback: number[] = []): 
 /** The taste in the semantic space: every candidate's z-scored similarity to the positives (seeds, 👍, library,
  *  feedback papers) against the 👎 ones (semantic.ts). A positive that is itself a candidate (a feedback paper) is
  *  scored as if left out: its own row would add its whole weight to its score. */
-function semanticTaste(model: RankModel, ex: Examples): Float32Array | null {
+function semanticTaste(model: RankModel, ex: Examples, rows: (Float32Array | null)[]): Float32Array | null {
   const sem = model.semantic!;
-  const rows = ex.positives.map((p) => knownRow(sem, model.index, p));
   const negatives = ex.negatives.map((p) => knownRow(sem, model.index, p));
   const n = model.candidates.length;
   return semanticScores(sem, n, { positives: rows, weights: ex.weights, negatives, disliked: WEIGHTS.semanticDisliked,
     self: ex.positives.map((p) => model.index.get(p.id) ?? -1) });
+}
+
+/** The semantic rows of the positives: kept with a library entry, a candidate's, or folded in (once per run). */
+function positiveRows(model: RankModel, ex: Examples): (Float32Array | null)[] {
+  return ex.positives.map((p) => ex.rows.get(p.id) ?? knownRow(model.semantic!, model.index, p, ex.terms.get(p.id)));
 }
 
 /** The positive most similar to candidate `i` and that cosine (for "like <title>"); -1 when none is similar at all. In
@@ -201,7 +212,7 @@ function nearestInSpace(model: RankModel, taste: Taste, i: number): { at: number
   let at = -1;
   let sim = 0;
   taste.positives.forEach((p, j) => {
-    const r = knownRow(sem, model.index, p);
+    const r = taste.rows ? taste.rows[j] : knownRow(sem, model.index, p);
     const s = r ? rowCosine(row, r) : 0;
     if (s > sim) { sim = s; at = j; }
   });
@@ -355,9 +366,13 @@ export function computeSignals(model: RankModel, profile: Profile, ex: Examples,
   categoryBonus(model, profile.categories, relevance);
   authorBonus(model, profile.authors, relevance);
   categoryAffinity(model, ex, relevance);
-  const taste = ex.positives.length ? { positives: ex.positives.slice(-NEAREST_MAX), library: ex.library.slice(-NEAREST_MAX) } : null;
   const widened = withFeedback(model, ex, relevance);
-  if (model.semantic) addHinged(relevance, semanticTaste(model, widened.ex), WEIGHTS.semantic, WEIGHTS.semanticFrom);
+  // Each positive's row, once: the taste and the "like …" of the chosen papers both read them.
+  const rows = model.semantic ? positiveRows(model, widened.ex) : undefined;
+  const taste = ex.positives.length
+    ? { positives: ex.positives.slice(-NEAREST_MAX), library: ex.library.slice(-NEAREST_MAX), rows: rows?.slice(0, ex.positives.length).slice(-NEAREST_MAX) }
+    : null;
+  if (rows) addHinged(relevance, semanticTaste(model, widened.ex, rows), WEIGHTS.semantic, WEIGHTS.semanticFrom);
   else addScaled(relevance, centroidSims(model, widened.ex, widened.top), 1);
   const priors = priorsAt(model, now);
   const trending = WEIGHTS.trending + WEIGHTS.trendingLearned * trendingTaste(ex, ex.liked, priors.trendingMean);

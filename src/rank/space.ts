@@ -58,6 +58,8 @@ export interface SpaceCore {
 
 /** A space ready to rank in. */
 export interface Space extends SpaceCore {
+  /** When it was learned, once stored (src/semantic-space.ts): rows folded into it are kept under this mark. */
+  builtAt?: string;
   index: Map<string, number>;
   /** The smoothed unit rows (papers × width), their mean row and their covariance (width × width): a taste's
    *  similarities to the store's papers have mean q·mean and variance qᵀ·cov·q, so a score can be read against the
@@ -346,17 +348,21 @@ export function foldIn(space: Space, counts: Map<number, number>): Float32Array 
   for (const t of terms) slot[t] = 0;
   if (!terms.length) return null;
   const w = space.width;
-  const z = new Float32Array(w);
-  let norm = 0;
+  const sum = new Float64Array(w);
+  const proj = space.proj;
   for (let k = 0; k < terms.length; k++) {
     const x = (1 + Math.log(tfs[k])) * space.idf[terms[k]];
-    norm += x * x;
     const o = terms[k] * w;
-    for (let j = 0; j < w; j++) z[j] += x * space.proj[o + j];
+    let j = 0;
+    for (; j + 3 < w; j += 4) {
+      sum[j] += x * proj[o + j]; sum[j + 1] += x * proj[o + j + 1]; sum[j + 2] += x * proj[o + j + 2]; sum[j + 3] += x * proj[o + j + 3];
+    }
+    for (; j < w; j++) sum[j] += x * proj[o + j];
   }
   // The tf-idf row's own length does not matter: the result is scaled to unit length.
+  const z = Float32Array.from(sum);
   unitRows(z, 1, w);
-  return norm > 0 ? z : null;
+  return z;
 }
 
 /** The smoothed row of the space's paper number `at`. */

@@ -54,6 +54,22 @@ export function authorKey(name: string): string {
   return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z]+/g, ' ').trim();
 }
 
+/** Hashed term counts as bytes (pairs of 32-bit hash and count), to keep them (store/library.ts). */
+export function encodeTerms(counts: Map<number, number>): Uint8Array {
+  const pairs = new Uint32Array(2 * counts.size);
+  let k = 0;
+  for (const [h, n] of counts) { pairs[k++] = h; pairs[k++] = n; }
+  return new Uint8Array(pairs.buffer);
+}
+
+/** The term counts encodeTerms wrote. */
+export function decodeTerms(bytes: Uint8Array): Map<number, number> {
+  const pairs = new Uint32Array(Uint8Array.from(bytes).buffer);
+  const out = new Map<number, number>();
+  for (let k = 0; k + 1 < pairs.length; k += 2) out.set(pairs[k], pairs[k + 1]);
+  return out;
+}
+
 /** Counts of hashed unigrams and bigrams of `text`, plus one `author:` term per author. */
 export function termCounts(text: string, authors: readonly string[] = []): Map<number, number> {
   const counts = new Map<number, number>();

@@ -1,7 +1,7 @@
 // A subscriber's library (migration 012): entries matched to stored papers by arXiv id, then DOI, then title, and
 // linked to their paper when it is stored later. Entries are kept in the order they are given (most recent first).
 import type { Db } from '../db/open.js';
-import type { LibraryEntry } from '../model.js';
+import type { LibraryEntry, Paper } from '../model.js';
 import { atomically, stmt } from './statements.js';
 
 /** How an entry was matched to a stored paper. */
@@ -20,16 +20,22 @@ export interface StoredEntry {
   /** The stored paper it was matched to, and how; null while it is a text example (or waits for its paper). */
   paperId: string | null;
   matchedBy: MatchedBy | null;
+  /** Hashed term counts of the text the ranker reads for it (rank/tokenize.ts, encodeTerms); null until kept. */
+  terms: Uint8Array | null;
+  /** Its row in the semantic space learned at `rowSpace` (null with rowSpace set: its paper is in that space). */
+  row: Uint8Array | null;
+  rowSpace: string | null;
 }
 
 interface EntryRow {
   id: number; position: number; title: string; abstract: string; authors: string; arxiv_id: string | null; doi: string | null;
-  added: string | null; paper_id: string | null; matched_by: MatchedBy | null;
+  added: string | null; paper_id: string | null; matched_by: MatchedBy | null; terms: Uint8Array | null; row: Uint8Array | null;
+  row_space: string | null;
 }
 
 const toEntry = (r: EntryRow): StoredEntry => ({
   id: r.id, position: r.position, title: r.title, abstract: r.abstract, authors: JSON.parse(r.authors), arxivId: r.arxiv_id,
-  doi: r.doi, added: r.added, paperId: r.paper_id, matchedBy: r.matched_by,
+  doi: r.doi, added: r.added, paperId: r.paper_id, matchedBy: r.matched_by, terms: r.terms, row: r.row, rowSpace: r.row_space,
 });
 
 /** The stored paper an entry names, by arXiv id, then DOI, then title (an arXiv-keyed row before a title-only one). */
@@ -120,6 +126,47 @@ export function libraryForRanking(db: Db, subscriberId: number, limit: number): 
   return rows.map(toEntry);
 }
 
+/** The paper the ranker reads for a library entry: its stored paper, or a text example of its title and abstract
+ *  (id `library:<entry id>`, so a run computes its vectors once). */
+export function entryPaper(e: StoredEntry, stored: Paper | undefined): Paper {
+  return stored ?? { id: `library:${e.id}`, title: e.title, abstract: e.abstract, authors: e.authors, categories: [], published: null, url: null };
+}
+
+/** What is kept of an entry for digest runs: its term counts, and its row in the space learned at `rowSpace`. */
+export interface EntryVectors {
+  id: number;
+  terms: Uint8Array;
+  row?: Uint8Array | null;
+  rowSpace?: string;
+}
+
+/** Keeps entries' term counts (and rows, when given) for later digest runs (one transaction). */
+export function keepEntryVectors(db: Db, kept: EntryVectors[]): void {
+  if (!kept.length) return;
+  atomically(db, () => {
+    // One entry's counts, and its row when one is given.
+    const terms = stmt(db, 'UPDATE library_entries SET terms = ? WHERE id = ?');
+    const row = stmt(db, 'UPDATE library_entries SET terms = ?, row = ?, row_space = ? WHERE id = ?');
+    for (const k of kept) {
+      if (k.rowSpace === undefined) terms.run(k.terms, k.id);
+      else row.run(k.terms, k.row ?? null, k.rowSpace, k.id);
+    }
+  });
+}
+
+/** The entries digests read (the first `limit` each active subscriber's ranking reads: libraryForRanking) that have
+ *  no row in the space learned at `space`, a page of `page` after entry id `after`. */
+export function entriesToFold(db: Db, limit: number, space: string, after: number, page: number): StoredEntry[] {
+  // Each active subscriber's first entries by position (through the UNIQUE (subscriber_id, position) index).
+  const rows = stmt(db, `
+    SELECT * FROM (
+      SELECT e.*, ROW_NUMBER() OVER (PARTITION BY e.subscriber_id ORDER BY e.position) AS n
+      FROM library_entries e JOIN subscribers s ON s.id = e.subscriber_id
+      WHERE s.status = 'active' AND (e.paper_id IS NOT NULL OR e.title <> ''))
+    WHERE n <= ? AND (row_space IS NULL OR row_space <> ?) AND id > ? ORDER BY id LIMIT ?`).all(limit, space, after, page) as EntryRow[];
+  return rows.map(toEntry);
+}
+
 /** Links entries waiting for one of these papers (stored ids) to it, by arXiv id, then DOI, then title. Runs in the
  *  batch's transaction; with no entry waiting (the usual case) it costs one index probe per batch. */
 export function linkLibrary(db: Db, paperIds: string[]): void {
@@ -134,7 +181,7 @@ export function linkLibrary(db: Db, paperIds: string[]): void {
   for (const [column, paperColumn, by] of LINKS) {
     // Waiting entries naming one of the batch's papers, probed through the entry column's partial index.
     stmt(db, `
-      UPDATE library_entries SET paper_id = p.id, matched_by = '${by}'
+      UPDATE library_entries SET paper_id = p.id, matched_by = '${by}', terms = NULL, row = NULL, row_space = NULL
       FROM (SELECT id, ${paperColumn} AS k FROM papers WHERE id IN (SELECT value FROM json_each(?)) AND ${paperColumn} IS NOT NULL) AS p
       WHERE library_entries.paper_id IS NULL AND library_entries.${column} = p.k`).run(batch);
   }

@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { Paper } from '../../src/model.js';
 import { loadSpace, refreshSpace, spaceIsStale, startSpaceBuilder } from '../../src/semantic-space.js';
+import { rankingInputs } from '../../src/ranking.js';
+import { foldIn } from '../../src/rank/space.js';
+import { paperTerms } from '../../src/rank/vocabulary.js';
+import { libraryForRanking, linkLibrary, replaceLibrary } from '../../src/store/library.js';
 import { upsertPapers } from '../../src/store/papers.js';
+import { addSubscribers } from '../helpers/subscribers.js';
 import { tempDb } from '../ingest/db.js';
 
 const arxiv = readFileSync(new URL('../fixtures/arxiv-2026q2-200.jsonl', import.meta.url), 'utf8').trim().split('\n')
@@ -22,7 +27,7 @@ describe('the stored semantic space', () => {
     upsertPapers(t.db, arxiv.slice(0, 150), new Date('2026-04-01T06:00:00Z'));
     expect(spaceIsStale(t.db)).toBe(true);
     const learned = refreshSpace(t.db, now)!;
-    expect(learned).toMatchObject({ papers: 150, width: 15 });
+    expect(learned).toMatchObject({ papers: 150, width: 15, entries: 0 });
     expect(spaceIsStale(t.db)).toBe(false);
     expect(refreshSpace(t.db, now)).toBeNull();
     const space = loadSpace(t.db)!;
@@ -60,5 +65,36 @@ describe('the stored semantic space', () => {
     } finally {
       builder.close();
     }
+  });
+
+  it('folds in the library entries digests read, keeps their rows, and drops a row when its entry is linked', () => {
+    upsertPapers(t.db, arxiv.slice(0, 150), new Date('2026-04-01T06:00:00Z'));
+    const [sub] = addSubscribers(t.db, 1);
+    const inStore = arxiv[3];
+    const later = arxiv[160];
+    const entry = (title: string, abstract: string, arxivId: string | null = null) => ({ where: 'x', title, abstract, authors: [], arxivId, doi: null, titleKeys: [], added: '2026-03-01' });
+    replaceLibrary(t.db, sub, [
+      entry(inStore.title, inStore.abstract, inStore.id), // matched: one of the space's own papers
+      entry(later.title, later.abstract, later.id), // a text example now; its paper is stored later
+      entry('Channel estimation for reconfigurable intelligent surfaces', 'We estimate the cascaded channel of a metasurface-aided MIMO link.'),
+    ]);
+    const learned = refreshSpace(t.db, new Date('2026-04-02T08:00:00Z'))!;
+    expect(learned.entries).toBe(3);
+    const space = loadSpace(t.db)!;
+    const profile = { keywords: [], categories: [], authors: [], about: '', papers: [], votes: [] };
+    const { library } = rankingInputs(t.db, sub, profile, false, space.builtAt);
+    expect(library.map((e) => e.paper.id.startsWith('library:'))).toEqual([false, true, true]);
+    expect(library[0].row).toBeUndefined(); // the space's own row is read instead
+    expect(library[1].row).toHaveLength(space.width);
+    expect(library[2].row).toHaveLength(space.width);
+    // The kept row is where the entry's text folds in.
+    const folded = foldIn(space, paperTerms(library[2].paper))!;
+    expect(Array.from(library[2].row!)).toEqual(Array.from(folded));
+    // A row of an older space is not read; the entry linked to its paper loses its row and counts.
+    expect(rankingInputs(t.db, sub, profile, false, 'another space').library[1].row).toBeUndefined();
+    upsertPapers(t.db, [later], new Date('2026-04-03T06:00:00Z'));
+    linkLibrary(t.db, [later.id]);
+    const linked = libraryForRanking(t.db, sub, 50)[1];
+    expect(linked).toMatchObject({ paperId: later.id, row: null, rowSpace: null, terms: null });
   });
 });

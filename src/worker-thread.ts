@@ -165,6 +165,9 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
       const worker = current?.worker;
       if (!worker) return Promise.resolve();
       const exited = new Promise<void>((ok) => worker.once('exit', () => ok()));
+      // An idle thread no longer holds the process open: while its end is awaited it must, or a process with nothing
+      // else to do exits before the thread does and the await never returns (eval:rank stopped that way mid-run).
+      worker.ref();
       worker.postMessage('close');
       return exited;
     },

@@ -145,4 +145,20 @@ describe('startThread', () => {
     expect(child.stdout.trim()).toBe('answered after 300 ms');
     expect(child.status).toBe(0); // not killed by the timeout: the idle thread did not hold the process
   });
+
+  it('keeps the process alive while a close is awaited, until the thread has ended', () => {
+    // The thread is idle (unreferenced) when closed: a process with nothing else to do must still see close() return.
+    const helper = fileURLToPath(new URL('../dist/worker-thread.js', import.meta.url));
+    const script = join(mkdtempSync(join(tmpdir(), 'paperboy-thread-')), 'close.mjs');
+    writeFileSync(script, `
+      import { startThread } from ${JSON.stringify(helper)};
+      const t = startThread({ main: () => ({ handle: () => 'ok' }) });
+      await t.request(1);
+      await t.close();
+      console.log('closed');`);
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 10_000 });
+    expect(child.stderr).toBe('');
+    expect(child.stdout.trim()).toBe('closed');
+    expect(child.status).toBe(0);
+  });
 });

@@ -13,7 +13,7 @@ import { type DayContext, type Rows, dayContext, record } from './text-eval.js';
 const EMPTY: Profile = { keywords: [], categories: [], authors: [], about: '', papers: [], votes: [] };
 
 /** Escapes text as Zotero's BibTeX export does, so any abstract survives the round trip. */
-function bibEscape(s: string): string {
+export function bibEscape(s: string): string {
   return s.replace(/[\\{}$%&#_^~]/g, (c) => ({ '\\': '\\textbackslash{}', '^': '\\textasciicircum{}', '~': '\\textasciitilde{}' })[c as '\\'] ?? `\\${c}`);
 }
 

@@ -9,9 +9,10 @@ import { bySvm, byBm25, byRecency, byTrending } from './baselines.js';
 import { loadPapers, rng } from './data.js';
 import { mrr, ndcg, precision } from './metrics.js';
 import { type Scenario, type Slice, authorScenarios, categoryScenarios, slices } from './simulate.js';
+import { installTable, type Windows } from './install.js';
 import { runLibrary } from './library-eval.js';
 import { days } from './stores.js';
-import { BASELINES, type Method, type Rows, paperboy as paperboyText, runText, weakDayRows } from './text-eval.js';
+import { BASELINES, type Method, type Rows, evalSpace, paperboy as paperboyText, runText, weakDayRows } from './text-eval.js';
 
 interface Context {
   known: Map<string, Paper>;
@@ -27,7 +28,8 @@ const CLICKS = [1, 3, 10];
 /** EVAL_QUICK=1: Paperboy only (for tuning). EVAL_SPLIT=tune: earlier days/weeks, disjoint from the reported ones. */
 const QUICK = !!process.env.EVAL_QUICK;
 const TUNE = process.env.EVAL_SPLIT === 'tune';
-/** EVAL_ONLY=library: only the library segments (they take a minute; the rest ten). */
+/** EVAL_ONLY=library: only the library segments (they take a minute; the rest ten); EVAL_ONLY=install: only the
+ *  outsider's test on a real install (install.ts: a few minutes). */
 const LIBRARY_ONLY = process.env.EVAL_ONLY === 'library';
 /** EVAL_WEIGHTS='{"nearest":0.5}': try other weights without editing src/rank/weights.ts. */
 Object.assign(WEIGHTS, JSON.parse(process.env.EVAL_WEIGHTS ?? '{}'));
@@ -103,7 +105,7 @@ function context(slice: Slice, all: Paper[], rand: () => number): Context {
   const day = (ps: Paper[]) => new Date(`${ps[0].published!.slice(0, 10)}T08:00:00Z`);
   return {
     known: new Map(all.map((p) => [p.id, p])),
-    model: buildRankModel(vocab, [...slice.click, ...slice.eval]),
+    model: buildRankModel(vocab, [...slice.click, ...slice.eval], { space: evalSpace([...slice.history, ...slice.click, ...slice.eval], slice.eval.map((p) => p.published!.slice(0, 10)).sort().pop()!) }),
     vec, pool: [...slice.history.slice(-1500), ...slice.click, ...slice.eval], rand,
     evalNow: new Date(day(slice.eval).getTime() + 7 * 86_400_000 * 0), clickNow: day(slice.click),
   };
@@ -147,6 +149,16 @@ function report(): void {
 }
 
 const started = Date.now();
+/** The outsider's test on a real install (install.ts): May when tuning, two June windows when reporting. */
+const INSTALL_WINDOWS: Windows[] = TUNE
+  ? [{ file: 'arxiv-2026-05.jsonl.gz', hist: ['2026-05-01', '2026-05-15'], window: ['2026-05-18', '2026-05-22'], seed: 20261207 }]
+  : [{ file: 'arxiv-2026-06.jsonl.gz', hist: ['2026-06-01', '2026-06-19'], window: ['2026-06-22', '2026-06-26'], seed: 42 },
+    { file: 'arxiv-2026-06.jsonl.gz', hist: ['2026-06-01', '2026-06-12'], window: ['2026-06-15', '2026-06-19'], seed: 7 }];
+if (process.env.EVAL_ONLY === 'install') {
+  await installTable(INSTALL_WINDOWS);
+  console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  process.exit(0);
+}
 if (LIBRARY_ONLY) {
   await librarySegments();
   console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -165,6 +177,7 @@ run('HF daily 2026H1', hf, hfSlices, (s, rand) =>
   categoryScenarios(s, rand, { minHistory: 20, minRelevant: 3, popularOnly: true, max: 12, segment: 'HF daily: category, popular papers', repeats: 2 }));
 report();
 await textSegments();
+await installTable(INSTALL_WINDOWS);
 console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`, process.env.EVAL_TIMING ? timing : '');
 
 /** Stores without categories (relevance held out): May's last days when tuning, June's when reporting. */

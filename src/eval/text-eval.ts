@@ -1,6 +1,8 @@
 // The text-only segments of `npm run eval:rank`: stores without categories, relevance held out (see stores.ts).
 import type { Paper, Profile } from '../model.js';
 import { buildRankModel, type RankModel } from '../rank/model.js';
+import { buildSpace, type Space } from '../rank/space.js';
+import { SPACE_DAYS, SPACE_MAX } from '../semantic-space.js';
 import { rank } from '../rank/rank.js';
 import type { SparseVector } from '../rank/sparse.js';
 import { fitVocabulary, paperVector, type Vocabulary } from '../rank/vocabulary.js';
@@ -87,10 +89,25 @@ export function dayContext(day: Day): DayContext {
   const before = day.history.filter((p) => !day.week.some((w) => w.id === p.id)).slice(-1500);
   const db = [...before, ...day.week];
   return {
-    day, known: new Map(day.history.concat(day.eval).map((p) => [p.id, p])), vocab, model: buildRankModel(vocab, day.week), vec,
-    sanity: sanityVectorizer(db), db,
+    day, known: new Map(day.history.concat(day.eval).map((p) => [p.id, p])), vocab, vec, sanity: sanityVectorizer(db), db,
+    model: buildRankModel(vocab, day.week, { space: evalSpace([...day.history, ...day.week], day.label) }),
   };
 }
+
+/** The semantic space an install would have learned by `day` (src/semantic-space.ts): from the papers of the
+ *  SPACE_DAYS before it, at most SPACE_MAX of the latest. Cached by day, as several segments share a day. */
+export function evalSpace(papers: Paper[], day: string): Space | null {
+  const from = new Date(Date.parse(`${day}T00:00:00Z`) - SPACE_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const key = `${day}:${papers.length}`;
+  if (!spaces.has(key)) {
+    const recent = [...new Map(papers.map((p) => [p.id, p])).values()].filter((p) => (p.published ?? '').slice(0, 10) >= from && (p.published ?? '').slice(0, 10) <= day);
+    recent.sort((x, y) => (x.published! < y.published! ? -1 : x.published! > y.published! ? 1 : 0));
+    spaces.set(key, buildSpace(recent.slice(-SPACE_MAX)));
+  }
+  return spaces.get(key)!;
+}
+
+const spaces = new Map<string, Space | null>();
 
 /** Runs the text segments over `days` of `papers` (whose held-out categories are `truth`). */
 export function runText(days: Day[], truth: Map<string, string[]>, methods: Record<string, Method>, opts: { seed: number; repeats: number; maxFields: number; clicks: boolean }): Rows {

@@ -8,7 +8,9 @@ import type { LibraryExample } from '../rank/library.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
 import { type RankModel, buildRankModel } from '../rank/model.js';
 import { rank } from '../rank/rank.js';
-import { type Vocabulary, fitVocabulary } from '../rank/vocabulary.js';
+import { buildSpace, decodeSpace, encodeSpace, foldIn, type Space } from '../rank/space.js';
+import { SPACE_MAX } from '../semantic-space.js';
+import { type Vocabulary, fitVocabulary, paperTerms } from '../rank/vocabulary.js';
 
 const CORPUS = Number(process.env.BENCH_CORPUS ?? 100_000);
 const NEW = Number(process.env.BENCH_NEW ?? 2_000);
@@ -50,7 +52,8 @@ function libraries(real: Paper[], corpus: Paper[], lrand: () => number): (i: num
     ...Array.from({ length: Math.min(size, PROFILE_LIMITS.libraryUsed) }, (_, k) => {
       const added = `2026-0${1 + Math.floor(lrand() * 5)}-1${Math.floor(lrand() * 9)}`;
       const paper = k % 3 === 0 ? pick(corpus) : text(pick(real), `library:${i}:${k}`);
-      return { paper, title: paper.title, added };
+      // The store keeps each entry's term counts from the first run that read it (store/library.ts, keepEntryVectors).
+      return { paper, title: paper.title, added, terms: paperTerms(paper) };
     }),
     ...tail.slice(0, Math.max(0, size - PROFILE_LIMITS.libraryUsed)),
   ];
@@ -62,7 +65,9 @@ function profiles(real: Paper[], corpus: Paper[], candidates: Paper[]): Sub[] {
   const lrand = rng(7);
   const libraryOf = libraries(real, corpus, lrand);
   const terms = real.flatMap((p) => p.title.toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 5)).slice(0, 20000);
-  const recent = corpus.slice(-14_000);
+  // Votes and shown papers are on papers of earlier digests: the last weeks' papers, which the semantic space covers
+  // (learnSpace). Seed papers are any stored paper, most of them outside it.
+  const recent = corpus.slice(-(SPACE_MAX - NEW));
   return Array.from({ length: SUBSCRIBERS }, (_, i) => {
     const kind = i % 5;
     const votes = kind >= 3 ? Array.from({ length: 5 + Math.floor(rand() * 30) }, () => pick(recent)).map((p) => ({ paperId: p.id, vote: (rand() < 0.6 ? 1 : -1) as 1 | -1 })) : [];
@@ -81,7 +86,10 @@ function profiles(real: Paper[], corpus: Paper[], candidates: Paper[]): Sub[] {
 
 type Sub = { profile: Profile; shown: string[]; library?: LibraryExample[] };
 /** What one ranking shard needs: the shared idf, the candidates, its subscribers and the papers they refer to. */
-interface Shard { df: Uint32Array; docCount: number; bits: number; candidates: Paper[]; subs: Sub[]; known: Map<string, Paper> }
+interface Shard {
+  df: Uint32Array; docCount: number; bits: number; candidates: Paper[]; subs: Sub[]; known: Map<string, Paper>;
+  space: { ids: string[]; width: number; bytes: Uint8Array } | null;
+}
 
 const now = new Date('2026-05-20T08:00:00Z');
 const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);
@@ -112,20 +120,22 @@ type Split = Map<number, [number, number]>;
 /** Worker side: build the model from the shared idf, wait for "go", rank, report. */
 function worker(): void {
   const shard = workerData as Shard;
-  const model = buildRankModel({ bits: shard.bits, docCount: shard.docCount, df: shard.df }, shard.candidates);
+  const space = shard.space && decodeSpace(shard.space.ids, shard.space.width, shard.space.bytes);
+  const model = buildRankModel({ bits: shard.bits, docCount: shard.docCount, df: shard.df }, shard.candidates, { space });
   parentPort!.postMessage({ ready: true });
   parentPort!.once('message', () => parentPort!.postMessage(rankShard(shard, model)));
 }
 
 /** Main side: split subscribers over `n` worker threads, start them together, time until the last finishes. */
-async function parallel(n: number, vocab: Vocabulary, candidates: Paper[], subs: Sub[], known: Map<string, Paper>): Promise<{ items: number; secs: number }> {
+async function parallel(n: number, vocab: Vocabulary, candidates: Paper[], subs: Sub[], known: Map<string, Paper>, space: Space | null): Promise<{ items: number; secs: number }> {
+  const shared = space && { ids: space.ids, width: space.width, bytes: encodeSpace(space) };
   const df = new Uint32Array(new SharedArrayBuffer(vocab.df.byteLength));
   df.set(vocab.df);
   const workers = Array.from({ length: n }, (_, k) => {
     const mine = subs.filter((_, i) => i % n === k);
     const ids = new Set(mine.flatMap((s) => [...s.profile.papers, ...s.profile.votes.map((v) => v.paperId), ...s.shown]));
     const shardKnown = new Map([...ids].map((id) => [id, known.get(id)!]).filter(([, p]) => p) as [string, Paper][]);
-    return new Worker(new URL(import.meta.url), { workerData: { df, docCount: vocab.docCount, bits: vocab.bits, candidates, subs: mine, known: shardKnown } });
+    return new Worker(new URL(import.meta.url), { workerData: { df, docCount: vocab.docCount, bits: vocab.bits, candidates, subs: mine, known: shardKnown, space: shared } });
   });
   await Promise.all(workers.map((w) => new Promise((ok) => w.once('message', ok))));
   const t = performance.now();
@@ -154,23 +164,48 @@ async function main(): Promise<void> {
   t = performance.now();
   const vocab = fitVocabulary([...corpus, ...candidates]);
   console.log(`fit idf on ${CORPUS + NEW} papers: ${secsSince(t).toFixed(1)} s (once per run, or kept and updated at ingest)`);
+  t = performance.now();
+  const space = learnSpace(corpus, candidates);
+  console.log(`semantic space of the ${space?.ids.length ?? 0} most recent papers (${space?.width ?? 0} dimensions): ${secsSince(t).toFixed(1)} s (once per ingest, on a worker thread)`);
+  t = performance.now();
+  const folded = space ? foldLibraries(space, subs) : 0;
+  console.log(`folded ${folded} library entries into it: ${secsSince(t).toFixed(1)} s (the same step, after learning; digests read the rows)`);
   if (threads > 1) {
-    const { items, secs } = await parallel(threads, vocab, candidates, subs, known);
+    const { items, secs } = await parallel(threads, vocab, candidates, subs, known, space);
     report(`${threads} worker threads`, items, secs);
     return;
   }
   t = performance.now();
-  const model = buildRankModel(vocab, candidates);
+  const model = buildRankModel(vocab, candidates, { space });
   console.log(`model over ${NEW} candidates: ${secsSince(t).toFixed(2)} s (peak RSS ${mb()} MB)`);
-  const r = rankShard({ df: vocab.df, docCount: vocab.docCount, bits: vocab.bits, candidates, subs, known }, model);
+  const r = rankShard({ df: vocab.df, docCount: vocab.docCount, bits: vocab.bits, candidates, subs, known, space: null }, model);
   report('one thread', r.items, r.secs, r.rssAtTenth);
   console.log(`CPU time of the ranking: ${r.cpu.toFixed(2)} s (wall time exceeds it when other processes hold the CPUs)`);
   const per = [...r.ms].sort(([a], [b]) => a - b).map(([size, [ms, n]]) => `${(ms / n).toFixed(2)} ms ${size ? `with a library of ${size}` : 'without a library'} (${n})`);
   console.log(`per digest: ${per.join(', ')}`);
   if (process.env.BENCH_WARM) {
-    const again = rankShard({ df: vocab.df, docCount: vocab.docCount, bits: vocab.bits, candidates, subs, known }, model);
+    const again = rankShard({ df: vocab.df, docCount: vocab.docCount, bits: vocab.bits, candidates, subs, known, space: null }, model);
     console.log(`second pass, known-paper vectors cached: ${again.secs.toFixed(2)} s (${Math.round(SUBSCRIBERS / again.secs)} subscribers/s)`);
   }
+}
+
+/** What learning a space does for libraries (semantic-space.ts, foldLibraries): each entry digests read gets its row,
+ *  unless its paper is one of the space's own. Returns how many entries were folded in. */
+function foldLibraries(space: Space, subs: Sub[]): number {
+  let n = 0;
+  for (const s of subs) {
+    for (const e of (s.library ?? []).slice(0, PROFILE_LIMITS.libraryUsed)) {
+      if (space.index.has(e.paper.id)) continue;
+      e.row = foldIn(space, e.terms ?? paperTerms(e.paper)) ?? undefined;
+      n++;
+    }
+  }
+  return n;
+}
+
+/** The space an install would have learned: the new papers and the most recent of the corpus, SPACE_MAX in all. */
+function learnSpace(corpus: Paper[], candidates: Paper[]): Space | null {
+  return process.env.BENCH_SPACE === '0' ? null : buildSpace([...candidates, ...corpus.slice(-(SPACE_MAX - candidates.length))]);
 }
 
 function report(how: string, items: number, secs: number, rssAtTenth?: number): void {

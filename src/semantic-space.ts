@@ -3,7 +3,8 @@
 // stored one). Learning takes seconds of CPU, so serve does it on a worker thread.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { closeDb, type Db, openDb } from './db/open.js';
+import Database from 'better-sqlite3';
+import type { Db } from './db/open.js';
 import { PROFILE_LIMITS } from './rank/limits.js';
 import { buildSpace, decodeSpace, encodeSpace, foldIn, type Space } from './rank/space.js';
 import { decodeTerms, encodeTerms } from './rank/tokenize.js';
@@ -92,13 +93,18 @@ export function loadSpace(db: Db): Space | null {
   return space;
 }
 
-/** Opens a database file, refreshes its space and closes it (the worker thread's side of startSpaceBuilder). */
-export async function refreshSpaceInFile(file: string): Promise<SpaceRefresh | null> {
-  const db = openDb(file);
+/** Opens a database file with a connection of its own, refreshes its space and closes it (the worker thread's side of
+ *  startSpaceBuilder). Only through SQLite: openDb's file checks open and close the file itself, which in a process
+ *  that holds it open drops every lock SQLite holds on it (POSIX locks are per process), so a restore run beside
+ *  serve then got past its "in use" check and the server's connection saw "disk I/O error". */
+export function refreshSpaceInFile(file: string): SpaceRefresh | null {
+  const db = new Database(file);
   try {
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
     return refreshSpace(db);
   } finally {
-    await closeDb(db);
+    db.close();
   }
 }
 

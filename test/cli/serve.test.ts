@@ -1,5 +1,5 @@
 // `npm start` on a fresh checkout: no configuration, a store under ./data, the sample papers, mails as .eml files.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,7 @@ describe('paperboy serve with no configuration', () => {
     const env = { ...process.env, PORT: String(port), PAPERBOY_SOURCES: 'none', METRICS_TOKEN: 'operator-token-0123456789abcdef' };
     for (const key of ['PAPERBOY_DB', 'PAPERBOY_OUTBOX', 'SMTP_URL', 'PUBLIC_URL', 'LOG_LEVEL', 'MAIL_FROM', 'INSTANCE_NAME', 'ALLOWED_EMAIL_DOMAINS']) delete env[key];
     child = spawn('node', [resolve('bin/paperboy.js'), 'serve'], { cwd: dir, env });
+    const learned = waitFor(child, 'learned the semantic space from 287 papers');
     const log = await waitFor(child, 'Paperboy is running');
     expect(log).toContain(join(dir, 'data', 'paperboy.db'));
     expect(log).toContain('sources: none (PAPERBOY_SOURCES=none: nothing is fetched)');
@@ -72,6 +73,17 @@ describe('paperboy serve with no configuration', () => {
     const mails = () => (existsSync(outbox) ? readdirSync(outbox) : []).filter((f) => f.endsWith('.eml'));
     await expect.poll(() => mails().length).toBe(1);
     expect(readFileSync(join(outbox, mails()[0]!), 'utf8')).toMatch(/^To: fresh@example\.org\r?$/m);
+
+    // The semantic space is learned on a worker thread with a connection of its own; the file stays locked by the
+    // server throughout, so a restore beside it is still refused (opening and closing the file behind SQLite's back
+    // would drop the server's locks: a restore then got through and the server saw 'disk I/O error').
+    await learned;
+    const cli = (...args: string[]) => spawnSync('node', [resolve('bin/paperboy.js'), ...args], { cwd: dir, env, encoding: 'utf8' });
+    expect(cli('backup', join(dir, 'copy.db')).status).toBe(0);
+    const restore = cli('restore', join(dir, 'copy.db'));
+    expect(restore.status).toBe(1);
+    expect(restore.stderr).toMatch(/is in use by another process/);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
 
     const exited = new Promise<number | null>((r) => child!.once('exit', r));
     child.kill('SIGTERM');

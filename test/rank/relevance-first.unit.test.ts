@@ -58,6 +58,15 @@ describe('relevance first', () => {
     expect(out[0].paper.upvotes).toBe(Math.max(...hf.map((p) => p.upvotes ?? 0)));
   });
 
+  it('gives a library of junk lines the cold-start digest, saying so, never an error', () => {
+    const junk = ['qwzx vbnm', 'zzzz yyyy xxxx', '1234 5678'].map((title, i) => ({
+      paper: { id: `library:${i}`, title, abstract: '', authors: [], categories: [], published: null, url: null }, title, added: null,
+    }));
+    const out = rank(profile(), store, { now, size: 5, model, known: byId, library: junk });
+    expect(out).toHaveLength(5);
+    expect(out[0].why[0]).toBe('nothing this week matched your interests yet: trending and recent papers instead');
+  });
+
   it('sends old news only where new papers leave room', () => {
     // In December, April's papers are old news (published more than WEIGHTS.newDays before); a new version of one of the
     // field's papers arrives as a new paper: as relevant as the old one, and first because it is new.

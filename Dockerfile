@@ -1,15 +1,24 @@
 # Multi-stage build: compile with dev dependencies, ship only production ones, run as a non-root user.
 # No Docker engine runs on the development machines; this file is kept correct by reading (see README).
 
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 # python3, make and g++ build better-sqlite3 when no prebuilt binary fits.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+# `npm ci` also compiles src/ into dist/ (the prepare script). Then only what runs is kept:
+# - typescript survives the prune as an optional peer of cosmiconfig (mjml → htmlnano → cosmiconfig), which
+#   loads it only for a `.ts` config file; nothing here has one (23 MB);
+# - better-sqlite3 keeps its compiled addon and lib/, not its SQLite sources and build objects (28 MB).
+RUN npm ci --no-audit --no-fund \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/typescript node_modules/.bin/tsc node_modules/.bin/tsserver \
+ && cd node_modules/better-sqlite3 \
+ && mv build/Release/better_sqlite3.node . && rm -rf build deps src \
+ && mkdir -p build/Release && mv better_sqlite3.node build/Release/
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
     PAPERBOY_DB=/data/paperboy.db \
     PAPERBOY_OUTBOX=/data/outbox \

@@ -1,5 +1,6 @@
 # Multi-stage build: compile with dev dependencies, ship only production ones, run as a non-root user.
 # No Docker engine runs on the development machines; this file is kept correct by reading (see README).
+# With podman, build with `--format docker`: the default OCI format has no HEALTHCHECK, and the one below would be dropped.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
@@ -36,5 +37,7 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
-HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:3000/healthz').then(r => process.exit(r.ok ? 0 : 1), () => process.exit(1))"
+# Asks the port the server listens on: PORT may be set at `docker run`.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "bin/paperboy.js", "serve"]

@@ -37,6 +37,8 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
+# Says what to do when a host folder mounted on /data is not writable by uid 1000, then runs the command.
+ENTRYPOINT ["/app/bin/container-entrypoint.sh"]
 # Asks the port the server listens on: PORT may be set at `docker run`.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 3000}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

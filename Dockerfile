@@ -1,6 +1,6 @@
-# Multi-stage build: compile with dev dependencies, ship only production ones, run as a non-root user.
-# No Docker engine runs on the development machines; this file is kept correct by reading (see README).
-# With podman, build with `--format docker`: the default OCI format has no HEALTHCHECK, and the one below would be dropped.
+# Paperboy's image: compile with dev dependencies, ship only production ones, run as the non-root `node` user (uid 1000).
+# CI builds and runs it with podman (scripts/check-image.sh). With podman, build with `--format docker`:
+# the default OCI format has no HEALTHCHECK, and the one below would be dropped.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app

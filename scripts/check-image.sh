@@ -14,7 +14,7 @@
 # uid 1000), and Mailpit by scripts/check-image/mail-catcher.mjs; podman needs scripts/check-image/containers.conf;
 # npm inside the build goes through a TLS-intercepting proxy (the stand-in trusts the host's CA bundle) and
 # cannot download Node's headers (the stand-in points node-gyp at its own).
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 here=$root/scripts/check-image
@@ -28,6 +28,13 @@ checks=0
 say() { echo "image check [$(($(date +%s) - started)) s]: $*"; }
 ok() { checks=$((checks + 1)); say "ok $checks: $*"; }
 fail() { echo "IMAGE CHECK FAILED [$(($(date +%s) - started)) s]: $*" >&2; exit 1; }
+# A command that fails outside a check (set -e stops the script there) says so in the same words.
+on_error() {
+  local where="line $2"
+  [ "${#BASH_LINENO[@]}" -le 2 ] || where="line ${BASH_LINENO[-2]}, in ${FUNCNAME[1]}"
+  echo "IMAGE CHECK FAILED [$(($(date +%s) - started)) s]: $where: $3: exit $1" >&2
+}
+trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
 
 # --- What it needs ---------------------------------------------------------------------------------------
 # dnsname (with dnsmasq) lets compose services find each other by name on podman's CNI networks.
@@ -46,7 +53,7 @@ export CONTAINERS_CONF=$here/containers.conf
 
 # podman without systemd logs an error for each container with a healthcheck (it cannot add the timer that
 # would run it every 30 s); `podman healthcheck run` works all the same, so those lines are left out.
-pm() { podman "$@" 2> >(grep -v 'unable to get systemd connection' >&2); }
+pm() { podman "$@" 2> >(grep -v 'unable to get systemd connection' >&2 || true); }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/$run.XXXXXX")
 images_before=$(podman images -a -q --no-trunc | sort -u)
@@ -56,6 +63,7 @@ compose_up=0
 cleanup() {
   local status=$?
   set +e
+  trap - ERR
   if [ "$compose_up" = 1 ]; then
     (cd "$root" && podman-compose -p "$run" -f docker-compose.yml -f "$work/compose-check.yml" down -v >>"$work/compose.log" 2>&1)
   fi
@@ -97,7 +105,7 @@ wait_http() {
 }
 
 # The last lines of a container's log, for a failure message.
-log_of() { podman logs --tail 15 "$1" 2>&1 | grep -v 'unable to get systemd connection' | cut -c1-400; }
+log_of() { podman logs --tail 15 "$1" 2>&1 | { grep -v 'unable to get systemd connection' || true; } | cut -c1-400; }
 
 # A sign-up through the JSON API: expects 202.
 sign_up() {

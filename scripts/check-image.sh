@@ -36,6 +36,8 @@ on_error() {
 }
 trap 'on_error $? $LINENO "$BASH_COMMAND"' ERR
 
+[ "$(id -u)" = 0 ] || fail "run it as root: it installs packages with apt, builds the base image with debootstrap and runs rootful podman"
+
 # --- What it needs ---------------------------------------------------------------------------------------
 # dnsname (with dnsmasq) lets compose services find each other by name on podman's CNI networks.
 packages=(podman buildah runc debootstrap podman-compose golang-github-containernetworking-plugin-dnsname curl)
@@ -223,6 +225,11 @@ stop_ms=$((($(date +%s%N) - t0) / 1000000))
 exit_code=$(podman inspect --format '{{.State.ExitCode}}' "$run-a")
 [ "$exit_code" = 0 ] && [ "$stop_ms" -lt 10000 ] || fail "SIGTERM: exit code $exit_code after $stop_ms ms: $(log_of "$run-a")"
 ok "SIGTERM: exit code 0 after $stop_ms ms"
+
+# Node 22 under the app: a runtime warning (deprecation, experimental API) or an error logged in all of the above.
+bad=$(podman logs "$run-a" 2>&1 | grep -v 'unable to get systemd connection' | grep -E '"level":(50|60)|Warning' || true)
+[ -z "$bad" ] || fail "the server logged errors or warnings: $(echo "$bad" | cut -c1-400)"
+ok "the server's log has no error and no Node warning"
 
 # --- A new container on the same volume keeps the data; restore as the README says -------------------------
 run_app --name "$run-b" -e "PUBLIC_URL=http://127.0.0.1:$port" -v "$run-data:/data" -p "127.0.0.1:$port:3000" "$image"

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { commandLine } from './command.js';
 import { loadEnvironmentConfig, type Config } from './config.js';
 import type { Context } from './context.js';
 import type { Db } from './db/open.js';
@@ -16,7 +17,7 @@ const config = (): Config => (loaded ??= loadEnvironmentConfig({ warn: (line) =>
 /** Refuses to go on without a database, so a command run in the wrong folder does not make an empty one. */
 function requireDb(c: Config): void {
   const file = resolve(c.PAPERBOY_DB);
-  if (!existsSync(file)) throw new Error(`no Paperboy database at ${file}; start \`paperboy serve\` or set PAPERBOY_DB`);
+  if (!existsSync(file)) throw new Error(`no Paperboy database at ${file}; start ${commandLine('serve')} or set PAPERBOY_DB`);
 }
 
 /** Runs `fn` with a fully wired context over an existing database, closing it afterwards. */
@@ -50,7 +51,7 @@ async function refuseOtherPublicUrl(ctx: Context): Promise<void> {
   const { recordedPublicUrl } = await import('./store/settings.js');
   const served = recordedPublicUrl(ctx.db);
   if (served === null || served === ctx.config.PUBLIC_URL) return;
-  throw new Error(`PUBLIC_URL is ${ctx.config.PUBLIC_URL} here, but \`paperboy serve\` runs with ${served}: the links in these mails would not work. ` +
+  throw new Error(`PUBLIC_URL is ${ctx.config.PUBLIC_URL} here, but ${commandLine('serve')} runs with ${served}: the links in these mails would not work. ` +
     `Give this command the server's settings (PUBLIC_URL=${served}, e.g. in a .env file in this folder)`);
 }
 
@@ -61,7 +62,7 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 async function convertFile(file: string): Promise<string> {
   const { convertToIncrementalVacuum, openAlone } = await import('./db/maintenance.js');
   const { db } = openAlone(file);
-  if (!db) return `${file} is in use by another process: stop \`paperboy serve\` and run \`paperboy migrate\` again, so that pruned space goes back to the file system (until then it is reused)`;
+  if (!db) return `${file} is in use by another process: stop ${commandLine('serve')} and run ${commandLine('migrate')} again, so that pruned space goes back to the file system (until then it is reused)`;
   try {
     const t = Date.now();
     convertToIncrementalVacuum(db);
@@ -83,10 +84,16 @@ const parseInstant = (v: string): Date => {
   return d;
 };
 
+/** This checkout's version, from its package.json (the same file from src/ and dist/). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /** Builds the `paperboy` command line. */
 export function program(): Command {
   loaded = undefined;
-  const cli = new Command('paperboy').description('Daily research-paper digests, ranked for each subscriber').showHelpAfterError();
+  const cli = new Command('paperboy').description('Daily research-paper digests, ranked for each subscriber').showHelpAfterError()
+    .version(`paperboy ${version()} (Node ${process.versions.node})`, '-v, --version', 'print the version');
   // Before any command runs: the configuration is read (a bad value stops here), and a person at a terminal is told which database is used.
   cli.hook('preAction', () => {
     const file = resolve(config().PAPERBOY_DB);
@@ -200,7 +207,7 @@ export function program(): Command {
           (c.retrying ? `, retrying later ${c.retrying}` : '') + (stop.signal.aborted || c.relayRefused ? ' (stopped early)' : ''));
         if (c.relayRefused) {
           console.error(`STOPPED: the SMTP relay refused ${c.relayRefused}. That is not the recipients' addresses: nobody was suspended for it, ` +
-            'and the subscribers not reached yet are still due. Check SMTP_URL and the relay, then run `paperboy digest` again; ' +
+            `and the subscribers not reached yet are still due. Check SMTP_URL and the relay, then run ${commandLine('digest')} again; ` +
             'until a digest is accepted, runs send one at a time and stop at the first refusal alike');
         }
         process.exitCode = c.failed || c.retrying || c.relayRefused ? 1 : 0;

@@ -12,6 +12,7 @@ import { emailHash } from '../store/address-guard.js';
 import { unsuspend, unsuspendSince, type Unsuspended } from '../store/bounces.js';
 import { deleteSubscriberData, findByEmail, listSubscribers, type SubscriberListing } from '../store/subscribers.js';
 import { parseInviteFile, type BadLine } from './invite-file.js';
+import { commandLine } from '../command.js';
 
 /** The statuses `--status` accepts. */
 export const STATUSES: readonly SubscriberStatus[] = ['pending', 'active', 'unsubscribed'];
@@ -44,7 +45,7 @@ export function listCommand(db: Db, opts: { status?: SubscriberStatus; json?: bo
 /** `paperboy subscribers remove <email>`: erases the subscriber and suppresses the address, as "delete my data" does. */
 export function removeCommand(db: Db, secret: string, email: string): string {
   const sub = findByEmail(db, email.trim());
-  if (!sub) throw new Error(`no subscriber ${email}: \`paperboy subscribers list\` shows who is on the list`);
+  if (!sub) throw new Error(`no subscriber ${email}: ${commandLine('subscribers list')} shows who is on the list`);
   deleteSubscriberData(db, sub.id, emailHash(secret, sub.email));
   return `removed ${sub.email} (was ${sub.status}): their data is erased, the address is suppressed and the links in their mails stopped working`;
 }
@@ -58,7 +59,7 @@ export function unsuspendCommand(db: Db, target: { email?: string; since?: strin
     return [...lifted.map(line), `${lifted.length} suspension${lifted.length === 1 ? '' : 's'} made since ${target.since} lifted; their digests go out again from their next due day`];
   }
   const sub = findByEmail(db, (target.email ?? '').trim());
-  if (!sub) throw new Error(`no subscriber ${target.email}: \`paperboy subscribers list\` shows who is on the list`);
+  if (!sub) throw new Error(`no subscriber ${target.email}: ${commandLine('subscribers list')} shows who is on the list`);
   const before = db.prepare('SELECT suspended_reason AS reason, suspended_at AS since FROM subscribers WHERE id = ?').get(sub.id) as { reason: string | null; since: string | null };
   if (!before.since || !unsuspend(db, sub.id)) return [`${sub.email} is not suspended`];
   return [line({ email: sub.email, reason: before.reason, since: before.since })];

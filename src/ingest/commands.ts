@@ -15,6 +15,7 @@ import { ingestWarnings } from './health.js';
 import { paperToJsonl } from './jsonl.js';
 import { ingestSource, type IngestDeps, type IngestSummary } from './run.js';
 import { ENDPOINTS, planSources, type SourceEndpoints } from './sources.js';
+import { commandLine } from '../command.js';
 
 /** What the commands need: the database and the public URL (named in the User-Agent). */
 export interface CommandDeps {
@@ -105,5 +106,5 @@ export function runLine(r: IngestRun): string {
 export function sourcesCommand(db: Db, limit = 20, now = new Date()): string[] {
   const runs = recentRuns(db, limit);
   const warnings = ingestWarnings(db, now).map((w) => `WARNING: ${w}`);
-  return [...warnings, ...(runs.length ? runs.map(runLine) : ['no ingest runs yet: try `paperboy ingest <file-or-url>`'])];
+  return [...warnings, ...(runs.length ? runs.map(runLine) : [`no ingest runs yet: try ${commandLine('ingest <file-or-url>')}`])];
 }

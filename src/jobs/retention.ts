@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { freePages, returnFreePages, returnsSpace } from '../db/maintenance.js';
 import type { Db } from '../db/open.js';
+import { commandLine } from '../command.js';
 import {
   keptFrom, pruneDigests, pruneIndexedChanges, pruneIngestRuns, pruneMailEvents, pruneSignupAttempts, pruneUnconfirmed, type KeptFrom,
 } from '../store/retention.js';
@@ -123,7 +124,7 @@ function pruneError(err: unknown): PruneError {
   const e = err as { code?: string; message?: string };
   const what = e.code === 'SQLITE_FULL' ? 'the disk is full' : `the database could not be written (${e.message ?? String(err)})`;
   return new PruneError(`pruning stopped: ${what}. The batch it was on was rolled back and the database is intact; ` +
-    'what earlier batches removed stays removed. Free some disk space and run `paperboy prune` again');
+    `what earlier batches removed stays removed. Free some disk space and run ${commandLine('prune')} again`);
 }
 
 /** One line for the log and the CLI. */
@@ -134,5 +135,5 @@ export function describePrune(r: PruneReport): string {
     `${r.unconfirmed} sign-ups never confirmed, ${r.changes} change-log rows; ` +
     `gave ${mb(r.pagesReturned)} back to the file system` + (r.pagesKept ? `, ${mb(r.pagesKept)} free kept for reuse` : '') +
     `; ${r.transactions} transactions, the longest ${r.longestMs.toFixed(0)} ms` + (r.slow ? ` (${r.slow} over ${SLOW_MS} ms)` : '') +
-    (r.returnsSpace ? '' : '. This file was made before Paperboy gave space back: stop Paperboy and run `paperboy migrate` once to convert it');
+    (r.returnsSpace ? '' : `. This file was made before Paperboy gave space back: stop Paperboy and run ${commandLine('migrate')} once to convert it`);
 }

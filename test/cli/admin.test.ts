@@ -29,7 +29,7 @@ async function paperboy(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]):
 describe('commands and their database', () => {
   let dir: string;
   const env = { ...process.env, LOG_LEVEL: 'warn' };
-  for (const key of ['PAPERBOY_DB', 'PAPERBOY_OUTBOX', 'SMTP_URL', 'PUBLIC_URL']) delete env[key];
+  for (const key of ['PAPERBOY_DB', 'PAPERBOY_COMMAND', 'PAPERBOY_OUTBOX', 'SMTP_URL', 'PUBLIC_URL']) delete env[key];
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'paperboy-admin-')); });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -37,7 +37,7 @@ describe('commands and their database', () => {
     for (const args of [['sources'], ['digest'], ['subscribers', 'list'], ['search', 'diffusion'], ['preview', 'a@example.org']]) {
       const r = await paperboy(dir, env, ...args);
       expect(r.code, args.join(' ')).toBe(1);
-      expect(r.stderr).toBe(`paperboy: no Paperboy database at ${join(dir, 'data', 'paperboy.db')}; start \`paperboy serve\` or set PAPERBOY_DB\n`);
+      expect(r.stderr).toBe(`paperboy: no Paperboy database at ${join(dir, 'data', 'paperboy.db')}; start \`node ${BIN} serve\` or set PAPERBOY_DB\n`);
     }
     expect(existsSync(join(dir, 'data'))).toBe(false);
   });
@@ -209,7 +209,7 @@ describe('paperboy subscribers', () => {
     for (const args of [['digest'], ['subscribers', 'invite', 'invite.csv']]) {
       const r = await paperboy(dir, other, ...args);
       expect(r.code, args.join(' ')).toBe(1);
-      expect(r.stderr).toMatch(/^paperboy: PUBLIC_URL is http:\/\/127\.0\.0\.1:3000 here, but `paperboy serve` runs with https:\/\/papers\.lab\.example\.org: /);
+      expect(r.stderr).toMatch(/^paperboy: PUBLIC_URL is http:\/\/127\.0\.0\.1:3000 here, but `node \S+\/bin\/paperboy\.js serve` runs with https:\/\/papers\.lab\.example\.org: /);
     }
     expect((await paperboy(dir, other, 'digest', '--dry-run')).code).toBe(0);
     expect(smtp.messages).toHaveLength(3); // the second invite's, none since

@@ -14,10 +14,11 @@ import type { SubscriberStatus } from './model.js';
 let loaded: Config | undefined;
 const config = (): Config => (loaded ??= loadEnvironmentConfig({ warn: (line) => console.error(`paperboy: ${line}`) }));
 
-/** Refuses to go on without a database, so a command run in the wrong folder does not make an empty one. */
+/** Refuses to go on without a database, so a command run in the wrong folder does not make an empty one: only `serve`
+ *  and `migrate` create one (and `restore` puts a backup in place). */
 function requireDb(c: Config): void {
   const file = resolve(c.PAPERBOY_DB);
-  if (!existsSync(file)) throw new Error(`no Paperboy database at ${file}; start ${commandLine('serve')} or set PAPERBOY_DB`);
+  if (!existsSync(file)) throw new Error(`no Paperboy database at ${file}; start ${commandLine('serve')} (or ${commandLine('migrate')} for an empty one) in the right folder, or set PAPERBOY_DB`);
 }
 
 /** Runs `fn` with a fully wired context over an existing database, closing it afterwards. */
@@ -32,9 +33,9 @@ async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<
   }
 }
 
-/** Runs `fn` with just the migrated database (no mail, no templates), closing it afterwards; only `create` makes a new one. */
-async function withDb(fn: (db: Db, config: Config) => Promise<void>, { create = false } = {}): Promise<void> {
-  if (!create) requireDb(config());
+/** Runs `fn` with just the migrated database (no mail, no templates) of an existing file, closing it afterwards. */
+async function withDb(fn: (db: Db, config: Config) => Promise<void>): Promise<void> {
+  requireDb(config());
   const { closeDb, openDb } = await import('./db/open.js');
   const { migrate } = await import('./db/migrate.js');
   const db = openDb(config().PAPERBOY_DB);
@@ -157,7 +158,7 @@ export function program(): Command {
       const { ingestCommand } = await import('./ingest/commands.js');
       const failed = await ingestCommand({ db, publicUrl: config.PUBLIC_URL }, sources, opts.format);
       process.exitCode = failed ? 1 : 0;
-    }, { create: true }));
+    }));
 
   cli.command('export').description('write every stored paper as JSONL (the format `ingest` reads back)')
     .option('--out <file>', 'write to this file instead of standard output')

@@ -33,11 +33,14 @@ describe('commands and their database', () => {
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'paperboy-admin-')); });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('refuse to start without one instead of creating an empty database', async () => {
-    for (const args of [['sources'], ['digest'], ['subscribers', 'list'], ['search', 'diffusion'], ['preview', 'a@example.org']]) {
+  it('refuse to start without one instead of creating an empty database (only serve and migrate make one)', async () => {
+    // ingest too, whether its source can be read or not (it made an empty database before).
+    for (const args of [['sources'], ['digest'], ['subscribers', 'list'], ['search', 'diffusion'], ['preview', 'a@example.org'],
+      ['ingest', resolve('test/fixtures/arxiv-2026q2-200.jsonl')], ['ingest', 'missing.jsonl']]) {
       const r = await paperboy(dir, env, ...args);
       expect(r.code, args.join(' ')).toBe(1);
-      expect(r.stderr).toBe(`paperboy: no Paperboy database at ${join(dir, 'data', 'paperboy.db')}; start \`node ${BIN} serve\` or set PAPERBOY_DB\n`);
+      expect(r.stderr).toBe(`paperboy: no Paperboy database at ${join(dir, 'data', 'paperboy.db')}; start \`node ${BIN} serve\` ` +
+        `(or \`node ${BIN} migrate\` for an empty one) in the right folder, or set PAPERBOY_DB\n`);
     }
     expect(existsSync(join(dir, 'data'))).toBe(false);
   });

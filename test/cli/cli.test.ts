@@ -70,6 +70,7 @@ describe('paperboy CLI', () => {
 
   it('writes mails as .eml files into the outbox when SMTP_URL is unset', async () => {
     const outEnv = { ...env, SMTP_URL: '', PAPERBOY_DB: join(dir, 'o.db') };
+    await run('node', ['bin/paperboy.js', 'migrate'], { env: outEnv });
     await run('node', ['bin/paperboy.js', 'ingest', 'test/fixtures/hf-papers-page.txt'], { env: outEnv });
     const db = openDb(join(dir, 'o.db'));
     db.prepare(`INSERT INTO subscribers (email, status, timezone, hour, created_at) VALUES ('out@example.org', 'active', 'UTC', 0, '2026-01-01')`).run();

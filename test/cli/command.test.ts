@@ -40,7 +40,7 @@ describe('the paperboy command', () => {
   });
 
   it('names itself in messages as it was typed', async () => {
-    const missing = (cmd: string) => `paperboy: no Paperboy database at ${join(dir, 'data', 'paperboy.db')}; start \`${cmd} serve\` or set PAPERBOY_DB\n`;
+    const missing = (cmd: string) => `paperboy: no Paperboy database at ${join(dir, 'data', 'paperboy.db')}; start \`${cmd} serve\` (or \`${cmd} migrate\` for an empty one) in the right folder, or set PAPERBOY_DB\n`;
     expect((await run(SCRIPT, ['sources'], dir, env)).stderr).toBe(missing(SCRIPT));
     expect((await run('paperboy', ['sources'], dir, { ...env, PATH: `${bin}:${env.PATH}` })).stderr).toBe(missing('paperboy'));
     expect((await run('./paperboy', ['sources'], resolve('.'), { ...env, PAPERBOY_DB: join(dir, 'data', 'paperboy.db') })).stderr).toBe(missing('./paperboy'));

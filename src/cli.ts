@@ -21,11 +21,19 @@ function requireDb(c: Config): void {
   if (!existsSync(file)) throw new Error(`no Paperboy database at ${file}; start ${commandLine('serve')} (or ${commandLine('migrate')} for an empty one) in the right folder, or set PAPERBOY_DB`);
 }
 
+/** Waits while another process (a running server) holds the database's write lock, saying so after a second. */
+async function waitForLock(): Promise<void> {
+  const { waitForDatabase } = await import('./db/lock.js');
+  await waitForDatabase(resolve(config().PAPERBOY_DB), { onWait: (line) => console.error(`paperboy: ${line}`) });
+}
+
 /** Runs `fn` with a fully wired context over an existing database, closing it afterwards. */
 async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<void> {
   requireDb(config());
+  await waitForLock();
   const { createContext, closeContext } = await import('./context.js');
-  const ctx = await createContext(config());
+  const { LOCK_WAIT_MS } = await import('./db/lock.js');
+  const ctx = await createContext(config(), { busyTimeoutMs: LOCK_WAIT_MS });
   try {
     await fn(ctx);
   } finally {
@@ -36,9 +44,11 @@ async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<
 /** Runs `fn` with just the migrated database (no mail, no templates) of an existing file, closing it afterwards. */
 async function withDb(fn: (db: Db, config: Config) => Promise<void>): Promise<void> {
   requireDb(config());
+  await waitForLock();
   const { closeDb, openDb } = await import('./db/open.js');
   const { migrate } = await import('./db/migrate.js');
-  const db = openDb(config().PAPERBOY_DB);
+  const { LOCK_WAIT_MS } = await import('./db/lock.js');
+  const db = openDb(config().PAPERBOY_DB, { busyTimeoutMs: LOCK_WAIT_MS });
   try {
     migrate(db);
     await fn(db, config());
@@ -109,7 +119,9 @@ export function program(): Command {
     const { openDb } = await import('./db/open.js');
     const { migrate } = await import('./db/migrate.js');
     const { returnsSpace } = await import('./db/maintenance.js');
-    const db = openDb(config().PAPERBOY_DB);
+    const { LOCK_WAIT_MS } = await import('./db/lock.js');
+    await waitForLock();
+    const db = openDb(config().PAPERBOY_DB, { busyTimeoutMs: LOCK_WAIT_MS });
     const applied = migrate(db);
     const convert = !returnsSpace(db);
     db.close();
@@ -338,7 +350,10 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (err) {
-    console.error(`paperboy: ${err instanceof Error ? err.message : String(err)}`);
+    // A statement that waited the whole busy timeout: say who held the lock, not SQLite's "database is locked".
+    const { isBusy, lockedError } = await import('./db/lock.js');
+    const shown = isBusy(err) && loaded ? lockedError(resolve(loaded.PAPERBOY_DB)) : err;
+    console.error(`paperboy: ${shown instanceof Error ? shown.message : String(shown)}`);
     process.exitCode = 1;
   }
 }

@@ -58,10 +58,10 @@ export interface Context {
 const HEAP_GROWING_PERCENT = 50;
 
 /** Opens the database (applying migrations), compiles the mail templates and builds the transport. */
-export async function createContext(config: Config, over: { transport?: Transport; log?: Logger } = {}): Promise<Context> {
+export async function createContext(config: Config, over: { transport?: Transport; log?: Logger; busyTimeoutMs?: number } = {}): Promise<Context> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const log = over.log ?? pino({ level: config.LOG_LEVEL, serializers: logSerializers });
-  const db = openDb(config.PAPERBOY_DB);
+  const db = openDb(config.PAPERBOY_DB, { busyTimeoutMs: over.busyTimeoutMs });
   // Checkpoints and index catch-ups run unawaited on the worker thread: a failure is logged, and done again later.
   reportBackgroundErrors(db, (task, error) => log.error({ task, error }, `background ${task} failed; it is done again later`));
   const applied = migrate(db);

@@ -256,6 +256,18 @@ export function program(): Command {
         `left in the mailbox: unknown ${p.unknown}, malformed ${p.malformed}`);
     }));
 
+  cli.command('mail-test').description('send one test mail through the configured relay (SMTP_URL, else the outbox folder) and print what it answered')
+    .argument('<address>', 'where to send it: your own address')
+    .action((address: string) => {
+      if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address)) throw new InvalidArgumentError(`"${address}" is not an email address such as you@lab.example.org`);
+      return withContext(async (ctx) => {
+        const { mailTest } = await import('./mail/mail-test.js');
+        const r = await mailTest(ctx, address);
+        r.lines.forEach((l) => console.log(l));
+        process.exitCode = r.sent ? 0 : 1;
+      });
+    });
+
   cli.command('preview').description("render a subscriber's next digest without sending or recording it")
     .argument('<email>', 'the subscriber').option('--html <file>', 'write the HTML part to this file')
     .option('--now <time>', 'act as if it were this ISO 8601 time', parseInstant)

@@ -70,15 +70,24 @@ export async function scheduledIngest(deps: ScheduleDeps, sources: readonly stri
   }, deps.endpoints ?? ENDPOINTS);
   // A failed Hugging Face day stops the remembered day from moving past it, so the next run asks for it again.
   let hfFailed = false;
+  let failed = 0;
   for (const { source, format, hfDay } of plan) {
     const r = await ingestSource(ingestDeps, source, { format });
+    if (r.error) failed++;
     const fields = { source, format: r.format, new: r.new, updated: r.updated, rejected: r.rejected, notModified: r.notModified };
     if (r.error) log.warn({ ...fields, error: r.error }, 'ingest failed');
     else log.info(fields, 'ingested');
     if (hfDay && r.error) hfFailed = true;
     if (hfDay && !hfFailed && hfDay > (getSetting(db, HF_LAST_DAY) ?? '')) setSetting(db, HF_LAST_DAY, hfDay);
   }
+  if (plan.length > 1 && failed === plan.length) log.warn({ failed }, allFailed(plan.length));
   for (const warning of ingestWarnings(db, now())) log.warn({ warning }, 'ingest needs attention');
+}
+
+/** The one line that says what to check when every source of a run failed: most often no way out to the internet. */
+export function allFailed(n: number): string {
+  return `all ${n} sources failed: is there a network connection, or an outgoing proxy in the way? This host needs https to huggingface.co ` +
+    `and rss.arxiv.org. Offline, set PAPERBOY_SOURCES=none and add papers with ${commandLine('ingest <file>')}`;
 }
 
 /** `paperboy export [--out file]`: writes every stored paper as JSONL; returns how many. */

@@ -1,13 +1,13 @@
 import { setFlagsFromString } from 'node:v8';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { reportBackgroundErrors } from './db/background.js';
 import { migrate } from './db/migrate.js';
 import { closeDb, openDb, type Db } from './db/open.js';
 import type { DigestModel } from './digest/compose.js';
-import { logSerializers } from './http/redact.js';
 import type { MailTemplate } from './digest/render.js';
 import { makeLinks, type Links } from './links.js';
+import { createLogger } from './log.js';
 import { mailDomain } from './mail/message.js';
 import { createTransport, type Transport, type TransportOptions } from './mail/transport.js';
 import { indexInBackground } from './store/search.js';
@@ -60,7 +60,7 @@ const HEAP_GROWING_PERCENT = 50;
 /** Opens the database (applying migrations), compiles the mail templates and builds the transport. */
 export async function createContext(config: Config, over: { transport?: Transport; log?: Logger; busyTimeoutMs?: number } = {}): Promise<Context> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  const log = over.log ?? pino({ level: config.LOG_LEVEL, serializers: logSerializers });
+  const log = over.log ?? createLogger(config.LOG_LEVEL);
   const db = openDb(config.PAPERBOY_DB, { busyTimeoutMs: over.busyTimeoutMs });
   // Checkpoints and index catch-ups run unawaited on the worker thread: a failure is logged, and done again later.
   reportBackgroundErrors(db, (task, error) => log.error({ task, error }, `background ${task} failed; it is done again later`));

@@ -28,6 +28,8 @@ function templatesIn(dir: string): [string, string][] {
 export function loadPages(globals: PageGlobals = { instance: 'Paperboy' }, dir = `${TEMPLATES_DIR}/pages`): PageRenderer {
   const hbs = Handlebars.create();
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // {{#if (or a b)}}: the last argument is Handlebars' options object.
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('includes', (list: unknown, x: unknown) => Array.isArray(list) && list.includes(x));
   for (const [name, source] of templatesIn(`${dir}/partials`)) hbs.registerPartial(name, source);
   const pages = new Map(templatesIn(dir).map(([name, source]) => [name, hbs.compile(source, { strict: false })]));

@@ -96,10 +96,13 @@ export const preferencesBody = z.strictObject({
   }
 });
 
-/** The library form of the preferences page: remove one entry (its id), or all of them. */
+/** The library forms of the preferences page: remove one entry (its id), or all of them; put back the library kept a
+ *  step back (undo), or forget it. */
 export const libraryEditBody = z.strictObject({
   remove: z.preprocess(blankToUndefined, z.coerce.number().int().positive('is not an entry of your library').optional()),
   clear: z.literal('yes').optional(),
+  undo: z.literal('yes').optional(),
+  forget: z.literal('yes').optional(),
 });
 
 /** The page of the library list on the preferences page, beside the `?done=` of a redirect. */

@@ -2,13 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
+import { localDayHour } from '../../digest/due.js';
 import { latestPapers } from '../../store/papers.js';
 import { CONFIRM_DAYS } from '../../store/requests.js';
 import { ApiError, formIssues } from '../errors.js';
 import { BLANK_FORM, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
 import { fresh, seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
-import { truncatedField } from '../multipart.js';
+import { truncatedField, uploadedName } from '../multipart.js';
 import { subscriptionForm } from '../schemas.js';
 import type { LibraryReader } from '../../library/citation.js';
 import { librarySummary } from '../../store/library.js';
@@ -68,7 +69,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     let answer: LibraryView | null = null;
     try {
       if (truncatedField(req)) throw libraryTooLarge();
-      const read = await readLibraryField(libraries, [text, libraryFile]);
+      const read = await readLibraryField(libraries, { pasted: text, file: libraryFile, fileName: uploadedName(req, 'libraryFile') }, localDayHour(new Date(), rest.timezone).date);
       await subs.subscribe({ ...rest, ...(read && { library: read.entries }) });
       answer = read && libraryView(libraryAnswer(read, librarySummary(ctx.db, read.entries)), ctx.config.INSTANCE_NAME);
     } catch (err) {

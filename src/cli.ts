@@ -66,6 +66,20 @@ async function refuseOtherPublicUrl(ctx: Context): Promise<void> {
     `Give this command the server's settings (PUBLIC_URL=${served}, e.g. in a .env file in this folder)`);
 }
 
+/** Asks a question on standard error and resolves with the line answered on standard input ('' at its end: a script
+ *  with nothing to say, or /dev/null, answers no). */
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
+  process.stderr.write(question);
+  try {
+    for await (const line of rl) return line;
+    return '';
+  } finally {
+    rl.close();
+  }
+}
+
 /** A size in MB for the operator. */
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
@@ -305,9 +319,9 @@ function parseSince(value: string): string {
   return new Date(t).toISOString();
 }
 
-/** `paperboy subscribers list | remove | unsuspend | invite`. */
+/** `paperboy subscribers list | remove | blocked | unblock | unsuspend | invite`. */
 function subscriberCommands(cli: Command): void {
-  const subs = cli.command('subscribers').description('list, remove, unsuspend and invite subscribers');
+  const subs = cli.command('subscribers').description('list, invite, remove, block and unblock, and unsuspend subscribers');
 
   subs.command('list').description('every subscriber: status, address, day signed up, schedule, interests')
     .option('--status <status>', 'only pending, active or unsubscribed ones', parseStatus)
@@ -317,12 +331,39 @@ function subscriberCommands(cli: Command): void {
       listCommand(db, opts).forEach((l) => console.log(l));
     }));
 
-  subs.command('remove').description('erase a subscriber and suppress the address (as their "delete my data" button does)')
+  subs.command('remove').description('erase a subscriber and block the address (as their "delete my data" button does), after asking')
+    .argument('<email>', 'the address')
+    .option('-y, --yes', 'remove without asking')
+    .action((email: string, opts: { yes?: boolean }) => withDb(async (db, c) => {
+      const { describeForRemoval, removeCommand } = await import('./admin/subscribers.js');
+      const { tokenSecret } = await import('./store/settings.js');
+      if (!opts.yes) {
+        const question = `${describeForRemoval(db, email)}\nRemove it? Its data is erased for good and the address is blocked. [y/N] `;
+        if (!/^y(es)?$/i.test((await ask(question)).trim())) {
+          console.log(`not removed (answer y to remove, or add --yes)`);
+          process.exitCode = 1;
+          return;
+        }
+      }
+      console.log(removeCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email));
+    }));
+
+  subs.command('blocked').description('list the blocked addresses (removed, data deleted, spam complaints), or say whether one is')
+    .argument('[email]', 'the address to look up (only a hash of each blocked address is kept, so the list names none)')
+    .action((email: string | undefined) => withDb(async (db, c) => {
+      const { blockedCommand } = await import('./admin/subscribers.js');
+      const { tokenSecret } = await import('./store/settings.js');
+      blockedCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email).forEach((l) => console.log(l));
+    }));
+
+  subs.command('unblock').description('lift the block of an address, so it may be invited again (its owner can always sign up again themselves)')
     .argument('<email>', 'the address')
     .action((email: string) => withDb(async (db, c) => {
-      const { removeCommand } = await import('./admin/subscribers.js');
+      const { unblockCommand } = await import('./admin/subscribers.js');
       const { tokenSecret } = await import('./store/settings.js');
-      console.log(removeCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email));
+      const r = unblockCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email);
+      console.log(r.line);
+      process.exitCode = r.changed ? 0 : 1;
     }));
 
   subs.command('unsuspend').description('lift the suspension of an address (bounces), or of every one made since a date (after a relay refused everyone)')
@@ -348,9 +389,11 @@ function subscriberCommands(cli: Command): void {
         const { inviteCommand } = await import('./admin/subscribers.js');
         const r = await inviteCommand(ctx, text);
         r.bad.forEach((b) => console.log(`line ${b.line}: ${b.reason}`));
-        console.log(`invited ${r.invited}: each gets the mail of a sign-up (a confirmation link, or the preferences link of an address already subscribed), ` +
-          `no existing subscriber is changed, and nobody is subscribed until they confirm; ` +
+        r.skipped.forEach((b) => console.log(`line ${b.line}: ${b.reason}`));
+        console.log(`invited ${r.invited}: each gets an invitation from ${ctx.config.INSTANCE_CONTACT ?? `the people who run ${ctx.config.INSTANCE_NAME}`} ` +
+          `(${String(ctx.config.DEFAULT_HOUR).padStart(2, '0')}:00 ${ctx.config.DEFAULT_TIMEZONE} unless the file says otherwise), and nobody is subscribed until they confirm; ` +
           `mail goes to ${ctx.transport.describe()}`);
+        if (r.skipped.length) console.log(`${r.skipped.length} address${r.skipped.length === 1 ? '' : 'es'} passed over (above): already subscribed, unsubscribed or blocked`);
         if (r.bad.length) console.log(`${r.bad.length} line${r.bad.length === 1 ? '' : 's'} refused (above)`);
         process.exitCode = r.bad.length ? 1 : 0;
       });

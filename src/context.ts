@@ -29,6 +29,14 @@ export interface ConfirmModel {
   confirmUrl: string;
 }
 
+/** The model of an invitation (`paperboy subscribers invite`): who invites, the schedule, what happens if nothing is done. */
+export interface InviteModel extends ConfirmModel {
+  /** Who added the address: INSTANCE_CONTACT, else "The people who run <instance>". */
+  inviter: string;
+  /** INSTANCE_CONTACT, to ask questions; '' when unset. */
+  contact: string;
+}
+
 /** The model of the preferences-link mail (an active address signed up again, or its owner asked for the link). */
 export interface ManageModel {
   instance: string;
@@ -47,7 +55,7 @@ export interface Context {
   links: Links;
   domain: string;
   transport: Transport;
-  templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel>; manage: MailTemplate<ManageModel> };
+  templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel>; invite: MailTemplate<InviteModel>; manage: MailTemplate<ManageModel> };
 }
 
 /** How far (percent) V8 lets the old generation grow past what its last full collection kept. V8's own choice
@@ -74,7 +82,9 @@ export async function createContext(config: Config, over: { transport?: Transpor
     links: makeLinks(config.PUBLIC_URL, secret),
     domain: mailDomain(config.PUBLIC_URL),
     transport: over.transport ?? createTransport(transportOptions(config)),
-    templates: { digest: await loadMailTemplate('digest'), confirm: await loadMailTemplate('confirm'), manage: await loadMailTemplate('manage') },
+    templates: {
+      digest: await loadMailTemplate('digest'), confirm: await loadMailTemplate('confirm'), invite: await loadMailTemplate('invite'), manage: await loadMailTemplate('manage'),
+    },
   };
 }
 

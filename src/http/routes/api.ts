@@ -34,7 +34,7 @@ export const apiRoutes = (ctx: Context, subs: Subscriptions, libraries: LibraryR
     },
   }, async (req, reply) => {
     const { library: text, ...rest } = req.body;
-    const read = await readLibraryField(libraries, { pasted: text }, localDayHour(new Date(), rest.timezone).date);
+    const read = await readLibraryField(libraries, { pasted: text }, localDayHour(new Date(), rest.timezone ?? ctx.config.DEFAULT_TIMEZONE).date);
     await subs.subscribe({ ...rest, ...(read && { library: read.entries }) });
     // The same answer for new, pending and active addresses: nothing is revealed about who is subscribed.
     if (!read) return reply.status(202).send({ status: 'pending' });

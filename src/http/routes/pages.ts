@@ -40,15 +40,20 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
   const papers = fresh(LANDING_TTL_MS, () => latestPapers(ctx.db, 15).map(paperView));
   const secure = ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : '';
 
-  /** The landing page's model with the form as given: blank (the page's script puts the browser's timezone in) or as sent. */
+  // The blank form starts on the lab's hour and timezone (DEFAULT_HOUR, DEFAULT_TIMEZONE); with no lab timezone set,
+  // the page's script puts the browser's own in.
+  const blankForm: FormValues = { ...BLANK_FORM, timezone: ctx.config.DEFAULT_TIMEZONE, hour: String(ctx.config.DEFAULT_HOUR) };
+  const browserZone = ctx.config.DEFAULT_TIMEZONE === 'UTC';
+
+  /** The landing page's model with the form as given: blank or as sent. */
   const model = (values: FormValues, errors: FieldErrors = {}) => ({
     // A refused form says so in the title too: it is what a screen reader announces first.
     title: Object.keys(errors).length ? 'Sign up: check the form' : 'Research papers for you, by mail', papers: papers(), domains: ctx.config.ALLOWED_EMAIL_DOMAINS.join(', '),
-    autoTimezone: values === BLANK_FORM, ...formView(values, errors, categories()),
+    autoTimezone: values === blankForm && browserZone, ...formView(values, errors, categories()),
   });
   const landing = (reply: FastifyReply, values: FormValues, errors: FieldErrors, status: number) => sendPage(reply, page, 'index', model(values, errors), status);
   // The blank page is the same for every visitor: rendered once per interval, not per request (it lists every timezone).
-  const blank = fresh(LANDING_TTL_MS, () => page('index', model(BLANK_FORM)));
+  const blank = fresh(LANDING_TTL_MS, () => page('index', model(blankForm)));
 
   app.get('/', { schema: { summary: 'The sign-up form and popular papers', tags: ['pages'] } }, async (_req, reply) =>
     reply.type('text/html; charset=utf-8').send(blank()));
@@ -69,7 +74,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     let answer: LibraryView | null = null;
     try {
       if (truncatedField(req)) throw libraryTooLarge();
-      const read = await readLibraryField(libraries, { pasted: text, file: libraryFile, fileName: uploadedName(req, 'libraryFile') }, localDayHour(new Date(), rest.timezone).date);
+      const read = await readLibraryField(libraries, { pasted: text, file: libraryFile, fileName: uploadedName(req, 'libraryFile') }, localDayHour(new Date(), rest.timezone ?? ctx.config.DEFAULT_TIMEZONE).date);
       await subs.subscribe({ ...rest, ...(read && { library: read.entries }) });
       answer = read && libraryView(libraryAnswer(read, librarySummary(ctx.db, read.entries)), ctx.config.INSTANCE_NAME);
     } catch (err) {
@@ -86,5 +91,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
 
   // The same page whether or not the address is known: nothing is revealed about who is subscribed.
   app.get('/subscribe/sent', { schema: { summary: 'Check your inbox (after the sign-up form)', tags: ['pages'] } }, async (req, reply) =>
-    sendPage(reply, page, 'check-inbox', { title: 'Check your inbox', email: sentTo(req), days: CONFIRM_DAYS, library: viewFromCookie(req.headers.cookie, LIBRARY_COOKIE) }));
+    sendPage(reply, page, 'check-inbox', {
+      title: 'Check your inbox', email: sentTo(req), days: CONFIRM_DAYS, from: ctx.config.MAIL_FROM, library: viewFromCookie(req.headers.cookie, LIBRARY_COOKIE),
+    }));
 };

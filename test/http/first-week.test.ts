@@ -1,0 +1,75 @@
+// What a lab's first week showed on the pages (issue 22): the lab's defaults on the form, the sender to look for,
+// what is wrong with an address, and a used confirmation link that says where the address stands. The real app
+// on a real SQLite file, with a real SMTP server on loopback.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findByEmail } from '../../src/store/subscribers.js';
+import { linkPath, startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
+import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { FORM, form, pathOf } from './fixtures.js';
+
+describe('a lab instance\'s pages', () => {
+  let pb: TestPaperboy;
+  let smtp: TestSmtp;
+  const mailsTo = (email: string) => smtp.messages.filter((m) => (m.to as { text: string }).text === email);
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    pb = await startPaperboy({ SMTP_URL: smtp.url, DEFAULT_TIMEZONE: 'Europe/Berlin', DEFAULT_HOUR: '9', MAIL_FROM: 'Vision Lab papers <papers@lab.example.org>' },
+      { rateLimit: { max: 1000, timeWindowMs: 60_000 } });
+  });
+  afterAll(async () => {
+    await pb.close();
+    await smtp.close();
+  });
+
+  it('starts the sign-up form on the lab\'s hour and timezone, and gives API sign-ups the same (issue 22, item 5)', async () => {
+    const page = (await pb.app.inject('/')).body;
+    expect(page).toMatch(/<option value="9" selected>09:00<\/option>/);
+    expect(page).toMatch(/<option value="Europe\/Berlin" selected>/);
+    // The lab chose a timezone: the browser's own does not replace it.
+    expect(page).not.toContain('data-autotz');
+    const res = await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'api@lab.example.org' } });
+    expect(res.statusCode).toBe(202);
+    expect(findByEmail(pb.ctx.db, 'api@lab.example.org')).toMatchObject({ timezone: 'Europe/Berlin', hour: 9 });
+    // Given ones are kept.
+    await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'tokyo@lab.example.org', timezone: 'Asia/Tokyo', hour: 6 } });
+    expect(findByEmail(pb.ctx.db, 'tokyo@lab.example.org')).toMatchObject({ timezone: 'Asia/Tokyo', hour: 6 });
+  });
+
+  it('"Check your inbox" names the sender to look for; a bad address is told what is wrong (issue 22, item 20)', async () => {
+    const sent = await submit(pb.app, { url: '/subscribe', headers: FORM, payload: form({ email: 'page@lab.example.org', timezone: 'UTC', hour: '8' }) });
+    expect(sent.body).toContain('Look for a mail from <strong>Vision Lab papers &lt;papers@lab.example.org&gt;</strong>.');
+    for (const [email, said] of [
+      ['lab', 'Email has no @: an address looks like name@lab.example.org.'],
+      ['ada@lab', 'Email has no domain ending: &quot;lab&quot; should be a full domain such as lab.example.org.'],
+      ['ada@@lab.example.org', 'Email has more than one @.'],
+      ['@lab.example.org', 'Email has nothing before the @.'],
+      ['ada lovelace@lab.example.org', 'Email must not contain spaces.'],
+    ]) {
+      const res = await pb.app.inject({ method: 'POST', url: '/subscribe', headers: FORM, payload: form({ email }) });
+      expect(res.statusCode, email).toBe(400);
+      expect(res.body, email).toContain(`<p class="field-error" id="email-error">${said}</p>`);
+    }
+    const api = await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'ada@lab' } });
+    expect(api.json().error).toEqual({ code: 'invalid_input', field: 'email', message: expect.stringContaining('has no domain ending') });
+  });
+
+  it('a used confirmation link of an address that left offers a link to come back, mailed to it (issue 22, item 18)', async () => {
+    await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'left@lab.example.org' } });
+    await expect.poll(() => mailsTo('left@lab.example.org').length).toBe(1);
+    const confirm = linkPath(mailsTo('left@lab.example.org')[0].text!, 'confirm');
+    await pb.app.inject({ method: 'POST', url: confirm, headers: FORM });
+    const sub = findByEmail(pb.ctx.db, 'left@lab.example.org')!;
+    await pb.app.inject({ method: 'POST', url: pathOf(pb.ctx.links.unsubscribe(sub)), headers: FORM });
+    const page = (await pb.app.inject(confirm)).body;
+    expect(page).toContain('<h1>This link was used already</h1>');
+    expect(page).toMatch(/This confirmation link was used on \w+ \d+ \w+ \d{4}, and left@lab\.example\.org has unsubscribed since\./);
+    expect(page).toContain('<button type="submit">Mail me a link to resubscribe</button>');
+    const mailed = await submit(pb.app, { url: `${confirm}/mail-link` });
+    expect(mailed.body).toContain('We mailed a confirmation link to left@lab.example.org.');
+    await expect.poll(() => mailsTo('left@lab.example.org').length).toBe(2);
+    expect(mailsTo('left@lab.example.org')[1].subject).toBe('Confirm your Paperboy subscription');
+    // A forged or unknown token is still "not valid", and the mail button answers it the same.
+    expect((await pb.app.inject({ method: 'POST', url: `${confirm.slice(0, -1)}${confirm.endsWith('A') ? 'B' : 'A'}/mail-link`, headers: FORM })).statusCode).toBe(404);
+  });
+});

@@ -5,6 +5,7 @@ import { commandLine } from './command.js';
 import { loadEnvironmentConfig, type Config } from './config.js';
 import type { Context } from './context.js';
 import type { Db } from './db/open.js';
+import type { RunReport } from './mail/sender.js';
 import { FORMATS, type Format } from './ingest/types.js';
 import type { SubscriberStatus } from './model.js';
 
@@ -78,6 +79,17 @@ async function ask(question: string): Promise<string> {
   } finally {
     rl.close();
   }
+}
+
+/** What a digest run did, in one line: a dry run says what it would do; a run with nothing due says why that can be. */
+function runLine(c: RunReport, o: { dryRun: boolean; stopped: boolean; active: number }): string {
+  const line = o.dryRun
+    ? `dry run: due ${c.due}, would send ${c.sent}, would skip ${c.skipped}; nothing was sent or recorded`
+    : `due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}` + (c.retrying ? `, retrying later ${c.retrying}` : '');
+  const why = c.due > 0 ? '' : o.active === 0 ? ' (no subscriber has confirmed yet)'
+    : ` (nothing due now: ${o.active === 1 ? 'the one active subscriber has' : `each of the ${o.active} active subscribers has`} today's digest already, sent by ${commandLine('serve')} ` +
+      `within a minute of their hour (${commandLine('deliveries --all')} lists them), or their hour has not come yet)`;
+  return line + why + (o.stopped ? ' (stopped early)' : '');
 }
 
 /** A size in MB for the operator. */
@@ -230,8 +242,8 @@ export function program(): Command {
           onProgress: (checked, total, r) => bar.update(checked, total, { sent: r.sent, skipped: r.skipped, failed: r.failed }),
         });
         bar.stop();
-        console.log(`${opts.dryRun ? 'dry run: ' : ''}due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}` +
-          (c.retrying ? `, retrying later ${c.retrying}` : '') + (stop.signal.aborted || c.relayRefused ? ' (stopped early)' : ''));
+        const { countActive } = await import('./store/subscribers.js');
+        console.log(runLine(c, { dryRun: opts.dryRun ?? false, stopped: stop.signal.aborted || !!c.relayRefused, active: countActive(ctx.db) }));
         if (c.relayRefused) {
           console.error(`STOPPED: the SMTP relay refused ${c.relayRefused}. That is not the recipients' addresses: nobody was suspended for it, ` +
             `and the subscribers not reached yet are still due. Check SMTP_URL and the relay, then run ${commandLine('digest')} again; ` +

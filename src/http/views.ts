@@ -4,6 +4,7 @@ import { hourLabel, weekdayName } from '../digest/due.js';
 import type { Paper } from '../model.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
 import { ARCHIVE_NAMES, archiveOf, categoryName, isKnownCategory } from '../taxonomy.js';
+import { currentZoneName, RENAMED_ZONES } from '../timezones.js';
 import { errorList, type FieldErrors, type FormValues } from './forms.js';
 
 /** A paper as the pages show it: plain strings, escaped by the templates. */
@@ -81,10 +82,10 @@ function zoneLabel(zone: string): string {
   return rest.length ? `${city} (${rest.join(', ').replace(/_/g, ' ')})` : city;
 }
 
-/** Every timezone this runtime knows (canonical IANA names), grouped by region; built once. */
+/** Every timezone this runtime knows, by its current IANA name (Europe/Kyiv, not ICU's Europe/Kiev), grouped by region; built once. */
 const ZONE_GROUPS = (() => {
   const groups = new Map<string, { value: string; label: string }[]>();
-  for (const zone of Intl.supportedValuesOf('timeZone')) {
+  for (const zone of new Set(Intl.supportedValuesOf('timeZone').map(currentZoneName))) {
     if (!zone.includes('/')) continue;
     const region = zone.slice(0, zone.indexOf('/'));
     groups.set(region, [...(groups.get(region) ?? []), { value: zone, label: zoneLabel(zone) }]);
@@ -92,15 +93,22 @@ const ZONE_GROUPS = (() => {
   return [...groups].map(([region, zones]) => ({ region, zones: zones.sort((a, b) => a.label.localeCompare(b.label)) }));
 })();
 
-/** The timezone picker: UTC first, then every zone by region, `selected` marked (listed on its own if the runtime lacks it). */
+/** The timezone picker: UTC first, then every zone by region, `selected` marked under its current name (a zone stored
+ *  as Europe/Kiev shows as Europe/Kyiv; one the runtime lacks is listed on its own); `renamed` maps ICU's old names to
+ *  the current ones for the page's script, which selects the browser's own zone. */
 export function timezoneOptions(selected: string) {
-  const known = selected === 'UTC' || ZONE_GROUPS.some((g) => g.zones.some((z) => z.value === selected));
+  const current = currentZoneName(selected);
+  const known = current === 'UTC' || ZONE_GROUPS.some((g) => g.zones.some((z) => z.value === current));
   return {
-    utc: selected === 'UTC',
+    utc: current === 'UTC',
     other: known ? null : { value: selected, label: selected },
-    groups: ZONE_GROUPS.map((g) => ({ region: g.region, zones: g.zones.map((z) => ({ ...z, selected: z.value === selected })) })),
+    groups: ZONE_GROUPS.map((g) => ({ region: g.region, zones: g.zones.map((z) => ({ ...z, selected: z.value === current })) })),
+    renamed: RENAMED_JSON,
   };
 }
+
+/** RENAMED_ZONES as the timezone select carries it (data-renamed), for the page's script. */
+const RENAMED_JSON = JSON.stringify(RENAMED_ZONES);
 
 /** True when the sign-up's optional part holds something other than the defaults, or an error: it is shown open. */
 function moreOpen(v: FormValues, errors: FieldErrors): boolean {

@@ -27,14 +27,14 @@ export interface ConfirmModel {
   /** When the link stops working, in the asked timezone: "Sunday 6 December 2026, 14:05 (Europe/Paris)". */
   expires: string;
   confirmUrl: string;
+  /** Who runs the instance (INSTANCE_CONTACT), for the footer; '' when unset. */
+  contact: string;
 }
 
 /** The model of an invitation (`paperboy subscribers invite`): who invites, the schedule, what happens if nothing is done. */
 export interface InviteModel extends ConfirmModel {
   /** Who added the address: INSTANCE_CONTACT, else "The people who run <instance>". */
   inviter: string;
-  /** INSTANCE_CONTACT, to ask questions; '' when unset. */
-  contact: string;
 }
 
 /** The model of the preferences-link mail (an active address signed up again, or its owner asked for the link). */
@@ -44,6 +44,8 @@ export interface ManageModel {
   unsubscribed: boolean;
   schedule: string;
   preferencesUrl: string;
+  /** Who runs the instance (INSTANCE_CONTACT), for the footer; '' when unset. */
+  contact: string;
 }
 
 /** Everything the commands, the HTTP app and the jobs share, wired in this one place. */

@@ -14,7 +14,8 @@ describe('a lab instance\'s pages', () => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    pb = await startPaperboy({ SMTP_URL: smtp.url, DEFAULT_TIMEZONE: 'Europe/Berlin', DEFAULT_HOUR: '9', MAIL_FROM: 'Vision Lab papers <papers@lab.example.org>' },
+    pb = await startPaperboy({ SMTP_URL: smtp.url, DEFAULT_TIMEZONE: 'Europe/Berlin', DEFAULT_HOUR: '9', MAIL_FROM: 'Vision Lab papers <papers@lab.example.org>',
+      INSTANCE_CONTACT: 'Ada Lovelace <papers-admin@lab.example.org>' },
       { rateLimit: { max: 1000, timeWindowMs: 60_000 } });
   });
   afterAll(async () => {
@@ -71,5 +72,29 @@ describe('a lab instance\'s pages', () => {
     expect(mailsTo('left@lab.example.org')[1].subject).toBe('Confirm your Paperboy subscription');
     // A forged or unknown token is still "not valid", and the mail button answers it the same.
     expect((await pb.app.inject({ method: 'POST', url: `${confirm.slice(0, -1)}${confirm.endsWith('A') ? 'B' : 'A'}/mail-link`, headers: FORM })).statusCode).toBe(404);
+  });
+
+  it('names who runs the instance at the foot of every page and mail; has a favicon and a robots.txt (issue 22, item 22)', async () => {
+    const footer = 'Paperboy is run by Ada Lovelace &lt;<a href="mailto:papers-admin@lab.example.org">papers-admin@lab.example.org</a>&gt;.';
+    for (const url of ['/', '/papers', '/subscribe/sent', '/nowhere', '/docs']) {
+      const res = await pb.app.inject(url);
+      expect(res.body, url).toContain(footer);
+    }
+    expect((await pb.app.inject('/')).body).toContain('<link rel="icon" href="/favicon.svg" type="image/svg+xml">');
+    const icon = await pb.app.inject('/favicon.svg');
+    expect([icon.statusCode, icon.headers['content-type']]).toEqual([200, 'image/svg+xml']);
+    expect(icon.body).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect((await pb.app.inject('/favicon.ico')).headers.location).toBe('/favicon.svg');
+    const robots = await pb.app.inject('/robots.txt');
+    expect(robots.headers['content-type']).toBe('text/plain; charset=utf-8');
+    // Pages behind a link token are never to be crawled; the sign-up page and the archive are.
+    for (const path of ['/confirm/', '/unsubscribe/', '/preferences/', '/feedback/', '/digests/']) expect(robots.body).toContain(`Disallow: ${path}\n`);
+    expect(robots.body).toContain('Allow: /\n');
+    // The mails: every sign-up mail names the operator in its footer.
+    await pb.app.inject({ method: 'POST', url: '/api/subscriptions', payload: { email: 'footer@lab.example.org' } });
+    await expect.poll(() => mailsTo('footer@lab.example.org').length).toBe(1);
+    const [mail] = mailsTo('footer@lab.example.org');
+    expect(mail.text).toContain('Paperboy is run by Ada Lovelace <papers-admin@lab.example.org>.');
+    expect(mail.html).toContain('Paperboy is run by Ada Lovelace &lt;papers-admin@lab.example.org&gt;.');
   });
 });

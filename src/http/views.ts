@@ -1,6 +1,6 @@
 // What the pages show, built from stored records and form values: plain strings and option lists, escaped by the templates.
 import { paperLinkLabel, paperUrl, shortAuthors, trimText } from '../digest/compose.js';
-import { hourLabel, weekdayName } from '../digest/due.js';
+import { dayLabel, hourLabel, weekdayName } from '../digest/due.js';
 import type { Paper } from '../model.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
 import { ARCHIVE_NAMES, archiveOf, categoryName, isKnownCategory } from '../taxonomy.js';
@@ -19,15 +19,28 @@ export interface PaperView {
   upvotes: number | null;
   pdfUrl: string | null;
   codeUrl: string | null;
+  /** "Published 3 June 2026", or "First seen 14 July 2026" when the source gave no date; '' when neither is known. */
+  date: string;
 }
 
 /** Maps a stored paper to what a page lists. */
 export function paperView(p: Paper): PaperView {
   return {
     id: p.id, title: p.title, url: paperUrl(p), linkLabel: paperLinkLabel(p), authors: shortAuthors(p.authors), abstract: trimText(p.abstract, 280),
-    upvotes: p.upvotes ?? null, pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null,
+    upvotes: p.upvotes ?? null, pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null, date: paperDate(p),
   };
 }
+
+/** When a paper came out, as a card says it: the date its source gives, else the day Paperboy first stored it. */
+function paperDate(p: Paper): string {
+  const day = (iso: string) => (/^\d{4}-\d\d-\d\d/.test(iso) ? dayLabel(iso.slice(0, 10)).replace(/^\w+ /, '') : '');
+  if (p.published && day(p.published)) return `Published ${day(p.published)}`;
+  return p.firstSeen && day(p.firstSeen) ? `First seen ${day(p.firstSeen)}` : '';
+}
+
+/** What pages say while the store holds only the bundled sample (data/sample): what these papers are, and when real ones come. */
+export const SAMPLE_NOTE = 'These are the sample papers bundled with Paperboy (Hugging Face daily papers of June 2026), ' +
+  'shown until the first papers arrive from the sources: new papers, and digests of them, follow the first ingest.';
 
 /** Options of the hour select (00:00 … 23:00), `selected` marking the current one. */
 export function hourOptions(selected: number) {

@@ -2,10 +2,16 @@
 // what is wrong with an address, and a used confirmation link that says where the address stands. The real app
 // on a real SQLite file, with a real SMTP server on loopback.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dayLabel } from '../../src/digest/due.js';
+import { buildApp } from '../../src/http/app.js';
+import { SAMPLE_NOTE } from '../../src/http/views.js';
+import { ingestSampleIfEmpty } from '../../src/ingest/sample.js';
+import { sendDueDigests } from '../../src/mail/sender.js';
 import { findByEmail } from '../../src/store/subscribers.js';
+import { ingestListingFile } from '../helpers/papers.js';
 import { linkPath, startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { FORM, form, pathOf } from './fixtures.js';
+import { activeSubscriber, FORM, form, pathOf } from './fixtures.js';
 
 describe('a lab instance\'s pages', () => {
   let pb: TestPaperboy;
@@ -96,5 +102,59 @@ describe('a lab instance\'s pages', () => {
     const [mail] = mailsTo('footer@lab.example.org');
     expect(mail.text).toContain('Paperboy is run by Ada Lovelace <papers-admin@lab.example.org>.');
     expect(mail.html).toContain('Paperboy is run by Ada Lovelace &lt;papers-admin@lab.example.org&gt;.');
+  });
+});
+
+describe('the bundled sample, dates on cards, and past digests', () => {
+  let pb: TestPaperboy;
+  beforeAll(async () => {
+    pb = await startPaperboy({}, { rateLimit: { max: 1000, timeWindowMs: 60_000 } });
+    await ingestSampleIfEmpty({ db: pb.ctx.db });
+  });
+  afterAll(() => pb.close());
+
+  it('labels the sample as a sample until real papers arrive, and dates every card (issue 22, item 17)', async () => {
+    const landing = (await pb.app.inject('/')).body;
+    expect(landing).toContain('<h2 id="top-heading">Sample papers</h2>');
+    expect(landing).toContain(SAMPLE_NOTE);
+    expect(landing).not.toContain('Popular new papers');
+    // Each card says when its paper came out: the sample's are of June 2026.
+    const dates = [...landing.matchAll(/<span>(Published [^<]+)<\/span>/g)].map((m) => m[1]);
+    expect(dates).toHaveLength(15);
+    for (const d of dates) expect(d).toMatch(/^Published \d{1,2} June 2026$/);
+    expect((await pb.app.inject('/papers')).body).toContain(SAMPLE_NOTE);
+    const sub = activeSubscriber(pb, 'sample@example.org', { keywords: ['video generation'] });
+    const preview = (await pb.app.inject(`${pathOf(pb.ctx.links.preferences(sub))}/preview`)).body;
+    expect(preview).toContain(SAMPLE_NOTE);
+
+    // A real source brings papers: the label goes, the heading is what the list is.
+    ingestListingFile(pb.ctx.db, 'test/fixtures/hf-papers-page.txt', new Date(Date.now() + 1000));
+    // A new app over the same database: the landing page's list is kept 5 s (LANDING_TTL_MS), and this is not about that.
+    const app = await buildApp(pb.ctx);
+    try {
+      const after = (await app.inject('/')).body;
+      expect(after).toContain('<h2 id="top-heading">Popular new papers</h2>');
+      expect(after).not.toContain(SAMPLE_NOTE);
+      expect((await app.inject('/papers')).body).not.toContain(SAMPLE_NOTE);
+      expect(after).toMatch(/<span>(Published|First seen) \d{1,2} \w+ \d{4}<\/span>/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('lists the subscriber\'s past digests on the preferences page, each opening in the browser (issue 22, item 24)', async () => {
+    const sub = activeSubscriber(pb, 'reader@example.org', { keywords: ['video generation'] });
+    const prefs = pathOf(pb.ctx.links.preferences(sub));
+    expect((await pb.app.inject(prefs)).body).not.toContain('Your past digests');
+    await sendDueDigests(pb.ctx, new Date());
+    const page = (await pb.app.inject(prefs)).body;
+    expect(page).toContain('<h2 id="past-heading">Your past digests</h2>');
+    const [, href, label, subject] = /<li><a href="(\/digests\/[^"]+)" aria-label="View your digest of ([^"]+) in the browser">[^<]+<\/a> <span class="muted">([^<]+) · \d+ papers<\/span><\/li>/.exec(page)!;
+    expect(label).toBe(dayLabel(new Date().toISOString().slice(0, 10)));
+    expect(subject.length).toBeGreaterThan(0);
+    const view = await pb.app.inject(href);
+    expect(view.statusCode).toBe(200);
+    expect(view.body).toContain(`Your digest of ${label}`);
+    expect(page).toContain('Digests are kept 30 days; each opens in the browser as it was sent.');
   });
 });

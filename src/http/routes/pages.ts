@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
 import { localDayHour } from '../../digest/due.js';
-import { latestPapers } from '../../store/papers.js';
+import { latestPapers, onlySampleStored } from '../../store/papers.js';
 import { CONFIRM_DAYS } from '../../store/requests.js';
 import { ApiError, formIssues } from '../errors.js';
 import { BLANK_FORM, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
@@ -14,7 +14,7 @@ import { subscriptionForm } from '../schemas.js';
 import type { LibraryReader } from '../../library/citation.js';
 import { librarySummary } from '../../store/library.js';
 import type { Subscriptions } from '../subscribe.js';
-import { formView, paperView, type CategoryCount } from '../views.js';
+import { formView, paperView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
 
 /** How long the landing page (and its paper list) may be reused: it is the same for everyone and changes with ingests only. */
 const LANDING_TTL_MS = 5_000;
@@ -38,6 +38,8 @@ function sentTo(req: FastifyRequest): string | null {
 /** HTML pages: the landing page with the sign-up form, the form's answers, and "Check your inbox". */
 export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, categories: () => CategoryCount[], libraries: LibraryReader): FastifyPluginAsyncZod => async (app) => {
   const papers = fresh(LANDING_TTL_MS, () => latestPapers(ctx.db, 15).map(paperView));
+  // Labelled as what they are while the bundled sample is all the store holds.
+  const sample = fresh(LANDING_TTL_MS, () => (onlySampleStored(ctx.db) ? SAMPLE_NOTE : ''));
   const secure = ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : '';
 
   // The blank form starts on the lab's hour and timezone (DEFAULT_HOUR, DEFAULT_TIMEZONE); with no lab timezone set,
@@ -48,7 +50,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
   /** The landing page's model with the form as given: blank or as sent. */
   const model = (values: FormValues, errors: FieldErrors = {}) => ({
     // A refused form says so in the title too: it is what a screen reader announces first.
-    title: Object.keys(errors).length ? 'Sign up: check the form' : 'Research papers for you, by mail', papers: papers(), domains: ctx.config.ALLOWED_EMAIL_DOMAINS.join(', '),
+    title: Object.keys(errors).length ? 'Sign up: check the form' : 'Research papers for you, by mail', papers: papers(), sample: sample(), domains: ctx.config.ALLOWED_EMAIL_DOMAINS.join(', '),
     autoTimezone: values === blankForm && browserZone, ...formView(values, errors, categories()),
   });
   const landing = (reply: FastifyReply, values: FormValues, errors: FieldErrors, status: number) => sendPage(reply, page, 'index', model(values, errors), status);

@@ -21,9 +21,11 @@ import { truncatedField, uploadedName } from '../multipart.js';
 import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveManage } from '../resolve.js';
 import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';
-import { formView, type CategoryCount } from '../views.js';
+import { formView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
+import { onlySampleStored } from '../../store/papers.js';
 import { INVALID_LINK } from './links.js';
 import { mailView } from './digests.js';
+import { pastDigests } from '../../store/digest-view.js';
 
 /** What a redirect back to the preferences page says happened (`?done=`): our own words, whoever wrote the URL. */
 const NOTICES = {
@@ -80,6 +82,19 @@ function libraryList(ctx: Context, subscriberId: number, base: string, page: num
   };
 }
 
+/** Past digests listed on the preferences page (a year of weekly ones; two months of daily ones at most, with the default retention). */
+const PAST_DIGESTS_SHOWN = 60;
+
+/** The subscriber's sent digests still kept, newest first, each with its "View in browser" link. */
+function pastDigestList(ctx: Context, sub: SubscriberRecord) {
+  const { digests, total } = pastDigests(ctx.db, sub.id, PAST_DIGESTS_SHOWN);
+  if (!total) return null;
+  return {
+    items: digests.map((d) => ({ label: dayLabel(d.date), subject: d.subject ?? '', papers: d.papers, plural: d.papers !== 1, href: new URL(ctx.links.digest(sub, d.date)).pathname })),
+    more: total - digests.length, days: ctx.config.RETENTION_DAYS,
+  };
+}
+
 /** The library kept a step back, as the page offers it: "5 entries, replaced on 14 July 2026 at 10:02 (Europe/Paris)". */
 function previousView(ctx: Context, sub: SubscriberRecord) {
   const p = previousLibrary(ctx.db, sub.id);
@@ -104,6 +119,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
       previewUrl: sub.status === 'unsubscribed' ? null : `${base}/preview`, unsubscribeUrl: new URL(ctx.links.unsubscribe(sub)).pathname,
       weakDayItems: WEIGHTS.weakDayItems, ...formView(o.values ?? valuesOf(sub), o.errors ?? {}, categories()),
       library: libraryList(ctx, sub.id, base, o.page ?? 1), libraryAnswer: o.answer ?? null, previousLibrary: previousView(ctx, sub),
+      pastDigests: pastDigestList(ctx, sub),
     }, status);
   };
   // A library's answer travels from the form's POST to the page it redirects to in a cookie of that page alone.
@@ -183,7 +199,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
     const built = buildDigest(ctx, sub, next === 'now' ? localDayHour(now, sub.timezone).date : next, now);
     const back = { href: `/preferences/${req.params.token}`, label: 'Back to your preferences' };
     return sendPage(reply, page, 'mail-view', {
-      title: 'Preview of your next digest', back, heading: 'Preview of your next digest',
+      title: 'Preview of your next digest', back, heading: 'Preview of your next digest', sample: onlySampleStored(ctx.db) ? SAMPLE_NOTE : '',
       notice: 'What your next digest would hold if it went out now, from the papers of the last week. Nothing is sent or recorded; new papers may still arrive before it goes out.',
       ...(built.ranked.length || built.model.note
         ? mailView(built.body.html)

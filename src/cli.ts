@@ -387,8 +387,8 @@ function subscriberCommands(cli: Command): void {
       unsuspendCommand(db, { email, since: opts.allSince }).forEach((l) => console.log(l));
     }));
 
-  subs.command('invite').description('sign up each address in a file as the form does: a confirmation mail, no existing subscriber changed, nobody subscribed until they confirm')
-    .argument('<file>', 'one address per line, or CSV: address,keyword,keyword… (or a header line: email,keywords,categories,authors,timezone,hour)')
+  subs.command('invite').description('sign up each address in a file as the form does, each mailed an invitation; addresses already subscribed, unsubscribed or blocked are passed over; nobody is subscribed until they confirm')
+    .argument('<file>', 'one address per line (Ada Lovelace <ada@…> too), or CSV: address,keyword,keyword… (or a header line: email,keywords,categories,authors,timezone,hour)')
     .action((file: string) => {
       let text: string;
       try {

@@ -1,9 +1,11 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { commandLine } from './command.js';
 import { loadEnvironmentConfig, type Config } from './config.js';
 import type { Context } from './context.js';
 import type { Db } from './db/open.js';
+import type { RunReport } from './mail/sender.js';
 import { FORMATS, type Format } from './ingest/types.js';
 import type { SubscriberStatus } from './model.js';
 
@@ -13,17 +15,26 @@ import type { SubscriberStatus } from './model.js';
 let loaded: Config | undefined;
 const config = (): Config => (loaded ??= loadEnvironmentConfig({ warn: (line) => console.error(`paperboy: ${line}`) }));
 
-/** Refuses to go on without a database, so a command run in the wrong folder does not make an empty one. */
+/** Refuses to go on without a database, so a command run in the wrong folder does not make an empty one: only `serve`
+ *  and `migrate` create one (and `restore` puts a backup in place). */
 function requireDb(c: Config): void {
   const file = resolve(c.PAPERBOY_DB);
-  if (!existsSync(file)) throw new Error(`no Paperboy database at ${file}; start \`paperboy serve\` or set PAPERBOY_DB`);
+  if (!existsSync(file)) throw new Error(`no Paperboy database at ${file}; start ${commandLine('serve')} (or ${commandLine('migrate')} for an empty one) in the right folder, or set PAPERBOY_DB`);
+}
+
+/** Waits while another process (a running server) holds the database's write lock, saying so after a second. */
+async function waitForLock(): Promise<void> {
+  const { waitForDatabase } = await import('./db/lock.js');
+  await waitForDatabase(resolve(config().PAPERBOY_DB), { onWait: (line) => console.error(`paperboy: ${line}`) });
 }
 
 /** Runs `fn` with a fully wired context over an existing database, closing it afterwards. */
 async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<void> {
   requireDb(config());
+  await waitForLock();
   const { createContext, closeContext } = await import('./context.js');
-  const ctx = await createContext(config());
+  const { LOCK_WAIT_MS } = await import('./db/lock.js');
+  const ctx = await createContext(config(), { busyTimeoutMs: LOCK_WAIT_MS });
   try {
     await fn(ctx);
   } finally {
@@ -31,12 +42,14 @@ async function withContext(fn: (ctx: Context) => Promise<void> | void): Promise<
   }
 }
 
-/** Runs `fn` with just the migrated database (no mail, no templates), closing it afterwards; only `create` makes a new one. */
-async function withDb(fn: (db: Db, config: Config) => Promise<void>, { create = false } = {}): Promise<void> {
-  if (!create) requireDb(config());
+/** Runs `fn` with just the migrated database (no mail, no templates) of an existing file, closing it afterwards. */
+async function withDb(fn: (db: Db, config: Config) => Promise<void>): Promise<void> {
+  requireDb(config());
+  await waitForLock();
   const { closeDb, openDb } = await import('./db/open.js');
   const { migrate } = await import('./db/migrate.js');
-  const db = openDb(config().PAPERBOY_DB);
+  const { LOCK_WAIT_MS } = await import('./db/lock.js');
+  const db = openDb(config().PAPERBOY_DB, { busyTimeoutMs: LOCK_WAIT_MS });
   try {
     migrate(db);
     await fn(db, config());
@@ -50,7 +63,7 @@ async function refuseOtherPublicUrl(ctx: Context): Promise<void> {
   const { recordedPublicUrl } = await import('./store/settings.js');
   const served = recordedPublicUrl(ctx.db);
   if (served === null || served === ctx.config.PUBLIC_URL) return;
-  throw new Error(`PUBLIC_URL is ${ctx.config.PUBLIC_URL} here, but \`paperboy serve\` runs with ${served}: the links in these mails would not work. ` +
+  throw new Error(`PUBLIC_URL is ${ctx.config.PUBLIC_URL} here, but ${commandLine('serve')} runs with ${served}: the links in these mails would not work. ` +
     `Give this command the server's settings (PUBLIC_URL=${served}, e.g. in a .env file in this folder)`);
 }
 
@@ -64,6 +77,31 @@ async function refreshSpaceSaying(db: Db, print = (line: string) => console.erro
   if (r) print(`learned the semantic space from ${r.papers} papers (${r.width} dimensions${r.entries ? `; ${r.entries} library entries folded in` : ''}) in ${r.secs.toFixed(1)} s`);
 }
 
+/** Asks a question on standard error and resolves with the line answered on standard input ('' at its end: a script
+ *  with nothing to say, or /dev/null, answers no). */
+async function ask(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: false });
+  process.stderr.write(question);
+  try {
+    for await (const line of rl) return line;
+    return '';
+  } finally {
+    rl.close();
+  }
+}
+
+/** What a digest run did, in one line: a dry run says what it would do; a run with nothing due says why that can be. */
+function runLine(c: RunReport, o: { dryRun: boolean; stopped: boolean; active: number }): string {
+  const line = o.dryRun
+    ? `dry run: due ${c.due}, would send ${c.sent}, would skip ${c.skipped}; nothing was sent or recorded`
+    : `due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}` + (c.retrying ? `, retrying later ${c.retrying}` : '');
+  const why = c.due > 0 ? '' : o.active === 0 ? ' (no subscriber has confirmed yet)'
+    : ` (nothing due now: ${o.active === 1 ? 'the one active subscriber has' : `each of the ${o.active} active subscribers has`} today's digest already, sent by ${commandLine('serve')} ` +
+      `within a minute of their hour (${commandLine('deliveries --all')} lists them), or their hour has not come yet)`;
+  return line + why + (o.stopped ? ' (stopped early)' : '');
+}
+
 /** A size in MB for the operator. */
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 
@@ -71,7 +109,7 @@ const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
 async function convertFile(file: string): Promise<string> {
   const { convertToIncrementalVacuum, openAlone } = await import('./db/maintenance.js');
   const { db } = openAlone(file);
-  if (!db) return `${file} is in use by another process: stop \`paperboy serve\` and run \`paperboy migrate\` again, so that pruned space goes back to the file system (until then it is reused)`;
+  if (!db) return `${file} is in use by another process: stop ${commandLine('serve')} and run ${commandLine('migrate')} again, so that pruned space goes back to the file system (until then it is reused)`;
   try {
     const t = Date.now();
     convertToIncrementalVacuum(db);
@@ -93,10 +131,16 @@ const parseInstant = (v: string): Date => {
   return d;
 };
 
+/** This checkout's version, from its package.json (the same file from src/ and dist/). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 /** Builds the `paperboy` command line. */
 export function program(): Command {
   loaded = undefined;
-  const cli = new Command('paperboy').description('Daily research-paper digests, ranked for each subscriber').showHelpAfterError();
+  const cli = new Command('paperboy').description('Daily research-paper digests, ranked for each subscriber').showHelpAfterError()
+    .version(`paperboy ${version()} (Node ${process.versions.node})`, '-v, --version', 'print the version');
   // Before any command runs: the configuration is read (a bad value stops here), and a person at a terminal is told which database is used.
   cli.hook('preAction', () => {
     const file = resolve(config().PAPERBOY_DB);
@@ -111,7 +155,9 @@ export function program(): Command {
     const { openDb } = await import('./db/open.js');
     const { migrate } = await import('./db/migrate.js');
     const { returnsSpace } = await import('./db/maintenance.js');
-    const db = openDb(config().PAPERBOY_DB);
+    const { LOCK_WAIT_MS } = await import('./db/lock.js');
+    await waitForLock();
+    const db = openDb(config().PAPERBOY_DB, { busyTimeoutMs: LOCK_WAIT_MS });
     const applied = migrate(db);
     const convert = !returnsSpace(db);
     db.close();
@@ -161,7 +207,7 @@ export function program(): Command {
       const failed = await ingestCommand({ db, publicUrl: config.PUBLIC_URL }, sources, opts.format);
       await refreshSpaceSaying(db, console.log);
       process.exitCode = failed ? 1 : 0;
-    }, { create: true }));
+    }));
 
   cli.command('export').description('write every stored paper as JSONL (the format `ingest` reads back)')
     .option('--out <file>', 'write to this file instead of standard output')
@@ -208,11 +254,11 @@ export function program(): Command {
           onProgress: (checked, total, r) => bar.update(checked, total, { sent: r.sent, skipped: r.skipped, failed: r.failed }),
         });
         bar.stop();
-        console.log(`${opts.dryRun ? 'dry run: ' : ''}due ${c.due}, sent ${c.sent}, skipped ${c.skipped}, failed ${c.failed}` +
-          (c.retrying ? `, retrying later ${c.retrying}` : '') + (stop.signal.aborted || c.relayRefused ? ' (stopped early)' : ''));
+        const { countActive } = await import('./store/subscribers.js');
+        console.log(runLine(c, { dryRun: opts.dryRun ?? false, stopped: stop.signal.aborted || !!c.relayRefused, active: countActive(ctx.db) }));
         if (c.relayRefused) {
           console.error(`STOPPED: the SMTP relay refused ${c.relayRefused}. That is not the recipients' addresses: nobody was suspended for it, ` +
-            'and the subscribers not reached yet are still due. Check SMTP_URL and the relay, then run `paperboy digest` again; ' +
+            `and the subscribers not reached yet are still due. Check SMTP_URL and the relay, then run ${commandLine('digest')} again; ` +
             'until a digest is accepted, runs send one at a time and stop at the first refusal alike');
         }
         process.exitCode = c.failed || c.retrying || c.relayRefused ? 1 : 0;
@@ -247,6 +293,18 @@ export function program(): Command {
       console.log(`${opts.dryRun ? 'dry run: ' : ''}${box.name}: read ${p.read}: handled ${p.handled} (recorded ${p.recorded}, seen before ${p.repeats}), ` +
         `left in the mailbox: unknown ${p.unknown}, malformed ${p.malformed}`);
     }));
+
+  cli.command('mail-test').description('send one test mail through the configured relay (SMTP_URL, else the outbox folder) and print what it answered')
+    .argument('<address>', 'where to send it: your own address')
+    .action((address: string) => {
+      if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(address)) throw new InvalidArgumentError(`"${address}" is not an email address such as you@lab.example.org`);
+      return withContext(async (ctx) => {
+        const { mailTest } = await import('./mail/mail-test.js');
+        const r = await mailTest(ctx, address);
+        r.lines.forEach((l) => console.log(l));
+        process.exitCode = r.sent ? 0 : 1;
+      });
+    });
 
   cli.command('preview').description("render a subscriber's next digest without sending or recording it")
     .argument('<email>', 'the subscriber').option('--html <file>', 'write the HTML part to this file')
@@ -286,9 +344,9 @@ function parseSince(value: string): string {
   return new Date(t).toISOString();
 }
 
-/** `paperboy subscribers list | remove | unsuspend | invite`. */
+/** `paperboy subscribers list | remove | blocked | unblock | unsuspend | invite`. */
 function subscriberCommands(cli: Command): void {
-  const subs = cli.command('subscribers').description('list, remove, unsuspend and invite subscribers');
+  const subs = cli.command('subscribers').description('list, invite, remove, block and unblock, and unsuspend subscribers');
 
   subs.command('list').description('every subscriber: status, address, day signed up, schedule, interests')
     .option('--status <status>', 'only pending, active or unsubscribed ones', parseStatus)
@@ -298,12 +356,39 @@ function subscriberCommands(cli: Command): void {
       listCommand(db, opts).forEach((l) => console.log(l));
     }));
 
-  subs.command('remove').description('erase a subscriber and suppress the address (as their "delete my data" button does)')
+  subs.command('remove').description('erase a subscriber and block the address (as their "delete my data" button does), after asking')
+    .argument('<email>', 'the address')
+    .option('-y, --yes', 'remove without asking')
+    .action((email: string, opts: { yes?: boolean }) => withDb(async (db, c) => {
+      const { describeForRemoval, removeCommand } = await import('./admin/subscribers.js');
+      const { tokenSecret } = await import('./store/settings.js');
+      if (!opts.yes) {
+        const question = `${describeForRemoval(db, email)}\nRemove it? Its data is erased for good and the address is blocked. [y/N] `;
+        if (!/^y(es)?$/i.test((await ask(question)).trim())) {
+          console.log(`not removed (answer y to remove, or add --yes)`);
+          process.exitCode = 1;
+          return;
+        }
+      }
+      console.log(removeCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email));
+    }));
+
+  subs.command('blocked').description('list the blocked addresses (removed, data deleted, spam complaints), or say whether one is')
+    .argument('[email]', 'the address to look up (only a hash of each blocked address is kept, so the list names none)')
+    .action((email: string | undefined) => withDb(async (db, c) => {
+      const { blockedCommand } = await import('./admin/subscribers.js');
+      const { tokenSecret } = await import('./store/settings.js');
+      blockedCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email).forEach((l) => console.log(l));
+    }));
+
+  subs.command('unblock').description('lift the block of an address, so it may be invited again (its owner can always sign up again themselves)')
     .argument('<email>', 'the address')
     .action((email: string) => withDb(async (db, c) => {
-      const { removeCommand } = await import('./admin/subscribers.js');
+      const { unblockCommand } = await import('./admin/subscribers.js');
       const { tokenSecret } = await import('./store/settings.js');
-      console.log(removeCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email));
+      const r = unblockCommand(db, tokenSecret(db, c.PAPERBOY_SECRET), email);
+      console.log(r.line);
+      process.exitCode = r.changed ? 0 : 1;
     }));
 
   subs.command('unsuspend').description('lift the suspension of an address (bounces), or of every one made since a date (after a relay refused everyone)')
@@ -315,8 +400,8 @@ function subscriberCommands(cli: Command): void {
       unsuspendCommand(db, { email, since: opts.allSince }).forEach((l) => console.log(l));
     }));
 
-  subs.command('invite').description('sign up each address in a file as the form does: a confirmation mail, no existing subscriber changed, nobody subscribed until they confirm')
-    .argument('<file>', 'one address per line, or CSV: address,keyword,keyword… (or a header line: email,keywords,categories,authors,timezone,hour)')
+  subs.command('invite').description('sign up each address in a file as the form does, each mailed an invitation; addresses already subscribed, unsubscribed or blocked are passed over; nobody is subscribed until they confirm')
+    .argument('<file>', 'one address per line (Ada Lovelace <ada@…> too), or CSV: address,keyword,keyword… (or a header line: email,keywords,categories,authors,timezone,hour)')
     .action((file: string) => {
       let text: string;
       try {
@@ -329,9 +414,11 @@ function subscriberCommands(cli: Command): void {
         const { inviteCommand } = await import('./admin/subscribers.js');
         const r = await inviteCommand(ctx, text);
         r.bad.forEach((b) => console.log(`line ${b.line}: ${b.reason}`));
-        console.log(`invited ${r.invited}: each gets the mail of a sign-up (a confirmation link, or the preferences link of an address already subscribed), ` +
-          `no existing subscriber is changed, and nobody is subscribed until they confirm; ` +
+        r.skipped.forEach((b) => console.log(`line ${b.line}: ${b.reason}`));
+        console.log(`invited ${r.invited}: each gets an invitation from ${ctx.config.INSTANCE_CONTACT ?? `the people who run ${ctx.config.INSTANCE_NAME}`} ` +
+          `(${String(ctx.config.DEFAULT_HOUR).padStart(2, '0')}:00 ${ctx.config.DEFAULT_TIMEZONE} unless the file says otherwise), and nobody is subscribed until they confirm; ` +
           `mail goes to ${ctx.transport.describe()}`);
+        if (r.skipped.length) console.log(`${r.skipped.length} address${r.skipped.length === 1 ? '' : 'es'} passed over (above): already subscribed, unsubscribed or blocked`);
         if (r.bad.length) console.log(`${r.bad.length} line${r.bad.length === 1 ? '' : 's'} refused (above)`);
         process.exitCode = r.bad.length ? 1 : 0;
       });
@@ -343,7 +430,10 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program().parseAsync(argv);
   } catch (err) {
-    console.error(`paperboy: ${err instanceof Error ? err.message : String(err)}`);
+    // A statement that waited the whole busy timeout: say who held the lock, not SQLite's "database is locked".
+    const { isBusy, lockedError } = await import('./db/lock.js');
+    const shown = isBusy(err) && loaded ? lockedError(resolve(loaded.PAPERBOY_DB)) : err;
+    console.error(`paperboy: ${shown instanceof Error ? shown.message : String(shown)}`);
     process.exitCode = 1;
   }
 }

@@ -5,10 +5,16 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { commandLine } from './command.js';
+import { canonicalTimezone } from './digest/due.js';
 
 const hostPort = (v: { HOST: string; PORT: number }) => `http://${v.HOST.includes(':') ? `[${v.HOST}]` : v.HOST}:${v.PORT}`;
 
-const int = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def);
+/** A whole number in a range; the message says the range and gives the default as an example. */
+const int = (min: number, max: number, def: number) => {
+  const message = `must be a whole number from ${min} to ${max}, such as ${def}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message).default(def);
+};
 
 /** A comma-separated list, trimmed, empty entries dropped. */
 const commaList = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -74,7 +80,7 @@ export const MIN_RETENTION_DAYS = 14;
 /** How long history is kept (docs/scaling.md#retention). */
 const retention = {
   /** Days of digests (with their papers and delivery attempts) and ingest runs kept; older ones are pruned daily. */
-  RETENTION_DAYS: z.coerce.number().int('must be a whole number of days').max(3650, 'must be at most 3650 (ten years)').default(30)
+  RETENTION_DAYS: z.coerce.number({ error: 'must be a whole number of days, such as 30' }).int('must be a whole number of days, such as 30').max(3650, 'must be at most 3650 (ten years)').default(30)
     .refine((d) => d >= MIN_RETENTION_DAYS, `must be at least ${MIN_RETENTION_DAYS} days: "never the same paper twice" reads a ` +
       'week of a subscriber\'s past digests, and this keeps a week of margin'),
 };
@@ -85,21 +91,62 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 /** The named sources PAPERBOY_SOURCES may list beside files and URLs (see ingest/sources.ts). */
 export const NAMED_SOURCES = ['huggingface', 'arxiv'] as const;
 
+/** A PAPERBOY_SOURCES entry that is a bare word (no path, extension or scheme), not a named source and no file here:
+ *  a misspelt name such as "huggingfase", which would otherwise fail at every ingest with ENOENT. */
+function unknownName(entry: string): boolean {
+  return /^[\w-]+$/.test(entry) && !(NAMED_SOURCES as readonly string[]).includes(entry.toLowerCase()) && !existsSync(entry);
+}
+
+/** What is wrong with an unknown bare word in PAPERBOY_SOURCES, with the name it probably meant. */
+function sourceMessage(entry: string): string {
+  const near = NAMED_SOURCES.find((n) => editDistance(n, entry.toLowerCase()) <= 3);
+  return `"${entry}" is not a named source (${NAMED_SOURCES.join(', ')}), a URL or a file here` +
+    (near ? `; did you mean ${near}?` : '; list named sources, http(s) URLs or files, comma-separated, or none');
+}
+
+/** PUBLIC_URL: the address people type, at the root of its host (every page and link is at a root path). */
+const PUBLIC_URL_MESSAGE = 'must be a full URL such as https://papers.lab.example.org';
+const publicUrl = z.url({ protocol: /^https?$/, error: PUBLIC_URL_MESSAGE }).superRefine((v, c) => {
+  if (!URL.canParse(v)) return; // z.url said so already
+  const u = new URL(v);
+  if (u.username || u.password) c.addIssue({ code: 'custom', message: `${PUBLIC_URL_MESSAGE}, without a user or password` });
+  else if (u.pathname !== '/' || u.search || u.hash) {
+    c.addIssue({ code: 'custom', message: `must be the root of a host, such as https://papers.lab.example.org: Paperboy serves its pages and links at / ` +
+      `and cannot run under a path (${u.pathname}${u.search}${u.hash}); give it a host name of its own` });
+  }
+});
+
+/** A sender: an address, alone or with a display name. */
+const SENDER = /^(?:[^<>\r\n]*<[^<>\s@]+@[^<>\s@]+>|[^<>\s@]+@[^<>\s@]+)$/;
+
 const schema = z.object({
   PAPERBOY_DB: z.string().min(1).default('./data/paperboy.db'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ error: 'must be a port number from 0 to 65535, such as 3000' }).int('must be a port number from 0 to 65535, such as 3000')
+    .min(0, 'must be a port number from 0 to 65535, such as 3000').max(65535, 'must be a port number from 0 to 65535, such as 3000').default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  PUBLIC_URL: publicUrl.optional(),
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be a URL such as smtps://user:password@smtp.example.org:465 (or smtp://…:587, upgraded with STARTTLS)' }).optional(),
   PAPERBOY_OUTBOX: z.string().min(1).default('./data/outbox'),
   /** Sender of every mail; unset: INSTANCE_NAME <digest@PUBLIC_URL's host>. */
-  MAIL_FROM: z.string().min(3).regex(/^[^\r\n]*$/, 'must be a single line').optional(),
+  MAIL_FROM: z.string().regex(/^[^\r\n]*$/, 'must be a single line').regex(SENDER, 'must be an address such as Vision Lab papers <papers@lab.example.org>').optional(),
   /** Shown in page titles, mail headers and List-Id. */
   INSTANCE_NAME: z.string().trim().min(1).max(60, 'must be at most 60 characters')
-    .regex(/^[^\r\n\t<>"]*$/, 'must be one line without < > or "').default('Paperboy'),
+    .regex(/^[^\r\n\t<>"]*$/, 'must be one line without < > or ", such as Vision Lab papers').default('Paperboy'),
+  /** Who runs this instance and how to reach them, shown at the foot of every page and mail; unset: nothing shown. */
+  INSTANCE_CONTACT: z.string().trim().max(200, 'must be at most 200 characters')
+    .regex(/^[^\r\n\t]*$/, 'must be one line, such as Ada Lovelace <papers-admin@lab.example.org>').optional(),
+  /** The timezone invitations and the sign-up form start with (canonical, current name); unset: UTC. */
+  DEFAULT_TIMEZONE: z.string().transform((tz, c) => canonicalTimezone(tz)
+    ?? (c.addIssue({ code: 'custom', message: 'must be an IANA timezone such as Europe/Berlin' }), z.NEVER)).default('UTC'),
+  /** The delivery hour invitations and the sign-up form start with, in DEFAULT_TIMEZONE. */
+  DEFAULT_HOUR: int(0, 23, 8),
   /** Unset: Hugging Face daily papers and the arXiv feeds of the subscribers' categories; "none": no fetching. */
   PAPERBOY_SOURCES: z.string().default(NAMED_SOURCES.join(',')).transform(commaList)
     .refine((list) => !list.includes('none') || list.length === 1, 'use "none" alone, or list the sources to fetch')
+    .superRefine((list, c) => {
+      const bad = list.find((x) => x !== 'none' && unknownName(x));
+      if (bad !== undefined) c.addIssue({ code: 'custom', message: sourceMessage(bad) });
+    })
     .transform((list) => (list[0] === 'none' ? [] : list)),
   /** Sign-ups only from these domains (and their subdomains); empty: from anywhere. */
   ALLOWED_EMAIL_DOMAINS: z.string().default('').transform((s) => commaList(s).map((d) => d.toLowerCase()))
@@ -107,16 +154,16 @@ const schema = z.object({
       const bad = list.find((d) => !DOMAIN.test(d));
       if (bad !== undefined) c.addIssue({ code: 'custom', message: `"${bad}" is not a domain name such as lab.example.org (separate domains with commas)` });
     }),
-  INGEST_CRON: z.string().default('0 * * * *').refine((c) => cron.validate(c), 'not a valid cron expression'),
+  INGEST_CRON: z.string().default('0 * * * *').refine((c) => cron.validate(c), 'must be a cron expression such as 0 * * * * (hourly) or 15 */2 * * * (every two hours)'),
   /** Secret for the HMAC tokens in links; when unset one is generated and kept in the database. */
   PAPERBOY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Behind a reverse proxy: the proxies' addresses or CIDRs (comma-separated) whose X-Forwarded-For is believed. */
   TRUST_PROXY: z.string().default('').transform(commaList)
-    .refine((list) => list.every((x) => isIP(x.split('/')[0]) !== 0), 'must be IP addresses or CIDRs, comma-separated'),
+    .refine((list) => list.every((x) => isIP(x.split('/')[0]) !== 0), 'must be IP addresses or CIDRs, comma-separated, such as 127.0.0.1 or 10.0.0.0/8'),
   /** Bearer token for /metrics and the detailed /healthz; unset, both stay closed (the public /healthz says up or down). */
   METRICS_TOKEN: z.string().min(24, 'must be at least 24 characters (e.g. `openssl rand -hex 24`)')
     .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces (it is sent in an HTTP header)').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be fatal, error, warn, info, debug, trace or silent, such as info').default('info'),
   ...delivery,
   ...bounces,
   ...retention,
@@ -149,10 +196,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid ${String(issue.path[0])}: ${issue.message}`, String(issue.path[0]));
   }
   const v = parsed.data;
+  checkPublicUrl(v);
   checkDelivery(v);
   checkBounces(v);
   const publicUrl = (v.PUBLIC_URL ?? hostPort(v)).replace(/\/+$/, '');
   return { ...v, PUBLIC_URL: publicUrl, MAIL_FROM: v.MAIL_FROM ?? defaultSender(v.INSTANCE_NAME, publicUrl) };
+}
+
+/** A wildcard HOST (listen everywhere, as the container image does) says nothing about the address people type: every
+ *  mailed link would be http://0.0.0.0:3000, so PUBLIC_URL must be given. */
+function checkPublicUrl(v: z.infer<typeof schema>): void {
+  if (!v.PUBLIC_URL && ['0.0.0.0', '::', '[::]', '*'].includes(v.HOST)) {
+    throw new ConfigError(`Invalid PUBLIC_URL: must be set when HOST is ${v.HOST} (listening on every address): every link in mails would ` +
+      `point at ${hostPort(v)}. Set it to the address people type, such as https://papers.lab.example.org`, 'PUBLIC_URL');
+  }
 }
 
 /** `Name <digest@host>` on PUBLIC_URL's host; `localhost` when that host is an IP address. */
@@ -162,6 +219,24 @@ export function defaultSender(name: string, publicUrl: string): string {
   // A display name with specials (, ; : @ . etc.) must be a quoted string (RFC 5322).
   const display = /^[\w !#$%&'*+/=?^`{|}~-]*$/.test(name) ? name : `"${name.replace(/\\/g, '\\\\')}"`;
   return `${display} <digest@${domain}>`;
+}
+
+/** Host names that never reach anyone else: loopback, and the names reserved for tests and documentation (RFC 2606, 6761). */
+const PRIVATE_HOST = /^(?:localhost|.*\.localhost|.*\.local|.*\.test|.*\.invalid|.*\.example|(?:.*\.)?example\.(?:org|com|net))$/i;
+
+/** True when PUBLIC_URL is an address other people reach: not loopback, a private network or a reserved test name. */
+export function isPublicUrl(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host)) return !/^(?:127\.|10\.|192\.168\.|172\.(?:1[6-9]|2\d|3[01])\.|169\.254\.|0\.|::1$|f[cd]|fe80:)/i.test(host);
+  return host.includes('.') && !PRIVATE_HOST.test(host);
+}
+
+/** The warning of an instance whose links go out to the world while its mail stays on this machine (no SMTP_URL, or a
+ *  misspelt one): every sign-up reads "on its way" and nobody gets anything. Null when mail goes out or the URL is private. */
+export function outboxWarning(c: Pick<Config, 'SMTP_URL' | 'PUBLIC_URL' | 'PAPERBOY_OUTBOX'>): string | null {
+  if (c.SMTP_URL || !isPublicUrl(c.PUBLIC_URL)) return null;
+  return `SMTP_URL is not set, so every mail is written to the outbox folder ${c.PAPERBOY_OUTBOX} and nobody receives it, ` +
+    `while PUBLIC_URL (${c.PUBLIC_URL}) is a public address: set SMTP_URL, then check it with ${commandLine('mail-test <your address>')}`;
 }
 
 /** True when `email`'s domain is one of `allowed` or below one; every address passes an empty list. */
@@ -219,6 +294,11 @@ export function loadEnvironmentConfig(opts: { cwd?: string; env?: NodeJS.Process
   for (const key of Object.keys(fromFile).filter((k) => !CONFIG_KEYS.includes(k))) {
     const near = CONFIG_KEYS.find((k) => editDistance(k, key) <= 2);
     opts.warn?.(`${file}: unknown key ${key} ignored${near ? ` (did you mean ${near}?)` : ''}`);
+  }
+  // The environment holds everything else too (PATH, HOME…): only a near miss of a key of ours, same first letters, is named.
+  for (const key of Object.keys(env).filter((k) => !CONFIG_KEYS.includes(k) && k.length >= 6)) {
+    const near = CONFIG_KEYS.find((k) => k.slice(0, 4) === key.slice(0, 4) && editDistance(k, key) <= 2);
+    if (near) opts.warn?.(`environment variable ${key} is not a Paperboy setting and is ignored (did you mean ${near}?)`);
   }
   try {
     return loadConfig({ ...fromFile, ...env });

@@ -1,13 +1,13 @@
 import { setFlagsFromString } from 'node:v8';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { reportBackgroundErrors } from './db/background.js';
 import { migrate } from './db/migrate.js';
 import { closeDb, openDb, type Db } from './db/open.js';
 import type { DigestModel } from './digest/compose.js';
-import { logSerializers } from './http/redact.js';
 import type { MailTemplate } from './digest/render.js';
 import { makeLinks, type Links } from './links.js';
+import { createLogger } from './log.js';
 import { mailDomain } from './mail/message.js';
 import { createTransport, type Transport, type TransportOptions } from './mail/transport.js';
 import { indexInBackground } from './store/search.js';
@@ -27,6 +27,14 @@ export interface ConfirmModel {
   /** When the link stops working, in the asked timezone: "Sunday 6 December 2026, 14:05 (Europe/Paris)". */
   expires: string;
   confirmUrl: string;
+  /** Who runs the instance (INSTANCE_CONTACT), for the footer; '' when unset. */
+  contact: string;
+}
+
+/** The model of an invitation (`paperboy subscribers invite`): who invites, the schedule, what happens if nothing is done. */
+export interface InviteModel extends ConfirmModel {
+  /** Who added the address: INSTANCE_CONTACT, else "The people who run <instance>". */
+  inviter: string;
 }
 
 /** The model of the preferences-link mail (an active address signed up again, or its owner asked for the link). */
@@ -36,6 +44,8 @@ export interface ManageModel {
   unsubscribed: boolean;
   schedule: string;
   preferencesUrl: string;
+  /** Who runs the instance (INSTANCE_CONTACT), for the footer; '' when unset. */
+  contact: string;
 }
 
 /** Everything the commands, the HTTP app and the jobs share, wired in this one place. */
@@ -47,7 +57,7 @@ export interface Context {
   links: Links;
   domain: string;
   transport: Transport;
-  templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel>; manage: MailTemplate<ManageModel> };
+  templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel>; invite: MailTemplate<InviteModel>; manage: MailTemplate<ManageModel> };
 }
 
 /** How far (percent) V8 lets the old generation grow past what its last full collection kept. V8's own choice
@@ -58,10 +68,10 @@ export interface Context {
 const HEAP_GROWING_PERCENT = 50;
 
 /** Opens the database (applying migrations), compiles the mail templates and builds the transport. */
-export async function createContext(config: Config, over: { transport?: Transport; log?: Logger } = {}): Promise<Context> {
+export async function createContext(config: Config, over: { transport?: Transport; log?: Logger; busyTimeoutMs?: number } = {}): Promise<Context> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  const log = over.log ?? pino({ level: config.LOG_LEVEL, serializers: logSerializers });
-  const db = openDb(config.PAPERBOY_DB);
+  const log = over.log ?? createLogger(config.LOG_LEVEL);
+  const db = openDb(config.PAPERBOY_DB, { busyTimeoutMs: over.busyTimeoutMs });
   // Checkpoints and index catch-ups run unawaited on the worker thread: a failure is logged, and done again later.
   reportBackgroundErrors(db, (task, error) => log.error({ task, error }, `background ${task} failed; it is done again later`));
   const applied = migrate(db);
@@ -74,7 +84,9 @@ export async function createContext(config: Config, over: { transport?: Transpor
     links: makeLinks(config.PUBLIC_URL, secret),
     domain: mailDomain(config.PUBLIC_URL),
     transport: over.transport ?? createTransport(transportOptions(config)),
-    templates: { digest: await loadMailTemplate('digest'), confirm: await loadMailTemplate('confirm'), manage: await loadMailTemplate('manage') },
+    templates: {
+      digest: await loadMailTemplate('digest'), confirm: await loadMailTemplate('confirm'), invite: await loadMailTemplate('invite'), manage: await loadMailTemplate('manage'),
+    },
   };
 }
 

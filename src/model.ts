@@ -94,6 +94,9 @@ export interface LibraryEntry {
   /** Title keys to match stored papers by (paper-identity's titleKey of the decoded title, and of the title with its
    *  LaTeX markup dropped rather than decoded, when that differs). */
   titleKeys: string[];
-  /** When it entered the library (date-added, else date accessed) or else was published: YYYY-MM-DD, YYYY-MM or YYYY. */
+  /** When it entered the library: the export's date-added (or timestamp), else the day the library was uploaded;
+   *  YYYY-MM-DD (or YYYY-MM, YYYY as written). Null only until the upload day is set (see datedOn). */
   added: string | null;
+  /** Where `added` came from: the export's own field, or the upload day (the export had none). */
+  addedFrom?: 'export' | 'upload';
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { Config } from './config.js';
+import { outboxWarning, type Config } from './config.js';
 import { closeContext, createContext } from './context.js';
 import { buildApp } from './http/app.js';
 import { scheduledIngest } from './ingest/commands.js';
@@ -38,6 +38,8 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
   const sources = describeSources(config.PAPERBOY_SOURCES);
   ctx.log.info({ database, mail: ctx.transport.describe(), url: config.PUBLIC_URL, sources, from: config.MAIL_FROM },
     `Paperboy is running at ${config.PUBLIC_URL}; database ${database}; mail goes to ${ctx.transport.describe()} from ${config.MAIL_FROM}; sources: ${sources}`);
+  const outbox = outboxWarning(config);
+  if (outbox) ctx.log.warn(outbox);
   if (config.SMTP_URL && /@localhost>?$/.test(config.MAIL_FROM)) {
     ctx.log.warn('MAIL_FROM is an address at localhost, which mail servers refuse: set MAIL_FROM, or a PUBLIC_URL with a domain name');
   }

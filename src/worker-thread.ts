@@ -22,8 +22,10 @@ export interface ThreadOptions {
   restart?: boolean;
   /** The thread's heap and stack: past them it dies (its requests fail with code ERR_WORKER_OUT_OF_MEMORY), not the process. */
   resourceLimits?: ResourceLimits;
-  /** A request not answered this many ms after it was sent ends the thread: it fails with code `timeout`, and every
-   *  other request pending on that thread with ThreadStopped. Send one request at a time for a per-request limit. */
+  /** A request not answered this many ms after the thread could take it (sent to a running thread, or the new thread
+   *  finished loading `main`) ends the thread: it fails with code `timeout`, and every other request pending on that
+   *  thread with ThreadStopped. Send one request at a time for a per-request limit. A thread's start is not counted:
+   *  it is the same for every request, and took longer than a 150 ms test limit on a busy machine under Node 22. */
   timeoutMs?: number;
 }
 
@@ -46,13 +48,14 @@ export class ThreadStopped extends Error {
   }
 }
 
-/** A thread's reply to request `id`: its value, or the fields of the error the handler threw. */
-type Reply = { id: number; value: unknown } | { id: number; error: Record<string, unknown> & { message: string } };
+/** A thread's reply to request `id`: its value, or the fields of the error the handler threw; or word that `main` has loaded. */
+type Reply = { id: number; value: unknown } | { id: number; error: Record<string, unknown> & { message: string } } | { ready: true };
 
 /** The loop run on the thread around `main`'s handler (plain JavaScript, evaluated as CommonJS). */
 const LOOP = `
 const { parentPort, workerData } = require('node:worker_threads');
 const handler = (MAIN)(workerData);
+parentPort.postMessage({ ready: true });
 // An error crosses the thread boundary as its name, message and own plain fields (code, responseCode, …).
 const fields = (err) => {
   const e = err instanceof Error ? err : new Error(String(err));
@@ -71,10 +74,11 @@ parentPort.on('message', (m) => {
 /** How a pending request is settled, and its time limit's timer. */
 type Pending = { ok: (v: unknown) => void; fail: (e: Error) => void; timer?: NodeJS.Timeout };
 
-/** One running thread and the requests it has not answered. */
+/** One running thread, the requests it has not answered, and whether it has loaded `main` (time limits run from then). */
 interface Generation {
   worker: Worker;
   pending: Map<number, Pending>;
+  ready: boolean;
 }
 
 /** Starts a thread running `opts.main` (the first one at the first request). */
@@ -87,9 +91,16 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
   let nextId = 0;
 
   const spawn = (): Generation => {
-    const g: Generation = { worker: new Worker(source, { eval: true, workerData: opts.workerData, resourceLimits: opts.resourceLimits }), pending: new Map() };
+    const g: Generation = { worker: new Worker(source, { eval: true, workerData: opts.workerData, resourceLimits: opts.resourceLimits }), pending: new Map(), ready: false };
     let crash: (Error & { code?: string }) | undefined;
-    g.worker.on('message', (r: Reply) => settle(g, r.id, (p) => ('error' in r ? p.fail(Object.assign(new Error(r.error.message), r.error)) : p.ok(r.value))));
+    g.worker.on('message', (r: Reply) => {
+      if ('ready' in r) {
+        g.ready = true;
+        for (const [id, p] of g.pending) startClock(g, id, p);
+        return;
+      }
+      settle(g, r.id, (p) => ('error' in r ? p.fail(Object.assign(new Error(r.error.message), r.error)) : p.ok(r.value)));
+    });
     g.worker.on('error', (err) => {
       crash = err;
       if (!opts.restart && current === g) stopped ??= new ThreadStopped(err.message, crash.code);
@@ -129,6 +140,11 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
     void g.worker.terminate();
   };
 
+  /** Starts request `id`'s time limit, if there is one. */
+  const startClock = (g: Generation, id: number, p: Pending) => {
+    if (opts.timeoutMs !== undefined) p.timer = setTimeout(() => expire(g, id), opts.timeoutMs);
+  };
+
   /** Ends an idle thread; the next request starts a new one. */
   const retire = (g: Generation) => {
     if (g !== current || g.pending.size > 0) return;
@@ -143,8 +159,9 @@ export function startThread<Req, Res>(opts: ThreadOptions): WorkerThread<Req, Re
         clearTimeout(idle);
         const g = (current ??= spawn());
         const id = nextId++;
-        const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => expire(g, id), opts.timeoutMs);
-        g.pending.set(id, { ok: ok as (v: unknown) => void, fail, timer });
+        const pending: Pending = { ok: ok as (v: unknown) => void, fail };
+        g.pending.set(id, pending);
+        if (g.ready) startClock(g, id, pending);
         g.worker.ref();
         try {
           g.worker.postMessage({ id, request }, transfer);

@@ -115,6 +115,18 @@ describe('startThread', () => {
     t.close();
   });
 
+  it('counts a request\'s time from when the thread has loaded, not its start (issue 22: Node 22 under load)', async () => {
+    // A main that takes 400 ms to load (busy, as a slow require is), with a 100 ms limit per request.
+    const slowStart = () => {
+      const until = Date.now() + 400;
+      while (Date.now() < until);
+      return { handle: (req: string) => req };
+    };
+    const t = startThread<string, unknown>({ main: slowStart, restart: true, timeoutMs: 100 });
+    expect(await t.request('answered')).toBe('answered');
+    await t.close();
+  });
+
   it('a thread past its memory limit dies alone: its request fails with ERR_WORKER_OUT_OF_MEMORY, the process lives on', async () => {
     const t = startThread<string, unknown>({ main: testMain, restart: true, resourceLimits: { maxOldGenerationSizeMb: 16 } });
     await expect(t.request('hog')).rejects.toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });

@@ -1,4 +1,5 @@
-// The file `paperboy subscribers invite` reads: one address per line, or CSV. Pure: text → sign-ups and bad lines.
+// The file `paperboy subscribers invite` reads: one address per line (bare, or as mailing-list exports write them:
+// `Ada Lovelace <ada@lab.example.org>`), or CSV. Pure: text → sign-ups and bad lines.
 import { parse } from 'csv-parse/sync';
 import { subscriptionBody, type SubscriptionInput } from '../http/schemas.js';
 
@@ -16,6 +17,18 @@ export interface Invitation {
 
 /** Columns a header line may name; without a header the first column is the address and the others keywords. */
 const COLUMNS = ['email', 'keywords', 'categories', 'authors', 'about', 'papers', 'timezone', 'hour', 'frequency', 'weekday'] as const;
+
+/** A whole line that is one address with a display name: `Ada Lovelace <ada@…>`, `"Lovelace, Ada" <ada@…>` (a comma
+ *  inside quotes), `ada@… (Ada Lovelace)`; the address, or null. */
+function nameAddrLine(line: string): string | null {
+  const m = /^\s*(?:"[^"]*"|[^"<>,]*)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(line) ?? /^\s*([^\s()<>,"]+@[^\s()<>,"]+)\s*\([^()]*\)\s*$/.exec(line);
+  return m ? m[1] : null;
+}
+
+/** The address in a CSV cell written as a mailing list writes it (`Ada Lovelace <ada@…>`), else the cell as it is. */
+function addressOf(cell: string): string {
+  return /^[^<>]*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(cell)?.[1] ?? /^([^\s()]+@[^\s()]+)\s*\([^()]*\)$/.exec(cell)?.[1] ?? cell;
+}
 
 /** The fields of one CSV line, or the parser's complaint. */
 function fields(text: string): string[] | string {
@@ -51,7 +64,8 @@ export function parseInviteFile(text: string): { invitations: Invitation[]; bad:
   text.split(/\r?\n/).forEach((raw, i) => {
     const line = i + 1;
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) return;
-    const cells = fields(raw);
+    const named = nameAddrLine(raw);
+    const cells = named ? [named] : fields(raw);
     if (typeof cells === 'string') return bad.push({ line, reason: `not a CSV line: ${cells}` });
     // Only the first line that holds anything may be a header.
     if (first) {
@@ -60,6 +74,7 @@ export function parseInviteFile(text: string): { invitations: Invitation[]; bad:
       if (header) return;
     }
     const r = record(cells, header);
+    if (r.email) r.email = addressOf(r.email);
     const parsed = subscriptionBody.safeParse({ ...r, ...(r.keywords && { keywords: r.keywords.replace(/;/g, ',') }),
       ...(r.categories && { categories: r.categories.replace(/;/g, ',') }), ...(r.authors && { authors: r.authors.replace(/;/g, ',') }) });
     if (!parsed.success) {

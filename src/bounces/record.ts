@@ -50,7 +50,7 @@ export function recordEvent(db: Db, e: MailEvent, policy: EventPolicy, now = new
     if (e.kind === 'complaint') {
       if (sub) unsubscribe(db, sub.id, now);
       const email = sub?.email ?? ('email' in e.about ? e.about.email : null);
-      if (email) suppress(db, emailHash(policy.secret, email), now);
+      if (email) suppress(db, emailHash(policy.secret, email), now, 'complaint');
     } else if (sub) {
       countOutcome(db, sub.id, lateBounce(e), policy.limits, now);
     }

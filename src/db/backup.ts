@@ -7,6 +7,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openAlone } from './maintenance.js';
 import { loadMigrations, migrate } from './migrate.js';
+import { commandLine } from '../command.js';
 
 /** better-sqlite3 copies this many pages per step after the first; asking for all of them makes the copy one read
  *  transaction, so that a busy server's writes cannot restart it (SQLite restarts a backup the source changed under). */
@@ -119,7 +120,7 @@ export async function restoreDatabase(file: string, source: string): Promise<Cop
   const from = resolve(source);
   checkBackup(from);
   const live = openAlone(file);
-  if (!live.missing && !live.db) throw new BackupError(`${file} is in use by another process (a running \`paperboy serve\`?): stop it, then restore`);
+  if (!live.missing && !live.db) throw new BackupError(`${file} is in use by another process (a running ${commandLine('serve')}?): stop it, then restore`);
   live.db?.close();
   let kept: string | null = null;
   if (!live.missing) {

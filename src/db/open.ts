@@ -10,8 +10,14 @@ export type Db = Database.Database;
 const SEARCH_INDEX_VERSION = 1;
 const SEARCH_INDEX_SQL = fileURLToPath(new URL('../../migrations/search-index.sql', import.meta.url));
 
+/** How long a statement waits for another connection's lock before "database is locked": the server's default is short
+ *  (a request should not hang), commands wait longer (see db/lock.ts). */
+export interface OpenOptions {
+  busyTimeoutMs?: number;
+}
+
 /** Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout, its search index attached. */
-export function openDb(file: string): Db {
+export function openDb(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     keepPrivate(file);
@@ -26,7 +32,7 @@ export function openDb(file: string): Db {
   // A 64 MB page cache: bulk ingest of 100k papers stores about 20% faster than with the 2 MB default.
   db.pragma('cache_size = -65536');
   // Two processes on one file wait for each other instead of failing at once.
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${Math.floor(opts.busyTimeoutMs ?? 5000)}`);
   // Once checkpointed, a WAL grown by a bulk ingest is cut back to 4 MB instead of keeping its size on disk.
   db.pragma('journal_size_limit = 4194304');
   attachSearchIndex(db);

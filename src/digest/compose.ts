@@ -39,6 +39,8 @@ export interface DigestModel {
   note: string;
   /** The instance's name, shown above the papers. */
   instance: string;
+  /** Who runs the instance and how to reach them (INSTANCE_CONTACT), in the footer; '' when unset. */
+  contact: string;
   items: DigestItem[];
 }
 
@@ -68,6 +70,8 @@ export interface ComposeInput {
   noNewPapers?: boolean;
   /** The instance's name (INSTANCE_NAME). */
   instance?: string;
+  /** Who runs it (INSTANCE_CONTACT). */
+  contact?: string;
   /** A weekly subscriber's digest: its words say "this week", not "today". */
   weekly?: boolean;
 }
@@ -205,7 +209,7 @@ export function composeDigest(input: ComposeInput): DigestModel {
     reason: input.email ? `You get this ${weekly ? 'weekly' : 'daily'} digest because ${input.email} subscribed to ${instance} at ${input.siteUrl}` +
       (interests.length ? ` and asked for papers about ${trimText(interests.join(', '), 160)}.` : '.')
       : `A ${weekly ? 'weekly' : 'daily'} digest of ${instance} at ${input.siteUrl}.`, // the browser view: whose it is stays out
-    note, instance,
+    note, instance, contact: input.contact ?? '',
     items,
   };
 }

@@ -1,4 +1,5 @@
 // When is a subscriber's digest due? Pure functions over an instant and a timezone.
+import { currentZoneName } from '../timezones.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const lastAnswer = new Map<string, { minute: number; local: { date: string; hour: number } }>();
@@ -8,10 +9,11 @@ export function isTimezone(tz: string): boolean {
   return canonicalTimezone(tz) !== null;
 }
 
-/** The canonical spelling of a timezone name (`europe/paris` → `Europe/Paris`, `utc` → `UTC`), or null when unknown. */
+/** The canonical, current spelling of a timezone name (`europe/paris` → `Europe/Paris`, `utc` → `UTC`, the old
+ *  `Asia/Calcutta` → `Asia/Kolkata`), or null when unknown. */
 export function canonicalTimezone(tz: string): string | null {
   try {
-    return new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone;
+    return currentZoneName(new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone);
   } catch {
     return null;
   }

@@ -7,7 +7,7 @@ import { BODY_LIMIT } from './limits.js';
 import { makeErrorHandler, wantsJson } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { operatorGuard } from './operator.js';
-import { fresh, loadPages, sendPage } from './pages.js';
+import { contactView, fresh, loadPages, sendPage } from './pages.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { logSerializers } from './redact.js';
 import { apiRoutes } from './routes/api.js';
@@ -50,7 +50,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     routerOptions: { maxParamLength: 2000 },
     // Per-request lines would log URLs, and URLs carry tokens.
     logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<ZodTypeProvider>();
-  const page = loadPages({ instance: ctx.config.INSTANCE_NAME });
+  const page = loadPages({ instance: ctx.config.INSTANCE_NAME, contact: contactView(ctx.config.INSTANCE_CONTACT) });
   const mailer = makeConfirmationMailer(ctx);
   const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? SIGNUPS_PER_ADDRESS_PER_DAY);
   // The categories the forms and the archive offer: the same for every visitor, changed by ingests only.

@@ -2,7 +2,8 @@
 // answered in words ("Matched 212 of 340 entries…"). Nothing is stored here: a refused library refuses the request.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { LibraryReader } from '../library/citation.js';
-import { LibraryError, LibraryOverLimit, LibraryTooLarge, type LibraryRead } from '../library/read.js';
+import type { TextSource } from '../library/parse.js';
+import { LibraryError, LibraryOverLimit, LibraryTooLarge, datedOn, formatOfName, type LibraryRead } from '../library/read.js';
 import type { Rejection } from '../model.js';
 import { orderLibrary } from '../rank/library.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
@@ -47,6 +48,10 @@ export interface LibraryAnswer {
   matched: number;
   text: number;
   waiting: number;
+  /** Entries the export gave no date added (see datedOn: when none has one, the library is dated by the day it was given). */
+  undated: number;
+  /** True when the export gave no date added at all, so the whole library counts as added the day it was given. */
+  uploadDay: boolean;
   skipped: Rejection[];
 }
 
@@ -56,20 +61,31 @@ export function libraryTooLarge(what = `more than ${PROFILE_LIMITS.libraryBytes 
     `The library is too large (${what}): at most ${PROFILE_LIMITS.libraryBytes / 1024 / 1024} MB and ${PROFILE_LIMITS.libraryEntries.toLocaleString('en')} references. Nothing was stored`, 'library');
 }
 
+/** A library as a request carries it: a pasted list or export, and an uploaded file with the name it had. */
+export interface LibraryTexts {
+  pasted?: string;
+  file?: string;
+  fileName?: string;
+}
+
 /**
- * Reads the library texts of a request (a pasted list or export, and an uploaded file). Null when no library was sent. Entries come out most recently added first, as
- * they are stored. Throws the ApiError to answer with: 413 past a limit, 400 for text that cannot be read at all.
+ * Reads the library texts of a request (a pasted list or export, and an uploaded file, whose extension is trusted for
+ * its format). Null when no library was sent. Entries without a date added are dated `today` (YYYY-MM-DD), the day the
+ * library was given, and come out most recently added first, as they are stored. Throws the ApiError to answer with:
+ * 413 past a limit, 400 for text that cannot be read at all or holds no reference (naming the line, entry or file).
  */
-export async function readLibraryField(reader: LibraryReader, texts: (string | undefined)[]): Promise<LibraryRead | null> {
-  const given = texts.filter((t): t is string => typeof t === 'string' && t.trim() !== '');
+export async function readLibraryField(reader: LibraryReader, texts: LibraryTexts, today: string): Promise<LibraryRead | null> {
+  const all: { text: string | undefined; from: TextSource }[] = [
+    { text: texts.pasted, from: {} }, { text: texts.file, from: { name: texts.fileName, hint: formatOfName(texts.fileName) } }];
+  const given = all.filter((t): t is { text: string; from: TextSource } => typeof t.text === 'string' && t.text.trim() !== '');
   if (!given.length) return null;
-  const bytes = given.reduce((n, t) => n + Buffer.byteLength(t), 0);
+  const bytes = given.reduce((n, t) => n + Buffer.byteLength(t.text), 0);
   if (bytes > PROFILE_LIMITS.libraryBytes) throw libraryTooLarge(`${(bytes / 1024 / 1024).toFixed(1)} MB`);
   const reads: LibraryRead[] = [];
   let left = PROFILE_LIMITS.libraryEntries;
-  for (const [k, text] of given.entries()) {
+  for (const [k, { text, from }] of given.entries()) {
     try {
-      const read = await reader.read(text, left);
+      const read = await reader.read(text, left, from);
       left -= read.total;
       reads.push(given.length > 1 ? prefixed(read, k === 0 ? 'pasted list' : 'file') : read);
     } catch (err) {
@@ -81,7 +97,7 @@ export async function readLibraryField(reader: LibraryReader, texts: (string | u
   }
   return {
     format: reads[0].format, total: reads.reduce((n, r) => n + r.total, 0),
-    entries: orderLibrary(reads.flatMap((r) => r.entries)), skipped: reads.flatMap((r) => r.skipped),
+    entries: orderLibrary(datedOn(reads.flatMap((r) => r.entries), today)), skipped: reads.flatMap((r) => r.skipped),
   };
 }
 
@@ -94,7 +110,8 @@ function prefixed(read: LibraryRead, what: string): LibraryRead {
 /** The answer to a library read: what it came to against the store (librarySummary for a sign-up's, which waits for
  *  confirmation; replaceLibrary's own count when it is stored at once), and what was skipped. */
 export function libraryAnswer(read: LibraryRead, summary: LibrarySummary): LibraryAnswer {
-  return { entries: read.entries.length, ...summary, skipped: read.skipped };
+  const undated = read.entries.filter((e) => e.addedFrom !== 'export').length;
+  return { entries: read.entries.length, ...summary, undated, uploadDay: undated > 0 && read.entries.every((e) => e.addedFrom === 'upload'), skipped: read.skipped };
 }
 
 /** "3 entries" / "1 entry". */
@@ -118,6 +135,8 @@ export function librarySentence(a: LibraryAnswer, instance: string): string {
     : `None of the ${count(a.entries, 'entry', 'entries')} is among the papers ${instance} knows yet`];
   if (a.text) parts.push(`${a.matched ? count(a.text, 'more', 'more') : a.text.toLocaleString('en')} kept as ${a.text === 1 ? 'a text example' : 'text examples'}`);
   if (a.waiting) parts.push(`${count(a.waiting, 'more waits', 'more wait')} for ${instance} to store ${a.waiting === 1 ? 'its paper' : 'their papers'} (an id or DOI without a title)`);
+  if (a.uploadDay) parts.push('the export gives no date added, so the whole library counts as added today');
+  else if (a.undated) parts.push(`${count(a.undated, 'entry has', 'entries have')} no date added in the export and ${a.undated === 1 ? 'comes' : 'come'} after the dated ones`);
   if (a.skipped.length) {
     const kinds = new Map<string, number>();
     for (const s of a.skipped) kinds.set(kind(s.reason), (kinds.get(kind(s.reason)) ?? 0) + 1);

@@ -19,13 +19,22 @@ export function truncatedField(req: FastifyRequest): string | undefined {
   return truncated.get(req.raw);
 }
 
+/** The names uploaded files had on the sender's disk, by request and field: a library's extension says its format. */
+const fileNames = new WeakMap<object, Record<string, string>>();
+
+/** The name the file of field `field` had when it was uploaded with this request (cut to 100 characters), if any. */
+export function uploadedName(req: FastifyRequest, field: string): string | undefined {
+  return fileNames.get(req.raw)?.[field];
+}
+
 /**
  * Reads a multipart/form-data body (RFC 7578) with busboy: text fields, and the files `limits.files` names as UTF-8
  * text (or Windows-1252, what older reference managers write, when the bytes are not UTF-8). Any other file is refused.
  * A file or field past its limit is reported to `onTruncated` (its name), and the route decides. A name given more
  * than once (checkboxes) gives the list of its values, as an urlencoded form does.
  */
-export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders, limits: MultipartLimits = {}, onTruncated: (name: string) => void = () => {}): Promise<Record<string, string | string[]>> {
+export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders, limits: MultipartLimits = {}, onTruncated: (name: string) => void = () => {},
+  onFileName: (field: string, name: string) => void = () => {}): Promise<Record<string, string | string[]>> {
   return new Promise((resolve, reject) => {
     let form: BusboyInstance;
     const files = limits.files ?? [];
@@ -40,11 +49,12 @@ export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders,
       const had = fields[name];
       fields[name] = had === undefined ? value : [...[had].flat(), value];
     });
-    form.on('file', (name: string, stream: NodeJS.ReadableStream & { truncated?: boolean }) => {
+    form.on('file', (name: string, stream: NodeJS.ReadableStream & { truncated?: boolean }, filename?: string) => {
       if (!files.includes(name)) {
         stream.resume();
         return reject(bad(`unexpected file field ${name}`));
       }
+      if (filename) onFileName(name, filename.replace(/[\0-\x1f\x7f]/g, '').split(/[\\/]/).pop()!.slice(0, 100));
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('limit', () => onTruncated(name));
@@ -74,7 +84,9 @@ function decodeText(bytes: Buffer): string {
 /** Lets the routes of this plugin accept multipart/form-data forms of text fields (and the files `limits` names). */
 export function acceptMultipartFields(app: FastifyInstance, bodyLimit: number, limits: MultipartLimits = {}): void {
   app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, (req, body, done) => {
-    parseMultipartFields(body as Buffer, req.headers, limits, (name) => truncated.set(req.raw, name)).then((fields) => done(null, fields), (err: Error) => done(err, undefined));
+    const onFileName = (field: string, name: string) => fileNames.set(req.raw, { ...fileNames.get(req.raw), [field]: name });
+    parseMultipartFields(body as Buffer, req.headers, limits, (name) => truncated.set(req.raw, name), onFileName)
+      .then((fields) => done(null, fields), (err: Error) => done(err, undefined));
   });
 }
 

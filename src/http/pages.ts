@@ -10,9 +10,26 @@ export type PageModel = { title: string } & Record<string, unknown>;
  *  partial alone, with the globals, for pages that are not ours to lay out (the API docs get the site's header and footer). */
 export type PageRenderer = ((name: string, model: PageModel) => string) & { partial(name: string, model?: Record<string, unknown>): string };
 
-/** What every page shows whatever the route: the instance's name (INSTANCE_NAME). */
+/** What every page shows whatever the route: the instance's name (INSTANCE_NAME) and who runs it (INSTANCE_CONTACT). */
 export interface PageGlobals {
   instance: string;
+  contact?: ContactView | null;
+}
+
+/** INSTANCE_CONTACT as the footer shows it: the text, with the address in it (if any) as a mailto link. */
+export interface ContactView {
+  text: string;
+  before: string;
+  email: string | null;
+  after: string;
+}
+
+/** Splits INSTANCE_CONTACT around the first address it holds, so the footer can link it; null when unset. */
+export function contactView(contact: string | undefined): ContactView | null {
+  if (!contact) return null;
+  const m = /[^\s<>(),;:"']+@[^\s<>(),;:"']+\.[a-z]{2,}/i.exec(contact);
+  if (!m) return { text: contact, before: contact, email: null, after: '' };
+  return { text: contact, before: contact.slice(0, m.index), email: m[0], after: contact.slice(m.index + m[0].length) };
 }
 
 /** The `.hbs` files of a folder by name. */
@@ -28,6 +45,8 @@ function templatesIn(dir: string): [string, string][] {
 export function loadPages(globals: PageGlobals = { instance: 'Paperboy' }, dir = `${TEMPLATES_DIR}/pages`): PageRenderer {
   const hbs = Handlebars.create();
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // {{#if (or a b)}}: the last argument is Handlebars' options object.
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('includes', (list: unknown, x: unknown) => Array.isArray(list) && list.includes(x));
   for (const [name, source] of templatesIn(`${dir}/partials`)) hbs.registerPartial(name, source);
   const pages = new Map(templatesIn(dir).map(([name, source]) => [name, hbs.compile(source, { strict: false })]));

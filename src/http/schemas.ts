@@ -29,14 +29,17 @@ const seedPaper = z.string().max(200, 'must be at most 200 characters').regex(/^
     ?? (ctx.addIssue({ code: 'custom', message: 'is not an arXiv id or link, such as 2406.01234 or https://arxiv.org/abs/2406.01234' }), z.NEVER));
 
 /** A whole number in a range: a JSON integer, or a form's decimal digits. Nothing else is read as a number (no `true`, `[]`, `0x10`). */
-const wholeNumber = (min: number, max: number, def: number, message: string) => z.preprocess(
+const wholeNumberOrNone = (min: number, max: number, message: string) => z.preprocess(
   (v) => (v === '' || v === undefined ? undefined : typeof v === 'string' && /^-?\d{1,9}$/.test(v) ? Number(v) : v),
-  z.number({ error: message }).int(message).min(min, message).max(max, message).default(def));
+  z.number({ error: message }).int(message).min(min, message).max(max, message).optional());
+const wholeNumber = (min: number, max: number, def: number, message: string) => wholeNumberOrNone(min, max, message).transform((v) => v ?? def);
 
-/** An IANA timezone in any letter case, stored in its canonical spelling (`europe/paris` → `Europe/Paris`). */
-const timezone = z.preprocess(blankToUndefined, z.string().max(64, 'is not a known IANA timezone such as Europe/Paris')
+/** An IANA timezone in any letter case, stored in its canonical and current spelling (`europe/paris` → `Europe/Paris`,
+ *  `Asia/Calcutta` → `Asia/Kolkata`); undefined when not given. */
+const timezoneOrNone = z.preprocess(blankToUndefined, z.string().max(64, 'is not a known IANA timezone such as Europe/Paris')
   .transform((tz, ctx) => canonicalTimezone(tz) ?? (ctx.addIssue({ code: 'custom', message: 'is not a known IANA timezone such as Europe/Paris' }), z.NEVER))
-  .default('UTC'));
+  .optional());
+const timezone = timezoneOrNone.transform((tz) => tz ?? 'UTC');
 
 const interests = {
   keywords: list(singleLine(LIMITS.keywordLength), LIMITS.keywords),
@@ -59,15 +62,32 @@ const interests = {
   }),
 };
 
-/** The body of POST /api/subscriptions and of the sign-up form. */
+/** The body of POST /api/subscriptions and of the sign-up form. A timezone or hour not given is the lab's
+ *  (DEFAULT_TIMEZONE, DEFAULT_HOUR), filled in by the sign-up (http/subscribe.ts). */
 export const subscriptionBody = z.strictObject({
   email: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).trim().max(254, 'is too long')
-    // Not every mail server takes SMTPUTF8; an international domain works in its xn-- (punycode) form.
-    .regex(/^\S*$/, 'must not contain spaces')
-    .regex(/^[\x21-\x7e]*$/, 'must be plain ASCII; write an international domain in its xn-- form')
-    .pipe(z.email('is not a valid email address')),
+    .superRefine((v, ctx) => { const problem = emailProblem(v); if (problem) ctx.addIssue({ code: 'custom', message: problem }); }),
   ...interests,
+  timezone: timezoneOrNone.meta({ description: 'An IANA timezone; default: the instance\'s DEFAULT_TIMEZONE (UTC unless set)' }),
+  hour: wholeNumberOrNone(0, 23, 'must be 0–23').meta({ description: 'The hour digests go out, 0–23; default: the instance\'s DEFAULT_HOUR (8 unless set)' }),
 });
+
+/** What is wrong with an email address, in words a person can act on; null for one that will do. Not every mail server
+ *  takes SMTPUTF8, so an international domain must be in its xn-- (punycode) form. */
+export function emailProblem(v: string): string | null {
+  if (v === '') return 'is required';
+  if (/\s/.test(v)) return 'must not contain spaces';
+  if (!/^[\x21-\x7e]*$/.test(v)) return 'must be plain ASCII; write an international domain in its xn-- form';
+  const at = v.lastIndexOf('@');
+  if (at < 0) return `has no @: an address looks like name@lab.example.org`;
+  if (v.indexOf('@') !== at) return 'has more than one @';
+  const [local, domain] = [v.slice(0, at), v.slice(at + 1)];
+  if (!local) return 'has nothing before the @';
+  if (!domain) return 'has nothing after the @';
+  if (!domain.includes('.')) return `has no domain ending: "${domain}" should be a full domain such as ${domain}.example.org`;
+  if (/^\.|\.\.|\.$/.test(domain)) return `has a domain with an empty part: "${domain}"`;
+  return z.email().safeParse(v).success ? null : 'is not a valid email address';
+}
 
 /** The sign-up form: the API's fields, and the library as an uploaded file (multipart/form-data) beside the pasted one. */
 export const subscriptionForm = subscriptionBody.extend({ libraryFile: z.string().optional() });
@@ -96,10 +116,13 @@ export const preferencesBody = z.strictObject({
   }
 });
 
-/** The library form of the preferences page: remove one entry (its id), or all of them. */
+/** The library forms of the preferences page: remove one entry (its id), or all of them; put back the library kept a
+ *  step back (undo), or forget it. */
 export const libraryEditBody = z.strictObject({
   remove: z.preprocess(blankToUndefined, z.coerce.number().int().positive('is not an entry of your library').optional()),
   clear: z.literal('yes').optional(),
+  undo: z.literal('yes').optional(),
+  forget: z.literal('yes').optional(),
 });
 
 /** The page of the library list on the preferences page, beside the `?done=` of a redirect. */

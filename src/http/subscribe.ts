@@ -5,11 +5,15 @@ import { emailHash, mailboxOf, recordSignupAttempt } from '../store/address-guar
 import { mailOwner, signUp, type SignUp, type SignUpMail, type SubscriberRecord } from '../store/subscribers.js';
 import { ApiError } from './errors.js';
 
+/** A sign-up as it arrives: the timezone and hour may be left to the lab's defaults. */
+export type SignUpInput = Omit<SignUp, 'timezone' | 'hour'> & { timezone?: string; hour?: number };
+
 /** Sign-up as the routes and `paperboy subscribers invite` use it: throttle per address, record, and queue exactly one mail to the address. */
 export interface Subscriptions {
-  /** Records a sign-up (resolves once committed); rejects with a 400 ApiError for an address outside
-   *  ALLOWED_EMAIL_DOMAINS and a 429 when the address had its quota today. */
-  subscribe(input: SignUp): Promise<void>;
+  /** Records a sign-up (resolves once committed), with DEFAULT_TIMEZONE and DEFAULT_HOUR where the timezone or hour
+   *  was not given; `invited` when the admin's invite made it (its mail is an invitation). Rejects with a 400 ApiError
+   *  for an address outside ALLOWED_EMAIL_DOMAINS and a 429 when the address had its quota today. */
+  subscribe(input: SignUpInput, opts?: { invited?: boolean }): Promise<void>;
   /** Mails a subscriber's own address a confirmation link (to come back) or their preferences link: asked through a
    *  link mailed to the address, so within a quota of its own, which strangers' sign-ups do not use up. */
   mailOwner(sub: SubscriberRecord, kind: SignUpMail): Promise<void>;
@@ -71,13 +75,14 @@ export function makeSubscriptions(ctx: Context, mailer: ConfirmationMailer, perA
   });
 
   return {
-    subscribe(input) {
+    subscribe(input, opts = {}) {
       // Checked before the quota: an address that may not sign up uses none of it.
       const allowed = ctx.config.ALLOWED_EMAIL_DOMAINS;
       if (!emailDomainAllowed(input.email, allowed)) {
         return Promise.reject(new ApiError(400, 'domain_not_allowed', `Sign-ups are open to addresses at ${allowed.join(', ')} only`, 'email'));
       }
-      return enqueue(quota(input.email, 'anyone'), () => { signUp(ctx.db, input); });
+      const full = { ...input, timezone: input.timezone ?? ctx.config.DEFAULT_TIMEZONE, hour: input.hour ?? ctx.config.DEFAULT_HOUR };
+      return enqueue(quota(input.email, 'anyone'), () => { signUp(ctx.db, full, new Date(), opts); });
     },
     // An active address needs no confirmation: it gets its preferences link either way.
     mailOwner: (sub, kind) => enqueue(quota(sub.email, 'owner'), () => { mailOwner(ctx.db, sub, sub.status === 'active' ? 'manage' : kind); }),

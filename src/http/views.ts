@@ -1,9 +1,10 @@
 // What the pages show, built from stored records and form values: plain strings and option lists, escaped by the templates.
 import { paperLinkLabel, paperUrl, shortAuthors, trimText } from '../digest/compose.js';
-import { hourLabel, weekdayName } from '../digest/due.js';
+import { dayLabel, hourLabel, weekdayName } from '../digest/due.js';
 import type { Paper } from '../model.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
 import { ARCHIVE_NAMES, archiveOf, categoryName, isKnownCategory } from '../taxonomy.js';
+import { currentZoneName, RENAMED_ZONES } from '../timezones.js';
 import { errorList, type FieldErrors, type FormValues } from './forms.js';
 
 /** A paper as the pages show it: plain strings, escaped by the templates. */
@@ -18,15 +19,28 @@ export interface PaperView {
   upvotes: number | null;
   pdfUrl: string | null;
   codeUrl: string | null;
+  /** "Published 3 June 2026", or "First seen 14 July 2026" when the source gave no date; '' when neither is known. */
+  date: string;
 }
 
 /** Maps a stored paper to what a page lists. */
 export function paperView(p: Paper): PaperView {
   return {
     id: p.id, title: p.title, url: paperUrl(p), linkLabel: paperLinkLabel(p), authors: shortAuthors(p.authors), abstract: trimText(p.abstract, 280),
-    upvotes: p.upvotes ?? null, pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null,
+    upvotes: p.upvotes ?? null, pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null, date: paperDate(p),
   };
 }
+
+/** When a paper came out, as a card says it: the date its source gives, else the day Paperboy first stored it. */
+function paperDate(p: Paper): string {
+  const day = (iso: string) => (/^\d{4}-\d\d-\d\d/.test(iso) ? dayLabel(iso.slice(0, 10)).replace(/^\w+ /, '') : '');
+  if (p.published && day(p.published)) return `Published ${day(p.published)}`;
+  return p.firstSeen && day(p.firstSeen) ? `First seen ${day(p.firstSeen)}` : '';
+}
+
+/** What pages say while the store holds only the bundled sample (data/sample): what these papers are, and when real ones come. */
+export const SAMPLE_NOTE = 'These are the sample papers bundled with Paperboy (Hugging Face daily papers of June 2026), ' +
+  'shown until the first papers arrive from the sources: new papers, and digests of them, follow the first ingest.';
 
 /** Options of the hour select (00:00 … 23:00), `selected` marking the current one. */
 export function hourOptions(selected: number) {
@@ -81,10 +95,10 @@ function zoneLabel(zone: string): string {
   return rest.length ? `${city} (${rest.join(', ').replace(/_/g, ' ')})` : city;
 }
 
-/** Every timezone this runtime knows (canonical IANA names), grouped by region; built once. */
+/** Every timezone this runtime knows, by its current IANA name (Europe/Kyiv, not ICU's Europe/Kiev), grouped by region; built once. */
 const ZONE_GROUPS = (() => {
   const groups = new Map<string, { value: string; label: string }[]>();
-  for (const zone of Intl.supportedValuesOf('timeZone')) {
+  for (const zone of new Set(Intl.supportedValuesOf('timeZone').map(currentZoneName))) {
     if (!zone.includes('/')) continue;
     const region = zone.slice(0, zone.indexOf('/'));
     groups.set(region, [...(groups.get(region) ?? []), { value: zone, label: zoneLabel(zone) }]);
@@ -92,15 +106,22 @@ const ZONE_GROUPS = (() => {
   return [...groups].map(([region, zones]) => ({ region, zones: zones.sort((a, b) => a.label.localeCompare(b.label)) }));
 })();
 
-/** The timezone picker: UTC first, then every zone by region, `selected` marked (listed on its own if the runtime lacks it). */
+/** The timezone picker: UTC first, then every zone by region, `selected` marked under its current name (a zone stored
+ *  as Europe/Kiev shows as Europe/Kyiv; one the runtime lacks is listed on its own); `renamed` maps ICU's old names to
+ *  the current ones for the page's script, which selects the browser's own zone. */
 export function timezoneOptions(selected: string) {
-  const known = selected === 'UTC' || ZONE_GROUPS.some((g) => g.zones.some((z) => z.value === selected));
+  const current = currentZoneName(selected);
+  const known = current === 'UTC' || ZONE_GROUPS.some((g) => g.zones.some((z) => z.value === current));
   return {
-    utc: selected === 'UTC',
+    utc: current === 'UTC',
     other: known ? null : { value: selected, label: selected },
-    groups: ZONE_GROUPS.map((g) => ({ region: g.region, zones: g.zones.map((z) => ({ ...z, selected: z.value === selected })) })),
+    groups: ZONE_GROUPS.map((g) => ({ region: g.region, zones: g.zones.map((z) => ({ ...z, selected: z.value === current })) })),
+    renamed: RENAMED_JSON,
   };
 }
+
+/** RENAMED_ZONES as the timezone select carries it (data-renamed), for the page's script. */
+const RENAMED_JSON = JSON.stringify(RENAMED_ZONES);
 
 /** True when the sign-up's optional part holds something other than the defaults, or an error: it is shown open. */
 function moreOpen(v: FormValues, errors: FieldErrors): boolean {

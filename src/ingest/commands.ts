@@ -15,6 +15,7 @@ import { ingestWarnings } from './health.js';
 import { paperToJsonl } from './jsonl.js';
 import { ingestSource, type IngestDeps, type IngestSummary } from './run.js';
 import { ENDPOINTS, planSources, type SourceEndpoints } from './sources.js';
+import { commandLine } from '../command.js';
 
 /** What the commands need: the database and the public URL (named in the User-Agent). */
 export interface CommandDeps {
@@ -69,15 +70,24 @@ export async function scheduledIngest(deps: ScheduleDeps, sources: readonly stri
   }, deps.endpoints ?? ENDPOINTS);
   // A failed Hugging Face day stops the remembered day from moving past it, so the next run asks for it again.
   let hfFailed = false;
+  let failed = 0;
   for (const { source, format, hfDay } of plan) {
     const r = await ingestSource(ingestDeps, source, { format });
+    if (r.error) failed++;
     const fields = { source, format: r.format, new: r.new, updated: r.updated, rejected: r.rejected, notModified: r.notModified };
     if (r.error) log.warn({ ...fields, error: r.error }, 'ingest failed');
     else log.info(fields, 'ingested');
     if (hfDay && r.error) hfFailed = true;
     if (hfDay && !hfFailed && hfDay > (getSetting(db, HF_LAST_DAY) ?? '')) setSetting(db, HF_LAST_DAY, hfDay);
   }
+  if (plan.length > 1 && failed === plan.length) log.warn({ failed }, allFailed(plan.length));
   for (const warning of ingestWarnings(db, now())) log.warn({ warning }, 'ingest needs attention');
+}
+
+/** The one line that says what to check when every source of a run failed: most often no way out to the internet. */
+export function allFailed(n: number): string {
+  return `all ${n} sources failed: is there a network connection, or an outgoing proxy in the way? This host needs https to huggingface.co ` +
+    `and rss.arxiv.org. Offline, set PAPERBOY_SOURCES=none and add papers with ${commandLine('ingest <file>')}`;
 }
 
 /** `paperboy export [--out file]`: writes every stored paper as JSONL; returns how many. */
@@ -105,5 +115,5 @@ export function runLine(r: IngestRun): string {
 export function sourcesCommand(db: Db, limit = 20, now = new Date()): string[] {
   const runs = recentRuns(db, limit);
   const warnings = ingestWarnings(db, now).map((w) => `WARNING: ${w}`);
-  return [...warnings, ...(runs.length ? runs.map(runLine) : ['no ingest runs yet: try `paperboy ingest <file-or-url>`'])];
+  return [...warnings, ...(runs.length ? runs.map(runLine) : [`no ingest runs yet: try ${commandLine('ingest <file-or-url>')}`])];
 }

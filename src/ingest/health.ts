@@ -3,6 +3,7 @@
 import type { Db } from '../db/open.js';
 import { failingSources } from '../store/ingest-runs.js';
 import { newestFirstSeen } from '../store/papers.js';
+import { commandLine } from '../command.js';
 
 /** A source whose last this many runs failed is reported. */
 export const FAILING_RUNS = 3;
@@ -25,5 +26,5 @@ export function ingestWarnings(db: Db, now = new Date()): string[] {
   if (newest === null) return [...failing, 'no paper stored yet: check PAPERBOY_SOURCES'];
   const days = (now.getTime() - Date.parse(newest)) / 86_400_000;
   if (days * 86_400_000 < STALE_MS) return failing;
-  return [...failing, `no new paper stored for ${Math.floor(days)} days (the newest was first seen ${newest}): check the sources above and \`paperboy sources\``];
+  return [...failing, `no new paper stored for ${Math.floor(days)} days (the newest was first seen ${newest}): check the sources above and ${commandLine('sources')}`];
 }

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { freePages, returnFreePages, returnsSpace } from '../db/maintenance.js';
 import type { Db } from '../db/open.js';
+import { commandLine } from '../command.js';
 import {
   keptFrom, pruneDigests, pruneIndexedChanges, pruneIngestRuns, pruneMailEvents, pruneSignupAttempts, pruneUnconfirmed, type KeptFrom,
 } from '../store/retention.js';
@@ -123,16 +124,24 @@ function pruneError(err: unknown): PruneError {
   const e = err as { code?: string; message?: string };
   const what = e.code === 'SQLITE_FULL' ? 'the disk is full' : `the database could not be written (${e.message ?? String(err)})`;
   return new PruneError(`pruning stopped: ${what}. The batch it was on was rolled back and the database is intact; ` +
-    'what earlier batches removed stays removed. Free some disk space and run `paperboy prune` again');
+    `what earlier batches removed stays removed. Free some disk space and run ${commandLine('prune')} again`);
 }
 
-/** One line for the log and the CLI. */
+/** True when a prune removed nothing people would miss and gave no space back (the change log the search index has
+ *  read is pruned at every start: that is housekeeping, not history). */
+export function prunedNothing(r: PruneReport): boolean {
+  return r.digests + r.ingestRuns + r.signupAttempts + r.mailEvents + r.unconfirmed + r.pagesReturned === 0 && r.returnsSpace;
+}
+
+/** One line for the log and the CLI: only what was deleted (a prune that deleted nothing says so in a few words). */
 export function describePrune(r: PruneReport): string {
   const mb = (pages: number) => `${((pages * r.pageSize) / 2 ** 20).toFixed(1)} MB`;
-  return `pruned ${r.digests} digests of days before ${r.kept.digestsFrom} (with their papers and delivery attempts), ` +
-    `${r.ingestRuns} ingest runs, ${r.signupAttempts} sign-up attempts, ${r.mailEvents} bounce and complaint reports, ` +
-    `${r.unconfirmed} sign-ups never confirmed, ${r.changes} change-log rows; ` +
-    `gave ${mb(r.pagesReturned)} back to the file system` + (r.pagesKept ? `, ${mb(r.pagesKept)} free kept for reuse` : '') +
-    `; ${r.transactions} transactions, the longest ${r.longestMs.toFixed(0)} ms` + (r.slow ? ` (${r.slow} over ${SLOW_MS} ms)` : '') +
-    (r.returnsSpace ? '' : '. This file was made before Paperboy gave space back: stop Paperboy and run `paperboy migrate` once to convert it');
+  const counts = [[r.digests, `digests of days before ${r.kept.digestsFrom} (with their papers and delivery attempts)`], [r.ingestRuns, 'ingest runs'],
+    [r.signupAttempts, 'sign-up attempts'], [r.mailEvents, 'bounce and complaint reports'], [r.unconfirmed, 'sign-ups never confirmed']] as const;
+  const parts = counts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  const head = parts.length ? `pruned ${parts.join(', ')}` : 'nothing older than RETENTION_DAYS to prune';
+  return head + (r.pagesReturned || r.pagesKept ? `; gave ${mb(r.pagesReturned)} back to the file system` : '') +
+    (r.pagesKept ? `, ${mb(r.pagesKept)} free kept for reuse` : '') +
+    (parts.length ? `; ${r.transactions} transactions, the longest ${r.longestMs.toFixed(0)} ms` + (r.slow ? ` (${r.slow} over ${SLOW_MS} ms)` : '') : '') +
+    (r.returnsSpace ? '' : `. This file was made before Paperboy gave space back: stop Paperboy and run ${commandLine('migrate')} once to convert it`);
 }

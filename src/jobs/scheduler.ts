@@ -2,7 +2,7 @@ import cron from 'node-cron';
 import type { Context } from '../context.js';
 import { sendDueDigests } from '../mail/sender.js';
 import { startMailboxJob } from './bounce-mailbox.js';
-import { describePrune, pruneHistory } from './retention.js';
+import { describePrune, pruneHistory, prunedNothing } from './retention.js';
 
 /** What the scheduler runs on INGEST_CRON. */
 export type IngestJob = () => Promise<void>;
@@ -32,7 +32,8 @@ export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
   const ingestTask = cron.schedule(ctx.config.INGEST_CRON, ingestJob);
   const pruneJob = guarded('prune', async () => {
     const r = await pruneHistory(ctx.db, { days: ctx.config.RETENTION_DAYS, signal: stopping.signal });
-    ctx.log[r.returnsSpace ? 'info' : 'warn'](r, describePrune(r));
+    // A start-up prune that found nothing to delete says nothing (debug): the log shows what happened, not what did not.
+    ctx.log[!r.returnsSpace ? 'warn' : prunedNothing(r) ? 'debug' : 'info'](r, describePrune(r));
   });
   const pruneTask = cron.schedule(PRUNE_CRON, pruneJob);
   const running = new Set<Promise<void>>();

@@ -5,28 +5,29 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startThread, ThreadStopped, type WorkerThread } from '../worker-thread.js';
-import { readLibraryText } from './parse.js';
+import { readLibraryText, type TextSource } from './parse.js';
 import { type LibraryRead, LibraryError, LibraryOverLimit, LibraryTooLarge, READ_LIMITS } from './read.js';
 
 /** The compiled parse.ts, which the thread runs (a thread cannot load TypeScript): the same path from dist/library/
  *  and from src/library/ under vitest. `npm ci` (prepare) and `npm test` build it first. */
 const COMPILED = fileURLToPath(new URL('../../dist/library/parse.js', import.meta.url));
 
-/** A request to the thread: a library's text and the most references it may hold. */
+/** A request to the thread: a library's text, the most references it may hold, and how it arrived. */
 interface ReadRequest {
   text: string;
   max: number;
+  from: TextSource;
 }
 
 /** The thread's side: parse.ts, loaded from the compiled file. Runs as source text (see worker-thread.ts). */
 function threadMain(data: { module: string }) {
   const { readLibraryText: read } = require(data.module);
-  return { handle: (r: { text: string; max: number }) => read(r.text, r.max) };
+  return { handle: (r: { text: string; max: number; from: object }) => read(r.text, r.max, r.from) };
 }
 
 /** Reads libraries on a worker thread (started on first use, ended after a minute idle). */
 export interface LibraryReader {
-  read(text: string, max: number): Promise<LibraryRead>;
+  read(text: string, max: number, from?: TextSource): Promise<LibraryRead>;
   close(): void;
 }
 
@@ -58,9 +59,9 @@ export function startLibraryReader(opts: ReaderLimits = {}): LibraryReader {
   // One library at a time, so the time limit is each library's own and not the queue's.
   let queue: Promise<unknown> = Promise.resolve();
   return {
-    read(text, max) {
+    read(text, max, from = {}) {
       if (!existsSync(COMPILED)) return Promise.reject(new Error(`${COMPILED} is missing: build Paperboy first (npm ci or tsc)`));
-      const turn = queue.then(() => thread.request({ text, max }).catch((err) => { throw asLibraryError(err, limits); }));
+      const turn = queue.then(() => thread.request({ text, max, from }).catch((err) => { throw asLibraryError(err, limits); }));
       queue = turn.catch(() => undefined);
       return turn;
     },
@@ -69,6 +70,6 @@ export function startLibraryReader(opts: ReaderLimits = {}): LibraryReader {
 }
 
 /** Reads a library in this thread (the evaluation and the command line, where nothing else waits). */
-export async function readLibrary(text: string, max: number): Promise<LibraryRead> {
-  return readLibraryText(text, max);
+export async function readLibrary(text: string, max: number, from: TextSource = {}): Promise<LibraryRead> {
+  return readLibraryText(text, max, from);
 }

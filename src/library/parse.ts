@@ -4,7 +4,7 @@
 // (citation.ts) from the compiled file, so a hostile library costs that thread its time and memory, never the
 // server's; the evaluation and the tests also run it in-process.
 import { createRequire } from 'node:module';
-import { type CitationRecord, type LibraryRead, LibraryError, LibraryOverLimit, LibraryTooLarge, READ_LIMITS, detectFormat, fromRecords, readList } from './read.js';
+import { type CitationRecord, type LibraryFormat, type LibraryRead, LibraryError, LibraryOverLimit, LibraryTooLarge, READ_LIMITS, detectFormat, fromRecords, noReference, readList } from './read.js';
 
 /** Citation.js's input side, as far as it is used here. */
 interface CitationInput {
@@ -121,7 +121,8 @@ function record(format: 'bibtex' | 'ris' | 'csl-json', item: unknown, i: number)
   const key = typeof o.label === 'string' ? o.label : typeof o.id === 'string' ? o.id : '';
   const label = key.length <= 60 && !key.includes('/') ? key : '';
   const where = `${format === 'bibtex' ? 'entry' : format === 'ris' ? 'record' : 'item'} ${i + 1}${label ? ` (${label})` : ''}`;
-  const raw = format === 'bibtex' ? { ...(o.properties as object) } : format === 'ris' ? o : {};
+  // The fields as written, where a date-added is looked for: BibTeX's properties, RIS's tags, a JSON item's keys.
+  const raw = format === 'bibtex' ? { ...(o.properties as object) } : o;
   try {
     if (format === 'csl-json' && (!item || typeof item !== 'object' || Array.isArray(item))) throw new Error('not a CSL-JSON object');
     const csl = toCsl(o);
@@ -131,14 +132,31 @@ function record(format: 'bibtex' | 'ris' | 'csl-json', item: unknown, i: number)
   } catch (err) {
     if (err instanceof RangeError && /call stack/.test(err.message)) return { where, raw, error: 'nested too deeply' };
     const why = (err instanceof Error ? err.message : String(err)).split('\n')[0].replace(/ at line \d+ col \d+:?$/, '');
-    return { where, raw, error: why.startsWith('expected') ? `its LaTeX is broken (${why})` : why };
+    return { where, raw, error: citationReason(format, why) };
   }
 }
 
-/** Reads a library's text: a pasted list or an export. Throws LibraryError (unreadable), LibraryTooLarge (more than
- *  `max` references) or LibraryOverLimit (a limit of READ_LIMITS). */
-export function readLibraryText(text: string, max: number): LibraryRead {
-  const format = detectFormat(text);
-  if (format === 'list') return readList(text, max);
-  return fromRecords(format, references(format, text, max).map((item, i) => record(format, item, i)));
+/** Citation.js's reason for a reference it could not convert, in our words: a parser's "expected …" is broken LaTeX,
+ *  its generic "This format is not supported or recognized" says what the reference is not. */
+function citationReason(format: 'bibtex' | 'ris' | 'csl-json', why: string): string {
+  if (why.startsWith('expected')) return `its LaTeX is broken (${why})`;
+  if (/not supported or recognized/i.test(why)) return `it is not a ${format === 'bibtex' ? 'BibTeX entry' : format === 'ris' ? 'RIS record' : 'CSL-JSON reference'} Citation.js can read`;
+  return why;
+}
+
+/** How a library's text arrived: an uploaded file's name (its extension is trusted for the format). */
+export interface TextSource {
+  name?: string;
+  hint?: LibraryFormat | null;
+}
+
+/** Reads a library's text: a pasted list or an export. Throws LibraryError (unreadable, or holding no reference at all,
+ *  naming the line, entry or file and the format expected), LibraryTooLarge (more than `max` references) or
+ *  LibraryOverLimit (a limit of READ_LIMITS). */
+export function readLibraryText(text: string, max: number, from: TextSource = {}): LibraryRead {
+  const format = detectFormat(text, from.hint ?? null);
+  const read = format === 'list' ? readList(text, max)
+    : fromRecords(format, references(format, text, max).map((item, i) => record(format, item, i)));
+  if (read.entries.length === 0) throw noReference(format, read, from.name);
+  return read;
 }

@@ -82,12 +82,21 @@ function composeMail(ctx: Context, { request }: ClaimedMail): OutgoingMail | nul
   if (request.asked) {
     const asked = request.asked;
     const expires = `${momentLabel(new Date(Date.parse(request.createdAt) + CONFIRM_DAYS * 86_400_000), asked.timezone)} (${asked.timezone})`;
-    const body = ctx.templates.confirm({
-      instance, email: sub.email, schedule: scheduleLabel(asked), digest: frequencyWord(asked), days: CONFIRM_DAYS, expires, confirmUrl: ctx.links.confirm(request.id),
-    });
-    return { ...base, subject: `Confirm your ${instance} subscription`, ...body };
+    const contact = ctx.config.INSTANCE_CONTACT ?? '';
+    const model = {
+      instance, email: sub.email, schedule: scheduleLabel(asked), digest: frequencyWord(asked), days: CONFIRM_DAYS, expires, confirmUrl: ctx.links.confirm(request.id), contact,
+    };
+    // An invitation says who invites and what happens if nothing is done; a sign-up's confirmation, that someone asked.
+    if (request.invited) {
+      const body = ctx.templates.invite({ ...model, inviter: contact || `The people who run ${instance}` });
+      return { ...base, subject: `${instance}: your lab added you to its ${model.digest} papers digest`, ...body };
+    }
+    return { ...base, subject: `Confirm your ${instance} subscription`, ...ctx.templates.confirm(model) };
   }
-  const body = ctx.templates.manage({ instance, email: sub.email, unsubscribed: sub.status === 'unsubscribed', schedule: scheduleLabel(sub), preferencesUrl: ctx.links.preferences(sub) });
+  const body = ctx.templates.manage({
+    instance, email: sub.email, unsubscribed: sub.status === 'unsubscribed', schedule: scheduleLabel(sub), preferencesUrl: ctx.links.preferences(sub),
+    contact: ctx.config.INSTANCE_CONTACT ?? '',
+  });
   return { ...base, subject: `Your ${instance} preferences link`, ...body };
 }
 

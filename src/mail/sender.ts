@@ -130,7 +130,7 @@ export function renderDigest(ctx: Context, sub: SubscriberRecord, date: string, 
   const model = composeDigest({
     email: owner ? sub.email : '', date, ranked: owner ? ranked : ranked.map((r) => ({ ...r, why: [] })), siteUrl: ctx.config.PUBLIC_URL,
     interests: owner ? interestWords(sub) : [], quiet,
-    noNewPapers: quiet && nothingArrived(ctx, sub, now), instance: ctx.config.INSTANCE_NAME, weekly: sub.frequency === 'weekly',
+    noNewPapers: quiet && nothingArrived(ctx, sub, now), instance: ctx.config.INSTANCE_NAME, contact: ctx.config.INSTANCE_CONTACT, weekly: sub.frequency === 'weekly',
     links: {
       unsubscribe: owner ? ctx.links.unsubscribe(sub) : '', preferences: owner ? ctx.links.preferences(sub) : '',
       view: where === 'mail' ? ctx.links.digest(sub, date) : '',

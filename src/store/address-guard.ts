@@ -20,15 +20,34 @@ export function mailboxOf(email: string): string {
   return plus >= 0 && plus < at ? `${s.slice(0, plus)}${s.slice(at)}` : s;
 }
 
+/** Why an address is suppressed: the admin removed it, its owner deleted their data, or it marked a mail as spam. */
+export type SuppressionReason = 'removed' | 'deleted' | 'complaint';
+
 /** Puts an address on the suppression list ("delete my data", `subscribers remove`, a complaint); repeating it is harmless. */
-export function suppress(db: Db, hash: string, now = new Date()): void {
-  // The address's HMAC and when, nothing else; the first time is kept.
-  stmt(db, 'INSERT OR IGNORE INTO suppressions (email_hash, created_at) VALUES (?, ?)').run(hash, now.toISOString());
+export function suppress(db: Db, hash: string, now = new Date(), reason: SuppressionReason): void {
+  // The address's HMAC, when and why, nothing else; the first time is kept.
+  stmt(db, 'INSERT OR IGNORE INTO suppressions (email_hash, created_at, reason) VALUES (?, ?, ?)').run(hash, now.toISOString(), reason);
 }
 
-/** Drops a suppression entry: the owner confirmed a new sign-up. */
-export function liftSuppression(db: Db, hash: string): void {
-  stmt(db, 'DELETE FROM suppressions WHERE email_hash = ?').run(hash);
+/** Drops a suppression entry: the owner confirmed a new sign-up, or the admin lifted it; false when there was none. */
+export function liftSuppression(db: Db, hash: string): boolean {
+  return stmt(db, 'DELETE FROM suppressions WHERE email_hash = ?').run(hash).changes > 0;
+}
+
+/** One suppression entry: when and why (reason null for entries made before reasons were kept). */
+export interface Suppression {
+  since: string;
+  reason: SuppressionReason | null;
+}
+
+/** The suppression entry of an address's hash, or null. */
+export function suppressionOf(db: Db, hash: string): Suppression | null {
+  return (stmt(db, 'SELECT created_at AS since, reason FROM suppressions WHERE email_hash = ?').get(hash) as Suppression | undefined) ?? null;
+}
+
+/** Every suppression entry, newest first: when and why (the addresses are not kept, only their hashes). */
+export function suppressions(db: Db): Suppression[] {
+  return stmt(db, 'SELECT created_at AS since, reason FROM suppressions ORDER BY created_at DESC').all() as Suppression[];
 }
 
 /**

@@ -40,3 +40,20 @@ export function sentDigest(db: Db, id: number, subscriberId: number): SentDigest
     ranked: items.map((r) => ({ paper: rowToPaper(r), score: r.item_score, why: JSON.parse(r.item_why) as string[] })),
   };
 }
+
+/** One sent digest as the preferences page lists it: its day, subject and how many papers it held. */
+export interface PastDigest {
+  date: string;
+  subject: string | null;
+  papers: number;
+}
+
+/** A subscriber's sent digests still kept (retention prunes older ones), newest first, at most `limit`, and how many there are. */
+export function pastDigests(db: Db, subscriberId: number, limit: number): { digests: PastDigest[]; total: number } {
+  // The subscriber's sent digests through UNIQUE (subscriber_id, digest_date), each with its paper count.
+  const digests = stmt(db, `
+    SELECT d.digest_date AS date, d.subject, (SELECT count(*) FROM digest_items i WHERE i.digest_id = d.id) AS papers
+    FROM digests d WHERE d.subscriber_id = ? AND d.state = 'sent' ORDER BY d.digest_date DESC LIMIT ?`).all(subscriberId, limit) as PastDigest[];
+  const total = stmt(db, "SELECT count(*) FROM digests WHERE subscriber_id = ? AND state = 'sent'").pluck().get(subscriberId) as number;
+  return { digests, total };
+}

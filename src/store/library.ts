@@ -17,6 +17,8 @@ export interface StoredEntry {
   arxivId: string | null;
   doi: string | null;
   added: string | null;
+  /** Where `added` came from: the export's date-added, or the upload day; null for entries stored before that was kept. */
+  addedFrom: 'export' | 'upload' | null;
   /** The stored paper it was matched to, and how; null while it is a text example (or waits for its paper). */
   paperId: string | null;
   matchedBy: MatchedBy | null;
@@ -29,14 +31,18 @@ export interface StoredEntry {
 
 interface EntryRow {
   id: number; position: number; title: string; abstract: string; authors: string; arxiv_id: string | null; doi: string | null;
-  added: string | null; paper_id: string | null; matched_by: MatchedBy | null; terms: Uint8Array | null; row: Uint8Array | null;
-  row_space: string | null;
+  added: string | null; added_from: 'export' | 'upload' | null; paper_id: string | null; matched_by: MatchedBy | null;
+  terms: Uint8Array | null; row: Uint8Array | null; row_space: string | null;
 }
 
 const toEntry = (r: EntryRow): StoredEntry => ({
   id: r.id, position: r.position, title: r.title, abstract: r.abstract, authors: JSON.parse(r.authors), arxivId: r.arxiv_id,
-  doi: r.doi, added: r.added, paperId: r.paper_id, matchedBy: r.matched_by, terms: r.terms, row: r.row, rowSpace: r.row_space,
+  doi: r.doi, added: r.added, addedFrom: r.added_from, paperId: r.paper_id, matchedBy: r.matched_by,
+  terms: r.terms, row: r.row, rowSpace: r.row_space,
 });
+
+/** The columns library_entries and library_previous share, in one order, for copying rows between them. */
+const COLUMNS = 'subscriber_id, position, title, abstract, authors, arxiv_id, doi, title_key, latex_key, added, added_from, paper_id, matched_by';
 
 /** The stored paper an entry names, by arXiv id, then DOI, then title (an arXiv-keyed row before a title-only one). */
 export function matchEntry(db: Db, e: Pick<LibraryEntry, 'arxivId' | 'doi' | 'titleKeys'>): { paperId: string; by: MatchedBy } | null {
@@ -75,26 +81,86 @@ export function librarySummary(db: Db, entries: LibraryEntry[]): LibrarySummary 
 }
 
 /** Replaces a subscriber's library with `entries` (in the order given: position 0 first), each matched now; returns
- *  what it came to. */
-export function replaceLibrary(db: Db, subscriberId: number, entries: LibraryEntry[]): LibrarySummary {
+ *  what it came to. The library it replaces, if any, is kept one step back (previousLibrary, restorePrevious). */
+export function replaceLibrary(db: Db, subscriberId: number, entries: LibraryEntry[], now = new Date()): LibrarySummary {
   const s = { matched: 0, text: 0, waiting: 0 };
   atomically(db, () => {
+    keepPrevious(db, subscriberId, now);
     // Every entry of the subscriber.
     stmt(db, 'DELETE FROM library_entries WHERE subscriber_id = ?').run(subscriberId);
     // One entry, with the paper it matched (if any).
     const insert = stmt(db, `
-      INSERT INTO library_entries (subscriber_id, position, title, abstract, authors, arxiv_id, doi, title_key, latex_key, added, paper_id, matched_by)
-      VALUES (@subscriberId, @position, @title, @abstract, @authors, @arxivId, @doi, @titleKey, @latexKey, @added, @paperId, @by)`);
+      INSERT INTO library_entries (subscriber_id, position, title, abstract, authors, arxiv_id, doi, title_key, latex_key, added, added_from, paper_id, matched_by)
+      VALUES (@subscriberId, @position, @title, @abstract, @authors, @arxivId, @doi, @titleKey, @latexKey, @added, @addedFrom, @paperId, @by)`);
     entries.forEach((e, position) => {
       const m = matchEntry(db, e);
       tally(s, e, m);
       insert.run({
         subscriberId, position, title: e.title, abstract: e.abstract, authors: JSON.stringify(e.authors), arxivId: e.arxivId, doi: e.doi,
-        titleKey: e.titleKeys[0] ?? null, latexKey: e.titleKeys[1] ?? null, added: e.added, paperId: m?.paperId ?? null, by: m?.by ?? null,
+        titleKey: e.titleKeys[0] ?? null, latexKey: e.titleKeys[1] ?? null, added: e.added, addedFrom: e.addedFrom ?? null,
+        paperId: m?.paperId ?? null, by: m?.by ?? null,
       });
     });
   });
   return s;
+}
+
+/** Makes the current library, when it has entries, the one kept a step back (the one kept before goes). */
+function keepPrevious(db: Db, subscriberId: number, now: Date): void {
+  // Through the UNIQUE (subscriber_id, position) index: does the subscriber have a library now?
+  if (!stmt(db, 'SELECT 1 FROM library_entries WHERE subscriber_id = ? LIMIT 1').pluck().get(subscriberId)) return;
+  // The library kept before.
+  stmt(db, 'DELETE FROM library_previous WHERE subscriber_id = ?').run(subscriberId);
+  // The current entries, as they are, with when they were replaced.
+  stmt(db, `INSERT INTO library_previous (${COLUMNS}, replaced_at) SELECT ${COLUMNS}, ? FROM library_entries WHERE subscriber_id = ?`)
+    .run(now.toISOString(), subscriberId);
+}
+
+/** The library kept one step back: how many entries, and when it was replaced; null when there is none. */
+export function previousLibrary(db: Db, subscriberId: number): { entries: number; replacedAt: string } | null {
+  // Through the primary key (subscriber_id, position).
+  const row = stmt(db, 'SELECT count(*) AS entries, max(replaced_at) AS replacedAt FROM library_previous WHERE subscriber_id = ?')
+    .get(subscriberId) as { entries: number; replacedAt: string | null };
+  return row.entries ? { entries: row.entries, replacedAt: row.replacedAt! } : null;
+}
+
+/** Puts the library kept a step back in place, and keeps the current one a step back instead (undo, and undo again);
+ *  false when none was kept. Entries that waited for their paper are matched again. */
+export function restorePrevious(db: Db, subscriberId: number, now = new Date()): boolean {
+  return atomically(db, () => {
+    if (!previousLibrary(db, subscriberId)) return false;
+    // A swap through positions past any library's (5,000 entries at most): the kept rows come in above the current ones…
+    stmt(db, `INSERT INTO library_entries (${COLUMNS}) SELECT ${COLUMNS.replace('position', 'position + 1000000')} FROM library_previous WHERE subscriber_id = ?`)
+      .run(subscriberId);
+    // …the kept copy goes…
+    stmt(db, 'DELETE FROM library_previous WHERE subscriber_id = ?').run(subscriberId);
+    // …the current rows become the kept ones…
+    stmt(db, `INSERT INTO library_previous (${COLUMNS}, replaced_at) SELECT ${COLUMNS}, ? FROM library_entries WHERE subscriber_id = ? AND position < 1000000`)
+      .run(now.toISOString(), subscriberId);
+    stmt(db, 'DELETE FROM library_entries WHERE subscriber_id = ? AND position < 1000000').run(subscriberId);
+    // …and the restored rows take their own positions back.
+    stmt(db, 'UPDATE library_entries SET position = position - 1000000 WHERE subscriber_id = ?').run(subscriberId);
+    rematch(db, subscriberId);
+    return true;
+  });
+}
+
+/** Forgets the library kept a step back. */
+export function forgetPrevious(db: Db, subscriberId: number): boolean {
+  return stmt(db, 'DELETE FROM library_previous WHERE subscriber_id = ?').run(subscriberId).changes > 0;
+}
+
+/** Matches a subscriber's entries that have no paper yet against the store (papers stored while they were kept back). */
+function rematch(db: Db, subscriberId: number): void {
+  // The subscriber's entries without a paper, with what they are matched by.
+  const waiting = stmt(db, 'SELECT id, arxiv_id, doi, title_key, latex_key FROM library_entries WHERE subscriber_id = ? AND paper_id IS NULL')
+    .all(subscriberId) as { id: number; arxiv_id: string | null; doi: string | null; title_key: string | null; latex_key: string | null }[];
+  // One entry linked to the paper it matched.
+  const link = stmt(db, 'UPDATE library_entries SET paper_id = ?, matched_by = ? WHERE id = ?');
+  for (const w of waiting) {
+    const m = matchEntry(db, { arxivId: w.arxiv_id, doi: w.doi, titleKeys: [w.title_key, w.latex_key].filter((k): k is string => !!k) });
+    if (m) link.run(m.paperId, m.by, w.id);
+  }
 }
 
 /** Removes one entry of a subscriber's library; false when they have no such entry. */

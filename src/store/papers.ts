@@ -196,3 +196,19 @@ export function newestFirstSeen(db: Db): string | null {
   // max() over the indexed column reads one index entry.
   return db.prepare('SELECT max(first_seen) FROM papers').pluck().get() as string | null;
 }
+
+/** The setting that records when the bundled sample was stored (see ingest/sample.ts). */
+export const SAMPLE_STORED = 'sample_stored_at';
+
+/** True while the store holds only the bundled sample: it was stored, and no paper arrived after it (from a source or
+ *  `paperboy ingest`). Pages then say the papers are a sample, not new ones. Databases whose sample was stored before
+ *  the setting existed are recognised by its ingest run, while that is kept. */
+export function onlySampleStored(db: Db): boolean {
+  // When the sample was stored: the setting, else the sample's own ingest run.
+  const at = (db.prepare(`
+    SELECT COALESCE((SELECT value FROM settings WHERE key = ?),
+                    (SELECT max(finished) FROM ingest_runs WHERE source LIKE '%/data/sample/papers.jsonl.gz' AND new > 0))`)
+    .pluck().get(SAMPLE_STORED) as string | null);
+  const newest = newestFirstSeen(db);
+  return at !== null && newest !== null && newest <= at;
+}

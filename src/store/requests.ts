@@ -27,22 +27,30 @@ export interface SignupRequest {
   /** What a 'confirm' request applies when its link is used; null for 'manage'. */
   asked: Asked | null;
   createdAt: string;
+  /** Made by the admin's `paperboy subscribers invite`: its mail is an invitation. */
+  invited: boolean;
+  /** When its confirmation link was used, or set aside by another of the address's (ISO); null while open. */
+  usedAt: string | null;
 }
 
-interface RequestRow { id: number; subscriber_id: number; kind: RequestKind; asked: string | null; created_at: string; mail_attempts: number }
+interface RequestRow {
+  id: number; subscriber_id: number; kind: RequestKind; asked: string | null; created_at: string; mail_attempts: number; invited: number; used_at: string | null;
+}
 
 const toRequest = (r: RequestRow): SignupRequest => ({
   id: r.id, subscriberId: r.subscriber_id, kind: r.kind, asked: r.asked === null ? null : JSON.parse(r.asked) as Asked, createdAt: r.created_at,
+  invited: r.invited === 1, usedAt: r.used_at,
 });
 
-/** Queues a request and its mail; returns its id. `asked` makes it a confirmation, null a preferences-link mail. */
-export function queueRequest(db: Db, subscriberId: number, asked: Asked | null, now: Date): number {
+/** Queues a request and its mail; returns its id. `asked` makes it a confirmation, null a preferences-link mail;
+ *  `invited` marks one the admin's invite made. */
+export function queueRequest(db: Db, subscriberId: number, asked: Asked | null, now: Date, invited = false): number {
   pruneRequests(db, now);
   const { keywords, categories, authors, about, papers, timezone, hour, frequency, weekday, library } = asked ?? {};
   // Only the fields a confirmation applies are kept (not the address, which is on the subscriber row).
   const json = asked && JSON.stringify({ keywords, categories, authors, about, papers, timezone, hour, frequency, weekday, library });
-  return Number(stmt(db, 'INSERT INTO signup_requests (subscriber_id, kind, asked, created_at) VALUES (?, ?, ?, ?)')
-    .run(subscriberId, asked ? 'confirm' : 'manage', json, now.toISOString()).lastInsertRowid);
+  return Number(stmt(db, 'INSERT INTO signup_requests (subscriber_id, kind, asked, created_at, invited) VALUES (?, ?, ?, ?, ?)')
+    .run(subscriberId, asked ? 'confirm' : 'manage', json, now.toISOString(), invited ? 1 : 0).lastInsertRowid);
 }
 
 /** One request by id. */
@@ -56,10 +64,15 @@ export function isExpired(r: SignupRequest, now = new Date()): boolean {
   return !(now.getTime() - Date.parse(r.createdAt) < CONFIRM_DAYS * 86_400_000);
 }
 
-/** Drops a subscriber's open confirmation requests: one of them was used, the others have nothing left to do. */
-export function dropConfirmations(db: Db, subscriberId: number): void {
-  // Their mails too, if still queued: the address is confirmed.
-  stmt(db, "DELETE FROM signup_requests WHERE subscriber_id = ? AND kind = 'confirm'").run(subscriberId);
+/** Closes a subscriber's open confirmation requests: one of them was used (or the address came back another way), the
+ *  others have nothing left to do. Their links then say "already subscribed"; mails still queued are not sent. */
+export function closeConfirmations(db: Db, subscriberId: number, now = new Date()): void {
+  // Open confirmations of the subscriber; a mail still queued is given up, and one being handed over keeps its outcome.
+  stmt(db, `
+    UPDATE signup_requests SET used_at = @now,
+      mail = CASE mail WHEN 'queued' THEN 'failed' ELSE mail END,
+      mail_reply = CASE mail WHEN 'queued' THEN 'not sent: the address was confirmed first' ELSE mail_reply END
+    WHERE subscriber_id = @id AND kind = 'confirm' AND used_at IS NULL`).run({ id: subscriberId, now: now.toISOString() });
 }
 
 const lastPrune = new WeakMap<Db, number>();

@@ -11,8 +11,14 @@ export interface SubscriberData {
   votes: { paperId: string; vote: number; at: string }[];
   mailEvents: Omit<EventLine, 'email'>[];
   /** The library, most recently added first: each entry as it was read, and the stored paper it matched. */
-  library: { title: string; abstract: string; authors: string[]; arxivId: string | null; doi: string | null; added: string | null; paperId: string | null; matchedBy: string | null }[];
+  library: LibraryLine[];
+  /** The library kept one step back (before the last upload or removal), in the same form; empty when none. */
+  previousLibrary: LibraryLine[];
 }
+
+/** One library entry as the data gives it. */
+type LibraryLine = { title: string; abstract: string; authors: string[]; arxivId: string | null; doi: string | null; added: string | null;
+  addedFrom: string | null; paperId: string | null; matchedBy: string | null };
 
 /** The subscriber's data, or undefined when there is no such subscriber. */
 export function subscriberData(db: Db, id: number): SubscriberData | undefined {
@@ -33,9 +39,10 @@ export function subscriberData(db: Db, id: number): SubscriberData | undefined {
     .map((d) => ({ ...d, papers: JSON.parse(d.papers) as string[] }));
   const votes = stmt(db, 'SELECT paper_id AS paperId, vote, created_at AS at FROM votes WHERE subscriber_id = ? ORDER BY created_at').all(id) as SubscriberData['votes'];
   const mailEvents = eventsOf(db, id).map(({ email: _, ...e }) => e);
-  const library = (stmt(db, `
-    SELECT title, abstract, authors, arxiv_id AS arxivId, doi, added, paper_id AS paperId, matched_by AS matchedBy
-    FROM library_entries WHERE subscriber_id = ? ORDER BY position`).all(id) as (SubscriberData['library'][number] & { authors: string })[])
+  // The library and the one kept a step back, the same columns of both tables.
+  const entries = (table: 'library_entries' | 'library_previous') => (stmt(db, `
+    SELECT title, abstract, authors, arxiv_id AS arxivId, doi, added, added_from AS addedFrom, paper_id AS paperId, matched_by AS matchedBy
+    FROM ${table} WHERE subscriber_id = ? ORDER BY position`).all(id) as (LibraryLine & { authors: string })[])
     .map((e) => ({ ...e, authors: JSON.parse(e.authors) as string[] }));
-  return { subscriber, digests, votes, mailEvents, library };
+  return { subscriber, digests, votes, mailEvents, library: entries('library_entries'), previousLibrary: entries('library_previous') };
 }

@@ -1,8 +1,8 @@
 import type { Db } from '../db/open.js';
 import { cleanLine, cleanParagraph } from '../text.js';
-import { liftSuppression, suppress } from './address-guard.js';
+import { liftSuppression, suppress, type SuppressionReason } from './address-guard.js';
 import { replaceLibrary } from './library.js';
-import { dropConfirmations, queueRequest, type Asked, type SignupRequest } from './requests.js';
+import { closeConfirmations, queueRequest, type Asked, type SignupRequest } from './requests.js';
 import type { WeakDay } from './votes.js';
 import { atomically, stmt } from './statements.js';
 import type { Frequency, Interests, Subscriber, SubscriberStatus } from '../model.js';
@@ -86,12 +86,12 @@ export type SignUpMail = 'confirm' | 'manage';
  * its own confirmation link applies, and earlier links stay valid. An active address is sent its
  * preferences link instead. Either way exactly one mail is queued, so the answer tells nothing.
  */
-export function signUp(db: Db, input: SignUp, now = new Date()): { subscriber: SubscriberRecord; requestId: number; mail: SignUpMail } {
+export function signUp(db: Db, input: SignUp, now = new Date(), opts: { invited?: boolean } = {}): { subscriber: SubscriberRecord; requestId: number; mail: SignUpMail } {
   const s = cleanInterests(input);
   return atomically(db, () => {
     const subscriber = insertPending(db, s, now) ?? findByEmail(db, s.email)!;
     const mail: SignUpMail = subscriber.status === 'active' ? 'manage' : 'confirm';
-    return { subscriber, mail, requestId: queueRequest(db, subscriber.id, mail === 'confirm' ? s : null, now) };
+    return { subscriber, mail, requestId: queueRequest(db, subscriber.id, mail === 'confirm' ? s : null, now, opts.invited) };
   });
 }
 
@@ -112,12 +112,13 @@ function insertPending(db: Db, s: SignUp, now: Date): SubscriberRecord | undefin
 
 /**
  * Uses a confirmation request: its subscriber becomes active with the interests and schedule it asked for,
- * the address's other open requests are dropped, and a suppression left by "delete my data" (`hash`) is lifted.
+ * it and the address's other open requests are closed (their links then say "already subscribed"), and a
+ * suppression left by "delete my data" (`hash`) is lifted.
  */
 export function confirmSignUp(db: Db, request: SignupRequest & { asked: Asked }, hash: string, now = new Date()): SubscriberRecord {
   return atomically(db, () => {
     applyConfirmation(db, request.subscriberId, request.asked, now);
-    dropConfirmations(db, request.subscriberId);
+    closeConfirmations(db, request.subscriberId, now);
     liftSuppression(db, hash);
     return getSubscriber(db, request.subscriberId)!;
   });
@@ -188,7 +189,7 @@ export function resubscribe(db: Db, id: number, now = new Date()): boolean {
         token_version = token_version + 1
       WHERE id = ? AND status = 'unsubscribed'`).run(now.toISOString(), id).changes > 0;
     // A confirmation link still open would later apply the interests of its day over today's.
-    if (back) dropConfirmations(db, id);
+    if (back) closeConfirmations(db, id, now);
     return back;
   });
 }
@@ -197,13 +198,13 @@ export function resubscribe(db: Db, id: number, now = new Date()): boolean {
  * Erases a subscriber and their history (digests, digest items and votes cascade), leaving only a
  * hashed suppression entry. Their id is never handed out again, so every old link stays dead.
  */
-export function deleteSubscriberData(db: Db, id: number, hash: string, now = new Date()): boolean {
+export function deleteSubscriberData(db: Db, id: number, hash: string, now = new Date(), reason: SuppressionReason = 'deleted'): boolean {
   return db.transaction(() => {
     // Remember the highest id ever deleted: SQLite would otherwise reuse max(id) + 1.
     stmt(db, `
       INSERT INTO settings (key, value) VALUES ('deleted_subscriber_max_id', ?)
       ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`).run(String(id));
-    suppress(db, hash, now);
+    suppress(db, hash, now, reason);
     // The row and, by ON DELETE CASCADE, everything that belongs to it.
     return stmt(db, 'DELETE FROM subscribers WHERE id = ?').run(id).changes > 0;
   })();
@@ -230,4 +231,13 @@ export function listSubscribers(db: Db, status?: SubscriberStatus): SubscriberLi
   const rows = stmt(db, 'SELECT * FROM subscribers WHERE (@status IS NULL OR status = @status) ORDER BY id')
     .all({ status: status ?? null }) as (SubscriberRow & { created_at: string; confirmed_at: string | null; unsubscribed_at: string | null })[];
   return rows.map((r) => ({ ...toRecord(r), createdAt: r.created_at, confirmedAt: r.confirmed_at, unsubscribedAt: r.unsubscribed_at }));
+}
+
+/** What erasing a subscriber takes with it: the day they signed up, their digests kept, their library's entries. */
+export function footprint(db: Db, id: number): { since: string; digests: number; library: number } {
+  // Counted through each table's subscriber index.
+  return stmt(db, `
+    SELECT created_at AS since, (SELECT count(*) FROM digests WHERE subscriber_id = @id) AS digests,
+      (SELECT count(*) FROM library_entries WHERE subscriber_id = @id) AS library
+    FROM subscribers WHERE id = @id`).get({ id }) as { since: string; digests: number; library: number };
 }

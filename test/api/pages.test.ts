@@ -45,10 +45,21 @@ describe('pages and links', () => {
     expect(status('page@example.org')).toBe('pending');
     expect((await submit(pb.app, { url: path })).body).toContain('You are subscribed');
     expect(status('page@example.org')).toBe('active');
-    // A used link is spent: it neither confirms again nor hands out the preferences link.
+    // A used link is spent: it neither confirms again nor hands out the preferences link; it says where the address
+    // stands and offers to mail the preferences link to it (issue 22, item 18).
     const again = await pb.app.inject(path);
-    expect(again.statusCode).toBe(404);
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('<h1>You’re already subscribed</h1>');
     expect(again.body).not.toContain('/preferences/');
+    const before = JSON.stringify(findByEmail(pb.ctx.db, 'page@example.org'));
+    expect((await pb.app.inject({ method: 'POST', url: path, headers: form, payload: '' })).headers.location).toBe(path);
+    expect(JSON.stringify(findByEmail(pb.ctx.db, 'page@example.org'))).toBe(before);
+    const mailed = await submit(pb.app, { url: `${path}/mail-link` });
+    expect(mailed.posted).toBe(303);
+    expect(mailed.body).toContain('We mailed the link to your preferences to page@example.org.');
+    const [, link] = await smtp.waitFor(2);
+    expect(link.subject).toBe('Your Paperboy preferences link');
+    expect(link.text).toContain('/preferences/');
     for (const url of ['/confirm/nonsense', `${path.slice(0, -2)}xx`, '/confirm/zzzzzzzzzzzzz.' + 'A'.repeat(43)]) {
       const res = await pb.app.inject(url);
       expect(res.statusCode).toBe(404);

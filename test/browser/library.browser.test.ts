@@ -37,7 +37,7 @@ describe('a library, in a real browser', () => {
     await page.click('button:has-text("Subscribe")');
     await page.waitForURL(`${base}/subscribe/sent`);
     const answer = await page.textContent('#library-answer');
-    expect(answer).toContain('Matched 13 of 15 entries to papers Paperboy knows; 2 more kept as text examples; 3 entries skipped');
+    expect(answer).toContain('Matched 13 of 15 entries to papers Paperboy knows; 2 more kept as text examples; 12 entries have no date added');
     await page.click('#library-answer summary');
     expect(await page.isVisible('li:has-text("entry 17 (toread): no title, arXiv id or DOI")')).toBe(true);
     expect(kept()).toBe(0); // kept only once confirmed
@@ -63,5 +63,16 @@ describe('a library, in a real browser', () => {
     expect(await page.textContent('.notice[role="status"]')).toContain('Removed from your library.');
     expect(kept()).toBe(14);
     expect(await page.locator('#your-library li').first().textContent()).not.toContain('IntentGrasp');
+
+    // A new library from the form: the page lands on what it came to and the list, not on the empty upload field (issue 22, item 15).
+    await page.fill('#libraryText', '2603.27006\nIntentGrasp: A Comprehensive Benchmark for Intent Understanding');
+    await page.click('button:has-text("Save preferences")');
+    await page.waitForURL('**?done=saved#your-library');
+    const box = (await page.locator('#library-answer').boundingBox())!;
+    const viewport = page.viewportSize()!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(viewport.height);
+    expect(await page.textContent('#library-answer')).toContain('Matched 1 of 2 entries');
+    expect(await page.isVisible('#previous-library')).toBe(true);
   });
 });

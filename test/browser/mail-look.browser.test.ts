@@ -39,14 +39,14 @@ describe('mails in a real browser', () => {
     mails.confirmation = {
       html: confirm({
         instance: 'Paperboy', email: 'ada.lovelace@example.org', schedule: 'every day at 08:00 (Europe/Paris)', digest: 'daily', days: 7,
-        expires: 'Sunday 6 December 2026, 14:05 (Europe/Paris)', confirmUrl: links.confirm(48213),
+        expires: 'Sunday 6 December 2026, 14:05 (Europe/Paris)', confirmUrl: links.confirm(48213), contact: 'Grace Hopper <papers-admin@example.org>',
       }).html,
       preheader: 'Press Confirm on the page the link opens to start your daily digest.',
     };
     mails.preferences = {
       html: manage({
         instance: 'Paperboy', email: 'ada.lovelace@example.org', unsubscribed: false, schedule: 'every day at 08:00 (Europe/Paris)',
-        preferencesUrl: links.preferences({ id: 48213, tokenVersion: 0, manageVersion: 0 }),
+        preferencesUrl: links.preferences({ id: 48213, tokenVersion: 0, manageVersion: 0 }), contact: 'Grace Hopper <papers-admin@example.org>',
       }).html,
       preheader: 'Change your interests, time or frequency, or unsubscribe.',
     };

@@ -140,7 +140,7 @@ describe('paperboy backup and restore', () => {
     const busy = await paperboy(env, 'restore', copy);
     open.close();
     expect(busy.code).toBe(1);
-    expect(busy.out).toMatch(/paperboy\.db is in use by another process \(a running `paperboy serve`\?\): stop it, then restore/);
+    expect(busy.out).toMatch(/paperboy\.db is in use by another process \(a running `node bin\/paperboy\.js serve`\?\): stop it, then restore/);
     expect(sha(db)).toBe(hash);
     expect(existsSync(`${db}.before-restore`)).toBe(false);
   });

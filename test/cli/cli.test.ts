@@ -46,7 +46,8 @@ describe('paperboy CLI', () => {
     at.setUTCHours(7);
     const now = at.toISOString();
 
-    expect((await paperboy('digest', '--now', now, '--dry-run')).stdout).toMatch(/dry run: due 1, sent 1, skipped 0, failed 0/);
+    // A dry run says what it would do, not that it sent (issue 22, item 19).
+    expect((await paperboy('digest', '--now', now, '--dry-run')).stdout).toBe('dry run: due 1, would send 1, would skip 0; nothing was sent or recorded\n');
     expect(smtp.messages).toHaveLength(0);
     const preview = await paperboy('preview', 'cli@example.org', '--html', join(dir, 'preview.html'), '--now', now);
     expect(preview.stdout).toMatch(/^Subject: .+/);
@@ -57,7 +58,9 @@ describe('paperboy CLI', () => {
     expect(ranked[0].why.join(' ')).toMatch(/diffusion/);
 
     expect((await paperboy('digest', '--now', now)).stdout).toMatch(/due 1, sent 1, skipped 0, failed 0/);
-    expect((await paperboy('digest', '--now', now)).stdout).toMatch(/due 0, sent 0, skipped 0, failed 0/);
+    // Run again (or after serve sent it): nothing due, and why that can be.
+    expect((await paperboy('digest', '--now', now)).stdout).toBe('due 0, sent 0, skipped 0, failed 0 (nothing due now: the one active subscriber has ' +
+      "today's digest already, sent by `node bin/paperboy.js serve` within a minute of their hour (`node bin/paperboy.js deliveries --all` lists them), or their hour has not come yet)\n");
     await smtp.waitFor(1);
     expect(smtp.messages.map((m) => m.to && 'text' in m.to ? m.to.text : '')).toEqual(['cli@example.org']);
   });
@@ -70,6 +73,7 @@ describe('paperboy CLI', () => {
 
   it('writes mails as .eml files into the outbox when SMTP_URL is unset', async () => {
     const outEnv = { ...env, SMTP_URL: '', PAPERBOY_DB: join(dir, 'o.db') };
+    await run('node', ['bin/paperboy.js', 'migrate'], { env: outEnv });
     await run('node', ['bin/paperboy.js', 'ingest', 'test/fixtures/hf-papers-page.txt'], { env: outEnv });
     const db = openDb(join(dir, 'o.db'));
     db.prepare(`INSERT INTO subscribers (email, status, timezone, hour, created_at) VALUES ('out@example.org', 'active', 'UTC', 0, '2026-01-01')`).run();

@@ -85,7 +85,7 @@ describe('retention from the command line', () => {
     const mnt = mkdtempSync(join(tmpdir(), 'paperboy-full-'));
     const r = spawnSync('unshare', ['-rm', 'sh', '-c', script, 'sh', mnt, file, process.execPath], { env, encoding: 'utf8' });
     rmSync(mnt, { recursive: true, force: true });
-    expect(r.stdout, r.stderr).toMatch(/^paperboy: pruning stopped: the disk is full\. The batch it was on was rolled back and the database is intact; what earlier batches removed stays removed\. Free some disk space and run `paperboy prune` again\nexit=1\nok 3000\n$/);
+    expect(r.stdout, r.stderr).toMatch(/^paperboy: pruning stopped: the disk is full\. The batch it was on was rolled back and the database is intact; what earlier batches removed stays removed\. Free some disk space and run `node bin\/paperboy\.js prune` again\nexit=1\nok 3000\n$/);
   });
 
   it('stops when a write fails (a file size limit) with a clear message and exit code 1, the database intact and unchanged', async () => {
@@ -121,7 +121,7 @@ describe('paperboy migrate on a file made before incremental vacuum', () => {
       migrate(old);
       expect(old.pragma('auto_vacuum', { simple: true })).toBe(0);
       const busy = await paperboy(env, ['migrate']);
-      expect(busy.out).toMatch(/is in use by another process: stop `paperboy serve` and run `paperboy migrate` again/);
+      expect(busy.out).toMatch(/is in use by another process: stop `node bin\/paperboy\.js serve` and run `node bin\/paperboy\.js migrate` again/);
       old.close();
       const r = await paperboy(env, ['migrate']);
       expect(r.out).toMatch(/rewrote .*old\.db in [\d.]+ s: pruned space now goes back to the file system/);

@@ -38,6 +38,7 @@ function waitFor(child: ChildProcess, text: string): Promise<string> {
   });
 }
 
+// By a service manager (output to a pipe): JSON lines, as journald and log shippers read them.
 describe('paperboy serve with no configuration', () => {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-serve-'));
   let child: ChildProcess | undefined;
@@ -88,5 +89,28 @@ describe('paperboy serve with no configuration', () => {
     const exited = new Promise<number | null>((r) => child!.once('exit', r));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('paperboy serve at a terminal', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-serve-tty-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('logs one readable line an event', async () => {
+    const port = await freePort();
+    const env = { ...process.env, PORT: String(port), PAPERBOY_SOURCES: 'none', LOG_LEVEL: 'info' };
+    for (const key of ['PAPERBOY_DB', 'PAPERBOY_OUTBOX', 'SMTP_URL', 'PUBLIC_URL', 'MAIL_FROM', 'INSTANCE_NAME']) delete env[key];
+    // `script` gives serve a pseudo-terminal, as a person running it by hand has; its own process group, to stop it.
+    const child = spawn('script', ['-qec', `${process.execPath} ${resolve('bin/paperboy.js')} serve`, '/dev/null'], { cwd: dir, env, detached: true });
+    try {
+      const out = await waitFor(child, 'Paperboy is running');
+      const lines = out.split(/\r?\n/).filter((l) => l.includes('INFO') || l.includes('{"level"'));
+      expect(lines.length).toBeGreaterThan(2);
+      // eslint-disable-next-line no-control-regex
+      for (const line of lines) expect(line.replace(/\x1b\[[0-9;]*m/g, '')).toMatch(/^\[\d\d:\d\d:\d\d\] INFO: /);
+      expect(out).toMatch(/INFO.*: .*Paperboy is running at http:\/\/127\.0\.0\.1:\d+/);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+    }
   });
 });

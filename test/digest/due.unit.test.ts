@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dayLabel, deliverySentence, momentLabel, nextDelivery, scheduledDay, scheduleLabel, type Schedule } from '../../src/digest/due.js';
+import { timezoneOptions } from '../../src/http/views.js';
+import { RENAMED_ZONES } from '../../src/timezones.js';
+import { canonicalTimezone, dayLabel, deliverySentence, localDayHour, momentLabel, nextDelivery, scheduledDay, scheduleLabel, type Schedule } from '../../src/digest/due.js';
 
 // What the pages promise about the next digest, against what the scheduler's own rule (scheduledDay) will do.
 describe('the next digest, in words that match what happens', () => {
@@ -46,5 +48,27 @@ describe('the next digest, in words that match what happens', () => {
   it('writes days and moments as people read them', () => {
     expect(dayLabel('2026-11-30')).toBe('Monday 30 November 2026');
     expect(momentLabel(new Date('2026-12-06T13:05:00Z'), 'Europe/Paris')).toBe('Sunday 6 December 2026, 14:05');
+  });
+});
+
+// Timezones by the names people know today (issue 22, item 21): ICU still reports Europe/Kiev, Asia/Calcutta….
+describe('timezone names', () => {
+  it('stores the current name whichever one is typed, in any case', () => {
+    expect(['Asia/Calcutta', 'asia/kolkata', 'Europe/Kiev', 'europe/kyiv', 'Asia/Saigon', 'America/Buenos_Aires', 'Europe/Paris', 'utc'].map(canonicalTimezone))
+      .toEqual(['Asia/Kolkata', 'Asia/Kolkata', 'Europe/Kyiv', 'Europe/Kyiv', 'Asia/Ho_Chi_Minh', 'America/Argentina/Buenos_Aires', 'Europe/Paris', 'UTC']);
+    // The current names work wherever a zone is used.
+    expect(localDayHour(new Date('2026-11-29T20:00:00Z'), 'Asia/Kolkata')).toEqual({ date: '2026-11-30', hour: 1 });
+  });
+
+  it('offers the current names, each once, and selects a zone stored under its old one', () => {
+    const values = (o: ReturnType<typeof timezoneOptions>) => o.groups.flatMap((g) => g.zones.map((z) => z.value));
+    const all = values(timezoneOptions('UTC'));
+    for (const current of ['Europe/Kyiv', 'Asia/Kolkata', 'Asia/Ho_Chi_Minh', 'Asia/Kathmandu', 'America/Nuuk']) expect(all).toContain(current);
+    for (const old of Object.keys(RENAMED_ZONES)) expect(all).not.toContain(old);
+    expect(new Set(all).size).toBe(all.length);
+    const stored = timezoneOptions('Europe/Kiev');
+    expect(stored.other).toBeNull();
+    expect(stored.groups.flatMap((g) => g.zones).filter((z) => z.selected).map((z) => z.value)).toEqual(['Europe/Kyiv']);
+    expect(JSON.parse(stored.renamed)['Asia/Calcutta']).toBe('Asia/Kolkata');
   });
 });

@@ -2,7 +2,7 @@ import { doIUseEmail } from '@jsx-email/doiuse-email';
 import { parseDocument } from 'htmlparser2';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { ConfirmModel, ManageModel } from '../../src/context.js';
+import type { ConfirmModel, InviteModel, ManageModel } from '../../src/context.js';
 import type { DigestModel } from '../../src/digest/compose.js';
 import { makeLinks } from '../../src/links.js';
 import { digestMail } from '../../src/mail/message.js';
@@ -15,6 +15,7 @@ import { sampleModel } from '../helpers/digest.js';
 const template = await loadMailTemplate<DigestModel>('digest');
 const confirmTemplate = await loadMailTemplate<ConfirmModel>('confirm');
 const manageTemplate = await loadMailTemplate<ManageModel>('manage');
+const inviteTemplate = await loadMailTemplate<InviteModel>('invite');
 const CLIENTS = ['gmail.*', 'outlook.*', 'apple-mail.*'];
 /** Unsupported but kept, since a client that ignores it shows the mail as it would be without it: MJML's
  *  word-break:break-word wraps a long URL everywhere else (test/browser/mail-look.browser.test.ts). */
@@ -22,12 +23,13 @@ const ACCEPTED = ['`word-break` is not supported by `outlook.windows-mail`'];
 const links = makeLinks('https://paperboy.example.org', 'quality-test-secret');
 const confirmModel: ConfirmModel = {
   instance: 'Paperboy', email: 'ada.lovelace@example.org', schedule: 'every day at 08:00 (Europe/Paris)', digest: 'daily', days: 7,
-  expires: 'Sunday 6 December 2026, 14:05 (Europe/Paris)', confirmUrl: links.confirm(48213),
+  expires: 'Sunday 6 December 2026, 14:05 (Europe/Paris)', confirmUrl: links.confirm(48213), contact: 'Grace Hopper <papers-admin@example.org>',
 };
 const manageModel: ManageModel = {
   instance: 'Paperboy', email: 'ada.lovelace@example.org', unsubscribed: false, schedule: 'every day at 08:00 (Europe/Paris)',
-  preferencesUrl: links.preferences({ id: 48213, tokenVersion: 0, manageVersion: 0 }),
+  preferencesUrl: links.preferences({ id: 48213, tokenVersion: 0, manageVersion: 0 }), contact: 'Grace Hopper <papers-admin@example.org>',
 };
+const inviteModel: InviteModel = { ...confirmModel, inviter: 'Grace Hopper <papers-admin@example.org>' };
 
 /** The digest exactly as the transport hands it to the SMTP server. */
 function rawDigest(): string {
@@ -49,6 +51,7 @@ function rawSignUpMail(subject: string, body: { html: string; text: string }): s
 }
 const rawConfirmation = () => rawSignUpMail('Confirm your Paperboy subscription', confirmTemplate(confirmModel));
 const rawPreferencesLink = () => rawSignUpMail('Your Paperboy preferences link', manageTemplate(manageModel));
+const rawInvitation = () => rawSignUpMail('Paperboy: your lab added you to its daily papers digest', inviteTemplate(inviteModel));
 
 /** The first text of an HTML body (what inbox lists show as the preview) and the style of the element holding it. */
 function firstText(html: string): { text: string; style: string } {
@@ -65,7 +68,7 @@ function firstText(html: string): { text: string; style: string } {
 
 describe('inbox-readiness gates', () => {
   it.each([
-    ['a rendered digest', rawDigest], ['a confirmation mail', rawConfirmation], ['a preferences-link mail', rawPreferencesLink],
+    ['a rendered digest', rawDigest], ['a confirmation mail', rawConfirmation], ['a preferences-link mail', rawPreferencesLink], ['an invitation', rawInvitation],
   ])('SpamAssassin (local tests) scores %s 0.0', (_name, raw) => {
     const which = spawnSync('sh', ['-c', 'command -v spamassassin']);
     expect(which.status, 'spamassassin must be installed (Debian package spamassassin; .ci/run installs it)').toBe(0);
@@ -81,6 +84,7 @@ describe('inbox-readiness gates', () => {
     ['digest', () => template(sampleModel()).html, sampleModel().preheader],
     ['confirmation mail', () => confirmTemplate(confirmModel).html, 'Press Confirm on the page the link opens to start your daily digest.'],
     ['preferences-link mail', () => manageTemplate(manageModel).html, 'Change your interests, time or frequency, or unsubscribe.'],
+    ['invitation', () => inviteTemplate(inviteModel).html, 'You are invited: press Confirm on the page the link opens to get it. If you do nothing, nothing is sent.'],
   ])('the %s starts with its preheader, hidden in the opened mail by its size (and mso-hide for Outlook), not by its colour', (_name, html, preheader) => {
     const first = firstText(html());
     expect(first.text).toBe(preheader);

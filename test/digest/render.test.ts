@@ -63,6 +63,9 @@ describe('digest rendering', () => {
     expect(text).not.toMatch(/<\/?[a-z]+[ >]|&amp;|&quot;|&#x/);
     expect(text).toContain(`Unsubscribe: ${model.unsubscribeUrl}`);
     expect(text).toContain(model.reason);
+    // Who runs the instance, in both parts (issue 22, item 22).
+    expect(text).toContain('Paperboy is run by Grace Hopper <papers-admin@example.org>.');
+    expect(template(model).html).toContain('Paperboy is run by Grace Hopper &lt;papers-admin@example.org&gt;.');
   });
 
   it('one paper: singular heading, no "+0 more"', () => {

@@ -26,7 +26,7 @@ export function sampleModel(papers: Paper[] = samplePapers(), email = 'ada.lovel
   const s = { id: 48_213, tokenVersion: 3, manageVersion: 2 };
   return composeDigest({
     email, date: '2026-11-29', ranked: ranked(papers), siteUrl: 'https://paperboy.example.org',
-    interests: ['diffusion', 'vision language models', 'cs.CV'],
+    interests: ['diffusion', 'vision language models', 'cs.CV'], contact: 'Grace Hopper <papers-admin@example.org>',
     links: {
       unsubscribe: links.unsubscribe(s), preferences: links.preferences(s), view: links.digest(s, '2026-11-29'),
       feedback: (paperId, vote) => links.feedback(s, '2026-11-29', paperId, vote),

@@ -49,8 +49,9 @@ describe('a library over HTTP', () => {
     expect(res.json()).toEqual({
       status: 'pending',
       library: {
-        sentence: 'Matched 13 of 15 entries to papers Paperboy knows; 2 more kept as text examples; 3 entries skipped (1 repeated, 1 no title, 1 unreadable).',
-        entries: 15, matched: 13, text: 2, waiting: 0,
+        sentence: 'Matched 13 of 15 entries to papers Paperboy knows; 2 more kept as text examples; 12 entries have no date added in the export ' +
+          'and come after the dated ones; 3 entries skipped (1 repeated, 1 no title, 1 unreadable).',
+        entries: 15, matched: 13, text: 2, waiting: 0, undated: 12, uploadDay: false,
         skipped: [
           { where: 'entry 16 (freeburg2026again)', reason: 'the same paper as entry 1 (freeburg2026last)' },
           { where: 'entry 17 (toread)', reason: 'no title, arXiv id or DOI' },
@@ -107,7 +108,7 @@ describe('a library over HTTP', () => {
     expect(res.statusCode).toBe(303);
     const cookies = [res.headers['set-cookie']].flat().map((c) => String(c).split(';')[0]);
     const sent = await pb.app.inject({ method: 'GET', url: '/subscribe/sent', headers: { cookie: cookies.join('; ') } });
-    expect(sent.body).toContain('Your library: Matched 13 of 15 entries to papers Paperboy knows; 2 more kept as text examples; 3 entries skipped');
+    expect(sent.body).toContain('Your library: Matched 13 of 15 entries to papers Paperboy knows; 2 more kept as text examples; 12 entries have no date added');
     expect(sent.body).toContain('entry 17 (toread): no title, arXiv id or DOI');
     expect(findByEmail(pb.ctx.db, 'form@example.org')!.status).toBe('pending');
   });
@@ -134,10 +135,15 @@ describe('a library over HTTP', () => {
     expect(saved.statusCode).toBe(303);
     // Every checked category, as an urlencoded form sends them (a multipart reader once kept only the last).
     expect(findByEmail(pb.ctx.db, 'prefs-lib@example.org')!.profile.categories).toEqual(['cs.CV', 'cs.LG']);
-    expect(saved.headers.location).toBe(`${base}?done=saved#library`);
+    // To the answer and the list, not to the upload field above them (issue 22, item 15).
+    expect(saved.headers.location).toBe(`${base}?done=saved#your-library`);
     const cookie = String([saved.headers['set-cookie']].flat()[0]).split(';')[0];
     const page = await pb.app.inject({ method: 'GET', url: `${base}?done=saved`, headers: { cookie } });
-    expect(page.body).toContain('Your library: Matched 6 of 8 entries to papers Paperboy knows; 1 more kept as a text example; 1 more waits for Paperboy to store its paper (an id or DOI without a title); 1 entry skipped (a link to neither arXiv nor a DOI).');
+    expect(page.body).toContain('Your library: Matched 6 of 8 entries to papers Paperboy knows; 1 more kept as a text example; 1 more waits for Paperboy to store its paper (an id or DOI without a title); the export gives no date added, so the whole library counts as added today; 1 entry skipped (a link to neither arXiv nor a DOI).');
+    // The answer heads the library section the redirect lands on, above the list.
+    const section = page.body.slice(page.body.indexOf('<section aria-labelledby="library-heading" id="your-library">'));
+    expect(section.indexOf('id="library-answer"')).toBeGreaterThan(0);
+    expect(section.indexOf('id="library-answer"')).toBeLessThan(section.indexOf('class="library-list"'));
     expect(page.body).toContain('8 entries: 6 matched to papers Paperboy knows, 1 kept as text examples.');
     expect(page.body).toContain('matched by arXiv id 2603.27006');
     expect(page.body).toContain('matched by DOI 10.1145/3533767.3534401');
@@ -158,9 +164,71 @@ describe('a library over HTTP', () => {
     expect(foreign.statusCode).toBe(404);
     expect(entries('prefs-lib@example.org')).toHaveLength(7);
     const cleared = await pb.app.inject({ method: 'POST', url: `${base}/library`, payload: form({ clear: 'yes' }), headers: FORM });
-    expect(cleared.headers.location).toBe(`${base}?done=cleared#library`); // no list left: to the library field
+    // The section stays, with the library kept a step back (issue 22, item 13).
+    expect(cleared.headers.location).toBe(`${base}?done=cleared#your-library`);
     expect(entries('prefs-lib@example.org')).toEqual([]);
-    expect((await pb.app.inject({ method: 'GET', url: base })).body).not.toContain('id="library-heading"');
+    const empty = (await pb.app.inject({ method: 'GET', url: `${base}?done=cleared` })).body;
+    expect(empty).toContain('Your library is empty: upload an export or paste a list in the form above.');
+    expect(empty).toMatch(/Your previous library \(7 entries, replaced on [^)]+\(UTC\)\) is kept one step back/);
+  });
+
+  it('keeps the library a wrong file replaced one step back: the page says what came in, and puts the old one back (issue 22, item 13)', async () => {
+    const sub = activeSubscriber(pb, 'undo-lib@example.org');
+    const base = pathOf(pb.ctx.links.preferences(sub));
+    const fields = { keywords: 'x', timezone: 'Europe/Paris', hour: '8', frequency: 'daily', weekday: '1', digestSize: '10', weakDay: 'skip', pausedUntil: '' };
+    await pb.app.inject({ method: 'POST', url: base, ...multipart(fields, { libraryFile: ['zotero.bib', fixture('zotero.bib')] }) });
+    const mine = entries('undo-lib@example.org');
+    expect(mine).toHaveLength(15);
+    expect((await pb.app.inject({ method: 'GET', url: base })).body).not.toContain('id="previous-library"');
+    // The wrong file: notes that read as two "titles".
+    const wrong = await pb.app.inject({ method: 'POST', url: base, ...multipart(fields, { libraryFile: ['notes.txt', 'Buy milk\nCall the dentist\n'] }) });
+    const cookie = String([wrong.headers['set-cookie']].flat()[0]).split(';')[0];
+    const page = (await pb.app.inject({ method: 'GET', url: `${base}?done=saved`, headers: { cookie } })).body;
+    expect(entries('undo-lib@example.org').map((e) => e.title)).toEqual(['Buy milk', 'Call the dentist']);
+    expect(page).toContain('Your library: None of the 2 entries is among the papers Paperboy knows yet; 2 kept as text examples');
+    expect(page).toMatch(/<li><span class="entry-title">Buy milk<\/span>/);
+    expect(page).toMatch(/Your previous library \(15 entries, replaced on \w+ \d+ \w+ \d{4}, \d\d:\d\d \(Europe\/Paris\)\) is kept one step back/);
+    expect(page).toContain('<button type="submit" name="undo" value="yes" class="secondary">Put the previous library back</button>');
+    // Put back: the 15 entries as they were, matches included; the wrong file is the one kept back now (undo again).
+    const undone = await pb.app.inject({ method: 'POST', url: `${base}/library`, payload: form({ undo: 'yes' }), headers: FORM });
+    expect(undone.headers.location).toBe(`${base}?done=restored#your-library`);
+    expect(entries('undo-lib@example.org')).toEqual(mine);
+    expect((await pb.app.inject({ method: 'GET', url: `${base}?done=restored` })).body).toMatch(/Your previous library \(2 entries, replaced on/);
+    // The subscriber's own data holds both; "Forget it" drops the one kept back.
+    expect((await pb.app.inject({ method: 'GET', url: `${base}/data` })).json().previousLibrary.map((e: { title: string }) => e.title)).toEqual(['Buy milk', 'Call the dentist']);
+    expect((await pb.app.inject({ method: 'POST', url: `${base}/library`, payload: form({ forget: 'yes' }), headers: FORM })).headers.location).toBe(`${base}?done=forgotten#your-library`);
+    expect((await pb.app.inject({ method: 'GET', url: base })).body).not.toContain('id="previous-library"');
+    expect((await pb.app.inject({ method: 'POST', url: `${base}/library`, payload: form({ undo: 'yes' }), headers: FORM })).statusCode).toBe(404);
+    expect(entries('undo-lib@example.org')).toEqual(mine);
+  });
+
+  it('a file that is not a library is refused, naming it and the format expected; the library stays (issue 22, items 12, 14)', async () => {
+    const sub = activeSubscriber(pb, 'notalib@example.org');
+    const base = pathOf(pb.ctx.links.preferences(sub));
+    const fields = { keywords: 'x', timezone: 'UTC', hour: '8', frequency: 'daily', weekday: '1', digestSize: '10', weakDay: 'skip', pausedUntil: '' };
+    await pb.app.inject({ method: 'POST', url: base, ...multipart(fields, { libraryFile: ['mine.bib', fixture('mendeley.bib')] }) });
+    expect(entries('notalib@example.org')).toHaveLength(3);
+    const refused = await pb.app.inject({ method: 'POST', url: base, ...multipart(fields, { libraryFile: ['library.bib', 'Automatically generated by Mendeley Desktop\n\n(nothing exported)\n'] }) });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('<p class="field-error" id="library-error">The library cannot be read: library.bib: it holds no reference: expected BibTeX entries such as @article{key, title &#x3D; {…}}; ' +
+      'export the library from your reference manager as BibTeX (.bib), RIS (.ris) or CSL-JSON (.json). Nothing was stored.</p>');
+    expect(entries('notalib@example.org')).toHaveLength(3);
+  });
+
+  it('says where each entry\'s date comes from: the export\'s date added, or the day it was uploaded (issue 22, item 16)', async () => {
+    const sub = activeSubscriber(pb, 'dates-lib@example.org');
+    const base = pathOf(pb.ctx.links.preferences(sub));
+    const fields = { keywords: 'x', timezone: 'UTC', hour: '8', frequency: 'daily', weekday: '1', digestSize: '10', weakDay: 'skip', pausedUntil: '' };
+    const today = new Date().toISOString().slice(0, 10);
+    await pb.app.inject({ method: 'POST', url: base, ...multipart(fields, { libraryFile: ['zotero.json', fixture('zotero.json')] }) });
+    const rows = pb.ctx.db.prepare('SELECT added, added_from AS addedFrom FROM library_entries WHERE subscriber_id = ?').all(sub.id);
+    expect(rows).toEqual(Array(4).fill({ added: today, addedFrom: 'upload' }));
+    expect((await pb.app.inject({ method: 'GET', url: base })).body).toContain('the day you uploaded it (the export gives no date added)');
+    await pb.app.inject({ method: 'POST', url: base, ...multipart(fields, { libraryFile: ['zotero.bib', fixture('zotero.bib')] }) });
+    const page = (await pb.app.inject({ method: 'GET', url: base })).body;
+    expect(page).toMatch(/matched by arXiv id 2603\.27006; added 2 April 2026</);
+    expect(page).toContain('no date added in the export');
+    expect(page).not.toMatch(/added 2022/);
   });
 
   it('pages a long library, 50 entries a page, and includes it in the subscriber\'s own data', async () => {

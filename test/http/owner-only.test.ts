@@ -167,17 +167,23 @@ describe('only the owner of an address acts through it (issue 15)', () => {
     for (const url of [...now, fresh]) expect(await status('GET', url)).toBe(404);
   });
 
-  it('4. a used confirmation link is spent, and its page never hands out the preferences link', async () => {
+  it('4. a used confirmation link is spent, and its page never hands out the preferences link: it mails it to the address', async () => {
     await signUp({ email: 'once@example.org' });
     await expect.poll(() => mailsTo('once@example.org').length).toBe(1);
     const confirm = linkPath(mailsTo('once@example.org')[0].text!, 'confirm');
     const done = await app.inject({ method: 'POST', url: confirm, headers: FORM });
     expect(done.headers.location).toMatch(/^\/preferences\/[^/]+\?done=confirmed$/); // to the person who just pressed the button
-    for (const method of ['GET', 'POST'] as const) {
-      const again = await app.inject({ method, url: confirm, headers: FORM });
-      expect(again.statusCode).toBe(404);
-      expect(again.body).not.toContain('/preferences/');
-    }
+    const again = await app.inject({ method: 'GET', url: confirm });
+    expect(again.statusCode).toBe(200);
+    expect(again.body).toContain('You’re already subscribed');
+    expect(again.body).not.toContain('/preferences/');
+    // Pressed again: nothing applied twice, and the answer is that page, not the preferences.
+    const twice = await app.inject({ method: 'POST', url: confirm, headers: FORM });
+    expect([twice.statusCode, twice.headers.location]).toEqual([303, confirm]);
+    // Its button mails the preferences link to the address, never to whoever holds the link.
+    expect((await app.inject({ method: 'POST', url: `${confirm}/mail-link`, headers: FORM })).headers.location).toBe(`${confirm}?done=link`);
+    await expect.poll(() => mailsTo('once@example.org').length).toBe(2);
+    expect(mailsTo('once@example.org')[1].subject).toMatch(/preferences link/);
   });
 
   it('5. a sign-up never changes an existing record: pending, unsubscribed and active rows stay as they are, earlier links keep working', async () => {

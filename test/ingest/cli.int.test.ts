@@ -14,7 +14,11 @@ describe('paperboy ingest / export / sources / search', () => {
   const env = (db: string): NodeJS.ProcessEnv => ({ ...process.env, PAPERBOY_DB: join(dir, db), LOG_LEVEL: 'warn', PUBLIC_URL: 'http://paperboy.test' });
   const paperboy = (db: string, ...args: string[]) => run('node', ['bin/paperboy.js', ...args], { env: env(db) });
 
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'paperboy-ingest-cli-')); });
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-ingest-cli-'));
+    // Only serve and migrate create a database; ingest adds to one.
+    for (const db of ['a.db', 'b.db', 'c.db']) await paperboy(db, 'migrate');
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('ingests several formats in one call and prints a summary per source', async () => {

@@ -182,3 +182,24 @@ describe('a Hugging Face day that failed', () => {
     }
   });
 });
+
+describe('a first ingest where every source fails', () => {
+  it('says in one line what to check: the network, or PAPERBOY_SOURCES=none and files', async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    const pb = await startPaperboy();
+    const logs: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'info' }, new Writable({ write(chunk, _e, done) { logs.push(JSON.parse(String(chunk))); done(); } }));
+    try {
+      await scheduledIngest({
+        db: pb.ctx.db, publicUrl: 'http://paperboy.test', log, now: () => new Date('2026-11-29T10:00:00Z'),
+        endpoints: { huggingface: `${closed}/api/daily_papers`, arxivRss: `${closed}/rss/` }, fetch: { retries: 0 },
+      }, ['huggingface', 'arxiv']);
+      expect(logs.filter((l) => l.msg === 'ingest failed')).toHaveLength(3);
+      expect(logs.filter((l) => l.msg.startsWith('all '))).toEqual([expect.objectContaining({ level: 40,
+        msg: 'all 3 sources failed: is there a network connection, or an outgoing proxy in the way? This host needs https to huggingface.co ' +
+          'and rss.arxiv.org. Offline, set PAPERBOY_SOURCES=none and add papers with `paperboy ingest <file>`' })]);
+    } finally {
+      await pb.close();
+    }
+  });
+});

@@ -180,3 +180,30 @@ describe('the daily prune', () => {
     expect(t.db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });
+
+describe('the prune\'s log line', () => {
+  it('says nothing at start-up when there was nothing to delete, and only what was deleted otherwise', async () => {
+    const { Writable } = await import('node:stream');
+    const pino = (await import('pino')).default;
+    const { startScheduler } = await import('../../src/jobs/scheduler.js');
+    const { startPaperboy } = await import('../helpers/app.js');
+    const lines: { level: number; msg: string }[] = [];
+    const pb = await startPaperboy({ PAPERBOY_SOURCES: 'none' });
+    const ctx = { ...pb.ctx, log: pino({ level: 'info' }, new Writable({ write(c, _e, done) { lines.push(JSON.parse(String(c))); done(); } })) };
+    const scheduler = startScheduler(ctx, async () => {});
+    try {
+      await scheduler.pruneNow();
+      expect(lines).toEqual([]);
+      // Old history is there to delete: one line, naming only what went.
+      const papers = samplePapers().slice(0, 3);
+      upsertPapers(ctx.db, papers, ago(40));
+      const [sub] = addSubscribers(ctx.db, 1);
+      sendOn(ctx.db, sub, 40, papers);
+      await scheduler.pruneNow();
+      expect(lines.map((l) => l.msg)).toEqual([expect.stringMatching(/^pruned 1 digests of days before \d{4}-\d\d-\d\d \(with their papers and delivery attempts\)(; gave [\d.]+ MB back to the file system)?; \d+ transactions, the longest \d+ ms$/)]);
+    } finally {
+      await scheduler.stop();
+      await pb.close();
+    }
+  });
+});

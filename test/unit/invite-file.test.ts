@@ -9,7 +9,9 @@ describe('parseInviteFile', () => {
       [3, 'ada@lab.example.org', []],
       [4, 'bob@lab.example.org', ['retrieval', 'graph neural networks']],
     ]);
-    expect(invitations[0].input).toMatchObject({ timezone: 'UTC', hour: 8, frequency: 'daily', categories: [] });
+    expect(invitations[0].input).toMatchObject({ frequency: 'daily', categories: [] });
+    // No timezone or hour in the file: the sign-up takes the lab's (DEFAULT_TIMEZONE, DEFAULT_HOUR).
+    expect([invitations[0].input.timezone, invitations[0].input.hour]).toEqual([undefined, undefined]);
   });
 
   it('reads named columns after a header line and checks each line like the sign-up form', () => {
@@ -25,6 +27,22 @@ describe('parseInviteFile', () => {
   it('takes only the first line as a header; later "email" lines are bad addresses', () => {
     const { invitations, bad } = parseInviteFile('ada@lab.example.org\nemail,keywords\n');
     expect(invitations).toHaveLength(1);
-    expect(bad).toEqual([{ line: 2, reason: 'email: is not a valid email address' }]);
+    expect(bad).toEqual([{ line: 2, reason: 'email: has no @: an address looks like name@lab.example.org' }]);
+  });
+
+  it('reads addresses as mailing-list exports write them, with a display name (issue 22, item 6)', () => {
+    const text = [
+      'Ada Lovelace <ada@lab.example.org>',
+      '"Lovelace, Grace" <grace@lab.example.org>',
+      'bob@lab.example.org (Bob the Builder)',
+      'Carol Danvers <carol@lab.example.org>, diffusion, robotics',
+      'Dan <dan@lab>',
+    ].join('\n');
+    const { invitations, bad } = parseInviteFile(text);
+    expect(invitations.map((i) => [i.line, i.input.email, i.input.keywords])).toEqual([
+      [1, 'ada@lab.example.org', []], [2, 'grace@lab.example.org', []], [3, 'bob@lab.example.org', []], [4, 'carol@lab.example.org', ['diffusion', 'robotics']],
+    ]);
+    // What is wrong with an address is said in words (issue 22, item 20).
+    expect(bad).toEqual([{ line: 5, reason: 'email: has no domain ending: "lab" should be a full domain such as lab.example.org' }]);
   });
 });

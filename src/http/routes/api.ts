@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
+import { localDayHour } from '../../digest/due.js';
 import type { LibraryReader } from '../../library/citation.js';
 import { librarySummary } from '../../store/library.js';
 import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, librarySentence, readLibraryField } from '../library.js';
@@ -16,6 +17,8 @@ const libraryShape = z.object({
   matched: z.number().int().meta({ description: 'Entries matched to a stored paper (by arXiv id, then DOI, then title)' }),
   text: z.number().int().meta({ description: 'Entries kept as text examples (a title, no stored paper yet)' }),
   waiting: z.number().int().meta({ description: 'Entries with an id or DOI but no title, and no stored paper yet: linked when it is stored' }),
+  undated: z.number().int().meta({ description: 'Entries the export gave no date added (date-added, timestamp)' }),
+  uploadDay: z.boolean().meta({ description: 'True when the export gave no date added at all: the whole library counts as added on the sign-up day' }),
   skipped: z.array(z.object({ where: z.string(), reason: z.string() })).meta({ description: 'References not used, each with the line or entry and why' }),
 });
 
@@ -31,7 +34,7 @@ export const apiRoutes = (ctx: Context, subs: Subscriptions, libraries: LibraryR
     },
   }, async (req, reply) => {
     const { library: text, ...rest } = req.body;
-    const read = await readLibraryField(libraries, [text]);
+    const read = await readLibraryField(libraries, { pasted: text }, localDayHour(new Date(), rest.timezone ?? ctx.config.DEFAULT_TIMEZONE).date);
     await subs.subscribe({ ...rest, ...(read && { library: read.entries }) });
     // The same answer for new, pending and active addresses: nothing is revealed about who is subscribed.
     if (!read) return reply.status(202).send({ status: 'pending' });

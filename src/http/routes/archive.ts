@@ -4,7 +4,8 @@ import { dayLabel } from '../../digest/due.js';
 import { archiveDays, archivePage, archiveSearch, categoryCounts, neighbourDays, type ArchiveFilter } from '../../store/archive.js';
 import { sendPage, type PageRenderer } from '../pages.js';
 import { archiveParams, archiveQuery } from '../schemas.js';
-import { categoryGroups, categoryLabel, paperView, type CategoryCount } from '../views.js';
+import { categoryGroups, categoryLabel, paperView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
+import { onlySampleStored } from '../../store/papers.js';
 
 /** Papers on one page of the archive, and days on one page of its index. */
 const PAPERS_PER_PAGE = 25;
@@ -67,7 +68,7 @@ export const archiveRoutes = (ctx: Context, page: PageRenderer, categories: () =
     const offset = (q.page - 1) * DAYS_PER_PAGE;
     const { days, total } = archiveDays(ctx.db, offset, DAYS_PER_PAGE);
     return sendPage(reply, page, 'archive-days', {
-      title: 'The archive', filter: filter('/papers', q, categories(), 'Search'),
+      title: 'The archive', filter: filter('/papers', q, categories(), 'Search'), sample: onlySampleStored(ctx.db) ? SAMPLE_NOTE : '',
       dayList: days.map((d) => ({ href: `/papers/${d.day}`, label: dayLabel(d.day), papers: d.papers })),
       count: countLine(offset, days.length, total, total === 1 ? 'day' : 'days', {}), pager: pager('/papers', {}, q.page, total, DAYS_PER_PAGE),
     }, days.length || q.page === 1 ? 200 : 404);

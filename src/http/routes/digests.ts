@@ -8,6 +8,8 @@ import { sendPage, type PageRenderer } from '../pages.js';
 import { resolveDigest } from '../resolve.js';
 import { tokenParams } from '../schemas.js';
 import { invalidDigestLink } from './links.js';
+import { onlySampleStored } from '../../store/papers.js';
+import { SAMPLE_NOTE } from '../views.js';
 
 /** A rendered mail's content for a page: what follows its <head>. It is our own template's output, every paper
  *  string escaped when it was filled, so the page inserts it as it is. */
@@ -26,7 +28,7 @@ export const digestRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsy
     // The mail's HTML as it was sent, under a policy that allows its inline styles and nothing else of its own (security.ts).
     const { body } = renderDigest(ctx, access.sub, digest.date, digest.ranked, 'browser');
     return sendPage(reply, page, 'mail-view', {
-      title: `Your digest of ${dayLabel(digest.date)}`, heading: `Your digest of ${dayLabel(digest.date)}`,
+      title: `Your digest of ${dayLabel(digest.date)}`, heading: `Your digest of ${dayLabel(digest.date)}`, sample: onlySampleStored(ctx.db) ? SAMPLE_NOTE : '',
       back: { href: '/', label: `${ctx.config.INSTANCE_NAME} home` }, ...mailView(body.html),
     });
   });

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { outboxWarning } from '../../config.js';
 import type { Context } from '../../context.js';
 import { ingestWarnings } from '../../ingest/health.js';
 import { relayRefusal, relayWarning } from '../../mail/relay.js';
@@ -25,7 +26,8 @@ export const healthRoutes = (ctx: Context, isOperator: OperatorCheck): FastifyPl
       const mailboxWarnings = mailboxes.filter((m) => m.error).map((m) => `bounce mailbox ${m.mailbox}: the last pass failed at ${m.failedAt}: ${m.error}`);
       // Warnings do not make the answer fail: a feed or mailbox outage is no reason to restart the service.
       const relay = relayRefusal(ctx.db);
-      const warnings = [...ingestWarnings(ctx.db).map(publicText), ...mailboxWarnings, ...(relay ? [relayWarning(relay)] : [])];
+      const outbox = outboxWarning(ctx.config);
+      const warnings = [...(outbox ? [outbox] : []), ...ingestWarnings(ctx.db).map(publicText), ...mailboxWarnings, ...(relay ? [relayWarning(relay)] : [])];
       return { status: 'ok', papers, ingest, bounceMailboxes: mailboxes, warnings };
     } catch {
       return reply.status(503).send({ error: { code: 'database_unavailable', message: 'The database does not answer' } });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
-import { deliverySentence, frequencyWord, localDayHour } from '../../digest/due.js';
+import { dayLabel, deliverySentence, frequencyWord, localDayHour, scheduleLabel } from '../../digest/due.js';
 import { hasDigest } from '../../store/digests.js';
 import { emailHash } from '../../store/address-guard.js';
 import { CONFIRM_DAYS, isExpired, type Asked } from '../../store/requests.js';
@@ -40,6 +40,22 @@ function askedView(asked: Asked) {
   };
 }
 
+/** The page of a confirmation link already used: the address's state now, and a button that mails its owner the link
+ *  they need (the preferences link, or one to come back), within the owner's own quota. */
+function usedPage(token: string, sub: SubscriberRecord, usedAt: string, schedule: string, done?: string) {
+  const active = sub.status === 'active';
+  const when = dayLabel(usedAt.slice(0, 10));
+  return {
+    title: active ? 'You’re already subscribed' : 'This link was used already', email: sub.email, action: `/confirm/${token}/mail-link`,
+    heading: active ? 'You’re already subscribed' : 'This link was used already',
+    message: active
+      ? `This confirmation link was used on ${when}: ${sub.email} gets its digest ${schedule}. To change your interests or schedule, open your preferences: we mail their link to ${sub.email}.`
+      : `This confirmation link was used on ${when}, and ${sub.email} has unsubscribed since. To get digests again, we mail a link that resubscribes it.`,
+    button: active ? 'Mail me my preferences link' : 'Mail me a link to resubscribe',
+    notice: done === 'link' ? (active ? `We mailed the link to your preferences to ${sub.email}.` : `We mailed a confirmation link to ${sub.email}.`) : '',
+  };
+}
+
 /** What a redirect back to the unsubscribe page says happened (`?done=`), in our own words. */
 const MAILED = { confirm: 'We mailed a confirmation link to {email}. Open it and press Confirm to get your digests again.', link: 'We mailed the link to your preferences to {email}.' } as const;
 
@@ -52,16 +68,18 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
   // RFC 8058: one-click POSTs SHOULD be multipart/form-data.
   acceptMultipartFields(app, BODY_LIMIT);
 
-  app.get('/confirm/:token', { schema: { params: tokenParams, tags: ['links'] } }, async (req, reply) => {
+  app.get('/confirm/:token', { schema: { params: tokenParams, querystring: doneQuery, tags: ['links'] } }, async (req, reply) => {
     const found = resolveRequest(ctx, req.params.token);
     if (!found) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    // Used (this one or another of the address's): say where the address stands, not "not valid" (issue 22, item 18).
+    if (found.request.usedAt) return sendPage(reply, page, 'confirm-used', usedPage(req.params.token, found.sub, found.request.usedAt, scheduleLabel(found.sub), req.query.done));
     if (isExpired(found.request)) return sendPage(reply, page, 'message', EXPIRED, 410);
     // A GET never confirms: mail scanners open links, some run scripts. The button POSTs to the same URL.
     const asked = found.request.asked!;
     const now = new Date();
     const schedule = { ...asked, pausedUntil: null };
     return sendPage(reply, page, 'confirm', {
-      title: 'Confirm your subscription', email: found.sub.email, action: `/confirm/${req.params.token}`, ...askedView(asked),
+      title: 'Confirm your subscription', email: found.sub.email, action: `/confirm/${req.params.token}`, ...askedView(asked), invited: found.request.invited,
       delivery: deliverySentence(now, schedule, hasDigest(ctx.db, found.sub.id, localDayHour(now, asked.timezone).date)),
     });
   });
@@ -71,10 +89,22 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
   }, async (req, reply) => {
     const found = resolveRequest(ctx, req.params.token);
     if (!found) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    // Pressed again (a second tab, the back button): nothing is applied twice; the page says where the address stands.
+    if (found.request.usedAt) return seeOther(reply, `/confirm/${req.params.token}`);
     if (isExpired(found.request)) return sendPage(reply, page, 'message', EXPIRED, 410);
     const sub = confirmSignUp(ctx.db, { ...found.request, asked: found.request.asked! }, emailHash(ctx.secret, found.sub.email));
     // The full profile lives on the preferences page: the answer goes there, saying when the first digest comes.
     return seeOther(reply, `${new URL(ctx.links.preferences(sub)).pathname}?done=confirmed`);
+  });
+
+  // The button of a used confirmation link's page: the owner's preferences link (or, once unsubscribed, one to come back).
+  app.post('/confirm/:token/mail-link', {
+    schema: { params: tokenParams, body: emptyBody, summary: 'Mail the preferences link (or a link to resubscribe) from a used confirmation link', tags: ['links'] },
+  }, async (req, reply) => {
+    const found = resolveRequest(ctx, req.params.token);
+    if (!found?.request.usedAt) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    await subs.mailOwner(found.sub, found.sub.status === 'active' ? 'manage' : 'confirm');
+    return seeOther(reply, `/confirm/${req.params.token}?done=link`);
   });
 
   /** The unsubscribe page as the address stands: a button to leave, or (once left) buttons to come back. */

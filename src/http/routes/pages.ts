@@ -2,18 +2,19 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Context } from '../../context.js';
-import { latestPapers } from '../../store/papers.js';
+import { localDayHour } from '../../digest/due.js';
+import { latestPapers, onlySampleStored } from '../../store/papers.js';
 import { CONFIRM_DAYS } from '../../store/requests.js';
 import { ApiError, formIssues } from '../errors.js';
 import { BLANK_FORM, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
 import { fresh, seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
-import { truncatedField } from '../multipart.js';
+import { truncatedField, uploadedName } from '../multipart.js';
 import { subscriptionForm } from '../schemas.js';
 import type { LibraryReader } from '../../library/citation.js';
 import { librarySummary } from '../../store/library.js';
 import type { Subscriptions } from '../subscribe.js';
-import { formView, paperView, type CategoryCount } from '../views.js';
+import { formView, paperView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
 
 /** How long the landing page (and its paper list) may be reused: it is the same for everyone and changes with ingests only. */
 const LANDING_TTL_MS = 5_000;
@@ -37,17 +38,24 @@ function sentTo(req: FastifyRequest): string | null {
 /** HTML pages: the landing page with the sign-up form, the form's answers, and "Check your inbox". */
 export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, categories: () => CategoryCount[], libraries: LibraryReader): FastifyPluginAsyncZod => async (app) => {
   const papers = fresh(LANDING_TTL_MS, () => latestPapers(ctx.db, 15).map(paperView));
+  // Labelled as what they are while the bundled sample is all the store holds.
+  const sample = fresh(LANDING_TTL_MS, () => (onlySampleStored(ctx.db) ? SAMPLE_NOTE : ''));
   const secure = ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : '';
 
-  /** The landing page's model with the form as given: blank (the page's script puts the browser's timezone in) or as sent. */
+  // The blank form starts on the lab's hour and timezone (DEFAULT_HOUR, DEFAULT_TIMEZONE); with no lab timezone set,
+  // the page's script puts the browser's own in.
+  const blankForm: FormValues = { ...BLANK_FORM, timezone: ctx.config.DEFAULT_TIMEZONE, hour: String(ctx.config.DEFAULT_HOUR) };
+  const browserZone = ctx.config.DEFAULT_TIMEZONE === 'UTC';
+
+  /** The landing page's model with the form as given: blank or as sent. */
   const model = (values: FormValues, errors: FieldErrors = {}) => ({
     // A refused form says so in the title too: it is what a screen reader announces first.
-    title: Object.keys(errors).length ? 'Sign up: check the form' : 'Research papers for you, by mail', papers: papers(), domains: ctx.config.ALLOWED_EMAIL_DOMAINS.join(', '),
-    autoTimezone: values === BLANK_FORM, ...formView(values, errors, categories()),
+    title: Object.keys(errors).length ? 'Sign up: check the form' : 'Research papers for you, by mail', papers: papers(), sample: sample(), domains: ctx.config.ALLOWED_EMAIL_DOMAINS.join(', '),
+    autoTimezone: values === blankForm && browserZone, ...formView(values, errors, categories()),
   });
   const landing = (reply: FastifyReply, values: FormValues, errors: FieldErrors, status: number) => sendPage(reply, page, 'index', model(values, errors), status);
   // The blank page is the same for every visitor: rendered once per interval, not per request (it lists every timezone).
-  const blank = fresh(LANDING_TTL_MS, () => page('index', model(BLANK_FORM)));
+  const blank = fresh(LANDING_TTL_MS, () => page('index', model(blankForm)));
 
   app.get('/', { schema: { summary: 'The sign-up form and popular papers', tags: ['pages'] } }, async (_req, reply) =>
     reply.type('text/html; charset=utf-8').send(blank()));
@@ -68,7 +76,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     let answer: LibraryView | null = null;
     try {
       if (truncatedField(req)) throw libraryTooLarge();
-      const read = await readLibraryField(libraries, [text, libraryFile]);
+      const read = await readLibraryField(libraries, { pasted: text, file: libraryFile, fileName: uploadedName(req, 'libraryFile') }, localDayHour(new Date(), rest.timezone ?? ctx.config.DEFAULT_TIMEZONE).date);
       await subs.subscribe({ ...rest, ...(read && { library: read.entries }) });
       answer = read && libraryView(libraryAnswer(read, librarySummary(ctx.db, read.entries)), ctx.config.INSTANCE_NAME);
     } catch (err) {
@@ -85,5 +93,7 @@ export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
 
   // The same page whether or not the address is known: nothing is revealed about who is subscribed.
   app.get('/subscribe/sent', { schema: { summary: 'Check your inbox (after the sign-up form)', tags: ['pages'] } }, async (req, reply) =>
-    sendPage(reply, page, 'check-inbox', { title: 'Check your inbox', email: sentTo(req), days: CONFIRM_DAYS, library: viewFromCookie(req.headers.cookie, LIBRARY_COOKIE) }));
+    sendPage(reply, page, 'check-inbox', {
+      title: 'Check your inbox', email: sentTo(req), days: CONFIRM_DAYS, from: ctx.config.MAIL_FROM, library: viewFromCookie(req.headers.cookie, LIBRARY_COOKIE),
+    }));
 };

@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
-import { deliverySentence, localDayHour, nextDelivery } from '../../digest/due.js';
+import { dayLabel, deliverySentence, localDayHour, momentLabel, nextDelivery } from '../../digest/due.js';
 import { buildDigest } from '../../mail/sender.js';
 import { WEIGHTS } from '../../rank/weights.js';
 import { emailHash } from '../../store/address-guard.js';
@@ -12,31 +12,49 @@ import type { StoredEntry } from '../../store/library.js';
 import type { LibraryReader } from '../../library/citation.js';
 import type { LibraryRead } from '../../library/read.js';
 import { PROFILE_LIMITS } from '../../rank/limits.js';
-import { libraryCounts, libraryPage, removeLibraryEntry, replaceLibrary } from '../../store/library.js';
+import { forgetPrevious, libraryCounts, libraryPage, previousLibrary, removeLibraryEntry, replaceLibrary, restorePrevious } from '../../store/library.js';
 import { atomically } from '../../store/statements.js';
 import { ApiError, formIssues } from '../errors.js';
 import { fieldErrors, valuesFromBody, valuesOf, type FieldErrors, type FormValues } from '../forms.js';
 import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
-import { truncatedField } from '../multipart.js';
+import { truncatedField, uploadedName } from '../multipart.js';
 import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveManage } from '../resolve.js';
 import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';
-import { formView, type CategoryCount } from '../views.js';
+import { formView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
+import { onlySampleStored } from '../../store/papers.js';
 import { INVALID_LINK } from './links.js';
 import { mailView } from './digests.js';
+import { pastDigests } from '../../store/digest-view.js';
 
 /** What a redirect back to the preferences page says happened (`?done=`): our own words, whoever wrote the URL. */
 const NOTICES = {
   saved: 'Saved.',
   removed: 'Removed from your library.',
-  cleared: 'Your library is empty now.',
+  cleared: 'Your library is empty now. The one you had is kept a step back, below: you can put it back.',
+  restored: 'Your previous library is back. The one it replaced is kept a step back, below.',
+  forgotten: 'The previous library is forgotten.',
   resubscribed: 'You are subscribed again.',
   pending: 'This address still has to be confirmed: open the link in the confirmation mail and press Confirm.',
   confirmed: '',
 } as const;
 
+/** The refusal of an undo or forget when no library is kept a step back (already undone in another tab, say). */
+function notKept(): never {
+  throw new ApiError(404, 'not_found', 'No previous library is kept (any more)');
+}
+
 /** Library entries listed per page of the preferences page. */
 const LIBRARY_PER_PAGE = 50;
+
+/** When an entry was added, and where that date came from: "added 2 April 2026", "added 14 July 2026, the day you
+ *  uploaded it (the export gives no date added)", "no date added in the export". */
+function addedLabel(e: StoredEntry): string {
+  if (!e.added) return 'no date added in the export';
+  const day = /^\d{4}-\d\d-\d\d$/.test(e.added) ? dayLabel(e.added).replace(/^\w+ /, '') : e.added;
+  if (e.addedFrom === 'upload') return `added ${day}, the day you uploaded it (the export gives no date added)`;
+  return e.addedFrom === 'export' ? `added ${day}` : `dated ${day}`; // stored before the source of dates was kept
+}
 
 /** How an entry was matched, as the list says it. */
 function matchedLabel(e: StoredEntry): string {
@@ -54,7 +72,7 @@ function libraryList(ctx: Context, subscriberId: number, base: string, page: num
   const pages = Math.ceil(counts.entries / LIBRARY_PER_PAGE);
   const at = Math.min(page, pages);
   const entries = libraryPage(ctx.db, subscriberId, (at - 1) * LIBRARY_PER_PAGE, LIBRARY_PER_PAGE).map((e) => ({
-    id: e.id, title: e.title || (e.arxivId ? `arXiv:${e.arxivId}` : `doi:${e.doi}`), how: matchedLabel(e), added: e.added,
+    id: e.id, title: e.title || (e.arxivId ? `arXiv:${e.arxivId}` : `doi:${e.doi}`), how: matchedLabel(e), added: addedLabel(e),
     url: e.paperId && !e.paperId.startsWith('title:') ? `https://arxiv.org/abs/${e.paperId}` : null,
   }));
   const href = (p: number) => `${base}?page=${p}#your-library`;
@@ -62,6 +80,26 @@ function libraryList(ctx: Context, subscriberId: number, base: string, page: num
     ...counts, items: entries, used: Math.min(PROFILE_LIMITS.libraryUsed, counts.matched + counts.text), usedMax: PROFILE_LIMITS.libraryUsed,
     pager: pages > 1 ? { page: at, pages, prev: at > 1 ? href(at - 1) : null, next: at < pages ? href(at + 1) : null } : null,
   };
+}
+
+/** Past digests listed on the preferences page (a year of weekly ones; two months of daily ones at most, with the default retention). */
+const PAST_DIGESTS_SHOWN = 60;
+
+/** The subscriber's sent digests still kept, newest first, each with its "View in browser" link. */
+function pastDigestList(ctx: Context, sub: SubscriberRecord) {
+  const { digests, total } = pastDigests(ctx.db, sub.id, PAST_DIGESTS_SHOWN);
+  if (!total) return null;
+  return {
+    items: digests.map((d) => ({ label: dayLabel(d.date), subject: d.subject ?? '', papers: d.papers, plural: d.papers !== 1, href: new URL(ctx.links.digest(sub, d.date)).pathname })),
+    more: total - digests.length, days: ctx.config.RETENTION_DAYS,
+  };
+}
+
+/** The library kept a step back, as the page offers it: "5 entries, replaced on 14 July 2026 at 10:02 (Europe/Paris)". */
+function previousView(ctx: Context, sub: SubscriberRecord) {
+  const p = previousLibrary(ctx.db, sub.id);
+  if (!p) return null;
+  return { entries: p.entries, plural: p.entries !== 1, replaced: `${momentLabel(new Date(p.replacedAt), sub.timezone)} (${sub.timezone})` };
 }
 
 /** The schedule in a sentence, with when the next digest really goes out (today's may be due already). */
@@ -80,7 +118,8 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
       welcome: o.done === 'confirmed' && sub.status === 'active', delivery: deliveryOf(ctx, sub),
       previewUrl: sub.status === 'unsubscribed' ? null : `${base}/preview`, unsubscribeUrl: new URL(ctx.links.unsubscribe(sub)).pathname,
       weakDayItems: WEIGHTS.weakDayItems, ...formView(o.values ?? valuesOf(sub), o.errors ?? {}, categories()),
-      library: libraryList(ctx, sub.id, base, o.page ?? 1), libraryAnswer: o.answer ?? null,
+      library: libraryList(ctx, sub.id, base, o.page ?? 1), libraryAnswer: o.answer ?? null, previousLibrary: previousView(ctx, sub),
+      pastDigests: pastDigestList(ctx, sub),
     }, status);
   };
   // A library's answer travels from the form's POST to the page it redirects to in a cookie of that page alone.
@@ -113,7 +152,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
       let read: LibraryRead | null;
       try {
         if (truncatedField(req)) throw libraryTooLarge();
-        read = await readLibraryField(libraries, [text, libraryFile]);
+        read = await readLibraryField(libraries, { pasted: text, file: libraryFile, fileName: uploadedName(req, 'libraryFile') }, localDayHour(new Date(), b.timezone).date);
       } catch (err) {
         if (!(err instanceof ApiError && err.field)) throw err;
         return show(reply, req.params.token, sub, { values: values(), errors: { [err.field]: `${err.message}.` } }, err.status);
@@ -128,21 +167,27 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
         return read && libraryAnswer(read, replaceLibrary(ctx.db, sub.id, read.entries));
       });
       if (answer) void reply.header('set-cookie', flash(req.params.token, viewCookie(libraryView(answer, ctx.config.INSTANCE_NAME))));
-      return seeOther(reply, `/preferences/${req.params.token}?done=saved${answer ? '#library' : ''}`);
+      // A library given: straight to what it came to and the list, not to the (empty again) upload field.
+      return seeOther(reply, `/preferences/${req.params.token}?done=saved${answer ? '#your-library' : ''}`);
     });
   });
 
   app.post('/preferences/:token/library', {
-    schema: { params: tokenParams, body: libraryEditBody, summary: 'Remove one entry of the library, or all of them', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
+    schema: { params: tokenParams, body: libraryEditBody, summary: 'Remove one entry of the library or all of them; put back the previous library, or forget it', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
   }, async (req, reply) => {
     const sub = resolveManage(ctx, req.params.token);
     if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
-    if (req.body.clear === 'yes') replaceLibrary(ctx.db, sub.id, []);
-    else if (req.body.remove === undefined || !removeLibraryEntry(ctx.db, sub.id, req.body.remove)) {
-      throw new ApiError(404, 'not_found', 'That entry is not in your library (any more)');
-    }
-    // Back to the list after removing one entry; to the library field once there is no list.
-    return seeOther(reply, `/preferences/${req.params.token}?done=${req.body.clear === 'yes' ? 'cleared#library' : 'removed#your-library'}`);
+    const b = req.body;
+    let done: keyof typeof NOTICES;
+    if (b.clear === 'yes') {
+      replaceLibrary(ctx.db, sub.id, []);
+      done = 'cleared';
+    } else if (b.undo === 'yes') done = restorePrevious(ctx.db, sub.id) ? 'restored' : notKept();
+    else if (b.forget === 'yes') done = forgetPrevious(ctx.db, sub.id) ? 'forgotten' : notKept();
+    else if (b.remove !== undefined && removeLibraryEntry(ctx.db, sub.id, b.remove)) done = 'removed';
+    else throw new ApiError(404, 'not_found', 'That entry is not in your library (any more)');
+    // Back to the library section, which shows the list, the result and the library kept a step back.
+    return seeOther(reply, `/preferences/${req.params.token}?done=${done}#your-library`);
   });
 
   app.get('/preferences/:token/preview', { schema: { params: tokenParams, summary: 'What the next digest would hold if it went out now', tags: ['links'] } }, async (req, reply) => {
@@ -154,7 +199,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
     const built = buildDigest(ctx, sub, next === 'now' ? localDayHour(now, sub.timezone).date : next, now);
     const back = { href: `/preferences/${req.params.token}`, label: 'Back to your preferences' };
     return sendPage(reply, page, 'mail-view', {
-      title: 'Preview of your next digest', back, heading: 'Preview of your next digest',
+      title: 'Preview of your next digest', back, heading: 'Preview of your next digest', sample: onlySampleStored(ctx.db) ? SAMPLE_NOTE : '',
       notice: 'What your next digest would hold if it went out now, from the papers of the last week. Nothing is sent or recorded; new papers may still arrive before it goes out.',
       ...(built.ranked.length || built.model.note
         ? mailView(built.body.html)

@@ -1,8 +1,13 @@
 // Progressive enhancement only: every form works without this file.
 (function () {
-  // The sign-up form's timezone picker starts on the browser's own zone (Intl), when the list has it.
+  // The sign-up form's timezone picker starts on the browser's own zone (Intl), when the list has it. Browsers (ICU)
+  // still report some zones by names IANA has changed (Europe/Kiev for Europe/Kyiv): the select maps them (data-renamed).
   var tz;
   try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { tz = null; }
+  var zoneSelect = document.querySelector('select[data-renamed]');
+  if (tz && zoneSelect) {
+    try { tz = JSON.parse(zoneSelect.getAttribute('data-renamed'))[tz] || tz; } catch (e) { /* keep the browser's name */ }
+  }
   var has = function (select, value) {
     for (var i = 0; i < select.options.length; i++) if (select.options[i].value === value) return true;
     return false;

@@ -13,7 +13,13 @@ import type { SubscriberStatus } from './model.js';
 
 /** The configuration every command shares with `serve`: `.env` in the working directory, then the environment; read once per program(). */
 let loaded: Config | undefined;
-const config = (): Config => (loaded ??= loadEnvironmentConfig({ warn: (line) => console.error(`paperboy: ${line}`) }));
+/** Whether the command about to run listens or mails links (set before the configuration is read). */
+let linksNeeded = true;
+const config = (): Config => (loaded ??= loadEnvironmentConfig({ warn: (line) => console.error(`paperboy: ${line}`), links: linksNeeded }));
+
+/** The commands that listen or mail links: only they need a PUBLIC_URL when HOST listens on every address (the
+ *  container's), so `docker run --rm … restore` works with the volume alone. */
+const LINK_COMMANDS = new Set(['serve', 'digest', 'invite', 'mail-test']);
 
 /** Refuses to go on without a database, so a command run in the wrong folder does not make an empty one: only `serve`
  *  and `migrate` create one (and `restore` puts a backup in place). */
@@ -139,10 +145,12 @@ function version(): string {
 /** Builds the `paperboy` command line. */
 export function program(): Command {
   loaded = undefined;
+  linksNeeded = true;
   const cli = new Command('paperboy').description('Daily research-paper digests, ranked for each subscriber').showHelpAfterError()
     .version(`paperboy ${version()} (Node ${process.versions.node})`, '-v, --version', 'print the version');
   // Before any command runs: the configuration is read (a bad value stops here), and a person at a terminal is told which database is used.
-  cli.hook('preAction', () => {
+  cli.hook('preAction', (_program, action) => {
+    linksNeeded = LINK_COMMANDS.has(action.name());
     const file = resolve(config().PAPERBOY_DB);
     if (process.stderr.isTTY) console.error(`paperboy: database ${file}`);
   });

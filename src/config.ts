@@ -186,8 +186,14 @@ export class ConfigError extends Error {
   }
 }
 
+/** What the program about to run does with the configuration: `links` when it listens or mails links (serve, and the
+ *  commands that send mail), which a wildcard HOST without PUBLIC_URL would point at nowhere. */
+export interface ConfigUse {
+  links?: boolean;
+}
+
 /** Parses the environment once; fails naming the first bad variable and what was wrong. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env, use: ConfigUse = {}): Config {
   // An empty variable means "unset", as in most shells' `FOO= cmd`.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
@@ -196,7 +202,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid ${String(issue.path[0])}: ${issue.message}`, String(issue.path[0]));
   }
   const v = parsed.data;
-  checkPublicUrl(v);
+  // A command that builds no link (backup, restore, migrate, ingest…) runs in the container, whose HOST is 0.0.0.0,
+  // without the server's PUBLIC_URL.
+  if (use.links !== false) checkPublicUrl(v);
   checkDelivery(v);
   checkBounces(v);
   const publicUrl = (v.PUBLIC_URL ?? hostPort(v)).replace(/\/+$/, '');
@@ -287,7 +295,7 @@ function readDkimKey(file: string): string {
 }
 
 /** What the server and every command read: `.env` in `cwd` under the environment (the environment wins). */
-export function loadEnvironmentConfig(opts: { cwd?: string; env?: NodeJS.ProcessEnv; warn?: (line: string) => void } = {}): Config {
+export function loadEnvironmentConfig(opts: { cwd?: string; env?: NodeJS.ProcessEnv; warn?: (line: string) => void } & ConfigUse = {}): Config {
   const env = opts.env ?? process.env;
   const file = resolve(opts.cwd ?? process.cwd(), '.env');
   const fromFile = existsSync(file) ? readEnvFile(file) : {};
@@ -301,7 +309,7 @@ export function loadEnvironmentConfig(opts: { cwd?: string; env?: NodeJS.Process
     if (near) opts.warn?.(`environment variable ${key} is not a Paperboy setting and is ignored (did you mean ${near}?)`);
   }
   try {
-    return loadConfig({ ...fromFile, ...env });
+    return loadConfig({ ...fromFile, ...env }, { links: opts.links });
   } catch (err) {
     // Say where a bad value came from when the .env file gave it.
     if (err instanceof ConfigError && err.key && fromFile[err.key] !== undefined && !env[err.key]) {

@@ -34,6 +34,15 @@ describe('paperboy CLI', () => {
     }
   });
 
+  it('asks for PUBLIC_URL behind a wildcard HOST only where links are made (the container runs restore without it)', async () => {
+    const wild = { ...env, HOST: '0.0.0.0', PUBLIC_URL: '', PAPERBOY_DB: join(dir, 'wild.db') };
+    const cmd = (...args: string[]) => run('node', ['bin/paperboy.js', ...args], { env: wild }).then(() => 0, (e: { code: number; stderr: string }) => e);
+    expect(await cmd('migrate')).toBe(0);
+    expect(await cmd('sources')).toBe(0);
+    const refused = await cmd('digest', '--dry-run');
+    expect(refused).toMatchObject({ code: 1, stderr: expect.stringMatching(/Invalid PUBLIC_URL: must be set when HOST is 0\.0\.0\.0/) });
+  });
+
   it('migrates, ingests, and sends a due digest exactly once per day', async () => {
     expect((await paperboy('migrate')).stdout).toMatch(/applied 001_init\.sql/);
     expect((await paperboy('ingest', 'test/fixtures/hf-papers-page.txt')).stdout).toMatch(/199 new, 0 updated, 0 rejected/);

@@ -42,6 +42,8 @@ describe('PUBLIC_URL and HOST', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/^Invalid PUBLIC_URL: must be set when HOST is 0\.0\.0\.0 \(listening on every address\): every link in mails would point at http:\/\/0\.0\.0\.0:3000\. Set it to the address people type, such as https:\/\/papers\.lab\.example\.org$/);
     expect(() => loadConfig({ HOST: '::' })).toThrow(/^Invalid PUBLIC_URL: must be set when HOST is ::/);
     expect(loadConfig({ HOST: '0.0.0.0', PUBLIC_URL: 'https://papers.lab.example.org' }).PUBLIC_URL).toBe('https://papers.lab.example.org');
+    // A command that builds no link (restore, backup, migrate…) runs in the container without the server's PUBLIC_URL.
+    expect(loadConfig({ HOST: '0.0.0.0' }, { links: false }).HOST).toBe('0.0.0.0');
   });
 
   it('refuses a PUBLIC_URL with a path (pages and links are at the root of the host), a query or a password', () => {

@@ -28,6 +28,8 @@ describe('paperboy ingest / export / sources / search', () => {
       'test/fixtures/arxiv-rss/cs.CL.rss.xml: 4 new, 0 updated, 0 rejected (arxiv-rss, 4 records)',
       // Two RSS papers are in the JSONL slice too: they merge into their rows.
       'test/fixtures/arxiv-2026q2-200.jsonl: 198 new, 2 updated, 0 rejected (jsonl, 200 records)',
+      // Papers came in: the semantic space is learned from them (src/semantic-space.ts).
+      expect.stringMatching(/^learned the semantic space from 211 papers \(21 dimensions\) in \d+\.\d s$/),
       '',
     ]);
     // The process waited for its worker thread before exiting: the index file already holds all 211 papers.

@@ -70,6 +70,14 @@ export const ARCHIVE_NAMES: Readonly<Record<string, string>> = {
   'q-fin': 'Quantitative Finance', 'quant-ph': 'Quantum Physics', stat: 'Statistics',
 };
 
+/** Codes arXiv lists as another category's alias: each is offered under the category it stands for. */
+export const CATEGORY_ALIASES: Readonly<Record<string, string>> = {
+  'cs.SY': 'eess.SY', 'math.IT': 'cs.IT', 'math.MP': 'math-ph', 'stat.TH': 'math.ST',
+};
+
+/** Every category the sign-up form offers: all of arXiv's taxonomy but the aliases, so no field is offered twice. */
+export const LISTED_CATEGORIES: readonly string[] = Object.keys(CATEGORY_NAMES).filter((c) => !Object.hasOwn(CATEGORY_ALIASES, c));
+
 /** The published name of a category code, or undefined for a code arXiv does not list. */
 export function categoryName(code: string): string | undefined {
   return CATEGORY_NAMES[code];

@@ -33,7 +33,7 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
   const app = await buildApp(ctx, { feeds: (deps) => makeFeedFetcher({ ...deps, onStored: learn }) });
   await app.listen({ port: config.PORT, host: config.HOST });
   const scheduler = startScheduler(ctx, async () => {
-    await scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL, log: ctx.log }, config.PAPERBOY_SOURCES);
+    await scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL, log: ctx.log, feeds: config.PAPERBOY_FEEDS }, config.PAPERBOY_SOURCES);
     await learn();
   });
   const database = resolve(config.PAPERBOY_DB);

@@ -67,8 +67,27 @@ export const ARCHIVE_NAMES: Readonly<Record<string, string>> = {
   'hep-ex': 'High Energy Physics', 'hep-lat': 'High Energy Physics', 'hep-ph': 'High Energy Physics',
   'hep-th': 'High Energy Physics', math: 'Mathematics', 'math-ph': 'Mathematical Physics', nlin: 'Nonlinear Sciences',
   'nucl-ex': 'Nuclear Physics', 'nucl-th': 'Nuclear Physics', physics: 'Physics', 'q-bio': 'Quantitative Biology',
-  'q-fin': 'Quantitative Finance', 'quant-ph': 'Quantum Physics', stat: 'Statistics',
+  'q-fin': 'Quantitative Finance', 'quant-ph': 'Quantum Physics', stat: 'Statistics', journal: 'Journals',
 };
+
+/** Names of the journal feeds the operator added (`journal.<…>` codes), as the store last listed them. */
+const journalNames = new Map<string, string>();
+
+/** Replaces the names of the journal feeds (code → name): called with the feeds table's rows when they are read. */
+export function setJournalNames(entries: Iterable<readonly [string, string]>): void {
+  journalNames.clear();
+  for (const [code, name] of entries) journalNames.set(code, name);
+}
+
+/** The journal feeds' codes, as last set. */
+export function journalCodes(): string[] {
+  return [...journalNames.keys()];
+}
+
+/** True for a category a subscriber may follow: one of arXiv's, or a journal feed the operator added. */
+export function isOfferedCategory(code: string): boolean {
+  return isKnownCategory(code) || journalNames.has(code);
+}
 
 /** Codes arXiv lists as another category's alias: each is offered under the category it stands for. */
 export const CATEGORY_ALIASES: Readonly<Record<string, string>> = {
@@ -80,7 +99,7 @@ export const LISTED_CATEGORIES: readonly string[] = Object.keys(CATEGORY_NAMES).
 
 /** The published name of a category code, or undefined for a code arXiv does not list. */
 export function categoryName(code: string): string | undefined {
-  return CATEGORY_NAMES[code];
+  return Object.hasOwn(CATEGORY_NAMES, code) ? CATEGORY_NAMES[code] : journalNames.get(code);
 }
 
 /** True for a category code arXiv lists (CATEGORY_NAMES): the only ones a subscriber may follow, each being an

@@ -24,6 +24,8 @@ import { registerSecurityHeaders, sameOriginPosts } from './security.js';
 import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from './subscribe.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
 import { categoryCounts } from '../store/archive.js';
+import { listFeeds } from '../store/feeds.js';
+import { setJournalNames } from '../taxonomy.js';
 import { startLibraryReader } from '../library/citation.js';
 import { userAgent } from '../ingest/fetch.js';
 import { makeFeedFetcher, type FeedFetcher, type FeedFetcherDeps } from '../ingest/on-demand.js';
@@ -59,7 +61,9 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   const mailer = makeConfirmationMailer(ctx);
   const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? SIGNUPS_PER_ADDRESS_PER_DAY);
   // The categories the forms and the archive offer: the same for every visitor, changed by ingests only.
-  const categories = fresh(CATEGORIES_TTL_MS, () => categoryCounts(ctx.db));
+  const journals = () => setJournalNames(listFeeds(ctx.db).map((f) => [f.code, f.title ?? new URL(f.url).hostname] as const));
+  journals();
+  const categories = fresh(CATEGORIES_TTL_MS, () => { journals(); return categoryCounts(ctx.db); });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(makeErrorHandler(page));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { canonicalTimezone, localDayHour } from '../digest/due.js';
 import { CATEGORY, MAX_CATEGORY_LENGTH } from '../arxiv.js';
 import { normalizeArxivId } from '../ingest/normalize.js';
-import { isKnownCategory } from '../taxonomy.js';
+import { isOfferedCategory } from '../taxonomy.js';
 import { PROFILE_LIMITS as LIMITS } from '../rank/limits.js';
 import { cleanLine, cleanParagraph } from '../text.js';
 
@@ -43,9 +43,9 @@ const timezone = timezoneOrNone.transform((tz) => tz ?? 'UTC');
 
 const interests = {
   keywords: list(singleLine(LIMITS.keywordLength), LIMITS.keywords),
-  // Only categories arXiv lists: each one followed is an announcement feed fetched every hour.
+  // Only categories arXiv lists (each one followed is an announcement feed fetched every hour) and journals added here.
   categories: list(singleLine(MAX_CATEGORY_LENGTH, [CATEGORY, 'is not an arXiv category such as cs.CV'])
-    .refine(isKnownCategory, 'is not an arXiv category such as cs.CV'), LIMITS.categories),
+    .refine(isOfferedCategory, 'is not an arXiv category such as cs.CV'), LIMITS.categories),
   authors: list(singleLine(LIMITS.authorLength), LIMITS.authors),
   about: z.string().max(LIMITS.aboutLength, `must be at most ${LIMITS.aboutLength} characters`).transform(cleanParagraph).default(''),
   papers: list(seedPaper, LIMITS.papers),

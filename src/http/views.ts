@@ -3,7 +3,7 @@ import { paperLinkLabel, paperUrl, shortAuthors, trimText } from '../digest/comp
 import { dayLabel, hourLabel, weekdayName } from '../digest/due.js';
 import type { Paper } from '../model.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
-import { ARCHIVE_NAMES, archiveOf, categoryName, isKnownCategory, LISTED_CATEGORIES } from '../taxonomy.js';
+import { ARCHIVE_NAMES, archiveOf, categoryName, isOfferedCategory, journalCodes, LISTED_CATEGORIES } from '../taxonomy.js';
 import { currentZoneName, RENAMED_ZONES } from '../timezones.js';
 import { errorList, type FieldErrors, type FormValues } from './forms.js';
 
@@ -76,7 +76,7 @@ function groupOf(code: string): string {
  */
 export function categoryGroups(known: CategoryCount[], chosen: string[], all = false) {
   const counts = new Map(known.map((k) => [k.code, k.papers]));
-  if (all) for (const c of LISTED_CATEGORIES) if (!counts.has(c)) counts.set(c, 0);
+  if (all) for (const c of [...LISTED_CATEGORIES, ...journalCodes()]) if (!counts.has(c)) counts.set(c, 0);
   for (const c of chosen) if (!counts.has(c)) counts.set(c, 0);
   const groups = new Map<string, { code: string; name: string; label: string; papers: number; checked: boolean }[]>();
   for (const [code, papers] of counts) {
@@ -136,8 +136,8 @@ export function formView(v: FormValues, errors: FieldErrors, known: CategoryCoun
   return {
     values: v, errors, errorList: errorList(errors), moreOpen: moreOpen(v, errors),
     hours: hourOptions(Number(v.hour)), weekdays: weekdayOptions(Number(v.weekday)), timezones: timezoneOptions(v.timezone),
-    // The forms offer all of arXiv, and only the categories they accept (stored papers may carry codes arXiv no longer lists).
-    categoryGroups: categoryGroups(known.filter((k) => isKnownCategory(k.code)), v.categories, true), weekly: v.frequency === 'weekly', weakNote: v.weakDay === 'note',
+    // The forms offer all of arXiv and the journals added, and only the categories they accept (stored papers may carry codes arXiv no longer lists).
+    categoryGroups: categoryGroups(known.filter((k) => isOfferedCategory(k.code)), v.categories, true), weekly: v.frequency === 'weekly', weakNote: v.weakDay === 'note',
     libraryLimits: `up to ${PROFILE_LIMITS.libraryBytes / 1024 / 1024} MB, ${PROFILE_LIMITS.libraryEntries.toLocaleString('en')} references`,
   };
 }

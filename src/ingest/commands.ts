@@ -2,6 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
+import { listFeeds, noteFeedTitle, syncConfiguredFeeds } from '../store/feeds.js';
 import { followedCategories } from '../store/subscribers.js';
 import { isKnownCategory } from '../taxonomy.js';
 import { getSetting, setSetting } from '../store/settings.js';
@@ -52,6 +53,8 @@ export async function ingestCommand(deps: CommandDeps, sources: string[], format
 /** What the scheduled job needs beyond the commands' deps; tests point the named sources at local servers. */
 export interface ScheduleDeps extends CommandDeps {
   log: Logger;
+  /** PAPERBOY_FEEDS: journal feeds fetched besides those `paperboy feeds add` keeps. */
+  feeds?: readonly string[];
   endpoints?: SourceEndpoints;
   fetch?: Partial<FetchOptions>;
   now?: () => Date;
@@ -68,11 +71,17 @@ export async function scheduledIngest(deps: ScheduleDeps, sources: readonly stri
   const plan = planSources(sources, {
     today: now().toISOString().slice(0, 10), hfLastDay: getSetting(db, HF_LAST_DAY), categories: followedCategories(db).filter(isKnownCategory), // a category stored before sign-ups were checked fetches nothing
   }, deps.endpoints ?? ENDPOINTS);
+  // Journal feeds come with every run that fetches anything: PAPERBOY_FEEDS made current, then each feed kept.
+  if (sources.length > 0) {
+    syncConfiguredFeeds(db, deps.feeds ?? [], now());
+    for (const f of listFeeds(db)) plan.push({ source: f.url, format: 'journal', tag: f.code });
+  }
   // A failed Hugging Face day stops the remembered day from moving past it, so the next run asks for it again.
   let hfFailed = false;
   let failed = 0;
-  for (const { source, format, hfDay } of plan) {
-    const r = await ingestSource(ingestDeps, source, { format });
+  for (const { source, format, hfDay, tag } of plan) {
+    const r = await ingestSource(ingestDeps, source, { format, tag });
+    if (tag && r.feedTitle) noteFeedTitle(db, source, r.feedTitle);
     if (r.error) failed++;
     const fields = { source, format: r.format, new: r.new, updated: r.updated, rejected: r.rejected, notModified: r.notModified };
     if (r.error) log.warn({ ...fields, error: r.error }, 'ingest failed');

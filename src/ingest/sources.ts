@@ -28,6 +28,8 @@ export interface PlannedSource {
   source: string;
   format?: Format;
   hfDay?: string;
+  /** A journal feed's category code, given to each of its papers. */
+  tag?: string;
 }
 
 /** What the plan depends on besides the configuration. */

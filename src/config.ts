@@ -89,7 +89,7 @@ const retention = {
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** The named sources PAPERBOY_SOURCES may list beside files and URLs (see ingest/sources.ts). */
-export const NAMED_SOURCES = ['huggingface', 'arxiv'] as const;
+export const NAMED_SOURCES = ['huggingface', 'arxiv', 'biorxiv', 'medrxiv'] as const;
 
 /** A PAPERBOY_SOURCES entry that is a bare word (no path, extension or scheme), not a named source and no file here:
  *  a misspelt name such as "huggingfase", which would otherwise fail at every ingest with ENOENT. */

@@ -42,7 +42,7 @@ export interface AppOptions {
   signupsPerAddressPerDay?: number;
   /** How an SNS subscription is confirmed (default: a GET of its SubscribeURL); tests record it instead. */
   confirmSnsSubscription?: ConfirmSubscription;
-  /** Makes what fetches the feeds of newly chosen categories (default: arXiv's, when PAPERBOY_SOURCES has arxiv); tests
+  /** Makes what fetches the feeds of newly chosen categories (arXiv's, bioRxiv's and medRxiv's when PAPERBOY_SOURCES lists them); tests
    *  point it at local servers, serve learns the semantic space after it stored papers. */
   feeds?: (deps: FeedFetcherDeps) => FeedFetcher;
 }
@@ -75,7 +75,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   // Library exports are parsed on their own thread, started at the first upload.
   const libraries = startLibraryReader();
   const feeds = (opts.feeds ?? makeFeedFetcher)({
-    db: ctx.db, log: ctx.log, enabled: ctx.config.PAPERBOY_SOURCES.includes('arxiv'), fetch: { userAgent: userAgent(ctx.config.PUBLIC_URL) },
+    db: ctx.db, log: ctx.log, sources: ctx.config.PAPERBOY_SOURCES, fetch: { userAgent: userAgent(ctx.config.PUBLIC_URL) },
   });
   // A feed being fetched finishes before the database closes.
   app.addHook('onClose', async () => { libraries.close(); await feeds.idle(); return mailer.close(); });

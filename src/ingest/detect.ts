@@ -4,13 +4,14 @@ import { parseArxivRss } from './arxiv-rss.js';
 import { parseHfDaily } from './hf-daily.js';
 import { parseJournalFeed } from './journal-feed.js';
 import { parseJsonl } from './jsonl.js';
+import { parseRxivDetails } from './rxiv.js';
 import { parseListing } from './listing.js';
 import { FORMATS, type Format, type ParseResult } from './types.js';
 
 export { FORMATS, type Format } from './types.js';
 
 const PARSERS: Record<Format, (text: string) => ParseResult> = {
-  'hf-daily': parseHfDaily, 'arxiv-atom': parseArxivAtom, 'arxiv-rss': parseArxivRss, journal: parseJournalFeed,
+  'hf-daily': parseHfDaily, 'arxiv-atom': parseArxivAtom, 'arxiv-rss': parseArxivRss, journal: parseJournalFeed, rxiv: parseRxivDetails,
   listing: parseListing, jsonl: parseJsonl,
 };
 
@@ -37,6 +38,8 @@ function xmlFormat(head: string): Format {
 /** The format of a JSON document: JSONL when its first line is a whole object without a `data` or `paper` field. */
 function jsonFormat(text: string, name: string): Format {
   if (/\.(jsonl|ndjson)(\.gz)?$/i.test(name)) return 'jsonl';
+  // bioRxiv's and medRxiv's details API: one object with `messages` and `collection`.
+  if (/^\s*\{\s*"(?:messages|collection)"\s*:/.test(text) && text.includes('"collection"')) return 'rxiv';
   if (text.trimStart().startsWith('[')) return 'hf-daily';
   const first = text.trimStart().split('\n', 1)[0];
   try {

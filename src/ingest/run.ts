@@ -28,6 +28,10 @@ export interface IngestOptions {
   onProgress?: (stored: number, total: number) => void;
   /** A category every paper of this source gets: the `journal.<…>` code of a journal feed, which subscribers follow. */
   tag?: string;
+  /** Keeps only the papers this says yes to (a bioRxiv page's records of other subjects are dropped). */
+  keep?: (p: Paper) => boolean;
+  /** Called with the text of a parsed source (the details API's paging is read from it). */
+  onText?: (text: string) => void;
 }
 
 /** The outcome of one run, as recorded in ingest_runs. */
@@ -87,9 +91,11 @@ export async function ingestSource(deps: IngestDeps, source: string, opts: Inges
       const format = opts.format ?? detectFormat(got.text, got.name);
       out.format = format;
       const parsed = parserFor(format)(got.text);
+      opts.onText?.(got.text);
       if (opts.tag) for (const p of parsed.papers) p.categories = [opts.tag, ...p.categories.filter((c) => c !== opts.tag)];
       if (format === 'journal') title = feedTitle(got.text);
       out.fetched = parsed.papers.length + parsed.rejected.length;
+      if (opts.keep) parsed.papers = parsed.papers.filter(opts.keep);
       out.rejections.push(...parsed.rejected);
       const clean = checkpointAfter(deps.db, () => storeBatches(deps.db, parsed.papers, opts, now(), out));
       if (url && clean) saveValidators(deps.db, source, got.validators, now());

@@ -102,3 +102,9 @@ export function fetchedSources(db: Db, sources: readonly string[]): Set<string> 
     SELECT DISTINCT source FROM ingest_runs
     WHERE finished IS NOT NULL AND error IS NULL AND source IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(sources)) as string[]);
 }
+
+/** True when a finished run without error of a source matching the LIKE `pattern` is still kept. */
+export function fetchedLike(db: Db, pattern: string): boolean {
+  // LIKE over the few weeks of runs retention keeps; '\' escapes the pattern's own % and _.
+  return db.prepare(`SELECT 1 FROM ingest_runs WHERE finished IS NOT NULL AND error IS NULL AND source LIKE ? ESCAPE '\\' LIMIT 1`).get(pattern) !== undefined;
+}

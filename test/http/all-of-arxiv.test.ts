@@ -80,7 +80,7 @@ describe('a category chosen for the first time', () => {
     const prefs = String(confirmed.headers.location);
     const page = (await pb.app.inject(prefs)).body;
     expect(page).toContain('You are subscribed');
-    expect(page).toContain('The newest arXiv papers in Cosmology and Nongalactic Astrophysics (astro-ph.CO) are being fetched now');
+    expect(page).toContain('The newest papers in Cosmology and Nongalactic Astrophysics (astro-ph.CO) are being fetched now');
     expect([...fetcher.pending()]).toEqual(['astro-ph.CO']);
     release();
     await fetcher.idle();

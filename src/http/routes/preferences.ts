@@ -107,7 +107,7 @@ function previousView(ctx: Context, sub: SubscriberRecord) {
 export function fetchingNote(categories: readonly string[], pending: ReadonlySet<string>): string {
   const now = categories.filter((c) => pending.has(c));
   if (now.length === 0) return '';
-  return `The newest arXiv papers in ${now.map(categoryLabel).join(', ')} are being fetched now, a few seconds a category: ` +
+  return `The newest papers in ${now.map(categoryLabel).join(', ')} are being fetched now, a few seconds each: ` +
     'they will be here within a minute, in time for your next digest.';
 }
 

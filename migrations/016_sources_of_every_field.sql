@@ -10,3 +10,7 @@ CREATE TABLE feeds (
   origin    TEXT NOT NULL CHECK (origin IN ('command', 'opml', 'env')),
   added_at  TEXT NOT NULL
 );
+
+-- The sources a subscriber takes papers from ('arxiv', 'huggingface', 'biorxiv', 'medrxiv', a journal's code), as a
+-- JSON array; empty (the default) takes every source, as before.
+ALTER TABLE subscribers ADD COLUMN sources TEXT NOT NULL DEFAULT '[]';

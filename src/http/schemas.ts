@@ -3,6 +3,7 @@ import { canonicalTimezone, localDayHour } from '../digest/due.js';
 import { CATEGORY, MAX_CATEGORY_LENGTH } from '../arxiv.js';
 import { normalizeArxivId } from '../ingest/normalize.js';
 import { isOfferedCategory } from '../taxonomy.js';
+import { SOURCE_KEY } from '../rank/sources.js';
 import { PROFILE_LIMITS as LIMITS } from '../rank/limits.js';
 import { cleanLine, cleanParagraph } from '../text.js';
 
@@ -105,6 +106,8 @@ export const tokenParams = z.object({ token: z.string().max(100, 'is too long to
 export const preferencesBody = z.strictObject({
   ...interests,
   digestSize: wholeNumber(1, 50, 10, 'must be 1–50'),
+  /** The sources papers are taken from; none ticked: every source. */
+  sources: list(z.string().regex(SOURCE_KEY, 'is not a source Paperboy offers'), 50),
   weakDay: z.preprocess(blankToUndefined, z.enum(['skip', 'note'], 'must be skip or note').default('skip')),
   pausedUntil: z.preprocess(blankToUndefined, z.iso.date('must be a date such as 2026-12-24').nullable().default(null)),
   /** The form's file input (multipart/form-data): a library export, read as `library` is. */

@@ -141,3 +141,25 @@ export function formView(v: FormValues, errors: FieldErrors, known: CategoryCoun
     libraryLimits: `up to ${PROFILE_LIMITS.libraryBytes / 1024 / 1024} MB, ${PROFILE_LIMITS.libraryEntries.toLocaleString('en')} references`,
   };
 }
+
+/** The names of the named sources, as the preferences page lists them. */
+const SOURCE_NAMES: Readonly<Record<string, string>> = {
+  arxiv: 'arXiv', huggingface: 'Hugging Face daily papers', biorxiv: 'bioRxiv', medrxiv: 'medRxiv',
+};
+
+/** "about 120 papers a day", "about 3 papers a week", "no paper this week yet": a week's count in words. */
+export function rateWords(weekCount: number): string {
+  const perDay = Math.round(weekCount / 7);
+  if (weekCount >= 7) return `about ${perDay.toLocaleString('en')} paper${perDay === 1 ? '' : 's'} a day`;
+  return weekCount > 0 ? `about ${weekCount} paper${weekCount === 1 ? '' : 's'} a week` : 'no paper this week yet';
+}
+
+/** The sources checkboxes of the preferences page: those fetched here (`offered`), those with papers this week and
+ *  those chosen, each with what it brings; none ticked means every source. */
+export function sourceOptions(offered: readonly string[], weekCounts: ReadonlyMap<string, number>, chosen: readonly string[],
+  names: ReadonlyMap<string, string> = new Map()) {
+  const keys = [...new Set([...offered, ...[...weekCounts].filter(([, n]) => n > 0).map(([k]) => k), ...chosen])];
+  return keys.map((key) => ({
+    key, name: SOURCE_NAMES[key] ?? names.get(key) ?? categoryName(key) ?? key, brings: rateWords(weekCounts.get(key) ?? 0), checked: chosen.includes(key),
+  }));
+}

@@ -21,7 +21,10 @@ import { truncatedField, uploadedName } from '../multipart.js';
 import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveManage } from '../resolve.js';
 import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';
-import { categoryLabel, formView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
+import { categoryLabel, formView, SAMPLE_NOTE, sourceOptions, type CategoryCount } from '../views.js';
+import { SOURCE_KEYS } from '../../rank/sources.js';
+import { sourceCounts } from '../../store/source-rates.js';
+import { listFeeds } from '../../store/feeds.js';
 import type { FeedFetcher } from '../../ingest/on-demand.js';
 import { onlySampleStored } from '../../store/papers.js';
 import { INVALID_LINK } from './links.js';
@@ -126,11 +129,18 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
       title: o.errors ? 'Your preferences: check the form' : 'Your preferences', token, status: sub.status, notice,
       welcome: o.done === 'confirmed' && sub.status === 'active', delivery: deliveryOf(ctx, sub),
       fetching: fetchingNote(sub.profile.categories, feeds.pending()),
+      sources: sourcesView(o.values ?? valuesOf(sub)),
       previewUrl: sub.status === 'unsubscribed' ? null : `${base}/preview`, unsubscribeUrl: new URL(ctx.links.unsubscribe(sub)).pathname,
       weakDayItems: WEIGHTS.weakDayItems, ...formView(o.values ?? valuesOf(sub), o.errors ?? {}, categories()),
       library: libraryList(ctx, sub.id, base, o.page ?? 1), libraryAnswer: o.answer ?? null, previousLibrary: previousView(ctx, sub),
       pastDigests: pastDigestList(ctx, sub),
     }, status);
+  };
+  /** The sources checkboxes: the named sources fetched here and every journal feed, with what each brought this week. */
+  const sourcesView = (v: FormValues) => {
+    const journals = new Map(listFeeds(ctx.db).map((f) => [f.code, f.title ?? new URL(f.url).hostname]));
+    const named = ctx.config.PAPERBOY_SOURCES.filter((s) => (SOURCE_KEYS as readonly string[]).includes(s));
+    return sourceOptions([...named, ...journals.keys()], sourceCounts(ctx.db, new Date(Date.now() - 7 * 86_400_000).toISOString()), v.sources, journals);
   };
   // A library's answer travels from the form's POST to the page it redirects to in a cookie of that page alone.
   const flash = (token: string, value: string) => `${LIBRARY_COOKIE}=${value}; Path=/preferences/${token}; Max-Age=${value ? 600 : 0}; HttpOnly; SameSite=Lax${ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : ''}`;
@@ -172,7 +182,7 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
         updatePreferences(ctx.db, sub.id, {
           keywords: b.keywords, categories: b.categories, authors: b.authors, about: b.about, papers: b.papers,
           timezone: b.timezone, hour: b.hour, frequency: b.frequency, weekday: b.weekday, digestSize: b.digestSize,
-          weakDay: b.weakDay, pausedUntil: b.pausedUntil,
+          weakDay: b.weakDay, pausedUntil: b.pausedUntil, sources: b.sources,
         });
         return read && libraryAnswer(read, replaceLibrary(ctx.db, sub.id, read.entries));
       });

@@ -65,6 +65,9 @@ describe('choosing sources on the preferences page', () => {
     expect(res.body).not.toContain('value="arxiv" checked');
     const saved = getSubscriber(pb.ctx.db, sub.id)!;
     expect(saved.sources).toEqual(['biorxiv', 'journal.science-rss-toc-xml']);
+    // "Download my data" says so too.
+    const data = await pb.app.inject(`${pathOf(pb.ctx.links.preferences(saved))}/data`);
+    expect(data.json().subscriber.sources).toEqual(['biorxiv', 'journal.science-rss-toc-xml']);
     const ranked = makeRanker(pb.ctx.db, new Date(), { memo: false })(saved);
     expect(ranked.length).toBeGreaterThan(0);
     expect(ranked.every((r) => paperSources(r.paper).some((s) => s === 'biorxiv' || s === 'journal.science-rss-toc-xml'))).toBe(true);

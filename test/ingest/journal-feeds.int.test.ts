@@ -56,6 +56,17 @@ describe('journal feeds in the scheduled ingest', () => {
       if (req.url === '/nature.rss') return res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(fixture('journals/nature.rss'));
       if (req.url === '/science.rss') return res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(fixture('journals/science.rss'));
       if (req.url === '/nothing.jsonl') return res.writeHead(200, { 'content-type': 'application/json' }).end('');
+      // A feed of 50 MB and a byte, sent without Content-Length: the reader stops at the cap.
+      if (req.url === '/huge.rss') {
+        res.writeHead(200, { 'content-type': 'application/rss+xml' });
+        const item = fixture('journals/science.rss');
+        const chunk = Buffer.alloc(1024 * 1024, ' ');
+        res.write(item.slice(0, item.indexOf('<item>')));
+        for (let i = 0; i < 50; i++) res.write(chunk);
+        return res.end('x');
+      }
+      // Cut off mid-entry, as a dropped connection leaves it.
+      if (req.url === '/cut.rss') return res.writeHead(200, { 'content-type': 'application/rss+xml' }).end(fixture('journals/science.rss').slice(0, 700));
       // A journal whose feed moved: its portal answers an HTML page with status 200.
       res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><html><head><title>Page not found</title></head></html>');
     });
@@ -106,6 +117,22 @@ describe('journal feeds in the scheduled ingest', () => {
     await run([`${base}/science.rss`]);
     expect(pb.ctx.db.prepare('SELECT count(*) FROM papers').pluck().get()).toBe(8);
     expect(listFeeds(pb.ctx.db).map((f) => f.code)).toEqual(['journal.nature-rss', 'journal.science-rss']);
+  });
+
+  it('refuses a 50 MB feed and keeps the whole entries of a cut-off one, each beside the others unaffected', async () => {
+    const before = pb.ctx.db.prepare('SELECT count(*) FROM papers').pluck().get() as number;
+    await run([`${base}/science.rss`, `${base}/huge.rss`, `${base}/cut.rss`]);
+    const runs = pb.ctx.db.prepare('SELECT source, new, updated, rejected, error FROM ingest_runs ORDER BY id DESC LIMIT 3').all().reverse();
+    expect(runs).toEqual([
+      { source: `${base}/science.rss`, new: 0, updated: 0, rejected: 0, error: null },
+      { source: `${base}/huge.rss`, new: 0, updated: 0, rejected: 0, error: `${base}/huge.rss is larger than the 50 MB limit; refused` },
+      { source: `${base}/cut.rss`, new: 0, updated: 1, rejected: 2, error: null },
+    ]);
+    // The cut feed's one whole entry is a paper already stored (Science's): it gains that feed's code; nothing is half-stored.
+    expect(pb.ctx.db.prepare('SELECT count(*) FROM papers').pluck().get()).toBe(before);
+    expect(JSON.parse(pb.ctx.db.prepare('SELECT rejections FROM ingest_runs ORDER BY id DESC LIMIT 1').pluck().get() as string)).toEqual([
+      { where: 'item 2 (line 7)', reason: 'the feed ends inside this item (truncated?)' }, { where: 'end of file', reason: 'no closing </rss> (truncated?)' }]);
+    await run([`${base}/science.rss`]);
   });
 
   it('offers each feed on the form under Journals, by its name, and a subscriber may follow it', async () => {

@@ -89,7 +89,7 @@ const retention = {
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 /** The named sources PAPERBOY_SOURCES may list beside files and URLs (see ingest/sources.ts). */
-export const NAMED_SOURCES = ['huggingface', 'arxiv'] as const;
+export const NAMED_SOURCES = ['huggingface', 'arxiv', 'biorxiv', 'medrxiv'] as const;
 
 /** A PAPERBOY_SOURCES entry that is a bare word (no path, extension or scheme), not a named source and no file here:
  *  a misspelt name such as "huggingfase", which would otherwise fail at every ingest with ENOENT. */
@@ -102,6 +102,20 @@ function sourceMessage(entry: string): string {
   const near = NAMED_SOURCES.find((n) => editDistance(n, entry.toLowerCase()) <= 3);
   return `"${entry}" is not a named source (${NAMED_SOURCES.join(', ')}), a URL or a file here` +
     (near ? `; did you mean ${near}?` : '; list named sources, http(s) URLs or files, comma-separated, or none');
+}
+
+/** PAPERBOY_FEEDS: http(s) URLs, comma-separated, or the path of a file listing them one a line ('#' starts a comment). */
+function feedUrls(value: string, c: z.RefinementCtx): string[] {
+  const list = commaList(value);
+  const fromFile = list.length === 1 && !/^https?:/i.test(list[0]) && existsSync(list[0]);
+  const urls = fromFile ? readFileSync(list[0], 'utf8').split('\n').map((l) => l.replace(/#.*/, '').trim()).filter((l) => l !== '') : list;
+  const bad = urls.find((u) => !/^https?:\/\/\S+$/i.test(u) || !URL.canParse(u));
+  if (bad !== undefined) {
+    c.addIssue({ code: 'custom', message: `"${bad.slice(0, 100)}" is not an http(s) feed URL such as https://www.nature.com/nphys.rss` +
+      `${fromFile ? ` (in ${list[0]})` : list.length === 1 ? ', nor a file of feed URLs here' : ''}` });
+    return [];
+  }
+  return [...new Set(urls)];
 }
 
 /** PUBLIC_URL: the address people type, at the root of its host (every page and link is at a root path). */
@@ -148,6 +162,8 @@ const schema = z.object({
       if (bad !== undefined) c.addIssue({ code: 'custom', message: sourceMessage(bad) });
     })
     .transform((list) => (list[0] === 'none' ? [] : list)),
+  /** Journals' table-of-contents feeds fetched on every ingest besides those `paperboy feeds add` keeps: URLs or a file of them. */
+  PAPERBOY_FEEDS: z.string().default('').transform(feedUrls),
   /** Sign-ups only from these domains (and their subdomains); empty: from anywhere. */
   ALLOWED_EMAIL_DOMAINS: z.string().default('').transform((s) => commaList(s).map((d) => d.toLowerCase()))
     .superRefine((list, c) => {

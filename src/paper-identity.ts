@@ -33,6 +33,30 @@ function earliest(a: string | null, b: string | null): string | null {
   return a < b ? a : b;
 }
 
+/** `categories` and, after them, the journal codes of `earlier` it lacks. */
+function keepJournals(categories: string[], earlier: string[]): string[] {
+  const journals = earlier.filter((c) => c.startsWith('journal.') && !categories.includes(c));
+  return journals.length ? [...categories, ...journals] : categories;
+}
+
+/** The DOI a `doi:` id names, or null for other ids. */
+export function idDoi(id: string): string | null {
+  return id.startsWith('doi:') ? id.slice(4) : null;
+}
+
+/** One paper of a preprint (arXiv, bioRxiv) and its journal version (same DOI): the preprint's id, link, text and
+ *  date, the journal's DOI, and both sets of categories, so following the journal or the field finds it. */
+export function mergeEditions(preprint: Paper, journal: Paper): Paper {
+  return {
+    ...mergePaper(journal, preprint),
+    id: preprint.id,
+    categories: [...new Set([...preprint.categories, ...journal.categories])].slice(0, 20),
+    url: preprint.url ?? journal.url,
+    pdfUrl: preprint.pdfUrl ?? journal.pdfUrl ?? null,
+    doi: preprint.doi ?? idDoi(journal.id) ?? journal.doi ?? null,
+  };
+}
+
 /** Merges `incoming` into `stored`: new non-empty values win, the earliest published and first-seen dates stay. */
 export function mergePaper(stored: Paper, incoming: Paper): Paper {
   return {
@@ -40,7 +64,8 @@ export function mergePaper(stored: Paper, incoming: Paper): Paper {
     title: incoming.title || stored.title,
     abstract: incoming.abstract || stored.abstract,
     authors: incoming.authors.length > 0 ? incoming.authors : stored.authors,
-    categories: incoming.categories.length > 0 ? incoming.categories : stored.categories,
+    // A journal's code (the paper was found in its feed too) stays when a source re-lists the paper's own categories.
+    categories: incoming.categories.length > 0 ? keepJournals(incoming.categories, stored.categories) : stored.categories,
     published: earliest(stored.published, incoming.published),
     url: incoming.url ?? stored.url,
     pdfUrl: incoming.pdfUrl ?? stored.pdfUrl ?? null,

@@ -10,6 +10,7 @@ import { isWeakDay, rank } from './rank/rank.js';
 import { decodeTerms, encodeTerms } from './rank/tokenize.js';
 import { paperTerms } from './rank/vocabulary.js';
 import { WEIGHTS } from './rank/weights.js';
+import { fromSources } from './rank/sources.js';
 import { loadSpace } from './semantic-space.js';
 import { recentPapers, shownPaperIds } from './store/digests.js';
 import { entryPaper, keepEntryVectors, libraryForRanking, type StoredEntry } from './store/library.js';
@@ -49,10 +50,12 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
     const { profile, known, library } = rankingInputs(db, sub.id, sub.profile, sent.size > 0, shared.model.semantic?.space.builtAt);
     const prefs = digestPrefs(sub);
     const fresh = sent.size === 0 && profile.votes.length === 0 && library.length === 0 && opts.memo !== false;
-    const key = fresh ? JSON.stringify([profile, prefs]) : '';
+    const sources = sub.sources ?? [];
+    const key = fresh ? JSON.stringify([profile, prefs, sources]) : '';
     let ranked = fresh ? memo.get(key) : undefined;
     if (!ranked) {
-      const candidates = sent.size ? shared.pool.filter((p) => !sent.has(p.id)) : shared.pool;
+      // Only the sources the subscriber chose (all when none): the model stays the week's, so scores keep their scale.
+      const candidates = fromSources(sent.size ? shared.pool.filter((p) => !sent.has(p.id)) : shared.pool, sources);
       ranked = rank(profile, candidates, { now, size: prefs.digestSize, model: shared.model, known, library });
       if (weakDayChoice(sub, ranked) === 'skip') ranked = [];
       if (fresh) remember(memo, key, ranked);

@@ -5,6 +5,7 @@ import { buildApp } from './http/app.js';
 import { scheduledIngest } from './ingest/commands.js';
 import { ingestSampleIfEmpty } from './ingest/sample.js';
 import { describeSources } from './ingest/sources.js';
+import { makeFeedFetcher } from './ingest/on-demand.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { startSpaceBuilder } from './semantic-space.js';
 import { recordPublicUrl } from './store/settings.js';
@@ -28,10 +29,11 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
     (r) => { if (r) ctx.log.info(r, `learned the semantic space from ${r.papers} papers in ${r.secs.toFixed(1)} s`); },
     (err) => ctx.log.error({ err }, 'learning the semantic space failed: digests rank by the tf-idf vectors until it is learned'));
   void learn();
-  const app = await buildApp(ctx);
+  // A category chosen for the first time is fetched at once; the space is learned again when it brought papers.
+  const app = await buildApp(ctx, { feeds: (deps) => makeFeedFetcher({ ...deps, onStored: learn }) });
   await app.listen({ port: config.PORT, host: config.HOST });
   const scheduler = startScheduler(ctx, async () => {
-    await scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL, log: ctx.log }, config.PAPERBOY_SOURCES);
+    await scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL, log: ctx.log, feeds: config.PAPERBOY_FEEDS }, config.PAPERBOY_SOURCES);
     await learn();
   });
   const database = resolve(config.PAPERBOY_DB);

@@ -67,12 +67,72 @@ export const ARCHIVE_NAMES: Readonly<Record<string, string>> = {
   'hep-ex': 'High Energy Physics', 'hep-lat': 'High Energy Physics', 'hep-ph': 'High Energy Physics',
   'hep-th': 'High Energy Physics', math: 'Mathematics', 'math-ph': 'Mathematical Physics', nlin: 'Nonlinear Sciences',
   'nucl-ex': 'Nuclear Physics', 'nucl-th': 'Nuclear Physics', physics: 'Physics', 'q-bio': 'Quantitative Biology',
-  'q-fin': 'Quantitative Finance', 'quant-ph': 'Quantum Physics', stat: 'Statistics',
+  'q-fin': 'Quantitative Finance', 'quant-ph': 'Quantum Physics', stat: 'Statistics', journal: 'Journals',
+  biorxiv: 'bioRxiv (biology preprints)', medrxiv: 'medRxiv (health sciences preprints)',
 };
+
+/** Names of the journal feeds the operator added (`journal.<…>` codes), as the store last listed them. */
+const journalNames = new Map<string, string>();
+
+/** Replaces the names of the journal feeds (code → name): called with the feeds table's rows when they are read. */
+export function setJournalNames(entries: Iterable<readonly [string, string]>): void {
+  journalNames.clear();
+  for (const [code, name] of entries) journalNames.set(code, name);
+}
+
+/** The journal feeds' codes, as last set. */
+export function journalCodes(): string[] {
+  return [...journalNames.keys()];
+}
+
+/** True for a category a subscriber may follow: one of arXiv's, or a journal feed the operator added. */
+export function isOfferedCategory(code: string): boolean {
+  return isKnownCategory(code) || SUBJECTS.has(code) || journalNames.has(code);
+}
+
+/** bioRxiv's and medRxiv's subject areas, as their sites name them. */
+export const RXIV_SUBJECTS: Readonly<Record<'biorxiv' | 'medrxiv', readonly string[]>> = {
+  biorxiv: ['Animal Behavior and Cognition', 'Biochemistry', 'Bioengineering', 'Bioinformatics', 'Biophysics', 'Cancer Biology',
+    'Cell Biology', 'Clinical Trials', 'Developmental Biology', 'Ecology', 'Epidemiology', 'Evolutionary Biology', 'Genetics',
+    'Genomics', 'Immunology', 'Microbiology', 'Molecular Biology', 'Neuroscience', 'Paleontology', 'Pathology',
+    'Pharmacology and Toxicology', 'Physiology', 'Plant Biology', 'Scientific Communication and Education', 'Synthetic Biology',
+    'Systems Biology', 'Zoology'],
+  medrxiv: ['Addiction Medicine', 'Allergy and Immunology', 'Anesthesia', 'Cardiovascular Medicine', 'Dentistry and Oral Medicine',
+    'Dermatology', 'Emergency Medicine', 'Endocrinology (including Diabetes Mellitus and Metabolic Disease)', 'Epidemiology',
+    'Forensic Medicine', 'Gastroenterology and Hepatology', 'Genetic and Genomic Medicine', 'Geriatric Medicine', 'Health Economics',
+    'Health Informatics', 'Health Policy', 'Health Systems and Quality Improvement', 'Hematology', 'HIV/AIDS',
+    'Infectious Diseases (except HIV/AIDS)', 'Intensive Care and Critical Care Medicine', 'Medical Education', 'Medical Ethics',
+    'Nephrology', 'Neurology', 'Nursing', 'Nutrition', 'Obstetrics and Gynecology', 'Occupational and Environmental Health',
+    'Oncology', 'Ophthalmology', 'Orthopedics', 'Otolaryngology', 'Pain Medicine', 'Palliative Medicine', 'Pathology', 'Pediatrics',
+    'Pharmacology and Therapeutics', 'Primary Care Research', 'Psychiatry and Clinical Psychology', 'Public and Global Health',
+    'Radiology and Imaging', 'Rehabilitation Medicine and Physical Therapy', 'Respiratory Medicine', 'Rheumatology',
+    'Sexual and Reproductive Health', 'Sports Medicine', 'Surgery', 'Toxicology', 'Transplantation', 'Urology'],
+};
+
+/** The category code of a bioRxiv or medRxiv subject: `biorxiv.cell-biology`, `medrxiv.infectious-diseases-except-hiv-aids`
+ *  (letters and hyphens, at most 40 characters: shaped like an arXiv category, so forms and ranking treat it as one). */
+export function subjectCode(server: 'biorxiv' | 'medrxiv', subject: string): string {
+  const slug = subject.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-+|-+$/g, '');
+  return `${server}.${slug}`.slice(0, 40).replace(/-+$/, '');
+}
+
+/** Name of each bioRxiv and medRxiv subject code, and the subject as the details API's `category` asks for it. */
+export const SUBJECTS: ReadonlyMap<string, { server: 'biorxiv' | 'medrxiv'; name: string; query: string }> = new Map(
+  (['biorxiv', 'medrxiv'] as const).flatMap((server) => RXIV_SUBJECTS[server].map((name) =>
+    [subjectCode(server, name), { server, name, query: name.toLowerCase().replace(/ /g, '_') }] as const)));
+
+/** Codes arXiv lists as another category's alias: each is offered under the category it stands for. */
+export const CATEGORY_ALIASES: Readonly<Record<string, string>> = {
+  'cs.SY': 'eess.SY', 'math.IT': 'cs.IT', 'math.MP': 'math-ph', 'stat.TH': 'math.ST',
+};
+
+/** Every category the sign-up form offers: all of arXiv's taxonomy but the aliases, so no field is offered twice. */
+export const LISTED_CATEGORIES: readonly string[] = [
+  ...Object.keys(CATEGORY_NAMES).filter((c) => !Object.hasOwn(CATEGORY_ALIASES, c)), ...SUBJECTS.keys()];
 
 /** The published name of a category code, or undefined for a code arXiv does not list. */
 export function categoryName(code: string): string | undefined {
-  return CATEGORY_NAMES[code];
+  return Object.hasOwn(CATEGORY_NAMES, code) ? CATEGORY_NAMES[code] : SUBJECTS.get(code)?.name ?? journalNames.get(code);
 }
 
 /** True for a category code arXiv lists (CATEGORY_NAMES): the only ones a subscriber may follow, each being an

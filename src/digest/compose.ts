@@ -14,6 +14,8 @@ export interface DigestItem {
   /** What the link to `url` says: "Abstract", or "Search arXiv" when only the title is known. */
   linkLabel: string;
   pdfUrl: string | null;
+  /** The journal version (doi.org), when the paper is a preprint a journal has published. */
+  journalUrl: string | null;
   codeUrl: string | null;
   hfUrl: string | null;
   thumbnail: string | null;
@@ -122,16 +124,22 @@ export function shortAuthors(authors: string[]): string {
   return authors.length > 4 ? `${authors.slice(0, 3).join(', ')} et al.` : authors.join(', ');
 }
 
+/** The journal version of a preprint: its DOI's page, when the paper's own link is another (the preprint's). */
+export function journalUrl(p: Paper): string | null {
+  return p.doi && p.id !== `doi:${p.doi}` ? `https://doi.org/${p.doi}` : null;
+}
+
 /** The abstract page of a paper; for papers with no known link, an arXiv title search. */
 export function paperUrl(p: Paper): string {
   if (p.url) return p.url;
-  if (!p.id.startsWith('title:')) return `https://arxiv.org/abs/${p.id}`;
+  if (p.id.startsWith('doi:')) return `https://doi.org/${p.id.slice(4)}`;
+  if (ARXIV_ID.test(p.id)) return `https://arxiv.org/abs/${p.id}`;
   return `https://arxiv.org/search/?searchtype=title&query=${encodeURIComponent(p.title)}`;
 }
 
 /** What a link to paperUrl says: a title search is not an abstract. */
 export function paperLinkLabel(p: Paper): string {
-  return p.url || !p.id.startsWith('title:') ? 'Abstract' : 'Search arXiv';
+  return p.url || !p.id.startsWith('title:') ? (p.id.startsWith('doi:') || p.id.startsWith('url:') ? 'Article' : 'Abstract') : 'Search arXiv';
 }
 
 /** The PDF: the one the source gave, else arXiv's for an arXiv id. */
@@ -161,7 +169,7 @@ function fieldsOf(p: Paper): PaperFields {
     f = {
       id: p.id, title: oneLine(p.title), authors: shortAuthors(p.authors),
       abstract: trimText(oneLine(p.abstract.slice(0, 2 * ABSTRACT_CHARS)), ABSTRACT_CHARS),
-      url: paperUrl(p), linkLabel: paperLinkLabel(p), pdfUrl: pdfUrl(p), codeUrl: p.codeUrl ?? null, hfUrl: hfUrl(p),
+      url: paperUrl(p), linkLabel: paperLinkLabel(p), pdfUrl: pdfUrl(p), journalUrl: journalUrl(p), codeUrl: p.codeUrl ?? null, hfUrl: hfUrl(p),
       thumbnail: p.thumbnail && /^https:\/\//.test(p.thumbnail) ? p.thumbnail : null, upvotes: p.upvotes ?? null,
     };
     paperFields.set(p, f);

@@ -12,6 +12,7 @@ import { type Scenario, type Slice, authorScenarios, categoryScenarios, slices }
 import { installTable, type Windows } from './install.js';
 import { runLibrary } from './library-eval.js';
 import { days } from './stores.js';
+import { categoryName, subjectCode } from '../taxonomy.js';
 import { BASELINES, type Method, type Rows, evalSpace, paperboy as paperboyText, runText, weakDayRows } from './text-eval.js';
 
 interface Context {
@@ -31,6 +32,8 @@ const TUNE = process.env.EVAL_SPLIT === 'tune';
 /** EVAL_ONLY=library: only the library segments (they take a minute; the rest ten); EVAL_ONLY=install: only the
  *  outsider's test on a real install (install.ts: a few minutes). */
 const LIBRARY_ONLY = process.env.EVAL_ONLY === 'library';
+/** EVAL_ONLY=rxiv: only the bioRxiv-style segment (subjects only, no upvotes, no arXiv ids). */
+const RXIV_ONLY = process.env.EVAL_ONLY === 'rxiv';
 /** EVAL_WEIGHTS='{"nearest":0.5}': try other weights without editing src/rank/weights.ts. */
 Object.assign(WEIGHTS, JSON.parse(process.env.EVAL_WEIGHTS ?? '{}'));
 const rows = new Map<string, Map<string, number[][]>>(); // segment → method → [ndcg, p, mrr][]
@@ -159,6 +162,12 @@ if (process.env.EVAL_ONLY === 'install') {
   console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
   process.exit(0);
 }
+if (RXIV_ONLY) {
+  rxivSegment();
+  report();
+  console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  process.exit(0);
+}
 if (LIBRARY_ONLY) {
   await librarySegments();
   console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -175,10 +184,24 @@ const week = (p: Paper) => isoWeek(p.published!.slice(0, 10));
 const hfSlices = slices(hf, week, 10, TUNE ? 10 : 0).map((s) => ({ ...s, click: s.click.filter(hasCats), eval: s.eval.filter(hasCats) }));
 run('HF daily 2026H1', hf, hfSlices, (s, rand) =>
   categoryScenarios(s, rand, { minHistory: 20, minRelevant: 3, popularOnly: true, max: 12, segment: 'HF daily: category, popular papers', repeats: 2 }));
+rxivSegment();
 report();
 await textSegments();
 await installTable(INSTALL_WINDOWS);
 console.error(`\n(${((Date.now() - started) / 1000).toFixed(1)} s)`, process.env.EVAL_TIMING ? timing : '');
+
+/** arXiv's May papers as a preprint server like bioRxiv lists them: a DOI for id (no arXiv id, so no Hugging Face
+ *  upvotes can exist), no upvotes, and one subject instead of arXiv's cross-listed categories (the primary category's
+ *  name as a `biorxiv.<subject>` code). Relevance: the papers of the subscriber's subject on the held-out day. */
+function rxivSegment(): void {
+  const papers = loadPapers('arxiv-2026-05.jsonl.gz').filter((p) => p.categories.length > 0).map((p): Paper => ({
+    ...p, id: `doi:10.1101/${p.id}`, upvotes: null,
+    categories: [subjectCode('biorxiv', categoryName(p.categories[0]) ?? p.categories[0])],
+  }));
+  const sliced = slices(papers, (p) => p.published!.slice(0, 10), 4, TUNE ? 5 : 0);
+  run('bioRxiv-style (arXiv 2026-05 as subjects only)', papers, sliced, (s, rand) =>
+    categoryScenarios(s, rand, { minHistory: 20, minRelevant: 5, popularOnly: false, max: 40, segment: 'bioRxiv-style: one subject, no upvotes, no arXiv id', repeats: 2 }));
+}
 
 /** Stores without categories (relevance held out): May's last days when tuning, June's when reporting. */
 async function textSegments(): Promise<void> {

@@ -24,7 +24,11 @@ import { registerSecurityHeaders, sameOriginPosts } from './security.js';
 import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from './subscribe.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
 import { categoryCounts } from '../store/archive.js';
+import { listFeeds } from '../store/feeds.js';
+import { setJournalNames } from '../taxonomy.js';
 import { startLibraryReader } from '../library/citation.js';
+import { userAgent } from '../ingest/fetch.js';
+import { makeFeedFetcher, type FeedFetcher, type FeedFetcherDeps } from '../ingest/on-demand.js';
 
 export { BODY_LIMIT };
 
@@ -38,6 +42,9 @@ export interface AppOptions {
   signupsPerAddressPerDay?: number;
   /** How an SNS subscription is confirmed (default: a GET of its SubscribeURL); tests record it instead. */
   confirmSnsSubscription?: ConfirmSubscription;
+  /** Makes what fetches the feeds of newly chosen categories (arXiv's, bioRxiv's and medRxiv's when PAPERBOY_SOURCES lists them); tests
+   *  point it at local servers, serve learns the semantic space after it stored papers. */
+  feeds?: (deps: FeedFetcherDeps) => FeedFetcher;
 }
 
 /** Builds the Fastify app over a context; call `listen` or `inject` on it. */
@@ -54,7 +61,9 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   const mailer = makeConfirmationMailer(ctx);
   const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? SIGNUPS_PER_ADDRESS_PER_DAY);
   // The categories the forms and the archive offer: the same for every visitor, changed by ingests only.
-  const categories = fresh(CATEGORIES_TTL_MS, () => categoryCounts(ctx.db));
+  const journals = () => setJournalNames(listFeeds(ctx.db).map((f) => [f.code, f.title ?? new URL(f.url).hostname] as const));
+  journals();
+  const categories = fresh(CATEGORIES_TTL_MS, () => { journals(); return categoryCounts(ctx.db); });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(makeErrorHandler(page));
@@ -65,7 +74,11 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   app.addHook('onRequest', sameOriginPosts(ctx.config.PUBLIC_URL));
   // Library exports are parsed on their own thread, started at the first upload.
   const libraries = startLibraryReader();
-  app.addHook('onClose', () => { libraries.close(); return mailer.close(); });
+  const feeds = (opts.feeds ?? makeFeedFetcher)({
+    db: ctx.db, log: ctx.log, sources: ctx.config.PAPERBOY_SOURCES, fetch: { userAgent: userAgent(ctx.config.PUBLIC_URL) },
+  });
+  // A feed being fetched finishes before the database closes.
+  app.addHook('onClose', async () => { libraries.close(); await feeds.idle(); return mailer.close(); });
   registerSecurityHeaders(app);
   await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
   await registerDocs(app, ctx.config.PUBLIC_URL, page, ctx.config.INSTANCE_NAME);
@@ -73,8 +86,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
   await app.register(apiRoutes(ctx, subs, libraries));
   await app.register(pageRoutes(ctx, page, subs, categories, libraries));
-  await app.register(linkRoutes(ctx, page, subs));
-  await app.register(preferenceRoutes(ctx, page, categories, libraries));
+  await app.register(linkRoutes(ctx, page, subs, feeds));
+  await app.register(preferenceRoutes(ctx, page, categories, libraries, feeds));
   await app.register(feedbackRoutes(ctx, page));
   await app.register(digestRoutes(ctx, page));
   await app.register(archiveRoutes(ctx, page, categories));

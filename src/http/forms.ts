@@ -8,6 +8,8 @@ export interface FormValues {
   email: string;
   keywords: string;
   categories: string[];
+  /** The sources ticked (preferences only; none ticked: every source). */
+  sources: string[];
   authors: string;
   about: string;
   papers: string;
@@ -35,7 +37,7 @@ export interface ValidationIssue {
 
 /** A blank sign-up form: a daily digest at 08:00 UTC (the page's script puts the browser's timezone in). */
 export const BLANK_FORM: FormValues = {
-  email: '', keywords: '', categories: [], authors: '', about: '', papers: '', timezone: 'UTC', hour: '8', frequency: 'daily',
+  email: '', keywords: '', categories: [], sources: [], authors: '', about: '', papers: '', timezone: 'UTC', hour: '8', frequency: 'daily',
   weekday: '1', digestSize: String(DEFAULT_DIGEST_SIZE), weakDay: 'skip', pausedUntil: '', library: '',
 };
 
@@ -47,7 +49,7 @@ const LABELS: [field: keyof FormValues | 'confirm', label: string][] = [
   ['email', 'Email'], ['keywords', 'Topics'], ['categories', 'Categories'], ['authors', 'Authors you follow'],
   ['about', 'About your work'], ['papers', 'Papers you liked'], ['hour', 'Delivery time'], ['timezone', 'Timezone'],
   ['frequency', 'How often'], ['weekday', 'Day of the week'], ['digestSize', 'Papers per digest'], ['pausedUntil', 'Pause until'],
-  ['weakDay', 'On a quiet day'], ['library', 'Your library'], ['confirm', 'Confirmation'],
+  ['weakDay', 'On a quiet day'], ['sources', 'Sources'], ['library', 'Your library'], ['confirm', 'Confirmation'],
 ];
 
 /** Sentences that say it better than the schema's message, for fields a person cannot get wrong by typing. */
@@ -75,9 +77,9 @@ function strings(v: unknown): string[] {
  *  PASTED_SHOWN_MAX (and an uploaded file, which browsers ask for anew). */
 export function valuesFromBody(body: unknown, defaults: FormValues = BLANK_FORM): FormValues {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
-  const out = { ...defaults, categories: strings(b.categories) };
+  const out = { ...defaults, categories: strings(b.categories), sources: strings(b.sources) };
   for (const key of Object.keys(defaults) as (keyof FormValues)[]) {
-    if (key !== 'categories' && b[key] !== undefined) out[key] = text(b[key]);
+    if (key !== 'categories' && key !== 'sources' && b[key] !== undefined) out[key] = text(b[key]);
   }
   if (out.library.length > PASTED_SHOWN_MAX) out.library = '';
   return out;
@@ -87,7 +89,7 @@ export function valuesFromBody(body: unknown, defaults: FormValues = BLANK_FORM)
 export function valuesOf(sub: SubscriberRecord): FormValues {
   const p = sub.profile;
   return {
-    email: sub.email, keywords: p.keywords.join(', '), categories: p.categories, authors: p.authors.join(', '), about: p.about,
+    email: sub.email, keywords: p.keywords.join(', '), categories: p.categories, sources: sub.sources ?? [], authors: p.authors.join(', '), about: p.about,
     papers: p.papers.join(', '), timezone: sub.timezone, hour: String(sub.hour), frequency: sub.frequency, weekday: String(sub.weekday),
     digestSize: String(sub.digestSize), weakDay: sub.weakDay, pausedUntil: sub.pausedUntil ?? '', library: '',
   };

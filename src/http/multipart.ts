@@ -70,7 +70,7 @@ export function parseMultipartFields(body: Buffer, headers: IncomingHttpHeaders,
 
 /** Fields a form may send: every category checkbox of the sign-up form checked, and the rest (the schema then says
  *  which limit a field passed, rather than the reader refusing the form). */
-const MAX_FIELDS = 300;
+const MAX_FIELDS = 400;
 
 /** Bytes of an uploaded text file as a string: UTF-8 (a BOM dropped), else Windows-1252. */
 function decodeText(bytes: Buffer): string {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { canonicalTimezone, localDayHour } from '../digest/due.js';
 import { CATEGORY, MAX_CATEGORY_LENGTH } from '../arxiv.js';
 import { normalizeArxivId } from '../ingest/normalize.js';
-import { isKnownCategory } from '../taxonomy.js';
+import { isOfferedCategory } from '../taxonomy.js';
+import { SOURCE_KEY } from '../rank/sources.js';
 import { PROFILE_LIMITS as LIMITS } from '../rank/limits.js';
 import { cleanLine, cleanParagraph } from '../text.js';
 
@@ -43,9 +44,9 @@ const timezone = timezoneOrNone.transform((tz) => tz ?? 'UTC');
 
 const interests = {
   keywords: list(singleLine(LIMITS.keywordLength), LIMITS.keywords),
-  // Only categories arXiv lists: each one followed is an announcement feed fetched every hour.
+  // Only categories arXiv lists (each one followed is an announcement feed fetched every hour) and journals added here.
   categories: list(singleLine(MAX_CATEGORY_LENGTH, [CATEGORY, 'is not an arXiv category such as cs.CV'])
-    .refine(isKnownCategory, 'is not an arXiv category such as cs.CV'), LIMITS.categories),
+    .refine(isOfferedCategory, 'is not an arXiv category such as cs.CV'), LIMITS.categories),
   authors: list(singleLine(LIMITS.authorLength), LIMITS.authors),
   about: z.string().max(LIMITS.aboutLength, `must be at most ${LIMITS.aboutLength} characters`).transform(cleanParagraph).default(''),
   papers: list(seedPaper, LIMITS.papers),
@@ -105,6 +106,8 @@ export const tokenParams = z.object({ token: z.string().max(100, 'is too long to
 export const preferencesBody = z.strictObject({
   ...interests,
   digestSize: wholeNumber(1, 50, 10, 'must be 1–50'),
+  /** The sources papers are taken from; none ticked: every source. */
+  sources: list(z.string().regex(SOURCE_KEY, 'is not a source Paperboy offers'), 50),
   weakDay: z.preprocess(blankToUndefined, z.enum(['skip', 'note'], 'must be skip or note').default('skip')),
   pausedUntil: z.preprocess(blankToUndefined, z.iso.date('must be a date such as 2026-12-24').nullable().default(null)),
   /** The form's file input (multipart/form-data): a library export, read as `library` is. */

@@ -3,7 +3,7 @@ import { paperLinkLabel, paperUrl, shortAuthors, trimText } from '../digest/comp
 import { dayLabel, hourLabel, weekdayName } from '../digest/due.js';
 import type { Paper } from '../model.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
-import { ARCHIVE_NAMES, archiveOf, categoryName, isKnownCategory } from '../taxonomy.js';
+import { ARCHIVE_NAMES, archiveOf, categoryName, isOfferedCategory, journalCodes, LISTED_CATEGORIES } from '../taxonomy.js';
 import { currentZoneName, RENAMED_ZONES } from '../timezones.js';
 import { errorList, type FieldErrors, type FormValues } from './forms.js';
 
@@ -71,10 +71,12 @@ function groupOf(code: string): string {
 
 /**
  * Category checkboxes grouped by archive, groups and categories in name order: every category that has
- * stored papers, plus the chosen ones. A group with a chosen category starts open.
+ * stored papers (and, with `all`, every other one arXiv lists), plus the chosen ones. A group with a chosen
+ * category starts open.
  */
-export function categoryGroups(known: CategoryCount[], chosen: string[]) {
+export function categoryGroups(known: CategoryCount[], chosen: string[], all = false) {
   const counts = new Map(known.map((k) => [k.code, k.papers]));
+  if (all) for (const c of [...LISTED_CATEGORIES, ...journalCodes()]) if (!counts.has(c)) counts.set(c, 0);
   for (const c of chosen) if (!counts.has(c)) counts.set(c, 0);
   const groups = new Map<string, { code: string; name: string; label: string; papers: number; checked: boolean }[]>();
   for (const [code, papers] of counts) {
@@ -134,8 +136,30 @@ export function formView(v: FormValues, errors: FieldErrors, known: CategoryCoun
   return {
     values: v, errors, errorList: errorList(errors), moreOpen: moreOpen(v, errors),
     hours: hourOptions(Number(v.hour)), weekdays: weekdayOptions(Number(v.weekday)), timezones: timezoneOptions(v.timezone),
-    // The forms offer only the categories they accept (stored papers may carry codes arXiv no longer lists).
-    categoryGroups: categoryGroups(known.filter((k) => isKnownCategory(k.code)), v.categories), weekly: v.frequency === 'weekly', weakNote: v.weakDay === 'note',
+    // The forms offer all of arXiv and the journals added, and only the categories they accept (stored papers may carry codes arXiv no longer lists).
+    categoryGroups: categoryGroups(known.filter((k) => isOfferedCategory(k.code)), v.categories, true), weekly: v.frequency === 'weekly', weakNote: v.weakDay === 'note',
     libraryLimits: `up to ${PROFILE_LIMITS.libraryBytes / 1024 / 1024} MB, ${PROFILE_LIMITS.libraryEntries.toLocaleString('en')} references`,
   };
+}
+
+/** The names of the named sources, as the preferences page lists them. */
+const SOURCE_NAMES: Readonly<Record<string, string>> = {
+  arxiv: 'arXiv', huggingface: 'Hugging Face daily papers', biorxiv: 'bioRxiv', medrxiv: 'medRxiv',
+};
+
+/** "about 120 papers a day", "about 3 papers a week", "no paper this week yet": a week's count in words. */
+export function rateWords(weekCount: number): string {
+  const perDay = Math.round(weekCount / 7);
+  if (weekCount >= 7) return `about ${perDay.toLocaleString('en')} paper${perDay === 1 ? '' : 's'} a day`;
+  return weekCount > 0 ? `about ${weekCount} paper${weekCount === 1 ? '' : 's'} a week` : 'no paper this week yet';
+}
+
+/** The sources checkboxes of the preferences page: those fetched here (`offered`), those with papers this week and
+ *  those chosen, each with what it brings; none ticked means every source. */
+export function sourceOptions(offered: readonly string[], weekCounts: ReadonlyMap<string, number>, chosen: readonly string[],
+  names: ReadonlyMap<string, string> = new Map()) {
+  const keys = [...new Set([...offered, ...[...weekCounts].filter(([, n]) => n > 0).map(([k]) => k), ...chosen])];
+  return keys.map((key) => ({
+    key, name: SOURCE_NAMES[key] ?? names.get(key) ?? categoryName(key) ?? key, brings: rateWords(weekCounts.get(key) ?? 0), checked: chosen.includes(key),
+  }));
 }

@@ -20,7 +20,8 @@ export function atomEntryFields(e: XmlNode): RawPaper {
     published: text(e.published) || text(e.updated),
     pdfUrl: pdf ? attr(pdf, 'href').replace(/v\d+$/, '') : null,
     codeUrl: githubUrl(text(e['arxiv:comment'])),
-    doi: text(e['arxiv:doi']),
+    // The journal version's DOI: arxiv:doi, else the DOI link arXiv adds beside it.
+    doi: text(e['arxiv:doi']) || attr(list(e.link).find((l) => attr(l, 'title') === 'doi'), 'href'),
   };
 }
 

@@ -32,6 +32,8 @@ export function listingItemFields(e: XmlNode): RawPaper {
     authors: creators(e),
     categories: list(e.category).map((c) => attr(c, 'term') || text(c)),
     published: text(e.pubDate) || text(e.published) || text(e.updated),
+    // The journal version's DOI, when the authors gave one (arXiv's announcement feeds say arxiv:DOI).
+    doi: text(e['arxiv:DOI']) || text(e['arxiv:doi']),
   };
 }
 

@@ -2,8 +2,10 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Logger } from 'pino';
+import { listFeeds, noteFeedTitle, syncConfiguredFeeds } from '../store/feeds.js';
 import { followedCategories } from '../store/subscribers.js';
-import { isKnownCategory } from '../taxonomy.js';
+import { isKnownCategory, SUBJECTS } from '../taxonomy.js';
+import { ingestSubject } from './rxiv-source.js';
 import { getSetting, setSetting } from '../store/settings.js';
 import { progressBar } from '../progress.js';
 import type { Db } from '../db/open.js';
@@ -52,6 +54,8 @@ export async function ingestCommand(deps: CommandDeps, sources: string[], format
 /** What the scheduled job needs beyond the commands' deps; tests point the named sources at local servers. */
 export interface ScheduleDeps extends CommandDeps {
   log: Logger;
+  /** PAPERBOY_FEEDS: journal feeds fetched besides those `paperboy feeds add` keeps. */
+  feeds?: readonly string[];
   endpoints?: SourceEndpoints;
   fetch?: Partial<FetchOptions>;
   now?: () => Date;
@@ -66,13 +70,21 @@ export async function scheduledIngest(deps: ScheduleDeps, sources: readonly stri
   const now = deps.now ?? (() => new Date());
   const ingestDeps: IngestDeps = { db, now, fetch: { userAgent: userAgent(deps.publicUrl), ...deps.fetch } };
   const plan = planSources(sources, {
-    today: now().toISOString().slice(0, 10), hfLastDay: getSetting(db, HF_LAST_DAY), categories: followedCategories(db).filter(isKnownCategory), // a category stored before sign-ups were checked fetches nothing
+    today: now().toISOString().slice(0, 10), hfLastDay: getSetting(db, HF_LAST_DAY), categories: followedCategories(db).filter((c) => isKnownCategory(c) || SUBJECTS.has(c)), // a category stored before sign-ups were checked fetches nothing
   }, deps.endpoints ?? ENDPOINTS);
+  // Journal feeds come with every run that fetches anything: PAPERBOY_FEEDS made current, then each feed kept.
+  if (sources.length > 0) {
+    syncConfiguredFeeds(db, deps.feeds ?? [], now());
+    for (const f of listFeeds(db)) plan.push({ source: f.url, format: 'journal', tag: f.code });
+  }
   // A failed Hugging Face day stops the remembered day from moving past it, so the next run asks for it again.
   let hfFailed = false;
   let failed = 0;
-  for (const { source, format, hfDay } of plan) {
-    const r = await ingestSource(ingestDeps, source, { format });
+  const endpoints = deps.endpoints ?? ENDPOINTS;
+  for (const { source, format, hfDay, tag, subject } of plan) {
+    const r = subject ? { ...(await ingestSubject(ingestDeps, endpoints.rxiv ?? ENDPOINTS.rxiv!, subject, now().toISOString().slice(0, 10))), format: 'rxiv', notModified: false, feedTitle: undefined }
+      : await ingestSource(ingestDeps, source, { format, tag });
+    if (tag && r.feedTitle) noteFeedTitle(db, source, r.feedTitle);
     if (r.error) failed++;
     const fields = { source, format: r.format, new: r.new, updated: r.updated, rejected: r.rejected, notModified: r.notModified };
     if (r.error) log.warn({ ...fields, error: r.error }, 'ingest failed');
@@ -86,8 +98,8 @@ export async function scheduledIngest(deps: ScheduleDeps, sources: readonly stri
 
 /** The one line that says what to check when every source of a run failed: most often no way out to the internet. */
 export function allFailed(n: number): string {
-  return `all ${n} sources failed: is there a network connection, or an outgoing proxy in the way? This host needs https to huggingface.co ` +
-    `and rss.arxiv.org. Offline, set PAPERBOY_SOURCES=none and add papers with ${commandLine('ingest <file>')}`;
+  return `all ${n} sources failed: is there a network connection, or an outgoing proxy in the way? This host needs https to huggingface.co, ` +
+    `rss.arxiv.org and api.biorxiv.org. Offline, set PAPERBOY_SOURCES=none and add papers with ${commandLine('ingest <file>')}`;
 }
 
 /** `paperboy export [--out file]`: writes every stored paper as JSONL; returns how many. */

@@ -2,14 +2,16 @@
 import { parseArxivAtom } from './arxiv-atom.js';
 import { parseArxivRss } from './arxiv-rss.js';
 import { parseHfDaily } from './hf-daily.js';
+import { parseJournalFeed } from './journal-feed.js';
 import { parseJsonl } from './jsonl.js';
+import { parseRxivDetails } from './rxiv.js';
 import { parseListing } from './listing.js';
 import { FORMATS, type Format, type ParseResult } from './types.js';
 
 export { FORMATS, type Format } from './types.js';
 
 const PARSERS: Record<Format, (text: string) => ParseResult> = {
-  'hf-daily': parseHfDaily, 'arxiv-atom': parseArxivAtom, 'arxiv-rss': parseArxivRss,
+  'hf-daily': parseHfDaily, 'arxiv-atom': parseArxivAtom, 'arxiv-rss': parseArxivRss, journal: parseJournalFeed, rxiv: parseRxivDetails,
   listing: parseListing, jsonl: parseJsonl,
 };
 
@@ -23,16 +25,21 @@ export function isFormat(s: string): s is Format {
   return (FORMATS as readonly string[]).includes(s);
 }
 
-/** The format of an XML document: an announcement feed (RSS, or Atom with oai ids) or an API response. */
+/** The format of an XML document: arXiv's announcement feed (RSS, or Atom with oai ids) or API response, else any
+ *  other publisher's feed (RSS 1.0/RDF, RSS 2.0, Atom). */
 function xmlFormat(head: string): Format {
-  if (/<rss[\s>]/.test(head)) return 'arxiv-rss';
-  if (/<feed[\s>]/.test(head)) return /oai:arXiv\.org:|Announce Type:|rss\.arxiv\.org/i.test(head) ? 'arxiv-rss' : 'arxiv-atom';
+  const announcement = /oai:arXiv\.org:|Announce Type:|rss\.arxiv\.org/i.test(head);
+  if (/<rdf:RDF[\s>]/.test(head)) return 'journal';
+  if (/<rss[\s>]/.test(head)) return announcement || /arxiv\.org/i.test(head) ? 'arxiv-rss' : 'journal';
+  if (/<feed[\s>]/.test(head)) return announcement ? 'arxiv-rss' : /arxiv\.org/i.test(head) ? 'arxiv-atom' : 'journal';
   throw new Error('XML that is neither an Atom feed nor RSS');
 }
 
 /** The format of a JSON document: JSONL when its first line is a whole object without a `data` or `paper` field. */
 function jsonFormat(text: string, name: string): Format {
   if (/\.(jsonl|ndjson)(\.gz)?$/i.test(name)) return 'jsonl';
+  // bioRxiv's and medRxiv's details API: one object with `messages` and `collection`.
+  if (/^\s*\{\s*"(?:messages|collection)"\s*:/.test(text) && text.includes('"collection"')) return 'rxiv';
   if (text.trimStart().startsWith('[')) return 'hf-daily';
   const first = text.trimStart().split('\n', 1)[0];
   try {

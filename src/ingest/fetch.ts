@@ -4,7 +4,7 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createGunzip } from 'node:zlib';
 import type { Validators } from '../store/source-cache.js';
-import { arxivLimiter, type HostLimiter } from './rate-limit.js';
+import { hostLimiter, type Limiter } from './rate-limit.js';
 
 /** How to fetch; every field has a default in DEFAULT_FETCH. */
 export interface FetchOptions {
@@ -15,14 +15,14 @@ export interface FetchOptions {
   /** Wait before the first retry; doubles each time. */
   backoffMs: number;
   maxBytes: number;
-  limiter: HostLimiter;
+  limiter: Limiter;
   /** Validators of the last good fetch, sent for a conditional GET. */
   validators?: Validators | null;
 }
 
-/** Defaults: 30 s timeout, 2 retries from 1 s backoff, 50 MB cap, the shared arXiv limiter. */
+/** Defaults: 30 s timeout, 2 retries from 1 s backoff, 50 MB cap, the shared per-host limiters (arXiv, bioRxiv). */
 export const DEFAULT_FETCH: FetchOptions = {
-  userAgent: 'Paperboy/0.1', timeoutMs: 30_000, retries: 2, backoffMs: 1000, maxBytes: 50 * 1024 * 1024, limiter: arxivLimiter,
+  userAgent: 'Paperboy/0.1', timeoutMs: 30_000, retries: 2, backoffMs: 1000, maxBytes: 50 * 1024 * 1024, limiter: hostLimiter,
 };
 
 /** A fetched source: its text, or word that it has not changed since the validators were issued. */

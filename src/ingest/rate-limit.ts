@@ -22,5 +22,21 @@ export class HostLimiter {
   }
 }
 
-/** The limiter every fetch in this process uses unless told otherwise. */
+/** What a fetch waits on before each request. */
+export interface Limiter {
+  wait(url: string): Promise<void>;
+}
+
+/** arXiv's budget: one request every 3 s to any arxiv.org host. */
 export const arxivLimiter = new HostLimiter();
+
+/** bioRxiv's and medRxiv's details API (api.biorxiv.org serves both): one page a second, its pages fetched in turn. */
+export const rxivLimiter = new HostLimiter(1000, /(^|\.)(biorxiv|medrxiv)\.org$/i);
+
+/** The limiter every fetch in this process uses unless told otherwise: each host family waits on its own budget. */
+export const hostLimiter: Limiter = {
+  async wait(url) {
+    await arxivLimiter.wait(url);
+    await rxivLimiter.wait(url);
+  },
+};

@@ -86,7 +86,8 @@ export function toPaper(raw: RawPaper, where: string, entities = true): Paper | 
   if (title.length > MAX_TITLE) return { where, reason: `title longer than ${MAX_TITLE} characters` };
   const rawId = str(raw.id);
   const arxivId = rawId ? normalizeArxivId(rawId) : null;
-  const id = arxivId ?? titleId(title);
+  // Journal feeds name their entries by DOI or link (`doi:…`, `url:…`, see journal-feed.ts); JSONL keeps those ids.
+  const id = arxivId ?? (rawId && /^(?:doi|url):\S+$/.test(rawId) ? rawId : titleId(title));
   return {
     id, title,
     abstract: clean(str(raw.abstract) ?? ''),

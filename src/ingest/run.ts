@@ -7,6 +7,7 @@ import { upsertPapers } from '../store/papers.js';
 import { indexInBackground } from '../store/search.js';
 import { getValidators, saveValidators } from '../store/source-cache.js';
 import { parseArxivAtom } from './arxiv-atom.js';
+import { feedTitle } from './journal-feed.js';
 import { detectFormat, parserFor, refuseHtml, type Format } from './detect.js';
 import { fetchSource, FetchError, isUrl, type FetchOptions } from './fetch.js';
 
@@ -25,12 +26,20 @@ export interface IngestOptions {
   batchSize?: number;
   /** Called after each stored batch. */
   onProgress?: (stored: number, total: number) => void;
+  /** A category every paper of this source gets: the `journal.<…>` code of a journal feed, which subscribers follow. */
+  tag?: string;
+  /** Keeps only the papers this says yes to (a bioRxiv page's records of other subjects are dropped). */
+  keep?: (p: Paper) => boolean;
+  /** Called with the text of a parsed source (the details API's paging is read from it). */
+  onText?: (text: string) => void;
 }
 
 /** The outcome of one run, as recorded in ingest_runs. */
 export interface IngestSummary extends RunOutcome {
   runId: number;
   source: string;
+  /** A journal feed's own title, when the source was one. */
+  feedTitle?: string;
 }
 
 /** Stores papers one transaction per batch; a failing batch is retried paper by paper so only bad records are lost.
@@ -69,6 +78,7 @@ function storeAlone(db: Db, p: Paper, now: Date, out: RunOutcome): void {
 export async function ingestSource(deps: IngestDeps, source: string, opts: IngestOptions = {}): Promise<IngestSummary> {
   const now = deps.now ?? (() => new Date());
   const runId = startRun(deps.db, source, now());
+  let title: string | undefined;
   const out: RunOutcome = { format: opts.format ?? null, fetched: 0, new: 0, updated: 0, rejected: 0, notModified: false, error: null, rejections: [] };
   try {
     const url = isUrl(source);
@@ -81,7 +91,11 @@ export async function ingestSource(deps: IngestDeps, source: string, opts: Inges
       const format = opts.format ?? detectFormat(got.text, got.name);
       out.format = format;
       const parsed = parserFor(format)(got.text);
+      opts.onText?.(got.text);
+      if (opts.tag) for (const p of parsed.papers) p.categories = [opts.tag, ...p.categories.filter((c) => c !== opts.tag)];
+      if (format === 'journal') title = feedTitle(got.text);
       out.fetched = parsed.papers.length + parsed.rejected.length;
+      if (opts.keep) parsed.papers = parsed.papers.filter(opts.keep);
       out.rejections.push(...parsed.rejected);
       const clean = checkpointAfter(deps.db, () => storeBatches(deps.db, parsed.papers, opts, now(), out));
       if (url && clean) saveValidators(deps.db, source, got.validators, now());
@@ -91,7 +105,7 @@ export async function ingestSource(deps: IngestDeps, source: string, opts: Inges
   }
   out.rejected = out.rejections.length;
   finishRun(deps.db, runId, out, now());
-  return { ...out, runId, source };
+  return { ...out, runId, source, ...(title ? { feedTitle: title } : {}) };
 }
 
 /** A one-line reason for a failed run, with the arXiv error text when arXiv sent one. */

@@ -1,6 +1,7 @@
 // What a scheduled ingest fetches: PAPERBOY_SOURCES, with its two named sources expanded —
 // `huggingface` (the daily papers of today and any day missed since the last good fetch) and
 // `arxiv` (the announcement feed of every category an active subscriber follows).
+import { isKnownCategory, SUBJECTS } from '../taxonomy.js';
 import type { Format } from './types.js';
 
 /** Where the named sources live; tests point them at local servers. */
@@ -9,12 +10,15 @@ export interface SourceEndpoints {
   huggingface: string;
   /** arXiv announcement feeds; the category is appended. */
   arxivRss: string;
+  /** bioRxiv's and medRxiv's details API; `<server>/<from>/<to>/<cursor>/json?category=…` is appended. */
+  rxiv?: string;
 }
 
 /** The real endpoints. */
 export const ENDPOINTS: SourceEndpoints = {
   huggingface: 'https://huggingface.co/api/daily_papers',
   arxivRss: 'https://rss.arxiv.org/rss/',
+  rxiv: 'https://api.biorxiv.org/details/',
 };
 
 /** How far back a Hugging Face catch-up goes at most: a digest looks back 7 days. */
@@ -28,6 +32,10 @@ export interface PlannedSource {
   source: string;
   format?: Format;
   hfDay?: string;
+  /** A journal feed's category code, given to each of its papers. */
+  tag?: string;
+  /** A bioRxiv or medRxiv subject code: fetched page by page from the details API (`source` only names it). */
+  subject?: string;
 }
 
 /** What the plan depends on besides the configuration. */
@@ -36,7 +44,7 @@ export interface PlanState {
   today: string;
   /** The latest Hugging Face day fetched without error, or null. */
   hfLastDay: string | null;
-  /** The categories active subscribers follow. */
+  /** The categories active subscribers follow (arXiv's and bioRxiv's or medRxiv's subjects). */
   categories: string[];
 }
 
@@ -60,7 +68,8 @@ export function planSources(configured: readonly string[], state: PlanState, end
     if (s === 'huggingface') {
       return hfDays(state.today, state.hfLastDay).map((day) => ({ source: `${endpoints.huggingface}?date=${day}&limit=100`, format: 'hf-daily', hfDay: day }));
     }
-    if (s === 'arxiv') return state.categories.map((c) => ({ source: `${endpoints.arxivRss}${encodeURIComponent(c)}`, format: 'arxiv-rss' }));
+    if (s === 'arxiv') return state.categories.filter(isKnownCategory).map((c) => ({ source: `${endpoints.arxivRss}${encodeURIComponent(c)}`, format: 'arxiv-rss' }));
+    if (s === 'biorxiv' || s === 'medrxiv') return state.categories.filter((c) => SUBJECTS.get(c)?.server === s).map((c) => ({ source: `${s} ${c}`, subject: c }));
     return [{ source: s }];
   });
 }
@@ -69,5 +78,6 @@ export function planSources(configured: readonly string[], state: PlanState, end
 export function describeSources(configured: readonly string[]): string {
   if (configured.length === 0) return 'none (PAPERBOY_SOURCES=none: nothing is fetched)';
   return configured.map((s) => s === 'huggingface' ? 'Hugging Face daily papers'
-    : s === 'arxiv' ? "arXiv feeds of the subscribers' categories" : s).join(', ');
+    : s === 'arxiv' ? "arXiv feeds of the subscribers' categories"
+      : s === 'biorxiv' || s === 'medrxiv' ? `${s === 'biorxiv' ? 'bioRxiv' : 'medRxiv'} subjects the subscribers follow` : s).join(', ');
 }

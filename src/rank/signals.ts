@@ -1,4 +1,5 @@
 // Per-subscriber signals over the model's candidates: stated interests, learned taste, and priors.
+import { ARXIV_ID } from '../arxiv.js';
 import type { Paper, Profile } from '../model.js';
 import { type LibraryExample, libraryPositives } from './library.js';
 import { type RankModel, knownVector, similarities } from './model.js';
@@ -305,6 +306,24 @@ export function trendingPrior(p: Paper): number {
   return Math.min(1.5, Math.log1p(Math.max(0, p.upvotes ?? 0)) / Math.log1p(WEIGHTS.trendingScale));
 }
 
+/** True for a paper whose source could have Hugging Face upvotes: an arXiv paper (HF lists arXiv papers only); for
+ *  the others (bioRxiv, medRxiv, journals) no upvote is no information, not a sign of little interest. */
+export function upvotesApply(p: Paper): boolean {
+  return p.upvotes != null || ARXIV_ID.test(p.id);
+}
+
+/** The trending prior of each paper, fair across sources: a paper no upvotes can exist for gets the week's mean prior
+ *  of the papers they can exist for (0 when there are none), so it is neither lifted nor held back against them. */
+export function fairTrending(papers: Paper[]): Float32Array {
+  const trending = Float32Array.from(papers, trendingPrior);
+  let sum = 0;
+  let n = 0;
+  papers.forEach((p, i) => { if (upvotesApply(p)) { sum += trending[i]; n++; } });
+  const neutral = n ? sum / n : 0;
+  papers.forEach((p, i) => { if (!upvotesApply(p)) trending[i] = neutral; });
+  return trending;
+}
+
 /** Recency prior in [0, 1]: exp(-age / WEIGHTS.recencyDays), from when Paperboy first saw the paper (or its date). */
 export function recencyPrior(p: Paper, now: Date): number {
   const t = Date.parse(p.firstSeen ?? p.published ?? '');
@@ -322,7 +341,7 @@ function oldNews(papers: Paper[], now: Date): Uint8Array {
 /** Trending and recency priors and old news (oldNews) of every candidate at `now`, computed once per model and instant. */
 function priorsAt(model: RankModel, now: Date): NonNullable<RankModel['priors']> {
   if (model.priors?.at !== now.getTime()) {
-    const trending = Float32Array.from(model.candidates, trendingPrior);
+    const trending = fairTrending(model.candidates);
     model.priors = {
       at: now.getTime(),
       trending,

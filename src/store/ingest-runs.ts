@@ -93,3 +93,18 @@ export function failingSources(db: Db, minFailures: number, after: Date): Failin
       AND id > COALESCE((SELECT max(id) FROM ingest_runs ok WHERE ok.source = r.source AND ok.error IS NULL AND ok.finished IS NOT NULL), 0)
     GROUP BY source HAVING count(*) >= @min ORDER BY source`).all({ after: after.toISOString(), min: minFailures }) as FailingSource[];
 }
+
+/** Which of `sources` have a finished run without error still kept (a feed fetched before, not one never fetched). */
+export function fetchedSources(db: Db, sources: readonly string[]): Set<string> {
+  if (sources.length === 0) return new Set();
+  // json_each takes the list as one parameter, however long.
+  return new Set(db.prepare(`
+    SELECT DISTINCT source FROM ingest_runs
+    WHERE finished IS NOT NULL AND error IS NULL AND source IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(sources)) as string[]);
+}
+
+/** True when a finished run without error of a source matching the LIKE `pattern` is still kept. */
+export function fetchedLike(db: Db, pattern: string): boolean {
+  // LIKE over the few weeks of runs retention keeps; '\' escapes the pattern's own % and _.
+  return db.prepare(`SELECT 1 FROM ingest_runs WHERE finished IS NOT NULL AND error IS NULL AND source LIKE ? ESCAPE '\\' LIMIT 1`).get(pattern) !== undefined;
+}

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import type { Paper } from '../model.js';
-import { isTitleId, mergePaper, titleKey } from '../paper-identity.js';
+import { idDoi, isTitleId, mergeEditions, mergePaper, titleKey } from '../paper-identity.js';
 import { linkLibrary } from './library.js';
 
 /** Row shape of the papers table. */
@@ -31,6 +31,7 @@ export interface UpsertCounts {
 /** Prepared statements for upserts, made once per connection. */
 interface UpsertStatements {
   byId: Database.Statement;
+  byDoi: Database.Statement;
   titleRowByKey: Database.Statement;
   anyByKey: Database.Statement;
   insert: Database.Statement;
@@ -51,6 +52,8 @@ function statements(db: Db): UpsertStatements {
     byId: db.prepare('SELECT * FROM papers WHERE id = ?'),
     // A row stored under its title only, waiting for its arXiv id.
     titleRowByKey: db.prepare("SELECT * FROM papers WHERE title_key = ? AND id LIKE 'title:%' LIMIT 1"),
+    // The preprint whose journal version has this DOI (its row keeps a DOI; a journal entry's own row is `doi:` itself).
+    byDoi: db.prepare("SELECT * FROM papers WHERE doi = ? AND id <> ? ORDER BY id LIKE 'doi:%', rowid LIMIT 1"),
     // Any row with this title, arXiv-keyed rows first (false sorts before true).
     anyByKey: db.prepare("SELECT * FROM papers WHERE title_key = ? ORDER BY id LIKE 'title:%', rowid LIMIT 1"),
     // A new paper; first_seen comes from the merged record when two rows become one.
@@ -117,8 +120,34 @@ function moveRow(s: UpsertStatements, fromId: string, toId: string): void {
   s.remove.run(fromId);
 }
 
-/** Stores one paper, merging it with the row of the same id or, failing that, of the same title. */
+/** Stores one paper: a journal's entry and a preprint with the same DOI are one paper (`joinEditions`); otherwise it is
+ *  merged with the row of the same id or, failing that, of the same title. */
 function upsertOne(s: UpsertStatements, p: Paper, now: string, added: number[]): keyof UpsertCounts {
+  return joinEditions(s, p, now, added) ?? upsertByIdOrTitle(s, p, now, added);
+}
+
+/** When `p` is a journal's entry of a stored preprint, or a preprint whose journal entry is stored, merges the two
+ *  under the preprint's id (references to the journal's row follow it); null when neither is the case. */
+function joinEditions(s: UpsertStatements, p: Paper, now: string, added: number[]): keyof UpsertCounts | null {
+  const own = idDoi(p.id);
+  if (own && !s.byId.get(p.id)) {
+    const preprint = s.byDoi.get(own, p.id) as PaperRow | undefined;
+    if (preprint) return mergeInto(s, rowToPaper(preprint), p, now, mergeEditions);
+  }
+  if (!p.doi || p.id === `doi:${p.doi}`) return null;
+  const journal = s.byId.get(`doi:${p.doi}`) as PaperRow | undefined;
+  if (!journal) return null;
+  const stored = s.byId.get(p.id) as PaperRow | undefined;
+  const base = stored ? mergePaper(rowToPaper(stored), p) : p;
+  const merged = mergeEditions(base, rowToPaper(journal));
+  if (stored) s.update.run(params(merged, now));
+  else insertRow(s, params(merged, now), added);
+  moveRow(s, journal.id, p.id);
+  return stored ? 'updated' : 'added';
+}
+
+/** Stores one paper, merging it with the row of the same id or, failing that, of the same title. */
+function upsertByIdOrTitle(s: UpsertStatements, p: Paper, now: string, added: number[]): keyof UpsertCounts {
   const key = titleKey(p.title);
   const byId = s.byId.get(p.id) as PaperRow | undefined;
   if (isTitleId(p.id)) {
@@ -142,9 +171,9 @@ function insertRow(s: UpsertStatements, values: Record<string, unknown>, added: 
   return 'added';
 }
 
-/** Merges `p` into the stored paper; says whether anything changed. */
-function mergeInto(s: UpsertStatements, stored: Paper, p: Paper, now: string): keyof UpsertCounts {
-  const merged = mergePaper(stored, p);
+/** Merges `p` into the stored paper (by `merge`, mergePaper unless told); says whether anything changed. */
+function mergeInto(s: UpsertStatements, stored: Paper, p: Paper, now: string, merge = mergePaper): keyof UpsertCounts {
+  const merged = merge(stored, p);
   if (sameFields(stored, merged)) return 'unchanged';
   s.update.run(params(merged, now));
   return 'updated';

@@ -27,10 +27,10 @@ export function subscriberData(db: Db, id: number): SubscriberData | undefined {
     SELECT email, status, created_at AS createdAt, confirmed_at AS confirmedAt, unsubscribed_at AS unsubscribedAt,
       json(keywords) AS keywords, json(categories) AS categories, json(authors) AS authors, about, json(papers) AS papers,
       timezone, hour, frequency, weekday, digest_size AS digestSize, weak_day AS weakDay, paused_until AS pausedUntil,
-      hard_bounces AS hardBounces, soft_bounces AS softBounces, suspended_at AS suspendedAt, suspended_reason AS suspendedReason
+      json(sources) AS sources, hard_bounces AS hardBounces, soft_bounces AS softBounces, suspended_at AS suspendedAt, suspended_reason AS suspendedReason
     FROM subscribers WHERE id = ?`).get(id) as Record<string, unknown> | undefined;
   if (!subscriber) return undefined;
-  for (const k of ['keywords', 'categories', 'authors', 'papers']) subscriber[k] = JSON.parse(subscriber[k] as string);
+  for (const k of ['keywords', 'categories', 'authors', 'papers', 'sources']) subscriber[k] = JSON.parse(subscriber[k] as string);
   // Each digest with the ids of its papers in order (group_concat keeps the ORDER BY of the subquery).
   const digests = (stmt(db, `
     SELECT d.digest_date AS date, d.state, d.subject, d.sent_at AS sentAt,

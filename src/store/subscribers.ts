@@ -23,6 +23,8 @@ export interface Delivery {
   weakDay: WeakDay;
   /** YYYY-MM-DD (the subscriber's local day): no digest before this day; null when not paused. */
   pausedUntil: string | null;
+  /** The sources papers are taken from (src/rank/sources.ts); empty: every source. */
+  sources?: string[];
 }
 
 /** Everything /preferences edits: the interests and delivery settings. */
@@ -39,6 +41,7 @@ export interface SubscriberRow {
   authors: string; about: string; papers: string; timezone: string; hour: number;
   token_version: number; manage_version: number;
   frequency: Frequency; weekday: number; digest_size: number; weak_day: WeakDay; paused_until: string | null;
+  sources?: string;
 }
 
 /** A subscribers row as the store's other modules read it. */
@@ -47,6 +50,7 @@ export function toRecord(r: SubscriberRow): SubscriberRecord {
     id: r.id, email: r.email, status: r.status, timezone: r.timezone, hour: r.hour,
     tokenVersion: r.token_version, manageVersion: r.manage_version,
     frequency: r.frequency, weekday: r.weekday, digestSize: r.digest_size, weakDay: r.weak_day, pausedUntil: r.paused_until,
+    sources: r.sources ? JSON.parse(r.sources) : [],
     profile: {
       keywords: JSON.parse(r.keywords), categories: JSON.parse(r.categories), authors: JSON.parse(r.authors),
       about: r.about, papers: JSON.parse(r.papers), votes: [],
@@ -171,8 +175,8 @@ export function updatePreferences(db: Db, id: number, prefs: Preferences): boole
   return stmt(db, `
     UPDATE subscribers SET keywords = @keywords, categories = @categories, authors = @authors, about = @about,
       papers = @papers, timezone = @timezone, hour = @hour, frequency = @frequency, weekday = @weekday,
-      digest_size = @digestSize, weak_day = @weakDay, paused_until = @pausedUntil
-    WHERE id = @id`).run({ ...listColumns(p), id }).changes > 0;
+      digest_size = @digestSize, weak_day = @weakDay, paused_until = @pausedUntil, sources = @sourcesJson
+    WHERE id = @id`).run({ ...listColumns(p), sourcesJson: JSON.stringify(prefs.sources ?? []), id }).changes > 0;
 }
 
 /** How many subscribers are active (the upper bound of a run's due digests). */

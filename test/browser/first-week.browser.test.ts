@@ -66,7 +66,7 @@ describe('the layout of the preferences page and of a digest in the browser (iss
         const legend = h.parentElement!.querySelector('legend')!.getBoundingClientRect();
         return { id: h.id, hintTop: h.getBoundingClientRect().top, legendBottom: legend.bottom, describes: h.parentElement!.getAttribute('aria-describedby') };
       }));
-      expect(hints.map((h) => h.id).sort()).toEqual(['categories-hint', 'library-hint', 'weakDay-hint']);
+      expect(hints.map((h) => h.id).sort()).toEqual(['categories-hint', 'library-hint', 'sources-hint', 'weakDay-hint']);
       for (const h of hints) {
         expect(h.hintTop, `${width} px: ${h.id}`).toBeGreaterThanOrEqual(h.legendBottom);
         expect(h.describes).toBe(h.id); // still read with the group

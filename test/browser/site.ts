@@ -2,6 +2,7 @@
 // a real Chromium.
 import type { Page } from 'playwright-core';
 import type { Db } from '../../src/db/open.js';
+import type { AppOptions } from '../../src/http/app.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { freePort, launchChromium } from './chromium.js';
@@ -18,7 +19,8 @@ export interface Site {
 
 /** Starts the SMTP server, Paperboy (its papers stored by `seed` before it listens) and Chromium; on a failure
  *  part-way, closes what had started. */
-export async function openSite(seed: (db: Db) => unknown, browserOpts: Parameters<typeof launchChromium>[0] = {}): Promise<Site> {
+export async function openSite(seed: (db: Db) => unknown, browserOpts: Parameters<typeof launchChromium>[0] = {},
+  server: { env?: Record<string, string>; app?: AppOptions } = {}): Promise<Site> {
   const started: { close(): Promise<void> }[] = [];
   const close = async () => { for (const s of started.reverse()) await s.close(); };
   try {
@@ -26,7 +28,7 @@ export async function openSite(seed: (db: Db) => unknown, browserOpts: Parameter
     started.push(smtp);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const pb = await startPaperboy({ SMTP_URL: smtp.url, PUBLIC_URL: base });
+    const pb = await startPaperboy({ SMTP_URL: smtp.url, PUBLIC_URL: base, ...server.env }, server.app);
     started.push(pb);
     await seed(pb.ctx.db);
     await pb.app.listen({ port, host: '127.0.0.1' });

@@ -53,6 +53,19 @@ describe('in a real browser', () => {
     await page.fill('#category-filter', 'vision');
     expect(await page.isVisible('label:has-text("Computer Vision and Pattern Recognition")')).toBe(true);
     expect(await page.isVisible('label:has-text("Machine Learning")')).toBe(false);
+    // All of arXiv, by field name, by category name and by code (issue 23, item 1); a word matching nothing says so.
+    await page.fill('#category-filter', 'physics');
+    expect(await page.isVisible('label:has-text("Fluid Dynamics")')).toBe(true);
+    expect(await page.isVisible('label:has-text("Computer Vision and Pattern Recognition")')).toBe(false);
+    await page.fill('#category-filter', 'cosmology');
+    expect(await page.isVisible('label:has-text("Cosmology and Nongalactic Astrophysics")')).toBe(true);
+    await page.fill('#category-filter', 'math.AP');
+    expect(await page.isVisible('label:has-text("Analysis of PDEs")')).toBe(true);
+    expect(await page.isVisible('[data-category-none]')).toBe(false);
+    await page.fill('#category-filter', 'astrology');
+    expect(await page.isVisible('[data-category-none]')).toBe(true);
+    expect(await page.textContent('[data-category-none]')).toBe('No category matches \u201castrology\u201d: try another word (physics, cosmology) or a code such as astro-ph.CO.');
+    await page.fill('#category-filter', 'vision');
     await page.check('input[name="categories"][value="cs.CV"]');
     await page.fill('#category-filter', '');
     await page.selectOption('#hour', '0');

@@ -23,7 +23,7 @@ export async function startPaperboy(env: Record<string, string> = {}, opts: AppO
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-'));
   const config = loadConfig({
     PAPERBOY_DB: join(dir, 'paperboy.db'), PAPERBOY_OUTBOX: join(dir, 'outbox'),
-    PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', ...env,
+    PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', PAPERBOY_SOURCES: 'none', ...env,
   });
   const ctx = await createContext(config, { log: pino({ level: 'silent' }) });
   const app = await buildApp(ctx, opts);

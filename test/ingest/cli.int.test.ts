@@ -67,7 +67,7 @@ describe('paperboy ingest / export / sources / search', () => {
     expect(forced.stdout).toMatch(/199 new, 0 updated, 0 rejected \(listing/);
     const bad = await paperboy('c.db', 'ingest', '--format', 'csv', 'x').then(() => null, (e: { code: number; stderr: string }) => e);
     expect(bad?.code).toBe(1);
-    expect(bad?.stderr).toMatch(/unknown format "csv"; expected one of hf-daily, arxiv-atom, arxiv-rss, listing, jsonl/);
+    expect(bad?.stderr).toMatch(/unknown format "csv"; expected one of hf-daily, arxiv-atom, arxiv-rss, journal, rxiv, listing, jsonl/);
   });
 
   it('exits 1 and says why when a source fails', async () => {

@@ -34,6 +34,7 @@ describe('planning the named sources', () => {
       { source: 'feeds/lab.jsonl' },
     ]);
     expect(describeSources(['huggingface', 'arxiv'])).toBe("Hugging Face daily papers, arXiv feeds of the subscribers' categories");
+    expect(describeSources(['biorxiv', 'medrxiv'])).toBe('bioRxiv subjects the subscribers follow, medRxiv subjects the subscribers follow');
     expect(describeSources([])).toMatch(/^none \(PAPERBOY_SOURCES=none/);
   });
 
@@ -196,8 +197,8 @@ describe('a first ingest where every source fails', () => {
       }, ['huggingface', 'arxiv']);
       expect(logs.filter((l) => l.msg === 'ingest failed')).toHaveLength(3);
       expect(logs.filter((l) => l.msg.startsWith('all '))).toEqual([expect.objectContaining({ level: 40,
-        msg: 'all 3 sources failed: is there a network connection, or an outgoing proxy in the way? This host needs https to huggingface.co ' +
-          'and rss.arxiv.org. Offline, set PAPERBOY_SOURCES=none and add papers with `paperboy ingest <file>`' })]);
+        msg: 'all 3 sources failed: is there a network connection, or an outgoing proxy in the way? This host needs https to huggingface.co, ' +
+          'rss.arxiv.org and api.biorxiv.org. Offline, set PAPERBOY_SOURCES=none and add papers with `paperboy ingest <file>`' })]);
     } finally {
       await pb.close();
     }

@@ -22,9 +22,10 @@ describe('a bad value', () => {
 
   it('PAPERBOY_SOURCES: a misspelt named source gets the name it meant, not ENOENT at every ingest', () => {
     expect(() => loadConfig({ PAPERBOY_SOURCES: 'huggingfase' }))
-      .toThrow('Invalid PAPERBOY_SOURCES: "huggingfase" is not a named source (huggingface, arxiv), a URL or a file here; did you mean huggingface?');
-    expect(() => loadConfig({ PAPERBOY_SOURCES: 'arxiv,biorxiv' })).toThrow(/"biorxiv" is not a named source .*did you mean arxiv\?/);
-    expect(() => loadConfig({ PAPERBOY_SOURCES: 'zotero' })).toThrow(/"zotero" is not a named source \(huggingface, arxiv\), a URL or a file here; list named sources/);
+      .toThrow('Invalid PAPERBOY_SOURCES: "huggingfase" is not a named source (huggingface, arxiv, biorxiv, medrxiv), a URL or a file here; did you mean huggingface?');
+    expect(loadConfig({ PAPERBOY_SOURCES: 'arxiv,biorxiv,medrxiv' }).PAPERBOY_SOURCES).toEqual(['arxiv', 'biorxiv', 'medrxiv']);
+    expect(() => loadConfig({ PAPERBOY_SOURCES: 'arxiv,biorxive' })).toThrow(/"biorxive" is not a named source .*did you mean biorxiv\?/);
+    expect(() => loadConfig({ PAPERBOY_SOURCES: 'zotero' })).toThrow(/"zotero" is not a named source \(huggingface, arxiv, biorxiv, medrxiv\), a URL or a file here; list named sources/);
     // Files and URLs are taken as they are: they are read at each ingest.
     expect(loadConfig({ PAPERBOY_SOURCES: 'Huggingface,feeds/cs.CV.xml,https://rss.arxiv.org/rss/cs.LG' }).PAPERBOY_SOURCES)
       .toEqual(['Huggingface', 'feeds/cs.CV.xml', 'https://rss.arxiv.org/rss/cs.LG']);

@@ -20,7 +20,7 @@ describe('loadConfig', () => {
   });
 
   it('fetches Hugging Face and the arXiv feeds by default, nothing with "none"', () => {
-    expect(loadConfig({}).PAPERBOY_SOURCES).toEqual(['huggingface', 'arxiv']);
+    expect(loadConfig({}).PAPERBOY_SOURCES).toEqual(['huggingface', 'arxiv', 'biorxiv', 'medrxiv']);
     expect(loadConfig({ PAPERBOY_SOURCES: 'none' }).PAPERBOY_SOURCES).toEqual([]);
     expect(() => loadConfig({ PAPERBOY_SOURCES: 'none,arxiv' })).toThrow(/^Invalid PAPERBOY_SOURCES: use "none" alone/);
   });

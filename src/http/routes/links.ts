@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
+import type { FeedFetcher } from '../../ingest/on-demand.js';
 import { dayLabel, deliverySentence, frequencyWord, localDayHour, scheduleLabel } from '../../digest/due.js';
 import { hasDigest } from '../../store/digests.js';
 import { emailHash } from '../../store/address-guard.js';
@@ -64,7 +65,7 @@ const MAILED = { confirm: 'We mailed a confirmation link to {email}. Open it and
  * button; only the POST confirms) and unsubscribe (GET shows a button; the POST unsubscribes, RFC 8058
  * one-click included, from any origin and never held back by the per-IP limit).
  */
-export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions): FastifyPluginAsyncZod => async (app) => {
+export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, feeds: FeedFetcher): FastifyPluginAsyncZod => async (app) => {
   // RFC 8058: one-click POSTs SHOULD be multipart/form-data.
   acceptMultipartFields(app, BODY_LIMIT);
 
@@ -93,6 +94,8 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     if (found.request.usedAt) return seeOther(reply, `/confirm/${req.params.token}`);
     if (isExpired(found.request)) return sendPage(reply, page, 'message', EXPIRED, 410);
     const sub = confirmSignUp(ctx.db, { ...found.request, asked: found.request.asked! }, emailHash(ctx.secret, found.sub.email));
+    // A category nobody here followed before is fetched now, so the first digest has its papers.
+    feeds.request(sub.profile.categories);
     // The full profile lives on the preferences page: the answer goes there, saying when the first digest comes.
     return seeOther(reply, `${new URL(ctx.links.preferences(sub)).pathname}?done=confirmed`);
   });

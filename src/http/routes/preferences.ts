@@ -21,7 +21,11 @@ import { truncatedField, uploadedName } from '../multipart.js';
 import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveManage } from '../resolve.js';
 import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';
-import { formView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
+import { categoryLabel, formView, SAMPLE_NOTE, sourceOptions, type CategoryCount } from '../views.js';
+import { SOURCE_KEYS } from '../../rank/sources.js';
+import { sourceCounts } from '../../store/source-rates.js';
+import { listFeeds } from '../../store/feeds.js';
+import type { FeedFetcher } from '../../ingest/on-demand.js';
 import { onlySampleStored } from '../../store/papers.js';
 import { INVALID_LINK } from './links.js';
 import { mailView } from './digests.js';
@@ -102,13 +106,21 @@ function previousView(ctx: Context, sub: SubscriberRecord) {
   return { entries: p.entries, plural: p.entries !== 1, replaced: `${momentLabel(new Date(p.replacedAt), sub.timezone)} (${sub.timezone})` };
 }
 
+/** What the page says while the feeds of the subscriber's newly chosen categories are being fetched, or ''. */
+export function fetchingNote(categories: readonly string[], pending: ReadonlySet<string>): string {
+  const now = categories.filter((c) => pending.has(c));
+  if (now.length === 0) return '';
+  return `The newest papers in ${now.map(categoryLabel).join(', ')} are being fetched now, a few seconds each: ` +
+    'they will be here within a minute, in time for your next digest.';
+}
+
 /** The schedule in a sentence, with when the next digest really goes out (today's may be due already). */
 export function deliveryOf(ctx: Context, sub: SubscriberRecord, now = new Date()): string {
   return deliverySentence(now, sub, hasDigest(ctx.db, sub.id, localDayHour(now, sub.timezone).date));
 }
 
 /** /preferences/<token>: view and edit everything, preview the next digest, resubscribe, download and delete my data. */
-export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: () => CategoryCount[], libraries: LibraryReader): FastifyPluginAsyncZod => async (app) => {
+export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: () => CategoryCount[], libraries: LibraryReader, feeds: FeedFetcher): FastifyPluginAsyncZod => async (app) => {
   type Shown = { values?: FormValues; errors?: FieldErrors; done?: string; page?: number; answer?: LibraryView | null };
   const show = (reply: FastifyReply, token: string, sub: SubscriberRecord, o: Shown = {}, status = 200) => {
     const notice = o.done && Object.hasOwn(NOTICES, o.done) ? NOTICES[o.done as keyof typeof NOTICES] : '';
@@ -116,11 +128,19 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
     return sendPage(reply, page, 'preferences', {
       title: o.errors ? 'Your preferences: check the form' : 'Your preferences', token, status: sub.status, notice,
       welcome: o.done === 'confirmed' && sub.status === 'active', delivery: deliveryOf(ctx, sub),
+      fetching: fetchingNote(sub.profile.categories, feeds.pending()),
+      sources: sourcesView(o.values ?? valuesOf(sub)),
       previewUrl: sub.status === 'unsubscribed' ? null : `${base}/preview`, unsubscribeUrl: new URL(ctx.links.unsubscribe(sub)).pathname,
       weakDayItems: WEIGHTS.weakDayItems, ...formView(o.values ?? valuesOf(sub), o.errors ?? {}, categories()),
       library: libraryList(ctx, sub.id, base, o.page ?? 1), libraryAnswer: o.answer ?? null, previousLibrary: previousView(ctx, sub),
       pastDigests: pastDigestList(ctx, sub),
     }, status);
+  };
+  /** The sources checkboxes: the named sources fetched here and every journal feed, with what each brought this week. */
+  const sourcesView = (v: FormValues) => {
+    const journals = new Map(listFeeds(ctx.db).map((f) => [f.code, f.title ?? new URL(f.url).hostname]));
+    const named = ctx.config.PAPERBOY_SOURCES.filter((s) => (SOURCE_KEYS as readonly string[]).includes(s));
+    return sourceOptions([...named, ...journals.keys()], sourceCounts(ctx.db, new Date(Date.now() - 7 * 86_400_000).toISOString()), v.sources, journals);
   };
   // A library's answer travels from the form's POST to the page it redirects to in a cookie of that page alone.
   const flash = (token: string, value: string) => `${LIBRARY_COOKIE}=${value}; Path=/preferences/${token}; Max-Age=${value ? 600 : 0}; HttpOnly; SameSite=Lax${ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : ''}`;
@@ -162,10 +182,11 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
         updatePreferences(ctx.db, sub.id, {
           keywords: b.keywords, categories: b.categories, authors: b.authors, about: b.about, papers: b.papers,
           timezone: b.timezone, hour: b.hour, frequency: b.frequency, weekday: b.weekday, digestSize: b.digestSize,
-          weakDay: b.weakDay, pausedUntil: b.pausedUntil,
+          weakDay: b.weakDay, pausedUntil: b.pausedUntil, sources: b.sources,
         });
         return read && libraryAnswer(read, replaceLibrary(ctx.db, sub.id, read.entries));
       });
+      if (sub.status === 'active') feeds.request(b.categories);
       if (answer) void reply.header('set-cookie', flash(req.params.token, viewCookie(libraryView(answer, ctx.config.INSTANCE_NAME))));
       // A library given: straight to what it came to and the list, not to the (empty again) upload field.
       return seeOther(reply, `/preferences/${req.params.token}?done=saved${answer ? '#your-library' : ''}`);

@@ -33,8 +33,10 @@
     var groups = document.querySelectorAll('details.category-group');
     var wasOpen = [];
     for (var g = 0; g < groups.length; g++) wasOpen.push(groups[g].open);
+    var none = document.querySelector('[data-category-none]');
     filter.addEventListener('input', function () {
       var q = filter.value.trim().toLowerCase();
+      var shown = false;
       for (var g = 0; g < groups.length; g++) {
         var labels = groups[g].querySelectorAll('label.check');
         var any = false;
@@ -45,7 +47,10 @@
         }
         groups[g].hidden = !any;
         groups[g].open = q ? any : wasOpen[g];
+        shown = shown || any;
       }
+      // Say so when nothing matches, rather than leave an empty list without a word.
+      none.textContent = shown ? '' : 'No category matches \u201c' + filter.value.trim() + '\u201d: try another word (physics, cosmology) or a code such as astro-ph.CO.';
     });
   }
 

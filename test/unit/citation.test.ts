@@ -5,6 +5,7 @@ import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { entryCitation, parseJournalRef, sameCitation, sameJournal, type Citation } from '../../src/citation.js';
 import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
+import { parseArxivRss } from '../../src/ingest/arxiv-rss.js';
 import { fixture, fixturePath } from '../ingest/helpers.js';
 
 /** Every journal-ref in the arXiv API fixtures, entities decoded. */
@@ -53,6 +54,8 @@ const MORE: Record<string, [string, string, string, string | null] | null> = {
   'Nature 600, 70-74 (2021)': ['Nature', '600', '70', '2021'],
   'JHEP 03 (2022) 015': ['JHEP', '3', '15', '2022'],
   'ApJ 925:12 (2022)': ['ApJ', '925', '12', '2022'],
+  // arXiv's own RSS documentation's example: a real article, but "Tome 11 (2024), pp. 431-472" is not read (missed, not wrong).
+  "Journal de l'\\'Ecole polytechnique - Math\\'ematiques, Tome 11 (2024), pp. 431-472": null,
 };
 
 const asCitation = (e: [string, string, string, string | null] | null): Citation | null =>
@@ -77,6 +80,16 @@ describe('parseJournalRef', () => {
   it('is read from the arXiv API entry', () => {
     const [p] = parseArxivAtom(fixture('arxiv-api/id_astro-ph_0601001_s0_m100_3150dca9dc76.xml')).papers;
     expect(p).toMatchObject({ id: 'astro-ph/0601001', citation: { journal: 'ActaAstron.', volume: '56', page: '1', year: '2006' } });
+  });
+});
+
+describe('an announcement feed item', () => {
+  it('gives its citation from arxiv:journal_reference, the element arXiv\'s feeds use', () => {
+    // The recorded cs.CL feed has no published paper; its first item gets the journal_reference element added.
+    const rss = fixture('arxiv-rss/cs.CL.rss.xml').replace('<item>', '<item><arxiv:journal_reference>Phys. Rev. B 85, 115117 (2012)</arxiv:journal_reference>');
+    const [first, second] = parseArxivRss(rss).papers;
+    expect(first.citation).toEqual({ journal: 'Phys. Rev. B', volume: '85', page: '115117', year: '2012' });
+    expect(second.citation).toBeUndefined();
   });
 });
 

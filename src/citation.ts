@@ -42,6 +42,16 @@ export function entryCitation(journal: string, volume: string, page: string, dat
   return { journal: journal.trim(), volume: norm(volume), page: norm(page), year };
 }
 
+/** The citation a JSONL record carries: Paperboy's own export ({journal, volume, page, year}) or a journal-ref
+ *  string (as arXiv's metadata dumps give `journal-ref`); null for anything else. */
+export function citationOf(v: unknown): Citation | null {
+  if (typeof v === 'string') return parseJournalRef(v);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  const str = (x: unknown): string => (typeof x === 'string' ? x : typeof x === 'number' ? String(x) : '');
+  return entryCitation(str(o.journal), str(o.volume), str(o.page), str(o.year) || null);
+}
+
 /** What candidates are looked up by in the store: volume and first page. */
 export function citeKey(c: Citation): string {
   return `${c.volume}:${c.page}`;

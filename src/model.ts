@@ -1,4 +1,5 @@
 // Domain types shared by every stage of the flow: ingest → store → rank → digest → mail.
+import type { Citation } from './citation.js';
 
 /** A research paper as Paperboy stores it. `id` is a normalised arXiv id, or `title:<hash>` when none is known. */
 export interface Paper {
@@ -17,6 +18,8 @@ export interface Paper {
   thumbnail?: string | null;
   /** The DOI a journal gave the paper (lower case, no resolver prefix), when the source says. */
   doi?: string | null;
+  /** Where it was published (volume, first page, year): arXiv's journal-ref, or a journal entry's prism fields. */
+  citation?: Citation | null;
   /** Hugging Face upvotes at the last fetch. */
   upvotes?: number | null;
   comments?: number | null;

@@ -71,6 +71,7 @@ export function mergePaper(stored: Paper, incoming: Paper): Paper {
     pdfUrl: incoming.pdfUrl ?? stored.pdfUrl ?? null,
     codeUrl: incoming.codeUrl ?? stored.codeUrl ?? null,
     doi: incoming.doi ?? stored.doi ?? null,
+    ...(incoming.citation ?? stored.citation ? { citation: incoming.citation ?? stored.citation } : {}),
     thumbnail: incoming.thumbnail ?? stored.thumbnail ?? null,
     upvotes: incoming.upvotes ?? stored.upvotes ?? null,
     comments: incoming.comments ?? stored.comments ?? null,

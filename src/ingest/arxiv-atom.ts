@@ -1,5 +1,6 @@
 // arXiv API responses (`export.arxiv.org/api/query`): Atom entries with arXiv extensions.
 // An invalid query answers with one entry titled "Error"; no results is a feed without entries.
+import { parseJournalRef } from '../citation.js';
 import { normalizeArxivId } from './normalize.js';
 import { collect, toPaper, type RawPaper } from './record.js';
 import type { ParseResult } from './types.js';
@@ -22,6 +23,8 @@ export function atomEntryFields(e: XmlNode): RawPaper {
     codeUrl: githubUrl(text(e['arxiv:comment'])),
     // The journal version's DOI: arxiv:doi, else the DOI link arXiv adds beside it.
     doi: text(e['arxiv:doi']) || attr(list(e.link).find((l) => attr(l, 'title') === 'doi'), 'href'),
+    // Where the authors say it was published, to find its journal version when no DOI is given.
+    citation: parseJournalRef(text(e['arxiv:journal_ref'])),
   };
 }
 

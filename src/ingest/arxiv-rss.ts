@@ -1,6 +1,7 @@
 // arXiv announcement feeds: RSS 2.0 (`rss.arxiv.org/rss/<cat>`) and Atom (`rss.arxiv.org/atom/<cat>`).
 // Items carry `oai:arXiv.org:<id>v<n>` ids, "arXiv:<id>v<n> Announce Type: new Abstract: …" descriptions
 // and all authors in one `dc:creator` string such as "A, B and C".
+import { parseJournalRef } from '../citation.js';
 import { normalizeArxivId } from './normalize.js';
 import { collect, toPaper, type RawPaper } from './record.js';
 import type { ParseResult } from './types.js';
@@ -34,6 +35,8 @@ export function listingItemFields(e: XmlNode): RawPaper {
     published: text(e.pubDate) || text(e.published) || text(e.updated),
     // The journal version's DOI, when the authors gave one (arXiv's announcement feeds say arxiv:DOI).
     doi: text(e['arxiv:DOI']) || text(e['arxiv:doi']),
+    // Its journal-ref, where the feed gives one.
+    citation: parseJournalRef(text(e['arxiv:journal_reference']) || text(e['arxiv:journal_ref'])),
   };
 }
 

@@ -2,6 +2,7 @@
 // fields), RSS 2.0 and Atom. An entry is one paper, identified by its DOI when it carries one (prism:doi,
 // dc:identifier, a doi.org or publisher /doi/ link, "doi:10.…" in its text) and by its link otherwise.
 import { createHash } from 'node:crypto';
+import { entryCitation } from '../citation.js';
 import { doiOf } from '../paper-identity.js';
 import { collect, toPaper, type RawPaper } from './record.js';
 import { decodeEntities } from './text.js';
@@ -75,11 +76,13 @@ export function entryId(doi: string | null, link: string): string | null {
 export function journalEntryFields(e: XmlNode): RawPaper & { link: string; doiFound: string | null } {
   const link = entryLink(e);
   const doi = entryDoi(e, link);
+  const published = text(e['dc:date']) || text(e['prism:publicationDate']) || text(e['prism:coverDate']) || text(e.pubDate) || text(e.published) || text(e.updated);
   const abstract = text(e.description) || text(e['content:encoded']) || text(e.summary) || text(e.content) || text(e['dc:description']);
   return {
     id: entryId(doi, link), title: plainText(text(e.title) || text(e['dc:title']), ''), abstract: plainText(abstract), authors: entryAuthors(e),
-    published: text(e['dc:date']) || text(e['prism:publicationDate']) || text(e['prism:coverDate']) || text(e.pubDate) || text(e.published) || text(e.updated),
-    url: link || (doi ? `https://doi.org/${doi}` : null), doi, link, doiFound: doi,
+    published, url: link || (doi ? `https://doi.org/${doi}` : null), doi, link, doiFound: doi,
+    // Volume and first page, to find the arXiv preprint whose journal-ref names them.
+    citation: entryCitation(plainText(text(e['prism:publicationName'])), text(e['prism:volume']), text(e['prism:startingPage']), published || null),
   };
 }
 

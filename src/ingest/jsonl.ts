@@ -1,5 +1,6 @@
 // JSONL: one paper per line. Paperboy's import and export format (`paperboy export` writes it).
 // JSON strings are plain text: entities are not decoded again, so export → import changes nothing.
+import { citationOf } from '../citation.js';
 import type { Paper } from '../model.js';
 import { collect, toPaper } from './record.js';
 import type { ParseResult } from './types.js';
@@ -36,6 +37,8 @@ export function parseJsonl(text: string): ParseResult {
       categories: withPrimary(r.categories, r.primary_category), published: r.published, url: r.url,
       pdfUrl: r.pdf_url ?? r.pdfUrl, codeUrl: r.code_url ?? r.codeUrl, thumbnail: r.thumbnail, doi: r.doi,
       upvotes: r.upvotes, comments: r.comments ?? r.num_comments, firstSeen: r.first_seen ?? undefined,
+      // Paperboy's export writes the parsed citation; arXiv's metadata dumps give the journal-ref text.
+      citation: citationOf(r.citation ?? r['journal-ref'] ?? r.journal_ref),
     }, where, false));
   }
   return result;
@@ -47,6 +50,6 @@ export function paperToJsonl(p: Paper): string {
     id: p.id, title: p.title, abstract: p.abstract, authors: p.authors, categories: p.categories,
     published: p.published, url: p.url, pdf_url: p.pdfUrl ?? null, code_url: p.codeUrl ?? null,
     thumbnail: p.thumbnail ?? null, upvotes: p.upvotes ?? null, comments: p.comments ?? null,
-    first_seen: p.firstSeen ?? null, ...(p.doi ? { doi: p.doi } : {}),
+    first_seen: p.firstSeen ?? null, ...(p.doi ? { doi: p.doi } : {}), ...(p.citation ? { citation: p.citation } : {}),
   });
 }

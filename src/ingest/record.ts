@@ -1,6 +1,7 @@
 // Turns the loose fields a parser found into a clean Paper, or says why it cannot.
 import { isArxivCategory } from '../arxiv.js';
 import type { Paper, Rejection } from '../model.js';
+import type { Citation } from '../citation.js';
 import { doiOf, titleId } from '../paper-identity.js';
 import { absUrl, normalizeArxivId, pdfUrl } from './normalize.js';
 import { cleanText } from './text.js';
@@ -19,6 +20,8 @@ export interface RawPaper {
   codeUrl?: unknown;
   /** A journal DOI (arXiv's API gives it as arxiv:doi). */
   doi?: unknown;
+  /** Where it was published, already parsed (arXiv's journal-ref, a journal entry's prism fields). */
+  citation?: Citation | null;
   thumbnail?: unknown;
   upvotes?: unknown;
   comments?: unknown;
@@ -102,6 +105,7 @@ export function toPaper(raw: RawPaper, where: string, entities = true): Paper | 
     upvotes: count(raw.upvotes),
     comments: count(raw.comments),
     firstSeen: isoDate(raw.firstSeen) ?? undefined,
+    ...(raw.citation ? { citation: raw.citation } : {}),
   };
 }
 

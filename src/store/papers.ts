@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import type { Paper } from '../model.js';
+import { citeKey, sameCitation, type Citation } from '../citation.js';
 import { idDoi, isTitleId, mergeEditions, mergePaper, titleKey } from '../paper-identity.js';
 import { linkLibrary } from './library.js';
 
@@ -9,6 +10,7 @@ interface PaperRow {
   id: string; title: string; abstract: string; authors: string; categories: string;
   published: string | null; url: string | null; pdf_url: string | null; code_url: string | null;
   thumbnail: string | null; upvotes: number | null; comments: number | null; first_seen: string; doi: string | null;
+  citation?: string | null;
 }
 
 /** Maps a papers row to the domain type. */
@@ -18,6 +20,7 @@ export function rowToPaper(r: PaperRow): Paper {
     authors: JSON.parse(r.authors), categories: JSON.parse(r.categories),
     published: r.published, url: r.url, pdfUrl: r.pdf_url, codeUrl: r.code_url,
     thumbnail: r.thumbnail, upvotes: r.upvotes, comments: r.comments, firstSeen: r.first_seen, doi: r.doi,
+    ...(r.citation ? { citation: JSON.parse(r.citation) as Citation } : {}),
   };
 }
 
@@ -32,6 +35,8 @@ export interface UpsertCounts {
 interface UpsertStatements {
   byId: Database.Statement;
   byDoi: Database.Statement;
+  preprintsByCite: Database.Statement;
+  journalsByCite: Database.Statement;
   titleRowByKey: Database.Statement;
   anyByKey: Database.Statement;
   insert: Database.Statement;
@@ -54,20 +59,25 @@ function statements(db: Db): UpsertStatements {
     titleRowByKey: db.prepare("SELECT * FROM papers WHERE title_key = ? AND id LIKE 'title:%' LIMIT 1"),
     // The preprint whose journal version has this DOI (its row keeps a DOI; a journal entry's own row is `doi:` itself).
     byDoi: db.prepare("SELECT * FROM papers WHERE doi = ? AND id <> ? ORDER BY id LIKE 'doi:%', rowid LIMIT 1"),
+    // arXiv preprints with no journal DOI yet whose journal-ref names this volume and page (see src/citation.ts).
+    preprintsByCite: db.prepare(`SELECT * FROM papers WHERE cite_key = ? AND doi IS NULL
+      AND id NOT LIKE 'doi:%' AND id NOT LIKE 'url:%' AND id NOT LIKE 'title:%' ORDER BY rowid LIMIT 3`),
+    // Journal entries (named by their DOI) of this volume and page.
+    journalsByCite: db.prepare("SELECT * FROM papers WHERE cite_key = ? AND id LIKE 'doi:%' ORDER BY rowid LIMIT 3"),
     // Any row with this title, arXiv-keyed rows first (false sorts before true).
     anyByKey: db.prepare("SELECT * FROM papers WHERE title_key = ? ORDER BY id LIKE 'title:%', rowid LIMIT 1"),
     // A new paper; first_seen comes from the merged record when two rows become one.
     insert: db.prepare(`
       INSERT INTO papers (id, title, abstract, authors, categories, published, url, pdf_url, code_url,
-                          thumbnail, upvotes, comments, title_key, first_seen, updated_at, doi)
+                          thumbnail, upvotes, comments, title_key, first_seen, updated_at, doi, citation, cite_key)
       VALUES (@id, @title, @abstract, @authors, @categories, @published, @url, @pdfUrl, @codeUrl,
-              @thumbnail, @upvotes, @comments, @titleKey, @firstSeen, @now, @doi)`),
+              @thumbnail, @upvotes, @comments, @titleKey, @firstSeen, @now, @doi, @citation, @citeKey)`),
     // Overwrite a stored row with its merged fields (first_seen only ever moves earlier: see mergePaper).
     update: db.prepare(`
       UPDATE papers SET title = @title, abstract = @abstract, authors = @authors, categories = @categories,
         published = @published, url = @url, pdf_url = @pdfUrl, code_url = @codeUrl, thumbnail = @thumbnail,
         upvotes = @upvotes, comments = @comments, title_key = @titleKey, first_seen = @firstSeen, updated_at = @now,
-        doi = @doi
+        doi = @doi, citation = @citation, cite_key = @citeKey
       WHERE id = @id`),
     // Drop a row whose paper now lives under another id.
     remove: db.prepare('DELETE FROM papers WHERE id = ?'),
@@ -100,6 +110,7 @@ function params(p: Paper, now: string, key = titleKey(p.title)): Record<string, 
     categories: JSON.stringify(p.categories), published: p.published, url: p.url,
     pdfUrl: p.pdfUrl ?? null, codeUrl: p.codeUrl ?? null, thumbnail: p.thumbnail ?? null,
     upvotes: p.upvotes ?? null, comments: p.comments ?? null, doi: p.doi ?? null, titleKey: key,
+    citation: p.citation ? JSON.stringify(p.citation) : null, citeKey: p.citation ? citeKey(p.citation) : null,
     firstSeen: p.firstSeen ?? now, now,
   };
 }
@@ -120,22 +131,41 @@ function moveRow(s: UpsertStatements, fromId: string, toId: string): void {
   s.remove.run(fromId);
 }
 
-/** Stores one paper: a journal's entry and a preprint with the same DOI are one paper (`joinEditions`); otherwise it is
- *  merged with the row of the same id or, failing that, of the same title. */
+/** Stores one paper: a journal's entry and a preprint with the same DOI, or whose journal-ref names the entry's volume
+ *  and page, are one paper (`joinEditions`); otherwise it is merged with the row of the same id or, failing that, of
+ *  the same title. */
 function upsertOne(s: UpsertStatements, p: Paper, now: string, added: number[]): keyof UpsertCounts {
   return joinEditions(s, p, now, added) ?? upsertByIdOrTitle(s, p, now, added);
 }
 
+/** The one stored row of `rows` whose citation names the same article as `c`; none when there is none or several
+ *  could be it (a wrong merge is worse than a missed one). */
+function cited(rows: PaperRow[], c: Citation): PaperRow | undefined {
+  const same = rows.filter((r) => r.citation && sameCitation(JSON.parse(r.citation) as Citation, c));
+  return same.length === 1 ? same[0] : undefined;
+}
+
+/** True for an arXiv preprint's id (not a journal's `doi:`/`url:` entry, nor a title-only row). */
+function isArxivId(id: string): boolean {
+  return !/^(?:doi|url|title):/.test(id);
+}
+
 /** When `p` is a journal's entry of a stored preprint, or a preprint whose journal entry is stored, merges the two
- *  under the preprint's id (references to the journal's row follow it); null when neither is the case. */
+ *  under the preprint's id (references to the journal's row follow it); null when neither is the case. They are
+ *  found by DOI or, when the preprint gives none, by its journal-ref's citation (volume, first page, year, journal). */
 function joinEditions(s: UpsertStatements, p: Paper, now: string, added: number[]): keyof UpsertCounts | null {
   const own = idDoi(p.id);
   if (own && !s.byId.get(p.id)) {
-    const preprint = s.byDoi.get(own, p.id) as PaperRow | undefined;
+    const preprint = (s.byDoi.get(own, p.id) as PaperRow | undefined)
+      ?? (p.citation ? cited(s.preprintsByCite.all(citeKey(p.citation)) as PaperRow[], p.citation) : undefined);
     if (preprint) return mergeInto(s, rowToPaper(preprint), p, now, mergeEditions);
   }
-  if (!p.doi || p.id === `doi:${p.doi}`) return null;
-  const journal = s.byId.get(`doi:${p.doi}`) as PaperRow | undefined;
+  if (p.doi && p.id === `doi:${p.doi}`) return null;
+  const journal = p.doi
+    ? s.byId.get(`doi:${p.doi}`) as PaperRow | undefined
+    // An arXiv preprint with a journal-ref and no DOI, not already joined to a journal version.
+    : isArxivId(p.id) && p.citation && !(s.byId.get(p.id) as PaperRow | undefined)?.doi
+      ? cited(s.journalsByCite.all(citeKey(p.citation)) as PaperRow[], p.citation) : undefined;
   if (!journal) return null;
   const stored = s.byId.get(p.id) as PaperRow | undefined;
   const base = stored ? mergePaper(rowToPaper(stored), p) : p;

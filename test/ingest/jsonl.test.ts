@@ -33,4 +33,16 @@ describe('parseJsonl', () => {
     const [back] = parseJsonl(paperToJsonl(withExtras) + '\n').papers;
     expect(back).toEqual(withExtras);
   });
+
+  it('keeps the citation through export and import, and reads a metadata dump\'s journal-ref text', () => {
+    const [p] = parseJsonl(fixture('arxiv-2026q2-200.jsonl')).papers;
+    const citation = { journal: 'Phys. Rev. B', volume: '85', page: '115117', year: '2012' };
+    expect(parseJsonl(paperToJsonl({ ...p, citation }) + '\n').papers[0].citation).toEqual(citation);
+    const line = (extra: object) => JSON.stringify({ id: '1111.2011', title: 'T', ...extra });
+    expect(parseJsonl(line({ 'journal-ref': 'Phys.Lett.B573:94-100,2003' })).papers[0].citation)
+      .toEqual({ journal: 'Phys.Lett.B', volume: '573', page: '94', year: '2003' });
+    // Proceedings name no page; a citation of the wrong shape is dropped, the paper kept.
+    expect(parseJsonl(line({ 'journal-ref': '2023 IEEE International Conference on Software Testing' })).papers[0]).not.toHaveProperty('citation');
+    expect(parseJsonl(line({ citation: { journal: 'Nature', volume: [600] } })).papers[0]).not.toHaveProperty('citation');
+  });
 });

@@ -8,6 +8,8 @@ import { loadSpace, refreshSpace, spaceIsStale, startSpaceBuilder } from '../../
 import { rankingInputs } from '../../src/ranking.js';
 import { foldIn } from '../../src/rank/space.js';
 import { paperTerms } from '../../src/rank/vocabulary.js';
+import { parseJournalFeed } from '../../src/ingest/journal-feed.js';
+import { parseRxivDetails } from '../../src/ingest/rxiv.js';
 import { libraryForRanking, linkLibrary, replaceLibrary } from '../../src/store/library.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { addSubscribers } from '../helpers/subscribers.js';
@@ -37,6 +39,24 @@ describe('the stored semantic space', () => {
     expect(spaceIsStale(t.db)).toBe(true);
     expect(refreshSpace(t.db, new Date('2026-04-02T09:00:00Z'))!.papers).toBe(200);
     expect(loadSpace(t.db)!.ids).toHaveLength(200);
+  });
+
+  it('covers the papers of every source: bioRxiv, medRxiv and journals\' feeds beside arXiv', () => {
+    const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+    const others = [
+      ...parseRxivDetails(fixture('biorxiv/details-biorxiv-2026-07-15.json')).papers,
+      ...parseRxivDetails(fixture('biorxiv/details-medrxiv-2026-09-15.json')).papers,
+      ...parseJournalFeed(fixture('journals/nature.rss')).papers,
+      ...parseJournalFeed(fixture('journals/science.rss')).papers,
+    ];
+    expect(others.length).toBeGreaterThanOrEqual(10);
+    upsertPapers(t.db, [...arxiv, ...others], new Date('2026-04-01T06:00:00Z'));
+    refreshSpace(t.db, new Date('2026-04-02T08:00:00Z'));
+    const ids = new Set(loadSpace(t.db)!.ids);
+    const stored = t.db.prepare('SELECT id FROM papers').pluck().all() as string[];
+    const missing = stored.filter((id) => !ids.has(id));
+    expect(missing).toEqual([]);
+    expect(stored.filter((id) => !/^\d{4}\.\d{4,5}$/.test(id)).length).toBe(others.length);
   });
 
   it('reads back the rows it saved, from another connection', () => {

@@ -1,10 +1,15 @@
 // `npm run bench:scale`: how Paperboy's fixed costs grow with the list (issue 25). The minute tick with nobody due at
 // each size in BENCH_SUBSCRIBERS (default 10,000, 100,000 and 1,000,000), in one run, beside the pass over every
 // subscriber row that the tick made before migration 017. Prints wall and CPU time and the ratio largest ÷ smallest.
+// With --day, a whole day instead at each size (src/bench/day.ts): BENCH_THREADS digest threads (default 2),
+// BENCH_LIBRARY_ENTRIES entries in each library (default 50, the number a digest reads).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fork } from 'node:child_process';
+import { buildDayStore, runDay, type DayReport } from './day.js';
+import { benchPapers } from './fixture.js';
 import { insertSubscribers, serveUntil, timeTick } from './tick.js';
 
 /** 03:30 UTC: 23:30 in New York, 12:30 in Tokyo; in every zone whoever's hour has come is served already. */
@@ -43,4 +48,49 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** The day bench simulates 2026-12-07, 00:00 to 24:00 UTC. */
+const DAY = new Date('2026-12-07T00:00:00Z');
+
+/** Runs the day in a child process (this script with --day-child) and returns its report. */
+function dayChild(file: string, threads: number, backupTo: string): Promise<DayReport> {
+  return new Promise((ok, fail) => {
+    const c = fork(new URL(import.meta.url).pathname, ['--day-child', file, String(threads), backupTo]);
+    c.on('message', (m) => ok(m as DayReport));
+    c.on('exit', (code) => { if (code) fail(new Error(`day child exited with ${code}`)); });
+  });
+}
+
+/** A whole day at each size: one line of figures per size. */
+async function day(): Promise<void> {
+  const threads = Number(process.env.BENCH_THREADS ?? 2);
+  const entries = Number(process.env.BENCH_LIBRARY_ENTRIES ?? 50);
+  const { papers, source } = benchPapers(Number(arg('papers') ?? 2000));
+  console.log(`bench:scale --day — 2026-12-07, ${papers.length} papers of the week from ${source}; sizes ${sizes.join(', ')}; SEND_THREADS=${threads}; ` +
+    `a fifth of subscribers with a library of ${entries}; load ${load()}`);
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-day-'));
+  try {
+    for (const n of sizes) {
+      const file = join(dir, `${n}.db`);
+      buildDayStore(file, n, papers, DAY, entries);
+      // In a child process, so that its peak RSS is the day's own, not the building's.
+      const r = await dayChild(file, threads, join(dir, `${n}.backup.db`));
+      const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
+      // 31 days at RETENTION_DAYS=30: the prune keeps 31 days of digests (32 before it runs); each of the 30 more days adds what this one did.
+      const month = r.fileBytes + 30 * r.bytesPerDigest * (r.sent + r.skipped);
+      console.log(`${n.toLocaleString('en')} subscribers: sent ${r.sent}, skipped ${r.skipped}, failed ${r.failed}; the day's 1,440 ticks took ${r.wallSeconds.toFixed(0)} s ` +
+        `(${r.busyTicks} sent something, the longest ${r.longestTickSeconds.toFixed(1)} s) → ${(r.sent / r.wallSeconds).toFixed(0)} messages/s over the day; ` +
+        `daily prune ${r.pruneMs.toFixed(0)} ms; peak RSS of the day ${mb(r.peakRss)}; file ${mb(r.fileBytes)} after the day, its history ${(r.bytesPerDigest / 1024).toFixed(2)} KB a digest; ` +
+        `about ${mb(month)} after 31 days at RETENTION_DAYS=30 (this file plus 30 more days of such history); backup ${r.backupSeconds.toFixed(1)} s; load ${load()}`);
+      rmSync(file, { force: true });
+      rmSync(join(dir, `${n}.backup.db`), { force: true });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const child = process.argv.indexOf('--day-child');
+if (child >= 0) {
+  const [file, threads, backupTo] = process.argv.slice(child + 1);
+  process.send!(await runDay(file, DAY, { threads: Number(threads), backupTo }));
+} else await (process.argv.includes('--day') ? day() : main());

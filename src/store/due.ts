@@ -47,15 +47,16 @@ function* dueAtHour(db: Db, tz: string, hour: number, date: string, pageSize: nu
   }
 }
 
-/** How many subscribers dueSubscribers would offer now (the CLI's progress bar). */
+/** How many subscribers dueSubscribers would offer now (the CLI's progress bar; whether a run starts digest threads). */
 export function countDue(db: Db, localNow: LocalNow): number {
+  // One (zone, hour) range at a time, as dueSubscribers reads them: `hour <= ?` would walk every served row too.
   const count = stmt(db, `
     SELECT count(*) FROM subscribers INDEXED BY subscribers_due
-    WHERE status = 'active' AND timezone = ? AND hour <= ? AND due_from <= ?`).pluck();
+    WHERE status = 'active' AND timezone = ? AND hour = ? AND due_from <= ?`).pluck();
   let n = 0;
   for (const tz of zonesInUse(db)) {
     const local = localNow(tz);
-    if (local) n += count.get(tz, local.hour, local.date) as number;
+    for (let hour = 0; local && hour <= local.hour; hour++) n += count.get(tz, hour, local.date) as number;
   }
   return n;
 }

@@ -107,6 +107,7 @@ describe('the due query', () => {
     for (const id of [2, 5, 6, 7, 20]) claim(t.db, id, '2026-12-07');
     expect(offered(t.db, '2026-12-07T09:00:00Z', 2)).toEqual(reference(t.db, '2026-12-07T09:00:00Z'));
     expect(offered(t.db, '2026-12-07T09:00:00Z', 2)).toHaveLength(18);
+    expect(countDue(t.db, at('2026-12-07T09:00:00Z'))).toBe(18);
   });
 
   it('agrees with the pass over every row across a fortnight of ticks, zones, schedules and claims', () => {

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import cron from 'node-cron';
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -35,9 +34,9 @@ const delivery = {
   /** Longest delay between two attempts. */
   SMTP_RETRY_MAX_MS: int(0, 86_400_000, 3_600_000),
   /** Threads that rank and render new digests beside the send loop (each with its own read connection); 0: on the
-   *  send loop's own thread. Default 2 where the machine has two cores or more: bench:send measured 1.29× (1 thread)
-   *  and 1.58× (2 threads) the messages/s of the loop alone with every subscriber ranked in the run, on 2 cores. */
-  SEND_THREADS: int(0, 16, availableParallelism() >= 2 ? 2 : 0),
+   *  send loop's own thread. Default 0: on the shared 2-core machine, bench:send with every subscriber ranked in the
+   *  run gave 2 threads 1.58× the loop alone in one run and 0.67–0.72× in two others (docs/delivery.md). */
+  SEND_THREADS: int(0, 16, 0),
   /** How long a worker owns a digest it is sending; must exceed SMTP_TIMEOUT_MS. */
   DELIVERY_LEASE_MS: int(1_000, 86_400_000, 300_000),
   /** Hard bounces (5xx) after which a subscriber is suspended. */

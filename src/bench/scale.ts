@@ -2,7 +2,8 @@
 // each size in BENCH_SUBSCRIBERS (default 10,000, 100,000 and 1,000,000), in one run, beside the pass over every
 // subscriber row that the tick made before migration 017. Prints wall and CPU time and the ratio largest ÷ smallest.
 // With --day, a whole day instead at each size (src/bench/day.ts): BENCH_THREADS digest threads (default 2),
-// BENCH_LIBRARY_ENTRIES entries in each library (default 50, the number a digest reads).
+// BENCH_LIBRARY_ENTRIES entries in each library (default 50, the number a digest reads); --days=N runs N days in
+// turn and prints the last (the first day counts every library entry's vectors once).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,10 +53,10 @@ async function main(): Promise<void> {
 const DAY = new Date('2026-12-07T00:00:00Z');
 
 /** Runs the day in a child process (this script with --day-child) and returns its report. */
-function dayChild(file: string, threads: number, backupTo: string): Promise<DayReport> {
+function dayChild(file: string, threads: number, backupTo: string, days: number): Promise<DayReport & { first: DayReport }> {
   return new Promise((ok, fail) => {
-    const c = fork(new URL(import.meta.url).pathname, ['--day-child', file, String(threads), backupTo]);
-    c.on('message', (m) => ok(m as DayReport));
+    const c = fork(new URL(import.meta.url).pathname, ['--day-child', file, String(threads), backupTo, String(days)]);
+    c.on('message', (m) => ok(m as DayReport & { first: DayReport }));
     c.on('exit', (code) => { if (code) fail(new Error(`day child exited with ${code}`)); });
   });
 }
@@ -64,6 +65,8 @@ function dayChild(file: string, threads: number, backupTo: string): Promise<DayR
 async function day(): Promise<void> {
   const threads = Number(process.env.BENCH_THREADS ?? 2);
   const entries = Number(process.env.BENCH_LIBRARY_ENTRIES ?? 50);
+  // --days=2: the figures are the second day's, the first day's one-off counting of library vectors behind it.
+  const days = Number(arg('days') ?? 1);
   const { papers, source } = benchPapers(Number(arg('papers') ?? 2000));
   console.log(`bench:scale --day — 2026-12-07, ${papers.length} papers of the week from ${source}; sizes ${sizes.join(', ')}; SEND_THREADS=${threads}; ` +
     `a fifth of subscribers with a library of ${entries}; load ${load()}`);
@@ -73,10 +76,11 @@ async function day(): Promise<void> {
       const file = join(dir, `${n}.db`);
       buildDayStore(file, n, papers, DAY, entries);
       // In a child process, so that its peak RSS is the day's own, not the building's.
-      const r = await dayChild(file, threads, join(dir, `${n}.backup.db`));
+      const r = await dayChild(file, threads, join(dir, `${n}.backup.db`), days);
       const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
       // 31 days at RETENTION_DAYS=30: the prune keeps 31 days of digests (32 before it runs); each of the 30 more days adds what this one did.
       const month = r.fileBytes + 30 * r.bytesPerDigest * (r.sent + r.skipped);
+      if (days > 1) console.log(`${n.toLocaleString('en')} subscribers, day 1 of ${days}: sent ${r.first.sent}, its ticks took ${r.first.wallSeconds.toFixed(0)} s → ${(r.first.sent / r.first.wallSeconds).toFixed(0)} messages/s; figures below are of day ${days}`);
       console.log(`${n.toLocaleString('en')} subscribers: sent ${r.sent}, skipped ${r.skipped}, failed ${r.failed}; the day's 1,440 ticks took ${r.wallSeconds.toFixed(0)} s ` +
         `(${r.busyTicks} sent something, the longest ${r.longestTickSeconds.toFixed(1)} s) → ${(r.sent / r.wallSeconds).toFixed(0)} messages/s over the day; ` +
         `daily prune ${r.pruneMs.toFixed(0)} ms; peak RSS of the day ${mb(r.peakRss)}; file ${mb(r.fileBytes)} after the day, its history ${(r.bytesPerDigest / 1024).toFixed(2)} KB a digest; ` +
@@ -91,6 +95,6 @@ async function day(): Promise<void> {
 
 const child = process.argv.indexOf('--day-child');
 if (child >= 0) {
-  const [file, threads, backupTo] = process.argv.slice(child + 1);
-  process.send!(await runDay(file, DAY, { threads: Number(threads), backupTo }));
+  const [file, threads, backupTo, days] = process.argv.slice(child + 1);
+  process.send!(await runDay(file, DAY, { threads: Number(threads), backupTo, days: Number(days) }));
 } else await (process.argv.includes('--day') ? day() : main());

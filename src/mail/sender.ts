@@ -2,11 +2,9 @@
 // SMTP transport. See docs/delivery.md for the states and the crash policy.
 import { bounceAddress } from '../bounces/verp.js';
 import type { Context } from '../context.js';
-import { composeDigest, digestSubject, type DigestModel } from '../digest/compose.js';
+import { digestSubject } from '../digest/compose.js';
 import { localDayHour, scheduledDay } from '../digest/due.js';
 import { shrinkPageCache } from '../db/open.js';
-import { noNewPapersSince } from '../ingest/health.js';
-import type { MailBody } from '../digest/render.js';
 import type { RankedPaper } from '../model.js';
 import { suspendedIds } from '../store/bounces.js';
 import {
@@ -19,7 +17,7 @@ import { digestMail, newMessageId, type OutgoingMail } from './message.js';
 import { acceptedOutcome, failureOutcome, nextStep, tallyOutcome, type AttemptOutcome, type NextStep, type RetryPolicy, type RunTally } from './outcome.js';
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
-import { makeRanker, weakDayChoice, type Ranker } from '../ranking.js';
+import { makeRanker, type Ranker } from '../ranking.js';
 import { recordOutcome } from './record.js';
 import { holdForRelay, relayRefusal, releaseRelay } from './relay.js';
 import { scrub } from '../http/redact.js';

@@ -33,6 +33,10 @@ const delivery = {
   SMTP_RETRY_BASE_MS: int(0, 3_600_000, 60_000),
   /** Longest delay between two attempts. */
   SMTP_RETRY_MAX_MS: int(0, 86_400_000, 3_600_000),
+  /** Threads that rank and render new digests beside the send loop (each with its own read connection); 0: on the
+   *  send loop's own thread. Default 0: on the shared 2-core machine, bench:send with every subscriber ranked in the
+   *  run gave 2 threads 1.58× the loop alone in one run and 0.67–0.72× in two others (docs/delivery.md). */
+  SEND_THREADS: int(0, 16, 0),
   /** How long a worker owns a digest it is sending; must exceed SMTP_TIMEOUT_MS. */
   DELIVERY_LEASE_MS: int(1_000, 86_400_000, 300_000),
   /** Hard bounces (5xx) after which a subscriber is suspended. */

@@ -13,7 +13,7 @@ import { WEIGHTS } from './rank/weights.js';
 import { fromSources } from './rank/sources.js';
 import { loadSpace } from './semantic-space.js';
 import { recentPapers, shownPaperIds } from './store/digests.js';
-import { entryPaper, keepEntryVectors, libraryForRanking, type StoredEntry } from './store/library.js';
+import { entryPaper, keepEntryVectors, libraryForRanking, type EntryVectors, type StoredEntry } from './store/library.js';
 import type { SubscriberRecord } from './store/subscribers.js';
 import type { WeakDay } from './store/votes.js';
 import { papersByIds, votesOf } from './store/votes.js';
@@ -31,6 +31,9 @@ const MEMO_LIMIT = 1024;
 export interface RankerOptions {
   /** Share one ranking between subscribers with identical interests and no history (default true). */
   memo?: boolean;
+  /** Where library entries' vectors counted for the first time go (default: stored at once). A digest thread, which
+   *  writes nothing, hands them to the send loop, which stores them with the claim. */
+  keep?: (kept: EntryVectors[]) => void;
 }
 
 /**
@@ -47,7 +50,7 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
     shared ??= sharedModel(db, now);
     const sent = shownPaperIds(db, sub.id);
     // A vote is always on a paper sent before: with none sent, only the seeds are left to read.
-    const { profile, known, library } = rankingInputs(db, sub.id, sub.profile, sent.size > 0, shared.model.semantic?.space.builtAt);
+    const { profile, known, library } = rankingInputs(db, sub.id, sub.profile, sent.size > 0, shared.model.semantic?.space.builtAt, opts.keep);
     const prefs = digestPrefs(sub);
     const fresh = sent.size === 0 && profile.votes.length === 0 && library.length === 0 && opts.memo !== false;
     const sources = sub.sources ?? [];
@@ -67,12 +70,13 @@ export function makeRanker(db: Db, now: Date, opts: RankerOptions = {}): Ranker 
 /** Everything rank() needs besides the candidates and the shared model: the latest votes (none to read when nothing
  *  was ever sent), the library entries a digest learns from (the first PROFILE_LIMITS.libraryUsed: the per-digest
  *  bound is also a bound on what is read), and the stored papers among the seeds, voted and matched library ones. */
-export function rankingInputs(db: Db, subscriberId: number, profile: Profile, anySent = true, space?: string): { profile: Profile; known: Map<string, Paper>; library: LibraryExample[] } {
+export function rankingInputs(db: Db, subscriberId: number, profile: Profile, anySent = true, space?: string,
+  keep = (kept: EntryVectors[]) => keepEntryVectors(db, kept)): { profile: Profile; known: Map<string, Paper>; library: LibraryExample[] } {
   const votes = anySent ? votesOf(db, subscriberId, WEIGHTS.maxVotesUsed) : [];
   const entries = libraryForRanking(db, subscriberId, PROFILE_LIMITS.libraryUsed);
   const known = papersByIds(db, [...profile.papers, ...votes.map((v) => v.paperId), ...entries.flatMap((e) => (e.paperId ? [e.paperId] : []))]);
   const library = entries.map((e) => libraryExample(e, known, space));
-  keepEntryVectors(db, entries.flatMap((e, i) => (e.terms ? [] : [{ id: e.id, terms: encodeTerms(library[i].terms!) }])));
+  keep(entries.flatMap((e, i) => (e.terms ? [] : [{ id: e.id, terms: encodeTerms(library[i].terms!) }])));
   return { profile: { ...profile, votes }, known, library };
 }
 

@@ -12,6 +12,8 @@ export interface OutgoingMail {
   headers?: Record<string, string>;
   /** The envelope sender (SMTP MAIL FROM), where bounces go; unset: the From address. */
   envelopeFrom?: string;
+  /** The finished message, when a digest thread built it already (then the fields above are not read again). */
+  raw?: Uint8Array;
 }
 
 /** The host part used for Message-IDs and List-Id: PUBLIC_URL's host name. */

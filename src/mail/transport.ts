@@ -62,7 +62,7 @@ export function dkimOption(d: DkimOptions) {
 
 /** What nodemailer is handed: the envelope and the finished message, so it only streams bytes (and signs them). */
 function wire(mail: OutgoingMail) {
-  return { envelope: { from: mail.envelopeFrom ?? bareAddress(mail.from), to: [bareAddress(mail.to)] }, raw: buildMime(mail) };
+  return { envelope: { from: mail.envelopeFrom ?? bareAddress(mail.from), to: [bareAddress(mail.to)] }, raw: mail.raw ? Buffer.from(mail.raw.buffer, mail.raw.byteOffset, mail.raw.byteLength) : buildMime(mail) };
 }
 
 function smtpTransport(url: string, pool: PoolOptions, dkim?: DkimOptions): Transport {

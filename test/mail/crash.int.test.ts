@@ -16,12 +16,7 @@ const CONNECTIONS = 4;
 const KILLS = 5;
 const NOW = '2026-11-29T09:00:00Z';
 
-const dir = mkdtempSync(join(tmpdir(), 'paperboy-crash-'));
 let smtp: TestSmtp;
-afterAll(async () => {
-  await smtp?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
 
 function runCli(env: NodeJS.ProcessEnv): { child: ChildProcess; exit: Promise<number | null>; output: () => string } {
   const child = spawn(process.execPath, ['bin/paperboy.js', 'digest', '--now', NOW], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -39,14 +34,21 @@ async function until(n: number, exit: Promise<unknown>): Promise<void> {
   while (!done && smtp.received.length < n) await new Promise((r) => setTimeout(r, 5));
 }
 
-describe('crash test: SIGKILL during a 2,000-digest run', () => {
+// The same with SEND_THREADS=2: digests ranked and rendered on threads, claimed and sent by the send loop.
+describe.each([['on the send loop', '0'], ['with two digest threads', '2']])('crash test: SIGKILL during a 2,000-digest run, %s', (_, threads) => {
+  const dir = mkdtempSync(join(tmpdir(), 'paperboy-crash-'));
+  afterAll(async () => {
+    await smtp?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('restarted until done: 0 missing, duplicates ≤ connections per kill, resends keep their Message-ID', async () => {
     expect(existsSync('dist/cli.js'), 'run tsc first (npm test does)').toBe(true);
     smtp = await startSmtp({ parse: false });
     sendRunDb(join(dir, 'paperboy.db'), SUBSCRIBERS);
     const env = {
       ...process.env, PAPERBOY_DB: join(dir, 'paperboy.db'), SMTP_URL: smtp.url, SMTP_MAX_CONNECTIONS: String(CONNECTIONS),
-      PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', SMTP_RETRY_BASE_MS: '50',
+      PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', SMTP_RETRY_BASE_MS: '50', SEND_THREADS: threads,
     };
 
     const kills: { at: number; received: number }[] = [];
@@ -100,7 +102,7 @@ describe('crash test: SIGKILL during a 2,000-digest run', () => {
     db.close();
     const env = {
       ...process.env, PAPERBOY_DB: join(dir, 'paperboy.db'), SMTP_URL: smtp.url, SMTP_MAX_CONNECTIONS: String(CONNECTIONS),
-      PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent',
+      PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', SEND_THREADS: threads,
     };
     const run = runCli(env);
     await until(before + 30, run.exit);

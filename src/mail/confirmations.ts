@@ -30,12 +30,14 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
   const minute = setInterval(() => kick(), 60_000).unref();
 
   // Each outcome is recorded as soon as its mail is handed over (outcomes of the same moment share a commit): a
-  // crash then resends only the mails in flight, where recording a batch at its end resent the whole batch.
+  // crash then resends only the mails in flight, where recording a batch at its end resent the whole batch. A pass
+  // claims no more than the connections can carry: mails handed to the transport ahead of a free connection were
+  // accepted by the server before their outcome was recorded when the process lagged, and came twice after a kill.
   const record = groupCommit((fn) => ctx.db.transaction(fn)());
   const pass = async () => {
     do {
       again = false;
-      const batch = claimMails(ctx.db, new Date(), ctx.config.DELIVERY_LEASE_MS, ctx.config.SMTP_MAX_CONNECTIONS * 4);
+      const batch = claimMails(ctx.db, new Date(), ctx.config.DELIVERY_LEASE_MS, ctx.config.SMTP_MAX_CONNECTIONS);
       await Promise.all(batch.map(async (c) => {
         const { next, reply } = await sendOne(ctx, c);
         await record(() => finishMail(ctx.db, c.request.id, next, reply));

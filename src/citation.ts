@@ -10,6 +10,10 @@ export interface Citation {
   year: string | null;
 }
 
+// The longest journal-ref, or journal name, read: real ones are under 120 characters, and the patterns and the name
+// comparison below are not linear in the length.
+const MAX_REF = 300;
+
 // "Name 85, 115117 (2012)", "Name 600, 70-74 (2021)", "Name 925:12 (2022)", "Phys.Lett.B573:94-100,2003",
 // "Name, 35(2):e1914, 2025", "Name 82, 060515(R) (2010)": name, volume, an optional (issue), ',' or ':', first page, optional last page, year.
 const VOLUME_PAGE_YEAR =
@@ -27,7 +31,7 @@ function norm(s: string): string {
  *  "Vol. 3, No. 1, January 2012", "submitted to…"). */
 export function parseJournalRef(ref: string): Citation | null {
   const s = ref.replace(/\s+/g, ' ').trim();
-  if (s === '' || s.length > 300) return null;
+  if (s === '' || s.length > MAX_REF) return null;
   const m = VOLUME_PAGE_YEAR.exec(s) ?? VOLUME_YEAR_PAGE.exec(s);
   const g = m?.groups;
   if (!g || nameWords(g.name).length === 0) return null;
@@ -37,7 +41,7 @@ export function parseJournalRef(ref: string): Citation | null {
 /** The citation of a journal feed entry (prism:publicationName, prism:volume, prism:startingPage, its date), or null
  *  when the name, volume or first page is missing. */
 export function entryCitation(journal: string, volume: string, page: string, date: string | null): Citation | null {
-  if (!/\p{L}/u.test(journal) || !/^\s*[a-z]?\d+\s*$/i.test(volume) || !/^\s*[a-z]?\d+\s*$/i.test(page)) return null;
+  if (journal.length > MAX_REF || !/\p{L}/u.test(journal) || !/^\s*[a-z]?\d+\s*$/i.test(volume) || !/^\s*[a-z]?\d+\s*$/i.test(page)) return null;
   const year = /^\s*((?:1[89]|20)\d\d)/.exec(date ?? '')?.[1] ?? null;
   return { journal: journal.trim(), volume: norm(volume), page: norm(page), year };
 }
@@ -67,19 +71,23 @@ function nameWords(name: string): string[] {
 
 /** True when `abbr` (letters run together) abbreviates `words` in order: each word gives a non-empty piece of it that
  *  starts with the word's first letter, its other letters in the word's order ("physrevb": physical review b). */
-function abbreviates(abbr: string, words: string[], i = 0, j = 0): boolean {
+function abbreviates(abbr: string, words: string[], i = 0, j = 0, failed = new Set<number>()): boolean {
   if (j === words.length) return i === abbr.length;
+  // A place (i, j) that failed once fails again: without remembering it, "aaaa…" against words "aa aa …" tried
+  // every way to split the letters (41 letters against 30 words did not finish).
+  const place = i * (words.length + 1) + j;
+  if (failed.has(place)) return false;
   const w = words[j];
-  if (abbr[i] !== w[0]) return false;
   // Take abbr[i..end) from w: a subsequence of w beginning at its first letter.
-  for (let end = i + 1, k = 1; end <= abbr.length; end++) {
+  for (let end = i + 1, k = 1; abbr[i] === w[0] && end <= abbr.length; end++) {
     if (end > i + 1) {
       while (k < w.length && w[k] !== abbr[end - 1]) k++;
       if (k === w.length) break;
       k++;
     }
-    if (abbreviates(abbr, words, end, j + 1)) return true;
+    if (abbreviates(abbr, words, end, j + 1, failed)) return true;
   }
+  failed.add(place);
   return false;
 }
 

@@ -20,9 +20,17 @@ export function feedShape(head: string): FeedShape | null {
   return null;
 }
 
-/** Text with its entities decoded once and its markup dropped (feeds put HTML in titles and abstracts). */
+/** Text with its entities decoded once and its markup dropped (feeds put HTML in titles and abstracts). A tag is
+ *  matched up to the next < or >, so a run of '<' never closed is read once (with [^>]* every '<' read to the end). */
 export function plainText(raw: string, between = ' '): string {
-  return decodeEntities(raw).replace(/<[^>]*>/g, between).replace(/\s+/g, ' ').trim();
+  return decodeEntities(raw).replace(/<[^<>]*>/g, between).replace(/\s+/g, ' ').trim();
+}
+
+/** `s` without the sentence punctuation a DOI written in text is followed by (a loop: /[.,;)]+$/ tries every start). */
+function withoutTrailingPunctuation(s: string): string {
+  let end = s.length;
+  while (end > 0 && '.,;)'.includes(s[end - 1])) end--;
+  return s.slice(0, end);
 }
 
 // A DOI inside a link or a text: 10.<registrant>/<suffix>, the suffix up to a blank, quote, angle bracket or query.
@@ -46,7 +54,7 @@ export function entryDoi(e: XmlNode, link: string): string | null {
   // Nature writes "doi:10.1038/…" in dc:source and content:encoded.
   for (const t of [text(e['dc:source']), text(e['content:encoded']), text(e.description)]) {
     const m = /doi:\s*(10\.\d{4,9}\/[^\s"'<>?#]+)/i.exec(decodeEntities(t)) ?? (/doi\.org\//i.test(t) ? DOI_IN_TEXT.exec(t) : null);
-    if (m) return doiOf(m[1].replace(/[.,;)]+$/, ''));
+    if (m) return doiOf(withoutTrailingPunctuation(m[1]));
   }
   return null;
 }

@@ -2,7 +2,7 @@
 // projects' tests (test/fixtures/sources/MANIFEST.md), and the bad ones refused or skipped with a reason.
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/ingest/detect.js';
-import { doiFromLink, entryId, feedTitle, parseJournalFeed } from '../../src/ingest/journal-feed.js';
+import { doiFromLink, entryId, feedTitle, parseJournalFeed, plainText } from '../../src/ingest/journal-feed.js';
 import { fixture } from './helpers.js';
 
 describe('a journal feed', () => {
@@ -96,5 +96,21 @@ describe('a bad journal feed', () => {
     const r = parseJournalFeed(nature.replace('<dc:date>2026-10-01</dc:date>', '<dc:date>2026-10-01</dc:datum>'));
     expect(r.papers).toHaveLength(3);
     expect(r.rejected).toEqual([{ where: 'item 3 (line 17)', reason: expect.stringMatching(/^malformed XML: line 20: <dc:date> is not closed/) }]);
+  });
+});
+
+describe('a journal feed\'s worst text, 1 MB of it (read in one pass, not once per character)', () => {
+  const MB = 1_000_000;
+  const item = (description: string) => '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>x</title>' +
+    `<link>https://journal.example.org/a</link><description>${description}</description></item></channel></rss>`;
+
+  it('drops markup from a run of \'<\' that never closes, and from escaped markup', () => {
+    expect(plainText(`${'<'.repeat(MB)}b>tail`)).toBe(`${'<'.repeat(MB - 1)} tail`);
+    expect(plainText('&lt;i&gt;a&lt;/i&gt; '.repeat(MB / 20)).length).toBe((MB / 20) * 2 - 1);
+  });
+
+  it('takes a DOI written in text without its trailing punctuation, however long the run', () => {
+    const r = parseJournalFeed(item(`doi:10.1234/abc${'.'.repeat(MB)}`));
+    expect(r.papers.map((p) => p.id)).toEqual(['doi:10.1234/abc']);
   });
 });

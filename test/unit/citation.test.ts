@@ -137,3 +137,16 @@ describe('sameCitation', () => {
     expect(sameCitation(ref, entryCitation('Physical Review D', '85', '115117', '2012')!)).toBe(false);
   });
 });
+
+describe('names a stranger writes (a journal feed, a journal-ref)', () => {
+  it('compares the worst names it keeps at once: the ways to split the letters are not tried twice', () => {
+    // Before: 41 letters against 30 words "aaaa" did not finish; every split of the letters was tried.
+    expect(sameJournal(`${'a'.repeat(299)}b`, `${Array(100).fill('aa').join(' ')} c`)).toBe(false);
+    expect(sameJournal(`${'a'.repeat(40)}b`, Array(30).fill('aaaa').join(' '))).toBe(false);
+  });
+
+  it('keeps no citation for a journal name past 300 characters', () => {
+    expect(entryCitation('a'.repeat(1_000_000), '85', '115117', '2012')).toBeNull();
+    expect(entryCitation('a'.repeat(300), '85', '115117', '2012')).not.toBeNull();
+  });
+});

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSampleIfEmpty } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
+import { addFeed } from '../../src/store/feeds.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 import type { TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
@@ -36,7 +37,11 @@ describe('accessibility of every page and mail (axe-core in Chromium)', () => {
   };
 
   beforeAll(async () => {
-    site = await openSite((db) => ingestSampleIfEmpty({ db }), { timezoneId: 'Europe/Paris' });
+    // A journal feed the operator added, so the form's "Journals" and the preferences page's sources are looked at too.
+    site = await openSite((db) => {
+      addFeed(db, 'https://www.nature.com/nphys.rss', 'command', new Date(), 'Nature Physics');
+      return ingestSampleIfEmpty({ db });
+    }, { timezoneId: 'Europe/Paris' });
     ({ pb, smtp, page, base } = site);
     mkdirSync(SHOTS, { recursive: true });
 

@@ -75,6 +75,10 @@ describe('a category chosen for the first time', () => {
   it('is fetched at once when the sign-up is confirmed, and the page says its papers are on their way', async () => {
     hold = new Promise((r) => { release = r; });
     const [mail] = await smtp.waitFor(1);
+    // A mail scanner's GET and HEAD on the link confirm nothing, so they fetch nothing either.
+    for (const method of ['GET', 'HEAD'] as const) expect((await pb.app.inject({ method, url: linkPath(mail.text!, 'confirm') })).statusCode).toBe(200);
+    expect([...fetcher.pending()]).toEqual([]);
+    expect(asked).toEqual([]);
     const confirmed = await pb.app.inject({ method: 'POST', url: linkPath(mail.text!, 'confirm'), headers: FORM });
     expect(confirmed.statusCode).toBe(303);
     const prefs = String(confirmed.headers.location);

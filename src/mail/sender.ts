@@ -279,17 +279,22 @@ function resume(run: Run, id: number, subscriberId: number, date: string, tz: st
   return { id, attempt, sub, date, messageId: stored.messageId, ranked: stored.items };
 }
 
-/** A subscriber due and unclaimed, for a digest thread; a suspended one's day is recorded as skipped here. */
-function candidate(run: Run, sub: SubscriberRecord): Candidate | null {
-  const { db, domain } = run.ctx;
-  const now = run.clock();
+/** The local day `sub` is due for at `now` and has no digest of yet, or null; a suspended one's day is recorded as
+ *  skipped here. */
+function unservedDay(run: Run, sub: SubscriberRecord, now: Date): string | null {
   const date = scheduledDay(now, sub);
-  if (!date || hasDigest(db, sub.id, date)) return null;
+  if (!date || hasDigest(run.ctx.db, sub.id, date)) return null;
   if (run.suspended.has(sub.id)) {
-    if (skipDigest(db, sub.id, date, 'suspended', now)) countSkipped(run);
+    if (skipDigest(run.ctx.db, sub.id, date, 'suspended', now)) countSkipped(run);
     return null;
   }
-  return { candidate: true, sub, date, messageId: newMessageId(`digest.${date}`, domain) };
+  return date;
+}
+
+/** A subscriber due and unclaimed, for a digest thread; a suspended one's day is recorded as skipped here. */
+function candidate(run: Run, sub: SubscriberRecord): Candidate | null {
+  const date = unservedDay(run, sub, run.clock());
+  return date ? { candidate: true, sub, date, messageId: newMessageId(`digest.${date}`, run.ctx.domain) } : null;
 }
 
 /**
@@ -327,12 +332,8 @@ async function sendCandidate(run: Run, c: Candidate): Promise<void> {
 function claimNew(run: Run, sub: SubscriberRecord): Job | null {
   const { db, domain } = run.ctx;
   const now = run.clock();
-  const date = scheduledDay(now, sub);
-  if (!date || hasDigest(db, sub.id, date)) return null;
-  if (run.suspended.has(sub.id)) {
-    if (skipDigest(db, sub.id, date, 'suspended', now)) countSkipped(run);
-    return null;
-  }
+  const date = unservedDay(run, sub, now);
+  if (!date) return null;
   const ranked = run.ranker(sub);
   // No subscriber id in it: recipients see it, and ids would tell how many subscribers there are.
   const messageId = newMessageId(`digest.${date}`, domain);

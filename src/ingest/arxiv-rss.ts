@@ -5,7 +5,7 @@ import { parseJournalRef } from '../citation.js';
 import { normalizeArxivId } from './normalize.js';
 import { collect, toPaper, type RawPaper } from './record.js';
 import type { ParseResult } from './types.js';
-import { attr, list, parseXml, refuseEntities, text, xmlChunks, type XmlNode } from './xml.js';
+import { attr, list, readEntries, refuseEntities, text, type XmlNode } from './xml.js';
 
 /** Splits "A, B, and C" or "A, B and C" into names. */
 export function splitCreators(s: string): string[] {
@@ -45,20 +45,10 @@ export function parseArxivRss(xml: string): ParseResult {
   refuseEntities(xml);
   const tag = /<rss[\s>]/.test(xml) ? 'item' : 'entry';
   const result: ParseResult = { papers: [], rejected: [] };
-  xmlChunks(xml, tag).chunks.forEach((c, i) => {
-    const where = `${tag} ${i + 1} (line ${c.line})`;
-    if (!c.complete) return result.rejected.push({ where, reason: `the feed ends inside this ${tag} (truncated?)` });
-    let e: XmlNode;
-    try {
-      e = parseXml(c.xml, c.line)[tag] as XmlNode;
-    } catch (err) {
-      return result.rejected.push({ where, reason: `malformed XML: ${(err as Error).message}` });
-    }
+  readEntries(xml, tag, tag === 'item' ? 'rss' : 'feed', result, (e, where) => {
     const fields = listingItemFields(e);
-    if (!normalizeArxivId(String(fields.id ?? ''))) return result.rejected.push({ where, reason: `no arXiv id in guid or link` });
+    if (!normalizeArxivId(String(fields.id ?? ''))) return void result.rejected.push({ where, reason: `no arXiv id in guid or link` });
     collect(result, toPaper(fields, where));
   });
-  const root = tag === 'item' ? 'rss' : 'feed';
-  if (!new RegExp(`</${root}>\\s*$`).test(xml)) result.rejected.push({ where: 'end of file', reason: `no closing </${root}> (truncated?)` });
   return result;
 }

@@ -7,7 +7,7 @@ import { doiOf } from '../paper-identity.js';
 import { collect, toPaper, type RawPaper } from './record.js';
 import { decodeEntities } from './text.js';
 import type { ParseResult } from './types.js';
-import { attr, list, parseXml, refuseEntities, text, xmlChunks, type XmlNode } from './xml.js';
+import { attr, list, readEntries, refuseEntities, text, xmlChunks, type XmlNode } from './xml.js';
 
 /** The three shapes a feed comes in, by its root element. */
 export type FeedShape = 'rss1' | 'rss2' | 'atom';
@@ -102,22 +102,12 @@ export function parseJournalFeed(xml: string): ParseResult {
   if (!shape) throw new Error('not a feed: no <rdf:RDF>, <rss> or <feed> at the start');
   const tag = shape === 'atom' ? 'entry' : 'item';
   const result: ParseResult = { papers: [], rejected: [] };
-  xmlChunks(xml, tag).chunks.forEach((c, i) => {
-    const where = `${tag} ${i + 1} (line ${c.line})`;
-    if (!c.complete) return result.rejected.push({ where, reason: `the feed ends inside this ${tag} (truncated?)` });
-    let e: XmlNode;
-    try {
-      e = parseXml(c.xml, c.line)[tag] as XmlNode;
-    } catch (err) {
-      return result.rejected.push({ where, reason: `malformed XML: ${(err as Error).message}` });
-    }
+  readEntries(xml, tag, { rss1: 'rdf:RDF', rss2: 'rss', atom: 'feed' }[shape], result, (e, where) => {
     const fields = journalEntryFields(e);
-    if (!fields.id) return result.rejected.push({ where, reason: 'no link and no DOI' });
+    if (!fields.id) return void result.rejected.push({ where, reason: 'no link and no DOI' });
     // Fields are decoded here (markup dropped after decoding), so toPaper must not decode them again.
     collect(result, toPaper({ ...fields, categories: [] }, where, false));
   });
-  const root = { rss1: 'rdf:RDF', rss2: 'rss', atom: 'feed' }[shape];
-  if (!new RegExp(`</${root}>\\s*$`).test(xml)) result.rejected.push({ where: 'end of file', reason: `no closing </${root}> (truncated?)` });
   return result;
 }
 

@@ -2,6 +2,7 @@
 // so that a cut-off or broken feed still yields its good records, each error naming its line.
 import { Parser } from 'htmlparser2';
 import { lineCounter } from './record.js';
+import type { ParseResult } from './types.js';
 
 /** A parsed XML element: child elements by name, attributes as `@name`, text as `#text`. */
 export type XmlNode = Record<string, unknown>;
@@ -98,6 +99,23 @@ export function parseXml(xml: string, line = 1): XmlNode {
   }, { xmlMode: true, decodeEntities: false });
   parser.end(xml);
   return stack[0].node;
+}
+
+/** Reads a feed's entries (`tag`) in order into `result`: one cut off or not well-formed is rejected with its place and
+ *  reason, each other handed to `read` with its place; a feed that does not end with </root> is said to be truncated. */
+export function readEntries(xml: string, tag: string, root: string, result: ParseResult, read: (e: XmlNode, where: string) => void): void {
+  xmlChunks(xml, tag).chunks.forEach((c, i) => {
+    const where = `${tag} ${i + 1} (line ${c.line})`;
+    if (!c.complete) return void result.rejected.push({ where, reason: `the feed ends inside this ${tag} (truncated?)` });
+    let e: XmlNode;
+    try {
+      e = parseXml(c.xml, c.line)[tag] as XmlNode;
+    } catch (err) {
+      return void result.rejected.push({ where, reason: `malformed XML: ${(err as Error).message}` });
+    }
+    read(e, where);
+  });
+  if (!new RegExp(`</${root}>\\s*$`).test(xml)) result.rejected.push({ where: 'end of file', reason: `no closing </${root}> (truncated?)` });
 }
 
 /** The text content of an element (or of `#text` when it also has attributes), '' when absent. */

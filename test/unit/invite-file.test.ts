@@ -45,4 +45,14 @@ describe('parseInviteFile', () => {
     // What is wrong with an address is said in words (issue 22, item 20).
     expect(bad).toEqual([{ line: 5, reason: 'email: has no domain ending: "lab" should be a full domain such as lab.example.org' }]);
   });
+
+  it('reads long hostile lines in one pass (a line of 20,000 spaces before a "<" once held the command for minutes)', () => {
+    const long = ' '.repeat(20_000);
+    const lines = [`${long}<`, `${long}x`, `"${long}"${long}`, `a${long}@b${long}(c`, `${'a@'.repeat(10_000)}b (c)`, `<${'a@'.repeat(10_000)}>`,
+      `x,${long}<${'a@'.repeat(5_000)}>`, `x,${'a@'.repeat(10_000)} (c)`, `Ada${long}<ada@lab.example.org>`, `grace@lab.example.org${long}(Grace)`];
+    const { invitations, bad } = parseInviteFile(lines.join('\n'));
+    // Only the last two are addresses (with a very long display name); every other line is a bad line, said in words.
+    expect(invitations.map((i) => [i.line, i.input.email])).toEqual([[9, 'ada@lab.example.org'], [10, 'grace@lab.example.org']]);
+    expect(bad.map((b) => b.line)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
 });

@@ -344,7 +344,7 @@ export function program(): Command {
     .action((email: string, opts: { html?: string; now?: Date; json?: boolean }) => withContext(async (ctx) => {
       const { findByEmail } = await import('./store/subscribers.js');
       const { localDayHour } = await import('./digest/due.js');
-      const { buildDigest } = await import('./mail/sender.js');
+      const { buildDigest } = await import('./digest/build.js');
       const sub = findByEmail(ctx.db, email);
       if (!sub) throw new Error(`no subscriber ${email}`);
       await refreshSpaceSaying(ctx.db);

@@ -20,7 +20,7 @@ import { sendDueDigests } from '../mail/sender.js';
 import { newMessageId } from '../mail/message.js';
 import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome } from '../mail/outcome.js';
 import { recordOutcome } from '../mail/record.js';
-import { makeRanker } from '../ranking.js';
+import { makeRanker } from '../digest/choose.js';
 import type { Paper, RankedPaper } from '../model.js';
 import { emailHash, recordSignupAttempt } from '../store/address-guard.js';
 import { claimDigest, leaseDigest, type Lease } from '../store/digests.js';

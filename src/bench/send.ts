@@ -19,8 +19,9 @@ import { buildMime } from '../mail/mime.js';
 import type { RankedPaper } from '../model.js';
 import { readTemplate } from '../templates.js';
 import { activeSubscribers, type SubscriberRecord } from '../store/subscribers.js';
-import { deliver, renderDigest } from '../mail/sender.js';
-import { makeRanker, type Ranker } from '../ranking.js';
+import { renderDigest } from '../digest/build.js';
+import { deliver } from '../mail/sender.js';
+import { makeRanker, type Ranker } from '../digest/choose.js';
 import { benchPapers, buildBenchDb } from './fixture.js';
 import { startSink } from './sink.js';
 

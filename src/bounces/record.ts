@@ -3,14 +3,14 @@
 // countOutcome, the one place a final outcome becomes bounce counters); a complaint unsubscribes at once and puts
 // the address on the suppression list, as "delete my data" does. A report recorded before changes nothing.
 import type { Db } from '../db/open.js';
-import { scrub } from '../http/redact.js';
+import { scrub } from '../log/redact.js';
 import type { AttemptOutcome, BounceLimits } from '../mail/outcome.js';
 import { countOutcome } from '../mail/record.js';
 import { emailHash, suppress } from '../store/address-guard.js';
 import { digestByMessageId, digestRef, insertEvent, type DigestRef, type EventKind, type EventSource } from '../store/mail-events.js';
 import { atomically } from '../store/statements.js';
 import { findByEmail, getSubscriber, unsubscribe, type SubscriberRecord } from '../store/subscribers.js';
-import type { BounceSubject } from './verp.js';
+import type { BounceSubject } from '../mail/verp.js';
 
 /** A bounce or complaint as its source reports it, before it is tied to a subscriber. */
 export interface MailEvent {

@@ -15,7 +15,7 @@ import { localDayHour } from '../digest/due.js';
 import { buildApp } from '../http/app.js';
 import { ingestSource } from '../ingest/run.js';
 import { ingestSampleIfEmpty } from '../ingest/sample.js';
-import { buildDigest } from '../mail/sender.js';
+import { buildDigest } from '../digest/build.js';
 import type { Paper } from '../model.js';
 import { refreshSpace } from '../semantic-space.js';
 import { iteratePapers } from '../store/papers.js';

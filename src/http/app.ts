@@ -9,7 +9,7 @@ import { registerMetrics } from './metrics.js';
 import { operatorGuard } from './operator.js';
 import { contactView, fresh, loadPages, sendPage } from './pages.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
-import { logSerializers } from './redact.js';
+import { logSerializers } from '../log/redact.js';
 import { apiRoutes } from './routes/api.js';
 import { archiveRoutes } from './routes/archive.js';
 import { assetRoutes } from './routes/assets.js';

@@ -4,7 +4,7 @@ import type { ValidationIssue } from './forms.js';
 import type { PageRenderer } from './pages.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
 import { BODY_LIMIT } from './limits.js';
-import { TOKEN_PATTERN } from './tokens.js';
+import { TOKEN_PATTERN } from '../links/tokens.js';
 
 /** The one error shape of the JSON API: `{"error":{"code","message","field"?}}`. */
 export interface ApiErrorBody {

@@ -3,7 +3,7 @@ import { digestIdOf } from '../store/digest-view.js';
 import { getRequest, type SignupRequest } from '../store/requests.js';
 import { getSetting } from '../store/settings.js';
 import { getSubscriber, type SubscriberRecord } from '../store/subscribers.js';
-import { legacyTokenSubject, tokenSubject, verifyLegacyToken, verifyToken } from './tokens.js';
+import { legacyTokenSubject, tokenSubject, verifyLegacyToken, verifyToken } from '../links/tokens.js';
 
 // Each resolver reads one kind of token and nothing else: a feedback link never opens preferences,
 // an unsubscribe link never votes. Null means malformed, forged, retired (a version moved on) or erased.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { canonicalTimezone, localDayHour } from '../digest/due.js';
+import { localDayHour } from '../digest/due.js';
+import { canonicalTimezone } from '../timezones.js';
 import { CATEGORY, MAX_CATEGORY_LENGTH } from '../arxiv.js';
 import { normalizeArxivId } from '../ingest/normalize.js';
 import { isOfferedCategory } from '../taxonomy.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bounceAddress } from '../../src/bounces/verp.js';
+import { bounceAddress } from '../../src/mail/verp.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDb } from '../../src/db/open.js';
 import { startDovecot, type TestImap } from '../helpers/dovecot.js';

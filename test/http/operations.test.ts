@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config.js';
 import { closeContext, createContext } from '../../src/context.js';
 import { buildApp } from '../../src/http/app.js';
 import { smtpClass } from '../../src/http/metrics.js';
-import { scrub } from '../../src/http/redact.js';
+import { scrub } from '../../src/log/redact.js';
 import { ingestListingFile } from '../helpers/papers.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { finishRun, startRun } from '../../src/store/ingest-runs.js';

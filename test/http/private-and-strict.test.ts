@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { closeDb, openDb } from '../../src/db/open.js';
 import { buildApp } from '../../src/http/app.js';
-import { scrub } from '../../src/http/redact.js';
+import { scrub } from '../../src/log/redact.js';
 import { ingestSource } from '../../src/ingest/run.js';
 import { finishRun, startRun } from '../../src/store/ingest-runs.js';
 import { findByEmail } from '../../src/store/subscribers.js';

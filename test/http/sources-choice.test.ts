@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArxivRss } from '../../src/ingest/arxiv-rss.js';
 import { parseJournalFeed } from '../../src/ingest/journal-feed.js';
 import { parseRxivDetails } from '../../src/ingest/rxiv.js';
-import { makeRanker } from '../../src/ranking.js';
+import { makeRanker } from '../../src/digest/choose.js';
 import { fromSources, paperSources } from '../../src/rank/sources.js';
 import { rateWords } from '../../src/http/views.js';
 import { addFeed } from '../../src/store/feeds.js';

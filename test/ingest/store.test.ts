@@ -60,7 +60,7 @@ describe('upsertPapers', () => {
     t.db.prepare("INSERT INTO digest_items (digest_id, subscriber_id, paper_id, position, score) VALUES (1, 1, 'quant-ph/0201082', 0, 1)").run();
     const v2 = parseArxivRss(fixture('arxiv-rss/cs.CL.rss.xml')).papers.filter((p) => p.id === 'quant-ph/0201082');
     expect(upsertPapers(t.db, v2, new Date('2026-04-01T00:00:00Z'))).toEqual({ added: 0, updated: 1, unchanged: 0 });
-    // The sender's candidates: the window's papers less those already sent (src/ranking.ts).
+    // The sender's candidates: the window's papers less those already sent (src/digest/choose.ts).
     const sent = shownPaperIds(t.db, 1);
     expect(recentPapers(t.db, new Date('2025-12-01T00:00:00Z')).filter((p) => !sent.has(p.id))).toEqual([]);
     expect(recentPapers(t.db, new Date('2026-03-01T00:00:00Z'))).toEqual([]);

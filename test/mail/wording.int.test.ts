@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayLabel, localDayHour, momentLabel } from '../../src/digest/due.js';
-import { makeRanker } from '../../src/ranking.js';
+import { makeRanker } from '../../src/digest/choose.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 import { form, FORM, dumpDb, pathOf } from '../http/fixtures.js';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { Paper } from '../../src/model.js';
 import { loadSpace, refreshSpace, spaceIsStale, startSpaceBuilder } from '../../src/semantic-space.js';
-import { rankingInputs } from '../../src/ranking.js';
+import { rankingInputs } from '../../src/digest/choose.js';
 import { foldIn } from '../../src/rank/space.js';
 import { paperTerms } from '../../src/rank/vocabulary.js';
 import { parseJournalFeed } from '../../src/ingest/journal-feed.js';

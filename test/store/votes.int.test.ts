@@ -3,7 +3,7 @@ import { openDb, type Db } from '../../src/db/open.js';
 import { migrate } from '../../src/db/migrate.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { digestPrefs, recordVote, setDigestPrefs, undoVote, votesOf } from '../../src/store/votes.js';
-import { rankingInputs } from '../../src/ranking.js';
+import { rankingInputs } from '../../src/digest/choose.js';
 import { paper, profile } from '../rank/factories.js';
 
 let db: Db;

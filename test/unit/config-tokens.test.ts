@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultSender, emailDomainAllowed, loadConfig, loadEnvironmentConfig } from '../../src/config.js';
-import { signToken, tokenSubject, verifyToken } from '../../src/http/tokens.js';
+import { signToken, tokenSubject, verifyToken } from '../../src/links/tokens.js';
 
 describe('loadConfig', () => {
   it('has working defaults for a fresh clone', () => {

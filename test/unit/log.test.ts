@@ -1,8 +1,8 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { logSerializers } from '../../src/http/redact.js';
-import { createLogger } from '../../src/log.js';
+import { logSerializers } from '../../src/log/redact.js';
+import { createLogger } from '../../src/log/logger.js';
 
 // The service's logger (src/context.ts) uses these serializers: SMTP replies and errors that quote
 // an address or a link must not put them in the logs.

@@ -2,7 +2,7 @@ import Handlebars from 'handlebars';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
 import { dayLabel } from '../../digest/due.js';
-import { renderDigest } from '../../mail/sender.js';
+import { renderDigest } from '../../digest/build.js';
 import { sentDigest } from '../../store/digest-view.js';
 import { sendPage, type PageRenderer } from '../pages.js';
 import { resolveDigest } from '../resolve.js';

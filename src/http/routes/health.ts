@@ -6,7 +6,7 @@ import { relayRefusal, relayWarning } from '../../mail/relay.js';
 import { lastRunPerSource } from '../../store/ingest-runs.js';
 import { mailboxStatuses } from '../../store/mail-events.js';
 import { needsOperator, type OperatorCheck } from '../operator.js';
-import { publicSource, publicText } from '../redact.js';
+import { publicSource, publicText } from '../../log/redact.js';
 
 /**
  * GET /healthz: 200 `{"status":"ok"}` when the database answers, 503 when it does not. With the operator's

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
 import { dayLabel, deliverySentence, localDayHour, momentLabel, nextDelivery } from '../../digest/due.js';
-import { buildDigest } from '../../mail/sender.js';
+import { buildDigest } from '../../digest/build.js';
 import { WEIGHTS } from '../../rank/weights.js';
 import { emailHash } from '../../store/address-guard.js';
 import { hasDigest } from '../../store/digests.js';

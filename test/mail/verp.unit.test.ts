@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bounceAddress, readBounceAddress } from '../../src/bounces/verp.js';
+import { bounceAddress, readBounceAddress } from '../../src/mail/verp.js';
 
 const SECRET = 's'.repeat(43);
 const BASE = 'bounces@lab.example.org';

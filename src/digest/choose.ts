@@ -1,22 +1,22 @@
 // How a subscriber's papers are chosen in a digest run, wired as docs/ranking.md says: one model over the week's
 // papers per run; per subscriber their votes, seed papers and digest size; papers sent before are never candidates.
 // The ranking itself is pure (rank/); this file reads what it needs from the store.
-import type { Db } from './db/open.js';
-import type { Paper, Profile, RankedPaper } from './model.js';
-import type { LibraryExample } from './rank/library.js';
-import { DEFAULT_DIGEST_SIZE, PROFILE_LIMITS } from './rank/limits.js';
-import { buildRankModel, type RankModel } from './rank/model.js';
-import { isWeakDay, rank } from './rank/rank.js';
-import { decodeTerms, encodeTerms } from './rank/tokenize.js';
-import { paperTerms } from './rank/vocabulary.js';
-import { WEIGHTS } from './rank/weights.js';
-import { fromSources } from './rank/sources.js';
-import { loadSpace } from './semantic-space.js';
-import { recentPapers, shownPaperIds } from './store/digests.js';
-import { entryPaper, keepEntryVectors, libraryForRanking, type EntryVectors, type StoredEntry } from './store/library.js';
-import type { SubscriberRecord } from './store/subscribers.js';
-import type { WeakDay } from './store/votes.js';
-import { papersByIds, votesOf } from './store/votes.js';
+import type { Db } from '../db/open.js';
+import type { Paper, Profile, RankedPaper } from '../model.js';
+import type { LibraryExample } from '../rank/library.js';
+import { DEFAULT_DIGEST_SIZE, PROFILE_LIMITS } from '../rank/limits.js';
+import { buildRankModel, type RankModel } from '../rank/model.js';
+import { isWeakDay, rank } from '../rank/rank.js';
+import { decodeTerms, encodeTerms } from '../rank/tokenize.js';
+import { paperTerms } from '../rank/vocabulary.js';
+import { WEIGHTS } from '../rank/weights.js';
+import { fromSources } from '../rank/sources.js';
+import { loadSpace } from '../semantic-space.js';
+import { recentPapers, shownPaperIds } from '../store/digests.js';
+import { entryPaper, keepEntryVectors, libraryForRanking, type EntryVectors, type StoredEntry } from '../store/library.js';
+import type { SubscriberRecord } from '../store/subscribers.js';
+import type { WeakDay } from '../store/votes.js';
+import { papersByIds, votesOf } from '../store/votes.js';
 
 /** Ranks one subscriber's digest; an empty list means nothing to send today. */
 export type Ranker = (sub: SubscriberRecord) => RankedPaper[];

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { LEGACY_TOKEN_PATTERN, TOKEN_PATTERN } from './tokens.js';
+import { LEGACY_TOKEN_PATTERN, TOKEN_PATTERN } from '../links/tokens.js';
 
 // Logs must never hold a link token or a full email address: both are keys to someone's subscription.
 

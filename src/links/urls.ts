@@ -1,4 +1,4 @@
-import { signToken } from './http/tokens.js';
+import { signToken } from './tokens.js';
 
 /** What a subscriber's links are signed over: the row id (shown only encrypted) and the versions that retire old links. */
 export interface LinkSubject {

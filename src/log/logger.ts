@@ -3,7 +3,7 @@
 // clock, through pino-pretty in this thread (no transport thread: the lines come out in order, before an exit).
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
-import { logSerializers } from './http/redact.js';
+import { logSerializers } from './redact.js';
 
 /** Where and how the log is written; by default standard output, pretty when it is a terminal. */
 export interface LogOptions {

@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The tools (tools/) import the product as `#paperboy/…`, its build at run time; tests give them its source.
+  resolve: { alias: [{ find: /^#paperboy\/(.*)\.js$/, replacement: fileURLToPath(new URL('./src/$1.ts', import.meta.url)) }] },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -1,10 +1,10 @@
 // The library segments of `npm run eval:rank`: a subscriber's seeds arrive as a reference manager's export holding
 // only titles and abstracts (no ids, no categories), read by the real parser (Citation.js), and stay text examples:
 // the store knows none of them. Paperboy ranks with them as its library; the baselines are trained on the same text.
-import { readLibrary } from '../library/citation.js';
-import type { Paper, Profile } from '../model.js';
-import { type LibraryExample, orderLibrary } from '../rank/library.js';
-import { rank } from '../rank/rank.js';
+import { readLibrary } from '#paperboy/library/citation.js';
+import type { Paper, Profile } from '#paperboy/model.js';
+import { type LibraryExample, orderLibrary } from '#paperboy/rank/library.js';
+import { rank } from '#paperboy/rank/rank.js';
 import { byCentroid, bySvm } from './baselines.js';
 import { rng, sample } from './data.js';
 import { type Day, textScenarios } from './stores.js';

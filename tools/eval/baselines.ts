@@ -1,7 +1,7 @@
 // The rankers Paperboy is measured against: recency, trending, keyword BM25, arxiv-sanity's tf-idf + linear SVM.
-import type { Paper, Profile } from '../model.js';
-import type { SparseVector } from '../rank/sparse.js';
-import { authorKey, words } from '../rank/tokenize.js';
+import type { Paper, Profile } from '#paperboy/model.js';
+import type { SparseVector } from '#paperboy/rank/sparse.js';
+import { authorKey, words } from '#paperboy/rank/tokenize.js';
 import { svmScores } from './svm.js';
 
 /** Newest first; ties (same day) in id order. */

@@ -1,6 +1,6 @@
 // Simulated subscribers over real papers: who they are, what they state, and which later papers are relevant to them.
-import type { Paper, Profile } from '../model.js';
-import { words } from '../rank/tokenize.js';
+import type { Paper, Profile } from '#paperboy/model.js';
+import { words } from '#paperboy/rank/tokenize.js';
 import { sample } from './data.js';
 
 /** One evaluation slice: the papers known before, the day whose digest collects clicks, and the day measured. */

@@ -4,11 +4,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { migrate } from '../db/migrate.js';
-import { openDb } from '../db/open.js';
-import type { Paper } from '../model.js';
-import { parseListing } from '../ingest/listing.js';
-import { upsertPapers } from '../store/papers.js';
+import { migrate } from '#paperboy/db/migrate.js';
+import { openDb } from '#paperboy/db/open.js';
+import type { Paper } from '#paperboy/model.js';
+import { parseListing } from '#paperboy/ingest/listing.js';
+import { upsertPapers } from '#paperboy/store/papers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

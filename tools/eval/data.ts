@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import type { Paper } from '../model.js';
+import type { Paper } from '#paperboy/model.js';
 
 /** data/eval/ of the project, resolved from this module (works from src/ and dist/). */
 export const EVAL_DIR = fileURLToPath(new URL('../../data/eval/', import.meta.url));

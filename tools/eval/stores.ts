@@ -1,8 +1,8 @@
 // Simulated subscribers on a store WITHOUT categories (as Hugging Face papers come): seeds, two interests,
 // keywords typed from a field's name. The field (an arXiv category) defines relevance and is held out:
 // the ranker never sees any paper's categories.
-import type { Paper, Profile } from '../model.js';
-import { categoryName } from '../taxonomy.js';
+import type { Paper, Profile } from '#paperboy/model.js';
+import { categoryName } from '#paperboy/taxonomy.js';
 import { sample } from './data.js';
 
 /** One measured day: the store's week up to it, the day before (clicks), the day itself, and the papers' held-out fields. */

@@ -4,15 +4,15 @@
 // daily prune at 03:17; then the file's size, what 31 days at RETENTION_DAYS=30 make of it, and a backup's time.
 import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { backupDatabase } from '../db/backup.js';
-import { migrate } from '../db/migrate.js';
-import { openDb } from '../db/open.js';
-import { pruneHistory } from '../jobs/retention.js';
-import { sendDueDigests } from '../mail/sender.js';
-import type { LibraryEntry, Paper } from '../model.js';
-import { replaceLibrary } from '../store/library.js';
-import { upsertPapers } from '../store/papers.js';
-import { closeContext, type Context } from '../context.js';
+import { backupDatabase } from '#paperboy/db/backup.js';
+import { migrate } from '#paperboy/db/migrate.js';
+import { openDb } from '#paperboy/db/open.js';
+import { pruneHistory } from '#paperboy/jobs/retention.js';
+import { sendDueDigests } from '#paperboy/mail/sender.js';
+import type { LibraryEntry, Paper } from '#paperboy/model.js';
+import { replaceLibrary } from '#paperboy/store/library.js';
+import { upsertPapers } from '#paperboy/store/papers.js';
+import { closeContext, type Context } from '#paperboy/context.js';
 import { startSink } from './sink.js';
 import { benchContext, insertSubscribers, seeded, serveUntil } from './tick.js';
 

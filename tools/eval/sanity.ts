@@ -1,8 +1,8 @@
 // arxiv-sanity-lite's features, as its compute.py builds them with scikit-learn's TfidfVectorizer: title, abstract and
 // author names; words of 2+ characters; English stop words out; unigrams and bigrams; min_df 5, max_df 0.5, the
 // 10,000 most frequent terms; sublinear tf, smoothed idf, l2 norm. The baseline SVM is trained on these, not on ours.
-import type { Paper } from '../model.js';
-import type { SparseVector } from '../rank/sparse.js';
+import type { Paper } from '#paperboy/model.js';
+import type { SparseVector } from '#paperboy/rank/sparse.js';
 
 /** scikit-learn's ENGLISH_STOP_WORDS (from the Glasgow IR group's list). */
 const STOP = new Set(`a about above across after afterwards again against all almost alone along already also although

@@ -2,15 +2,15 @@
 // The corpus is synthetic but made of real text: every abstract is stitched from sentences of real abstracts.
 import { cpus, loadavg } from 'node:os';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { Paper, Profile } from '../model.js';
+import type { Paper, Profile } from '#paperboy/model.js';
 import { loadPapers, rng } from '../eval/data.js';
-import type { LibraryExample } from '../rank/library.js';
-import { PROFILE_LIMITS } from '../rank/limits.js';
-import { type RankModel, buildRankModel } from '../rank/model.js';
-import { rank } from '../rank/rank.js';
-import { buildSpace, decodeSpace, encodeSpace, foldIn, type Space } from '../rank/space.js';
-import { SPACE_MAX } from '../semantic-space.js';
-import { type Vocabulary, fitVocabulary, paperTerms } from '../rank/vocabulary.js';
+import type { LibraryExample } from '#paperboy/rank/library.js';
+import { PROFILE_LIMITS } from '#paperboy/rank/limits.js';
+import { type RankModel, buildRankModel } from '#paperboy/rank/model.js';
+import { rank } from '#paperboy/rank/rank.js';
+import { buildSpace, decodeSpace, encodeSpace, foldIn, type Space } from '#paperboy/rank/space.js';
+import { SPACE_MAX } from '#paperboy/semantic-space.js';
+import { type Vocabulary, fitVocabulary, paperTerms } from '#paperboy/rank/vocabulary.js';
 
 const CORPUS = Number(process.env.BENCH_CORPUS ?? 100_000);
 const NEW = Number(process.env.BENCH_NEW ?? 2_000);

@@ -3,14 +3,14 @@
 // (`sendDueDigests`, nobody due) timed, wall and CPU, beside the pass over every row it replaced, in the same run.
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
-import { loadConfig } from '../config.js';
-import { closeContext, createContext, type Context } from '../context.js';
-import { migrate } from '../db/migrate.js';
-import { openDb } from '../db/open.js';
-import { localDayHour, scheduledDay } from '../digest/due.js';
-import { sendDueDigests } from '../mail/sender.js';
-import { hasDigest } from '../store/digests.js';
-import { activeSubscribers } from '../store/subscribers.js';
+import { loadConfig } from '#paperboy/config.js';
+import { closeContext, createContext, type Context } from '#paperboy/context.js';
+import { migrate } from '#paperboy/db/migrate.js';
+import { openDb } from '#paperboy/db/open.js';
+import { localDayHour, scheduledDay } from '#paperboy/digest/due.js';
+import { sendDueDigests } from '#paperboy/mail/sender.js';
+import { hasDigest } from '#paperboy/store/digests.js';
+import { activeSubscribers } from '#paperboy/store/subscribers.js';
 import { INTERESTS } from './fixture.js';
 
 /** The zones of the bench's subscribers: a lab's or a company's list spans a few. */

@@ -1,6 +1,6 @@
 // A linear SVM (L2-regularised squared hinge, as scikit-learn's LinearSVC) trained by dual coordinate descent
 // (Hsieh et al. 2008, the LIBLINEAR algorithm), with class-balanced costs: the arxiv-sanity baseline.
-import type { SparseVector } from '../rank/sparse.js';
+import type { SparseVector } from '#paperboy/rank/sparse.js';
 
 /** A labelled training vector (unit length). */
 export interface Example {

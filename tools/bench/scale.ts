@@ -1,7 +1,7 @@
 // `npm run bench:scale`: how Paperboy's fixed costs grow with the list (issue 25). The minute tick with nobody due at
 // each size in BENCH_SUBSCRIBERS (default 10,000, 100,000 and 1,000,000), in one run, beside the pass over every
 // subscriber row that the tick made before migration 017. Prints wall and CPU time and the ratio largest ÷ smallest.
-// With --day, a whole day instead at each size (src/bench/day.ts): BENCH_THREADS digest threads (default 2),
+// With --day, a whole day instead at each size (tools/bench/day.ts): BENCH_THREADS digest threads (default 2),
 // BENCH_LIBRARY_ENTRIES entries in each library (default 50, the number a digest reads); --days=N runs N days in
 // turn and prints the last (the first day counts every library entry's vectors once).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';

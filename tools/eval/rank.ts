@@ -1,10 +1,10 @@
 // `npm run eval:rank`: measures Paperboy's ranker against baselines on simulated subscribers over real papers.
-import type { Paper, Profile } from '../model.js';
-import { buildRankModel } from '../rank/model.js';
-import { rank } from '../rank/rank.js';
-import type { SparseVector } from '../rank/sparse.js';
-import { fitVocabulary, paperVector } from '../rank/vocabulary.js';
-import { WEIGHTS } from '../rank/weights.js';
+import type { Paper, Profile } from '#paperboy/model.js';
+import { buildRankModel } from '#paperboy/rank/model.js';
+import { rank } from '#paperboy/rank/rank.js';
+import type { SparseVector } from '#paperboy/rank/sparse.js';
+import { fitVocabulary, paperVector } from '#paperboy/rank/vocabulary.js';
+import { WEIGHTS } from '#paperboy/rank/weights.js';
 import { bySvm, byBm25, byRecency, byTrending } from './baselines.js';
 import { loadPapers, rng } from './data.js';
 import { mrr, ndcg, precision } from './metrics.js';
@@ -12,7 +12,7 @@ import { type Scenario, type Slice, authorScenarios, categoryScenarios, slices }
 import { installTable, type Windows } from './install.js';
 import { runLibrary } from './library-eval.js';
 import { days } from './stores.js';
-import { categoryName, subjectCode } from '../taxonomy.js';
+import { categoryName, subjectCode } from '#paperboy/taxonomy.js';
 import { BASELINES, type Method, type Rows, evalSpace, paperboy as paperboyText, runText, weakDayRows } from './text-eval.js';
 
 interface Context {

@@ -9,10 +9,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { loadConfig } from '../config.js';
-import { createContext } from '../context.js';
-import { buildApp } from '../http/app.js';
-import { ingestSampleIfEmpty } from '../ingest/sample.js';
+import { loadConfig } from '#paperboy/config.js';
+import { createContext } from '#paperboy/context.js';
+import { buildApp } from '#paperboy/http/app.js';
+import { ingestSampleIfEmpty } from '#paperboy/ingest/sample.js';
 import { startSink } from './sink.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);

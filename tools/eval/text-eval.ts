@@ -1,11 +1,11 @@
 // The text-only segments of `npm run eval:rank`: stores without categories, relevance held out (see stores.ts).
-import type { Paper, Profile } from '../model.js';
-import { buildRankModel, type RankModel } from '../rank/model.js';
-import { buildSpace, type Space } from '../rank/space.js';
-import { SPACE_DAYS, SPACE_MAX } from '../semantic-space.js';
-import { rank } from '../rank/rank.js';
-import type { SparseVector } from '../rank/sparse.js';
-import { fitVocabulary, paperVector, type Vocabulary } from '../rank/vocabulary.js';
+import type { Paper, Profile } from '#paperboy/model.js';
+import { buildRankModel, type RankModel } from '#paperboy/rank/model.js';
+import { buildSpace, type Space } from '#paperboy/rank/space.js';
+import { SPACE_DAYS, SPACE_MAX } from '#paperboy/semantic-space.js';
+import { rank } from '#paperboy/rank/rank.js';
+import type { SparseVector } from '#paperboy/rank/sparse.js';
+import { fitVocabulary, paperVector, type Vocabulary } from '#paperboy/rank/vocabulary.js';
 import { byBm25, byCentroid, bySvm } from './baselines.js';
 import { rng } from './data.js';
 import { sanityVectorizer } from './sanity.js';

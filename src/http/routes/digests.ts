@@ -7,7 +7,7 @@ import { sentDigest } from '../../store/digest-view.js';
 import { sendPage, type PageRenderer } from '../pages.js';
 import { resolveDigest } from '../resolve.js';
 import { tokenParams } from '../schemas.js';
-import { invalidDigestLink } from './links.js';
+import { invalidDigestLink } from '../token-guard.js';
 import { onlySampleStored } from '../../store/papers.js';
 import { SAMPLE_NOTE } from '../views.js';
 

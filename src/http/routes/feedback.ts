@@ -7,7 +7,7 @@ import { recordVote, undoVote, voteOn } from '../../store/votes.js';
 import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveDigest, type DigestAccess } from '../resolve.js';
 import { doneQuery, emptyBody, feedbackParams, undoParams } from '../schemas.js';
-import { INVALID_LINK, invalidDigestLink } from './links.js';
+import { INVALID_LINK, invalidDigestLink } from '../token-guard.js';
 
 const NOT_IN_DIGEST = {
   title: 'Not in this digest', heading: 'This paper was not in that digest',

@@ -20,6 +20,7 @@ import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, 
 import { truncatedField, uploadedName } from '../multipart.js';
 import { seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { resolveManage } from '../resolve.js';
+import { INVALID_LINK, tokenGuard } from '../token-guard.js';
 import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';
 import { categoryLabel, formView, SAMPLE_NOTE, sourceOptions, type CategoryCount } from '../views.js';
 import { SOURCE_KEYS } from '../../rank/sources.js';
@@ -27,7 +28,6 @@ import { sourceCounts } from '../../store/source-rates.js';
 import { listFeeds } from '../../store/feeds.js';
 import type { FeedFetcher } from '../../ingest/on-demand.js';
 import { onlySampleStored } from '../../store/papers.js';
-import { INVALID_LINK } from './links.js';
 import { mailView } from './digests.js';
 import { pastDigests } from '../../store/digest-view.js';
 
@@ -144,11 +144,12 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
   };
   // A library's answer travels from the form's POST to the page it redirects to in a cookie of that page alone.
   const flash = (token: string, value: string) => `${LIBRARY_COOKIE}=${value}; Path=/preferences/${token}; Max-Age=${value ? 600 : 0}; HttpOnly; SameSite=Lax${ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : ''}`;
+  // Every route here opens one subscriber's preferences: the manage token names them, or the route answers 404.
+  const holder = tokenGuard(page, (token) => resolveManage(ctx, token));
 
 
-  app.get('/preferences/:token', { schema: { params: tokenParams, querystring: preferencesQuery, tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+  app.get('/preferences/:token', { schema: { params: tokenParams, querystring: preferencesQuery, tags: ['links'] }, preHandler: holder.preHandler }, async (req, reply) => {
+    const sub = holder.of(req);
     const answer = viewFromCookie(req.headers.cookie, LIBRARY_COOKIE);
     // Shown once: the cookie goes with this answer.
     if (answer) void reply.header('set-cookie', flash(req.params.token, ''));
@@ -159,13 +160,12 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
   await app.register(async (form) => {
     acceptLibraryForms(form);
     form.withTypeProvider<ZodTypeProvider>().post('/preferences/:token', {
-      bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit,
+      bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit, preHandler: holder.preHandler,
       schema: { params: tokenParams, body: preferencesBody, summary: 'Save every preference (the form); a library given replaces the one kept', tags: ['links'], consumes: ['multipart/form-data', 'application/x-www-form-urlencoded'] },
       attachValidation: true,
     }, async (req, reply) => {
       const issues = formIssues(req);
-      const sub = resolveManage(ctx, req.params.token);
-      if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+      const sub = holder.of(req);
       const values = () => valuesFromBody(req.body, { ...valuesOf(sub), categories: [] });
       if (issues) return show(reply, req.params.token, sub, { values: values(), errors: fieldErrors(issues, req.body) }, 400);
       const { library: text, libraryFile, ...b } = req.body;
@@ -194,10 +194,10 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
   });
 
   app.post('/preferences/:token/library', {
+    preHandler: holder.preHandler,
     schema: { params: tokenParams, body: libraryEditBody, summary: 'Remove one entry of the library or all of them; put back the previous library, or forget it', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
   }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    const sub = holder.of(req);
     const b = req.body;
     let done: keyof typeof NOTICES;
     if (b.clear === 'yes') {
@@ -211,9 +211,8 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
     return seeOther(reply, `/preferences/${req.params.token}?done=${done}#your-library`);
   });
 
-  app.get('/preferences/:token/preview', { schema: { params: tokenParams, summary: 'What the next digest would hold if it went out now', tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+  app.get('/preferences/:token/preview', { schema: { params: tokenParams, summary: 'What the next digest would hold if it went out now', tags: ['links'] }, preHandler: holder.preHandler }, async (req, reply) => {
+    const sub = holder.of(req);
     const now = new Date();
     const next = nextDelivery(now, sub, hasDigest(ctx.db, sub.id, localDayHour(now, sub.timezone).date));
     // The ranking `paperboy preview` runs: papers of the last week not sent before, votes included; nothing is recorded.
@@ -229,28 +228,27 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
   });
 
   app.post('/preferences/:token/resubscribe', {
+    preHandler: holder.preHandler,
     schema: { params: tokenParams, body: emptyBody, summary: 'Resubscribe an unsubscribed address', tags: ['links'] },
   }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    const sub = holder.of(req);
     const back = resubscribe(ctx.db, sub.id) || sub.status === 'active';
     return seeOther(reply, `/preferences/${req.params.token}?done=${back ? 'resubscribed' : 'pending'}`);
   });
 
   // A GET that changes nothing: a link scanner opening it learns only what the token's holder may read anyway.
-  app.get('/preferences/:token/data', { schema: { params: tokenParams, summary: 'Everything kept about the subscriber, as JSON', tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    const data = sub && subscriberData(ctx.db, sub.id);
+  app.get('/preferences/:token/data', { schema: { params: tokenParams, summary: 'Everything kept about the subscriber, as JSON', tags: ['links'] }, preHandler: holder.preHandler }, async (req, reply) => {
+    const data = subscriberData(ctx.db, holder.of(req).id);
     if (!data) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     return reply.type('application/json; charset=utf-8').header('content-disposition', 'attachment; filename="paperboy-my-data.json"')
       .send(JSON.stringify(data, null, 2));
   });
 
   app.post('/preferences/:token/delete', {
+    preHandler: holder.preHandler,
     schema: { params: tokenParams, body: deleteBody, summary: 'Erase the subscriber and their history', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
   }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    const sub = holder.of(req);
     deleteSubscriberData(ctx.db, sub.id, emailHash(ctx.secret, sub.email));
     return seeOther(reply, '/deleted');
   });

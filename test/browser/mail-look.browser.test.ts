@@ -12,7 +12,7 @@ import type { DigestModel } from '../../src/digest/compose.js';
 import { makeLinks } from '../../src/links/urls.js';
 import { loadMailTemplate } from '../../src/templates.js';
 import { sampleModel, samplePapers } from '../helpers/digest.js';
-import { launchChromium, OUTPUT_DIR } from './chromium.js';
+import { launchChromium, OUTPUT_DIR } from '../helpers/chromium.js';
 
 const SHOTS = join(OUTPUT_DIR, 'mails');
 

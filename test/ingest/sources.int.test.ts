@@ -13,8 +13,8 @@ import { HostLimiter } from '../../src/ingest/rate-limit.js';
 import { addDays, describeSources, ENDPOINTS, hfDays, planSources } from '../../src/ingest/sources.js';
 import { getSetting } from '../../src/store/settings.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { freePort } from '../browser/chromium.js';
-import { fixture } from './helpers.js';
+import { freePort } from '../helpers/chromium.js';
+import { fixture } from '../helpers/ingest.js';
 
 describe('planning the named sources', () => {
   it('fetches today and the two days before on a first run, then from the last good day, at most a week back', () => {

@@ -19,7 +19,7 @@ import { getSubscriber, signUp } from '../../src/store/subscribers.js';
 import { recordVote } from '../../src/store/votes.js';
 import { ranked, samplePapers } from '../helpers/digest.js';
 import { addSubscribers } from '../helpers/subscribers.js';
-import { tempDb } from '../ingest/db.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 const NOW = new Date('2026-11-29T09:00:00Z');
 const DAY = 86_400_000;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { PROFILE_LIMITS, clampProfile, validateProfile } from '../../src/rank/limits.js';
-import { profile } from './factories.js';
+import { profile } from '../helpers/rank-factories.js';
 
 describe('profile limits', () => {
   it('accepts a reasonable profile', () => {

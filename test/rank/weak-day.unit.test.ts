@@ -7,7 +7,7 @@ import { days, relevantIn } from '../../tools/eval/stores.js';
 import { buildRankModel } from '../../src/rank/model.js';
 import { isWeakDay, rank } from '../../src/rank/rank.js';
 import { fitVocabulary } from '../../src/rank/vocabulary.js';
-import { profile } from './factories.js';
+import { profile } from '../helpers/rank-factories.js';
 
 const papers = loadPapers('arxiv-2026-06.jsonl.gz');
 const truth = new Map(papers.map((p) => [p.id, p.categories]));

@@ -13,7 +13,7 @@ import { parseRxivDetails } from '../../src/ingest/rxiv.js';
 import { libraryForRanking, linkLibrary, replaceLibrary } from '../../src/store/library.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { addSubscribers } from '../helpers/subscribers.js';
-import { tempDb } from '../ingest/db.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 const arxiv = readFileSync(new URL('../fixtures/arxiv-2026q2-200.jsonl', import.meta.url), 'utf8').trim().split('\n')
   .map((l) => JSON.parse(l) as Paper).map((p) => ({ ...p, categories: p.categories ?? [], url: null }));

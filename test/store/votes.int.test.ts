@@ -4,7 +4,7 @@ import { migrate } from '../../src/db/migrate.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { digestPrefs, recordVote, setDigestPrefs, undoVote, votesOf } from '../../src/store/votes.js';
 import { rankingInputs } from '../../src/digest/choose.js';
-import { paper, profile } from '../rank/factories.js';
+import { paper, profile } from '../helpers/rank-factories.js';
 
 let db: Db;
 const sent = paper({ id: '2605.00001', title: 'Sent paper' });

@@ -3,10 +3,10 @@
 // lukasschwab/arxiv.py, see test/fixtures/sources/MANIFEST.md) are read from the files themselves.
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { entryCitation, parseJournalRef, sameCitation, sameJournal, type Citation } from '../../src/citation.js';
-import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
-import { parseArxivRss } from '../../src/ingest/arxiv-rss.js';
-import { fixture, fixturePath } from '../ingest/helpers.js';
+import { entryCitation, parseJournalRef, sameCitation, sameJournal, type Citation } from '../src/citation.js';
+import { parseArxivAtom } from '../src/ingest/arxiv-atom.js';
+import { parseArxivRss } from '../src/ingest/arxiv-rss.js';
+import { fixture, fixturePath } from './helpers/ingest.js';
 
 /** Every journal-ref in the arXiv API fixtures, entities decoded. */
 function fixtureJournalRefs(): string[] {

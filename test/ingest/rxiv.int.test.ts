@@ -12,7 +12,7 @@ import { ingestSubject, rxivPageUrl } from '../../src/ingest/rxiv-source.js';
 import { planSources } from '../../src/ingest/sources.js';
 import { categoryName, isOfferedCategory, RXIV_SUBJECTS, SUBJECTS, subjectCode } from '../../src/taxonomy.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/ingest.js';
 
 const BIORXIV = fixture('biorxiv/details-biorxiv-2026-07-15.json');
 const MEDRXIV = fixture('biorxiv/details-medrxiv-2026-09-15.json');

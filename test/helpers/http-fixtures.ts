@@ -1,7 +1,7 @@
 import { emailHash } from '../../src/store/address-guard.js';
 import { getRequest } from '../../src/store/requests.js';
 import { confirmSignUp, findByEmail, signUp, type SignUp, type SubscriberRecord } from '../../src/store/subscribers.js';
-import type { TestPaperboy } from '../helpers/app.js';
+import type { TestPaperboy } from './app.js';
 
 /** Form headers as a same-origin browser sends them. */
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin', origin: 'http://paperboy.test' };

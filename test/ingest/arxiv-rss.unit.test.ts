@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { announcedAbstract, parseArxivRss, splitCreators } from '../../src/ingest/arxiv-rss.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/ingest.js';
 
 describe('parseArxivRss', () => {
   it('reads an RSS announcement feed: oai guids, versions dropped, old-style ids kept whole', () => {

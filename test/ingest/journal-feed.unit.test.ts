@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/ingest/detect.js';
 import { doiFromLink, entryId, feedTitle, parseJournalFeed, plainText } from '../../src/ingest/journal-feed.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/ingest.js';
 
 describe('a journal feed', () => {
   it('reads Nature\'s RSS 1.0 (RDF), taking the DOI from prism:doi', () => {

@@ -9,8 +9,8 @@ import { categoryGroups } from '../../src/http/views.js';
 import { LISTED_CATEGORIES } from '../../src/taxonomy.js';
 import { linkPath, startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { fixture } from '../ingest/helpers.js';
-import { FORM } from './fixtures.js';
+import { fixture } from '../helpers/ingest.js';
+import { FORM } from '../helpers/http-fixtures.js';
 
 describe('all of arXiv on the form', () => {
   it('lists every category arXiv has, grouped by archive, aliases once', () => {

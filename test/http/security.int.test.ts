@@ -4,7 +4,7 @@ import { buildApp } from '../../src/http/app.js';
 import { getSubscriber } from '../../src/store/subscribers.js';
 import { linkPath, startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
+import { activeSubscriber, dumpDb, form, FORM, pathOf } from '../helpers/http-fixtures.js';
 
 // Headers, cross-site form posts, per-IP and per-address limits, and answers that reveal nothing.
 describe('abuse and security', () => {

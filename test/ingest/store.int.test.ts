@@ -7,8 +7,8 @@ import { countPapers, iteratePapers, upsertPapers } from '../../src/store/papers
 import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
 import { parseHfDaily } from '../../src/ingest/hf-daily.js';
 import { parseArxivRss } from '../../src/ingest/arxiv-rss.js';
-import { fixture } from './helpers.js';
-import { tempDb } from './db.js';
+import { fixture } from '../helpers/ingest.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 /** A paper with defaults for what a test does not care about. */
 function paper(over: Partial<Paper>): Paper {

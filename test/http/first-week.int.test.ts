@@ -11,7 +11,7 @@ import { findByEmail } from '../../src/store/subscribers.js';
 import { ingestListingFile } from '../helpers/papers.js';
 import { linkPath, startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { activeSubscriber, FORM, form, pathOf } from './fixtures.js';
+import { activeSubscriber, FORM, form, pathOf } from '../helpers/http-fixtures.js';
 
 describe('a lab instance\'s pages', () => {
   let pb: TestPaperboy;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseHfDaily } from '../../src/ingest/hf-daily.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/ingest.js';
 
 describe('parseHfDaily', () => {
   it('reads a 2024 response with upvotes, comments and authors', () => {

@@ -3,8 +3,8 @@
 import type { Page } from 'playwright-core';
 import type { Db } from '../../src/db/open.js';
 import type { AppOptions } from '../../src/http/app.js';
-import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
+import { startPaperboy, type TestPaperboy } from './app.js';
+import { startSmtp, type TestSmtp } from './smtp.js';
 import { freePort, launchChromium } from './chromium.js';
 
 /** A running site and the browser page looking at it. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app.js';
 import { ingestListingFile } from '../helpers/papers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { activeSubscriber, dumpDb, form, pathOf } from './fixtures.js';
+import { activeSubscriber, dumpDb, form, pathOf } from '../helpers/http-fixtures.js';
 
 // A catalogue of hostile inputs sent to every route: each must get a 4xx saying what is wrong,
 // never a 5xx, and the database must be byte-for-byte the same afterwards.

@@ -5,7 +5,7 @@ import { sendDueDigests } from '../../src/mail/sender.js';
 import { findByEmail, getSubscriber } from '../../src/store/subscribers.js';
 import { linkPath, startWithSmtp, submit, type TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
-import { activeSubscriber, dumpDb, FORM, pathOf } from './fixtures.js';
+import { activeSubscriber, dumpDb, FORM, pathOf } from '../helpers/http-fixtures.js';
 
 // Issue 15, items 1–5: only the owner of an address speaks through it or steers it. Everything here goes
 // through the real app, a real SQLite file and a real SMTP server on loopback, and reads the mails it receives.

@@ -12,8 +12,8 @@ import { addFeed } from '../../src/store/feeds.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { getSubscriber } from '../../src/store/subscribers.js';
 import { startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
-import { fixture } from '../ingest/helpers.js';
-import { activeSubscriber, FORM, form, pathOf } from './fixtures.js';
+import { fixture } from '../helpers/ingest.js';
+import { activeSubscriber, FORM, form, pathOf } from '../helpers/http-fixtures.js';
 
 describe('the sources of a paper', () => {
   it('are read off the paper: arXiv id, upvotes, a bioRxiv or medRxiv subject, journal codes', () => {

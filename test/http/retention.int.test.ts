@@ -6,7 +6,7 @@ import { claimDigest } from '../../src/store/digests.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { ranked, samplePapers } from '../helpers/digest.js';
 import { upsertPapers } from '../../src/store/papers.js';
-import { activeSubscriber, pathOf } from './fixtures.js';
+import { activeSubscriber, pathOf } from '../helpers/http-fixtures.js';
 
 const NOW = new Date('2026-11-29T09:00:00Z');
 const LEASE = { owner: 'test:1:links', ms: 300_000 };

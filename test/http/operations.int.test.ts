@@ -12,7 +12,7 @@ import { finishRun, startRun } from '../../src/store/ingest-runs.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
-import { activeSubscriber, pathOf } from './fixtures.js';
+import { activeSubscriber, pathOf } from '../helpers/http-fixtures.js';
 
 // The operator's side: the OpenAPI document, Prometheus metrics, and logs without secrets.
 const METRICS_TOKEN = 'operator-token-0123456789abcdef';

@@ -7,7 +7,7 @@ import { digestPrefs } from '../../src/store/votes.js';
 import { isDeliveryDay } from '../../src/digest/due.js';
 import { getSubscriber } from '../../src/store/subscribers.js';
 import { startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
-import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
+import { activeSubscriber, dumpDb, form, FORM, pathOf } from '../helpers/http-fixtures.js';
 
 // /preferences/<token>: every setting editable, resubscribe, and delete-my-data, against a real SQLite file.
 describe('preferences', () => {

@@ -4,7 +4,7 @@ import { currentZoneName } from '../../src/timezones.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 import { ingestListingFile } from '../helpers/papers.js';
 import { startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
-import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
+import { activeSubscriber, dumpDb, form, FORM, pathOf } from '../helpers/http-fixtures.js';
 
 // The sign-up and preferences forms: a refused form comes back with everything typed and each error beside its
 // field in plain words; a form that did its work redirects (Post/Redirect/Get), so reloading sends nothing again.

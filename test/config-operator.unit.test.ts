@@ -1,7 +1,7 @@
 // What an operator gets wrong in the first settings file, and what Paperboy says: an example of a good value, the
 // name it probably meant, and a refusal of settings that would mail dead links (issue 22, items 5, 8, 9, 10, 22).
 import { describe, expect, it } from 'vitest';
-import { isPublicUrl, loadConfig, loadEnvironmentConfig, outboxWarning } from '../../src/config.js';
+import { isPublicUrl, loadConfig, loadEnvironmentConfig, outboxWarning } from '../src/config.js';
 
 describe('a bad value', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseArxivAtom } from '../../src/ingest/arxiv-atom.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/ingest.js';
 
 describe('parseArxivAtom', () => {
   it('reads a 2026 API response: id without version, categories primary first', () => {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { ingestListingFile } from '../helpers/papers.js';
-import { activeSubscriber, dumpDb, form, FORM, pathOf } from './fixtures.js';
+import { activeSubscriber, dumpDb, form, FORM, pathOf } from '../helpers/http-fixtures.js';
 
 // A subscriber's own data: "Download my data" shows the bounces and complaints that came back about the address,
 // and "Delete my data" erases them with the rest.

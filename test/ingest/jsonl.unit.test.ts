@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { paperToJsonl, parseJsonl } from '../../src/ingest/jsonl.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/ingest.js';
 
 describe('parseJsonl', () => {
   it('reads 200 real lines of the 2026Q2 arXiv set, primary category first', () => {

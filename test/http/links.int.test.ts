@@ -7,7 +7,7 @@ import { sendDueDigests } from '../../src/mail/sender.js';
 import { sentDigest } from '../../src/store/digest-view.js';
 import { votesOf } from '../../src/store/votes.js';
 import { startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
-import { activeSubscriber, FORM, pathOf } from './fixtures.js';
+import { activeSubscriber, FORM, pathOf } from '../helpers/http-fixtures.js';
 
 // Feedback links and the digest in the browser (the archive: archive.test.ts).
 describe('feedback and the digest view', () => {

@@ -3,8 +3,8 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { scheduledIngest, sourcesCommand, summaryLines } from '../../src/ingest/commands.js';
 import type { IngestSummary } from '../../src/ingest/run.js';
-import { fixturePath } from './helpers.js';
-import { tempDb } from './db.js';
+import { fixturePath } from '../helpers/ingest.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 let t: ReturnType<typeof tempDb>;
 beforeEach(() => { t = tempDb(); });

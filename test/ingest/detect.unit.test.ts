@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { detectFormat } from '../../src/ingest/detect.js';
-import { fixture } from './helpers.js';
+import { fixture } from '../helpers/ingest.js';
 
 describe('detectFormat', () => {
   it.each([

@@ -9,7 +9,7 @@ import { ingestSource } from '../../src/ingest/run.js';
 import { finishRun, startRun } from '../../src/store/ingest-runs.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { activeSubscriber, form, FORM, pathOf } from './fixtures.js';
+import { activeSubscriber, form, FORM, pathOf } from '../helpers/http-fixtures.js';
 
 // Issue 15, items 6–9: operations pages are private, one-click unsubscribes are never held back, input is
 // strict, and nothing that holds an address or a token is readable by others, on disk or in the logs.

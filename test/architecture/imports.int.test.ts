@@ -1,6 +1,6 @@
 // Data flows one way: source → ingest → store → rank → digest → mail, with http beside them. These rules read the
 // import graph of src/ and fail on an import that runs the wrong way.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +61,14 @@ describe('the import graph of src/', () => {
 
   it('has no cycle between folders: each folder (and each file at the top) points one way', () => {
     expect(cycles(folderGraph(edges))).toEqual([]);
+  });
+});
+
+describe('the test files', () => {
+  it('each say by their name which run they belong to: .unit, .int, .e2e or .browser (vitest.config.ts)', () => {
+    const files = readdirSync(fileURLToPath(new URL('../', import.meta.url)), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.ts'));
+    expect(files.length).toBeGreaterThan(50);
+    expect(files.filter((f) => !/\.(unit|int|e2e|browser)\.test\.ts$/.test(f))).toEqual([]);
   });
 });
 

@@ -6,7 +6,7 @@ import { PROFILE_LIMITS } from '../../src/rank/limits.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { activeSubscriber, FORM, form, pathOf } from './fixtures.js';
+import { activeSubscriber, FORM, form, pathOf } from '../helpers/http-fixtures.js';
 
 // A library through the real app and a real SQLite file holding real papers: the API, the sign-up form (a file
 // upload), confirmation, and the preferences page.

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultSender, emailDomainAllowed, loadConfig, loadEnvironmentConfig } from '../../src/config.js';
-import { signToken, tokenSubject, verifyToken } from '../../src/links/tokens.js';
+import { defaultSender, emailDomainAllowed, loadConfig, loadEnvironmentConfig } from '../src/config.js';
+import { signToken, tokenSubject, verifyToken } from '../src/links/tokens.js';
 
 describe('loadConfig', () => {
   it('has working defaults for a fresh clone', () => {

@@ -21,7 +21,7 @@ import { pageRoutes } from './routes/pages.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { openSubscribeUrl, webhookRoutes, type ConfirmSubscription } from './routes/webhooks.js';
 import { registerSecurityHeaders, sameOriginPosts } from './security.js';
-import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from './subscribe.js';
+import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from '../signup/subscriptions.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
 import { categoryCounts } from '../store/archive.js';
 import { listFeeds } from '../store/feeds.js';

@@ -5,20 +5,7 @@ import type { PageRenderer } from './pages.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
 import { BODY_LIMIT } from './limits.js';
 import { TOKEN_PATTERN } from '../links/tokens.js';
-
-/** The one error shape of the JSON API: `{"error":{"code","message","field"?}}`. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; field?: string };
-}
-
-/** An error with a status and a stable code, raised by handlers and shaped by the error handler. */
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string,
-    /** Seconds after which a refused request may be repeated (sent as Retry-After). */
-    readonly retryAfter?: number) {
-    super(message);
-  }
-}
+import { ApiError, type ApiErrorBody } from '../api-error.js';
 
 /** Maps any error to the API shape: 4xx say what to fix, 5xx leak nothing. */
 export function toApiError(err: FastifyError | ApiError | Error): ApiError {

@@ -32,6 +32,7 @@ const RULES: Rule[] = [
     forbid: ['mail/', 'bounces/', 'http/', 'ingest/', 'jobs/', 'admin/', 'context.ts', 'server.ts', 'cli.ts', 'cli/', 'nodemailer', 'fastify', 'node:fs', 'node:net'],
   },
   { name: 'bounces read mail, never the reverse', from: ['mail/'], forbid: ['bounces/', 'http/'] },
+  { name: 'signing up is a service the web and the admin call, knowing neither', from: ['signup/'], forbid: ['http/', 'admin/', 'jobs/', 'cli/', 'cli.ts', 'server.ts', 'fastify'] },
   { name: 'links and log scrubbing stand below everything that mails or serves', from: ['links/', 'log/'], forbid: ['mail/', 'http/', 'bounces/', 'context.ts'] },
 ];
 

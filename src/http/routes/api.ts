@@ -6,7 +6,7 @@ import type { LibraryReader } from '../../library/citation.js';
 import { librarySummary } from '../../store/library.js';
 import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, librarySentence, readLibraryField } from '../library.js';
 import { subscriptionBody } from '../schemas.js';
-import type { Subscriptions } from '../subscribe.js';
+import type { Subscriptions } from '../../signup/subscriptions.js';
 
 const errorShape = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
 

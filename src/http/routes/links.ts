@@ -13,7 +13,7 @@ import { resolveRequest, resolveUnsubscribe } from '../resolve.js';
 import { INVALID_LINK, tokenGuard } from '../token-guard.js';
 import { oneClickOrSameOrigin } from '../security.js';
 import { doneQuery, emptyBody, tokenParams, unsubscribeBody } from '../schemas.js';
-import type { Subscriptions } from '../subscribe.js';
+import type { Subscriptions } from '../../signup/subscriptions.js';
 import { categoryLabel } from '../views.js';
 
 const EXPIRED = {

@@ -5,7 +5,8 @@ import type { Context } from '../../context.js';
 import { localDayHour } from '../../digest/due.js';
 import { latestPapers, onlySampleStored } from '../../store/papers.js';
 import { CONFIRM_DAYS } from '../../store/requests.js';
-import { ApiError, formIssues } from '../errors.js';
+import { ApiError } from '../../api-error.js';
+import { formIssues } from '../errors.js';
 import { BLANK_FORM, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
 import { fresh, seeOther, sendPage, type PageRenderer } from '../pages.js';
 import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
@@ -13,7 +14,7 @@ import { truncatedField, uploadedName } from '../multipart.js';
 import { subscriptionForm } from '../schemas.js';
 import type { LibraryReader } from '../../library/citation.js';
 import { librarySummary } from '../../store/library.js';
-import type { Subscriptions } from '../subscribe.js';
+import type { Subscriptions } from '../../signup/subscriptions.js';
 import { formView, paperView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
 
 /** How long the landing page (and its paper list) may be reused: it is the same for everyone and changes with ingests only. */

@@ -7,7 +7,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sendgridEvents, sendgridSigned } fr
 import { isSnsUrl, sesEvents, SnsRefused, verifySns } from '../../bounces/esp/ses.js';
 import { recordEvent, type MailEvent } from '../../bounces/record.js';
 import { spendToken } from '../../store/webhook-tokens.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../api-error.js';
 
 /** Bodies up to 1 MB: SendGrid posts events in batches, SES notifications carry the mail's headers. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;

@@ -3,7 +3,7 @@ import type { Context } from '../context.js';
 import type { ConfirmationMailer } from '../mail/confirmations.js';
 import { emailHash, mailboxOf, recordSignupAttempt } from '../store/address-guard.js';
 import { mailOwner, signUp, type SignUp, type SignUpMail, type SubscriberRecord } from '../store/subscribers.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../api-error.js';
 
 /** A sign-up as it arrives: the timezone and hour may be left to the lab's defaults. */
 export type SignUpInput = Omit<SignUp, 'timezone' | 'hour'> & { timezone?: string; hour?: number };

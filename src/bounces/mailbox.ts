@@ -8,7 +8,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import { scrub } from '../log/redact.js';
 import { mailboxMark, saveMailboxProgress } from '../store/mail-events.js';
-import { recordEvent } from './record.js';
+import { recordEvent } from './record-event.js';
 import { readReport, type Report } from './report.js';
 import { readBounceAddress, type BounceSubject } from '../mail/verp.js';
 

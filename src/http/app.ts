@@ -7,7 +7,7 @@ import { BODY_LIMIT } from './limits.js';
 import { makeErrorHandler, wantsJson } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { operatorGuard } from './operator.js';
-import { contactView, fresh, loadPages, sendPage } from './pages.js';
+import { contactView, fresh, loadPages, sendPage } from './page-renderer.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { logSerializers } from '../log/redact.js';
 import { apiRoutes } from './routes/api.js';

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ValidationIssue } from './forms.js';
-import type { PageRenderer } from './pages.js';
+import type { PageRenderer } from './page-renderer.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
 import { BODY_LIMIT } from './limits.js';
 import { TOKEN_PATTERN } from '../links/tokens.js';

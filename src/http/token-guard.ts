@@ -1,7 +1,7 @@
 // The pre-handler of every route behind a link token: it resolves `:token` once, answers the "link not valid" page
 // (404) when the token opens nothing, and otherwise puts what it opens on the request for the handler.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { sendPage, type PageRenderer } from './pages.js';
+import { sendPage, type PageRenderer } from './page-renderer.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

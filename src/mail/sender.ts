@@ -19,7 +19,7 @@ import { acceptedOutcome, failureOutcome, nextStep, tallyOutcome, type AttemptOu
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
 import { makeRanker, type Ranker } from '../digest/choose.js';
-import { recordOutcome } from './record.js';
+import { recordOutcome } from './record-outcome.js';
 import { holdForRelay, relayRefusal, releaseRelay } from './relay.js';
 import { scrub } from '../log/redact.js';
 import { nothingArrived, renderDigest, wantsNote } from '../digest/build.js';

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestListingFile } from '../helpers/papers.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { emailHash } from '../../src/store/address-guard.js';
-import { digestPrefs } from '../../src/store/votes.js';
 import { isDeliveryDay } from '../../src/digest/due.js';
 import { getSubscriber } from '../../src/store/subscribers.js';
 import { startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
@@ -50,7 +49,6 @@ describe('preferences', () => {
     const saved = getSubscriber(pb.ctx.db, sub.id)!;
     expect(saved.profile).toMatchObject({ keywords: ['retrieval', 'rag'], categories: ['cs.CV', 'cs.LG'], authors: ['Ada Lovelace'], about: 'I build search engines', papers: ['2404.12345'] });
     expect(saved).toMatchObject({ hour: 18, timezone: 'Asia/Tokyo', frequency: 'weekly', weekday: 5, digestSize: 5, weakDay: 'note', pausedUntil: '2037-12-24' });
-    expect(digestPrefs(pb.ctx.db, sub.id)).toEqual({ digestSize: 5, weakDay: 'note' }); // what the ranking side reads
     // The schedule the sender reads: paused until Christmas Eve, then Fridays only.
     expect(isDeliveryDay(saved, '2037-12-18')).toBe(false);
     expect(isDeliveryDay(saved, '2037-12-24')).toBe(false); // a Thursday

@@ -1,7 +1,7 @@
 // A digest's view and vote links after the daily prune: kept digests open, pruned ones say how long digests are kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneHistory } from '../../src/jobs/retention.js';
-import { recordOutcome } from '../../src/mail/record.js';
+import { recordOutcome } from '../../src/mail/record-outcome.js';
 import { claimDigest } from '../../src/store/digests.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { ranked, samplePapers } from '../helpers/digest.js';

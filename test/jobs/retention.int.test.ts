@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, MIN_RETENTION_DAYS } from '../../src/config.js';
 import type { Db } from '../../src/db/open.js';
 import { pruneHistory } from '../../src/jobs/retention.js';
-import { recordOutcome } from '../../src/mail/record.js';
+import { recordOutcome } from '../../src/mail/record-outcome.js';
 import { makeRanker, WINDOW_DAYS } from '../../src/digest/choose.js';
 import type { Paper } from '../../src/model.js';
 import { emailHash, recordSignupAttempt } from '../../src/store/address-guard.js';

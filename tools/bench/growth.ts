@@ -19,7 +19,7 @@ import { printDeliveries } from '#paperboy/mail/deliveries.js';
 import { sendDueDigests } from '#paperboy/mail/sender.js';
 import { newMessageId } from '#paperboy/mail/message.js';
 import { acceptedOutcome, failureOutcome, nextStep, type AttemptOutcome } from '#paperboy/mail/outcome.js';
-import { recordOutcome } from '#paperboy/mail/record.js';
+import { recordOutcome } from '#paperboy/mail/record-outcome.js';
 import { makeRanker } from '#paperboy/digest/choose.js';
 import type { Paper, RankedPaper } from '#paperboy/model.js';
 import { emailHash, recordSignupAttempt } from '#paperboy/store/address-guard.js';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
 import { dayLabel } from '../../digest/due.js';
 import { archiveDays, archivePage, archiveSearch, categoryCounts, neighbourDays, type ArchiveFilter } from '../../store/archive.js';
-import { sendPage, type PageRenderer } from '../pages.js';
+import { sendPage, type PageRenderer } from '../page-renderer.js';
 import { archiveParams, archiveQuery } from '../schemas.js';
 import { categoryGroups, categoryLabel, paperView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
 import { onlySampleStored } from '../../store/papers.js';

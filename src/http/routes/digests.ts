@@ -4,7 +4,7 @@ import type { Context } from '../../context.js';
 import { dayLabel } from '../../digest/due.js';
 import { renderDigest } from '../../digest/build.js';
 import { sentDigest } from '../../store/digest-view.js';
-import { sendPage, type PageRenderer } from '../pages.js';
+import { sendPage, type PageRenderer } from '../page-renderer.js';
 import { resolveDigest } from '../resolve.js';
 import { tokenParams } from '../schemas.js';
 import { invalidDigestLink } from '../token-guard.js';

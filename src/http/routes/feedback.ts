@@ -4,7 +4,7 @@ import type { Paper } from '../../model.js';
 import { getPaper } from '../../store/archive.js';
 import { inDigest } from '../../store/digest-view.js';
 import { recordVote, undoVote, voteOn } from '../../store/votes.js';
-import { seeOther, sendPage, type PageRenderer } from '../pages.js';
+import { seeOther, sendPage, type PageRenderer } from '../page-renderer.js';
 import { resolveDigest, type DigestAccess } from '../resolve.js';
 import { doneQuery, emptyBody, feedbackParams, undoParams } from '../schemas.js';
 import { INVALID_LINK, invalidDigestLink } from '../token-guard.js';

@@ -8,7 +8,7 @@ import { CONFIRM_DAYS, isExpired, type Asked } from '../../store/requests.js';
 import { confirmSignUp, unsubscribe, type SubscriberRecord } from '../../store/subscribers.js';
 import { BODY_LIMIT } from '../limits.js';
 import { acceptMultipartFields } from '../multipart.js';
-import { seeOther, sendPage, type PageRenderer } from '../pages.js';
+import { seeOther, sendPage, type PageRenderer } from '../page-renderer.js';
 import { resolveRequest, resolveUnsubscribe } from '../resolve.js';
 import { INVALID_LINK, tokenGuard } from '../token-guard.js';
 import { oneClickOrSameOrigin } from '../security.js';

@@ -8,7 +8,7 @@ import { CONFIRM_DAYS } from '../../store/requests.js';
 import { ApiError } from '../../api-error.js';
 import { formIssues } from '../errors.js';
 import { BLANK_FORM, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
-import { fresh, seeOther, sendPage, type PageRenderer } from '../pages.js';
+import { fresh, seeOther, sendPage, type PageRenderer } from '../page-renderer.js';
 import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
 import { truncatedField, uploadedName } from '../multipart.js';
 import { subscriptionForm } from '../schemas.js';

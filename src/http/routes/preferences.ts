@@ -19,7 +19,7 @@ import { formIssues } from '../errors.js';
 import { fieldErrors, valuesFromBody, valuesOf, type FieldErrors, type FormValues } from '../forms.js';
 import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
 import { truncatedField, uploadedName } from '../multipart.js';
-import { seeOther, sendPage, type PageRenderer } from '../pages.js';
+import { seeOther, sendPage, type PageRenderer } from '../page-renderer.js';
 import { resolveManage } from '../resolve.js';
 import { INVALID_LINK, tokenGuard } from '../token-guard.js';
 import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';

@@ -5,7 +5,7 @@ import { freshTimestamp, json, PayloadError, SIGNED_CALL_MAX_SKEW_MS } from '../
 import { postmarkAuthorized, postmarkEvents } from '../../bounces/esp/postmark.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sendgridEvents, sendgridSigned } from '../../bounces/esp/sendgrid.js';
 import { isSnsUrl, sesEvents, SnsRefused, verifySns } from '../../bounces/esp/ses.js';
-import { recordEvent, type MailEvent } from '../../bounces/record.js';
+import { recordEvent, type MailEvent } from '../../bounces/record-event.js';
 import { spendToken } from '../../store/webhook-tokens.js';
 import { ApiError } from '../../api-error.js';
 
@@ -27,7 +27,7 @@ const stale = () => unauthorized(`The signature's timestamp is more than ${SIGNE
 
 /**
  * POST /webhooks/{ses,postmark,sendgrid,mailgun}: each ESP's bounces and complaints, verified the way that ESP
- * documents, recorded once (see bounces/record.ts). Forged or unsigned: 401 and nothing changes; a body that is
+ * documents, recorded once (see bounces/record-event.ts). Forged or unsigned: 401 and nothing changes; a body that is
  * not what the ESP documents: 400. The answer is the same whoever the events are about. Never held back by the
  * per-IP limit: an ESP posts from few addresses, and a refused post is a bounce or complaint lost or delayed.
  */

@@ -1,11 +1,11 @@
 // What a bounce or complaint that came back does, in one transaction with its record: a hard bounce counts toward
-// BOUNCE_HARD_LIMIT and a soft one toward BOUNCE_SOFT_LIMIT, as a refusal at hand-off does (mail/record.ts's
+// BOUNCE_HARD_LIMIT and a soft one toward BOUNCE_SOFT_LIMIT, as a refusal at hand-off does (mail/record-outcome.ts's
 // countOutcome, the one place a final outcome becomes bounce counters); a complaint unsubscribes at once and puts
 // the address on the suppression list, as "delete my data" does. A report recorded before changes nothing.
 import type { Db } from '../db/open.js';
 import { scrub } from '../log/redact.js';
 import type { AttemptOutcome, BounceLimits } from '../mail/outcome.js';
-import { countOutcome } from '../mail/record.js';
+import { countOutcome } from '../mail/record-outcome.js';
 import { emailHash, suppress } from '../store/address-guard.js';
 import { digestByMessageId, digestRef, insertEvent, type DigestRef, type EventKind, type EventSource } from '../store/mail-events.js';
 import { atomically } from '../store/statements.js';

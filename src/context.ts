@@ -27,6 +27,10 @@ export interface Context {
   templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel>; invite: MailTemplate<InviteModel>; manage: MailTemplate<ManageModel> };
 }
 
+/** The part of the context a consumer needs: some of its fields, and some settings of its config. Route plugins and
+ *  services declare theirs with it, so each says what it touches. */
+export type ContextPart<K extends Exclude<keyof Context, 'config'>, C extends keyof Config = never> = Pick<Context, K> & { config: Pick<Config, C> };
+
 /** How far (percent) V8 lets the old generation grow past what its last full collection kept. V8's own choice
  *  goes up to 300% when collections are cheap: a delivery run's mails outlive a scavenge or two and pile up in
  *  the old generation until then, so peak RSS depended on how long a run lasted (1.07–1.36× from 10,000 to

@@ -86,16 +86,16 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   await registerDocs(app, ctx.config.PUBLIC_URL, page, ctx.config.INSTANCE_NAME);
   registerMetrics(app, ctx.db, operatorGuard(ctx.config.METRICS_TOKEN));
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
-  await app.register(apiRoutes(ctx, subs, libraries));
-  await app.register(pageRoutes(ctx, page, subs, categories, libraries));
-  await app.register(linkRoutes(ctx, page, subs, feeds));
-  await app.register(preferenceRoutes(ctx, page, categories, libraries, feeds));
-  await app.register(feedbackRoutes(ctx, page));
-  await app.register(digestRoutes(ctx, page));
-  await app.register(archiveRoutes(ctx, page, categories));
+  await app.register(apiRoutes({ ctx, subs, libraries }));
+  await app.register(pageRoutes({ ctx, page, subs, categories, libraries }));
+  await app.register(linkRoutes({ ctx, page, subs, feeds }));
+  await app.register(preferenceRoutes({ ctx, page, categories, libraries, feeds }));
+  await app.register(feedbackRoutes({ ctx, page }));
+  await app.register(digestRoutes({ ctx, page }));
+  await app.register(archiveRoutes({ ctx, page, categories }));
   await app.register(assetRoutes());
-  await app.register(healthRoutes(ctx, operatorGuard(ctx.config.METRICS_TOKEN)));
-  await app.register(webhookRoutes(ctx, opts.confirmSnsSubscription ?? openSubscribeUrl));
+  await app.register(healthRoutes({ ctx, isOperator: operatorGuard(ctx.config.METRICS_TOKEN) }));
+  await app.register(webhookRoutes({ ctx, confirm: opts.confirmSnsSubscription ?? openSubscribeUrl }));
   // Confirmation mails queued before a crash or by a stopped process go out now.
   mailer.kick();
   return app;

@@ -1,5 +1,5 @@
 import { emailDomainAllowed } from '../config.js';
-import type { Context } from '../context.js';
+import type { ContextPart } from '../context.js';
 import type { ConfirmationMailer } from '../mail/confirmations.js';
 import { emailHash, mailboxOf, recordSignupAttempt } from '../store/address-guard.js';
 import { mailOwner, signUp, type SignUp, type SignUpMail, type SubscriberRecord } from '../store/subscribers.js';
@@ -19,6 +19,9 @@ export interface Subscriptions {
   mailOwner(sub: SubscriberRecord, kind: SignUpMail): Promise<void>;
 }
 
+/** What sign-up needs of the wiring: the store, the secret (address hashes) and the lab's defaults and allowed domains. */
+export type SignUpDeps = ContextPart<'db' | 'secret', 'ALLOWED_EMAIL_DOMAINS' | 'DEFAULT_HOUR' | 'DEFAULT_TIMEZONE'>;
+
 /** Sign-ups (and so confirmation mails) an address may get per 24 hours. */
 export const SIGNUPS_PER_ADDRESS_PER_DAY = 3;
 
@@ -34,7 +37,7 @@ interface Pending {
  * Sign-ups that arrive in the same event-loop turn share one transaction (group commit): under load
  * the commit, not the SQL, is what costs, and every answer still waits for its own row to be durable.
  */
-export function makeSubscriptions(ctx: Context, mailer: ConfirmationMailer, perAddressPerDay: number): Subscriptions {
+export function makeSubscriptions(ctx: SignUpDeps, mailer: ConfirmationMailer, perAddressPerDay: number): Subscriptions {
   let queue: Pending[] = [];
 
   /** Counts the attempt, then writes. */

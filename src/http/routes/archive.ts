@@ -37,8 +37,15 @@ function countLine(offset: number, shown: number, total: number, what: string, q
   return `${range}${filters}.`;
 }
 
+/** What the archive needs: the store, the page renderer and the categories with papers. */
+export interface ArchiveRouteDeps {
+  ctx: Pick<Context, 'db'>;
+  page: PageRenderer;
+  categories: () => CategoryCount[];
+}
+
 /** The public archive: /papers lists the days (or searches), /papers/<YYYY-MM-DD> lists a day's papers; both filter and page. */
-export const archiveRoutes = (ctx: Context, page: PageRenderer, categories: () => CategoryCount[]): FastifyPluginAsyncZod => async (app) => {
+export const archiveRoutes = ({ ctx, page, categories }: ArchiveRouteDeps): FastifyPluginAsyncZod => async (app) => {
   /** The filter form: its target, the words searched, and the categories to choose from (the chosen one selected). */
   const filter = (action: string, q: { q?: string; category?: string }, known: CategoryCount[], button: string) => ({
     action, q: q.q ?? '', button, groups: categoryGroups(known, q.category ? [q.category] : []),

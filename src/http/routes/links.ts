@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Context } from '../../context.js';
+import type { ContextPart } from '../../context.js';
 import type { FeedFetcher } from '../../ingest/on-demand.js';
 import { dayLabel, deliverySentence, frequencyWord, localDayHour, scheduleLabel } from '../../digest/due.js';
 import { hasDigest } from '../../store/digests.js';
@@ -49,12 +49,20 @@ function usedPage(token: string, sub: SubscriberRecord, usedAt: string, schedule
 /** What a redirect back to the unsubscribe page says happened (`?done=`), in our own words. */
 const MAILED = { confirm: 'We mailed a confirmation link to {email}. Open it and press Confirm to get your digests again.', link: 'We mailed the link to your preferences to {email}.' } as const;
 
+/** What the confirm and unsubscribe links need: the store, the links, sign-up (to mail a link), the first fetch of new categories. */
+export interface LinkRouteDeps {
+  ctx: ContextPart<'db' | 'secret' | 'links', 'PUBLIC_URL'>;
+  page: PageRenderer;
+  subs: Subscriptions;
+  feeds: FeedFetcher;
+}
+
 /**
  * The pages behind links in sign-up mails and digests: confirm (GET shows what would be confirmed and one
  * button; only the POST confirms) and unsubscribe (GET shows a button; the POST unsubscribes, RFC 8058
  * one-click included, from any origin and never held back by the per-IP limit).
  */
-export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, feeds: FeedFetcher): FastifyPluginAsyncZod => async (app) => {
+export const linkRoutes = ({ ctx, page, subs, feeds }: LinkRouteDeps): FastifyPluginAsyncZod => async (app) => {
   // RFC 8058: one-click POSTs SHOULD be multipart/form-data.
   acceptMultipartFields(app, BODY_LIMIT);
   // A confirm token names a sign-up request; the mail-link button works once the request was used. An unsubscribe

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Context } from '../../context.js';
+import type { ContextPart } from '../../context.js';
 import { localDayHour } from '../../digest/due.js';
 import { latestPapers, onlySampleStored } from '../../store/papers.js';
 import { CONFIRM_DAYS } from '../../store/requests.js';
@@ -36,8 +36,17 @@ function sentTo(req: FastifyRequest): string | null {
   }
 }
 
+/** What the landing and sign-up pages need: the store, six settings, sign-up, the categories, the library reader. */
+export interface PageRouteDeps {
+  ctx: ContextPart<'db', 'ALLOWED_EMAIL_DOMAINS' | 'DEFAULT_HOUR' | 'DEFAULT_TIMEZONE' | 'INSTANCE_NAME' | 'MAIL_FROM' | 'PUBLIC_URL'>;
+  page: PageRenderer;
+  subs: Subscriptions;
+  categories: () => CategoryCount[];
+  libraries: LibraryReader;
+}
+
 /** HTML pages: the landing page with the sign-up form, the form's answers, and "Check your inbox". */
-export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, categories: () => CategoryCount[], libraries: LibraryReader): FastifyPluginAsyncZod => async (app) => {
+export const pageRoutes = ({ ctx, page, subs, categories, libraries }: PageRouteDeps): FastifyPluginAsyncZod => async (app) => {
   const papers = fresh(LANDING_TTL_MS, () => latestPapers(ctx.db, 15).map(paperView));
   // Labelled as what they are while the bundled sample is all the store holds.
   const sample = fresh(LANDING_TTL_MS, () => (onlySampleStored(ctx.db) ? SAMPLE_NOTE : ''));

@@ -1,6 +1,7 @@
+import type { DigestDeps } from '../../digest/build.js';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Context } from '../../context.js';
+import type { Context, ContextPart } from '../../context.js';
 import { dayLabel, deliverySentence, localDayHour, momentLabel, nextDelivery } from '../../digest/due.js';
 import { buildDigest } from '../../digest/build.js';
 import { WEIGHTS } from '../../rank/weights.js';
@@ -71,7 +72,7 @@ function matchedLabel(e: StoredEntry): string {
 }
 
 /** The library as the preferences page lists it: counts, one page of entries (title, how matched, when added), a pager. */
-function libraryList(ctx: Context, subscriberId: number, base: string, page: number) {
+function libraryList(ctx: Pick<Context, 'db'>, subscriberId: number, base: string, page: number) {
   const counts = libraryCounts(ctx.db, subscriberId);
   if (!counts.entries) return null;
   const pages = Math.ceil(counts.entries / LIBRARY_PER_PAGE);
@@ -91,7 +92,7 @@ function libraryList(ctx: Context, subscriberId: number, base: string, page: num
 const PAST_DIGESTS_SHOWN = 60;
 
 /** The subscriber's sent digests still kept, newest first, each with its "View in browser" link. */
-function pastDigestList(ctx: Context, sub: SubscriberRecord) {
+function pastDigestList(ctx: ContextPart<'db' | 'links', 'RETENTION_DAYS'>, sub: SubscriberRecord) {
   const { digests, total } = pastDigests(ctx.db, sub.id, PAST_DIGESTS_SHOWN);
   if (!total) return null;
   return {
@@ -101,7 +102,7 @@ function pastDigestList(ctx: Context, sub: SubscriberRecord) {
 }
 
 /** The library kept a step back, as the page offers it: "5 entries, replaced on 14 July 2026 at 10:02 (Europe/Paris)". */
-function previousView(ctx: Context, sub: SubscriberRecord) {
+function previousView(ctx: Pick<Context, 'db'>, sub: SubscriberRecord) {
   const p = previousLibrary(ctx.db, sub.id);
   if (!p) return null;
   return { entries: p.entries, plural: p.entries !== 1, replaced: `${momentLabel(new Date(p.replacedAt), sub.timezone)} (${sub.timezone})` };
@@ -116,12 +117,21 @@ export function fetchingNote(categories: readonly string[], pending: ReadonlySet
 }
 
 /** The schedule in a sentence, with when the next digest really goes out (today's may be due already). */
-export function deliveryOf(ctx: Context, sub: SubscriberRecord, now = new Date()): string {
+export function deliveryOf(ctx: Pick<Context, 'db'>, sub: SubscriberRecord, now = new Date()): string {
   return deliverySentence(now, sub, hasDigest(ctx.db, sub.id, localDayHour(now, sub.timezone).date));
 }
 
+/** What the preferences pages need: the store, the links, what a preview is built from, the categories, the library reader, the first fetch of new categories. */
+export interface PreferenceRouteDeps {
+  ctx: DigestDeps & ContextPart<'db' | 'secret' | 'links', 'INSTANCE_NAME' | 'PAPERBOY_SOURCES' | 'PUBLIC_URL' | 'RETENTION_DAYS' | 'INSTANCE_CONTACT'>;
+  page: PageRenderer;
+  categories: () => CategoryCount[];
+  libraries: LibraryReader;
+  feeds: FeedFetcher;
+}
+
 /** /preferences/<token>: view and edit everything, preview the next digest, resubscribe, download and delete my data. */
-export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: () => CategoryCount[], libraries: LibraryReader, feeds: FeedFetcher): FastifyPluginAsyncZod => async (app) => {
+export const preferenceRoutes = ({ ctx, page, categories, libraries, feeds }: PreferenceRouteDeps): FastifyPluginAsyncZod => async (app) => {
   type Shown = { values?: FormValues; errors?: FieldErrors; done?: string; page?: number; answer?: LibraryView | null };
   const show = (reply: FastifyReply, token: string, sub: SubscriberRecord, o: Shown = {}, status = 200) => {
     const notice = o.done && Object.hasOwn(NOTICES, o.done) ? NOTICES[o.done as keyof typeof NOTICES] : '';

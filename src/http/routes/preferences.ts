@@ -22,7 +22,7 @@ import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, 
 import { truncatedField, uploadedName } from '../multipart.js';
 import { seeOther, sendPage, type PageRenderer } from '../page-renderer.js';
 import { resolveManage } from '../resolve.js';
-import { INVALID_LINK, tokenGuard } from '../token-guard.js';
+import { INVALID_LINK, tokenGuard, type TokenGuard } from '../token-guard.js';
 import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';
 import { categoryLabel, formView, SAMPLE_NOTE, sourceOptions, type CategoryCount } from '../views.js';
 import { SOURCE_KEYS } from '../../rank/sources.js';
@@ -130,35 +130,48 @@ export interface PreferenceRouteDeps {
   feeds: FeedFetcher;
 }
 
-/** /preferences/<token>: view and edit everything, preview the next digest, resubscribe, download and delete my data. */
-export const preferenceRoutes = ({ ctx, page, categories, libraries, feeds }: PreferenceRouteDeps): FastifyPluginAsyncZod => async (app) => {
-  type Shown = { values?: FormValues; errors?: FieldErrors; done?: string; page?: number; answer?: LibraryView | null };
-  const show = (reply: FastifyReply, token: string, sub: SubscriberRecord, o: Shown = {}, status = 200) => {
+/** What the preferences page shows besides the subscriber's record: the values and errors of a refused form, the
+ *  notice of what was done, the library page, the answer to a library just given. */
+type Shown = { values?: FormValues; errors?: FieldErrors; done?: string; page?: number; answer?: LibraryView | null };
+
+/** Answers the preferences page of a subscriber (status 200, or the status of a refused form). */
+function preferencesPage({ ctx, page, categories, feeds }: PreferenceRouteDeps) {
+  return (reply: FastifyReply, token: string, sub: SubscriberRecord, o: Shown = {}, status = 200) => {
     const notice = o.done && Object.hasOwn(NOTICES, o.done) ? NOTICES[o.done as keyof typeof NOTICES] : '';
     const base = `/preferences/${token}`;
     return sendPage(reply, page, 'preferences', {
       title: o.errors ? 'Your preferences: check the form' : 'Your preferences', token, status: sub.status, notice,
       welcome: o.done === 'confirmed' && sub.status === 'active', delivery: deliveryOf(ctx, sub),
       fetching: fetchingNote(sub.profile.categories, feeds.pending()),
-      sources: sourcesView(o.values ?? valuesOf(sub)),
+      sources: sourcesView(ctx, o.values ?? valuesOf(sub)),
       previewUrl: sub.status === 'unsubscribed' ? null : `${base}/preview`, unsubscribeUrl: new URL(ctx.links.unsubscribe(sub)).pathname,
       weakDayItems: WEIGHTS.weakDayItems, ...formView(o.values ?? valuesOf(sub), o.errors ?? {}, categories()),
       library: libraryList(ctx, sub.id, base, o.page ?? 1), libraryAnswer: o.answer ?? null, previousLibrary: previousView(ctx, sub),
       pastDigests: pastDigestList(ctx, sub),
     }, status);
   };
-  /** The sources checkboxes: the named sources fetched here and every journal feed, with what each brought this week. */
-  const sourcesView = (v: FormValues) => {
-    const journals = new Map(listFeeds(ctx.db).map((f) => [f.code, f.title ?? new URL(f.url).hostname]));
-    const named = ctx.config.PAPERBOY_SOURCES.filter((s) => (SOURCE_KEYS as readonly string[]).includes(s));
-    return sourceOptions([...named, ...journals.keys()], sourceCounts(ctx.db, new Date(Date.now() - 7 * 86_400_000).toISOString()), v.sources, journals);
-  };
-  // A library's answer travels from the form's POST to the page it redirects to in a cookie of that page alone.
-  const flash = (token: string, value: string) => `${LIBRARY_COOKIE}=${value}; Path=/preferences/${token}; Max-Age=${value ? 600 : 0}; HttpOnly; SameSite=Lax${ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : ''}`;
-  // Every route here opens one subscriber's preferences: the manage token names them, or the route answers 404.
-  const holder = tokenGuard(page, (token) => resolveManage(ctx, token));
+}
 
+/** The sources checkboxes: the named sources fetched here and every journal feed, with what each brought this week. */
+function sourcesView(ctx: PreferenceRouteDeps['ctx'], v: FormValues) {
+  const journals = new Map(listFeeds(ctx.db).map((f) => [f.code, f.title ?? new URL(f.url).hostname]));
+  const named = ctx.config.PAPERBOY_SOURCES.filter((s) => (SOURCE_KEYS as readonly string[]).includes(s));
+  return sourceOptions([...named, ...journals.keys()], sourceCounts(ctx.db, new Date(Date.now() - 7 * 86_400_000).toISOString()), v.sources, journals);
+}
 
+/** The cookie that carries a library's answer from the form's POST to the page it redirects to, for that page alone. */
+function flashCookie(publicUrl: string, token: string, value: string): string {
+  return `${LIBRARY_COOKIE}=${value}; Path=/preferences/${token}; Max-Age=${value ? 600 : 0}; HttpOnly; SameSite=Lax${publicUrl.startsWith('https:') ? '; Secure' : ''}`;
+}
+
+/** The routes of one part of the preferences, given the guard that resolves the manage token. */
+type PreferencePart = (deps: PreferenceRouteDeps, holder: TokenGuard<SubscriberRecord>) => FastifyPluginAsyncZod;
+
+/** GET /preferences/<token>: the page, with the answer to a library just given when the form's POST left one. */
+const view: PreferencePart = (deps, holder) => async (app) => {
+  const { ctx } = deps;
+  const show = preferencesPage(deps);
+  const flash = (token: string, value: string) => flashCookie(ctx.config.PUBLIC_URL, token, value);
   app.get('/preferences/:token', { schema: { params: tokenParams, querystring: preferencesQuery, tags: ['links'] }, preHandler: holder.preHandler }, async (req, reply) => {
     const sub = holder.of(req);
     const answer = viewFromCookie(req.headers.cookie, LIBRARY_COOKIE);
@@ -166,7 +179,13 @@ export const preferenceRoutes = ({ ctx, page, categories, libraries, feeds }: Pr
     if (answer) void reply.header('set-cookie', flash(req.params.token, ''));
     return show(reply, req.params.token, sub, { done: req.query.done, page: req.query.page, answer });
   });
+};
 
+/** The form's POST to /preferences/<token>: saves every preference, and replaces the library when one is given. */
+const form: PreferencePart = (deps, holder) => async (app) => {
+  const { ctx, libraries, feeds } = deps;
+  const show = preferencesPage(deps);
+  const flash = (token: string, value: string) => flashCookie(ctx.config.PUBLIC_URL, token, value);
   // Only the form takes multipart/form-data (it uploads a library file), in a plugin of its own; urlencoded works too.
   await app.register(async (form) => {
     acceptLibraryForms(form);
@@ -203,7 +222,10 @@ export const preferenceRoutes = ({ ctx, page, categories, libraries, feeds }: Pr
       return seeOther(reply, `/preferences/${req.params.token}?done=saved${answer ? '#your-library' : ''}`);
     });
   });
+};
 
+/** POST /preferences/<token>/library: remove an entry or all of them, put back the previous library or forget it. */
+const libraryEdits: PreferencePart = ({ ctx }, holder) => async (app) => {
   app.post('/preferences/:token/library', {
     preHandler: holder.preHandler,
     schema: { params: tokenParams, body: libraryEditBody, summary: 'Remove one entry of the library or all of them; put back the previous library, or forget it', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
@@ -221,7 +243,10 @@ export const preferenceRoutes = ({ ctx, page, categories, libraries, feeds }: Pr
     // Back to the library section, which shows the list, the result and the library kept a step back.
     return seeOther(reply, `/preferences/${req.params.token}?done=${done}#your-library`);
   });
+};
 
+/** GET /preferences/<token>/preview: the next digest as it would go out now. */
+const preview: PreferencePart = ({ ctx, page }, holder) => async (app) => {
   app.get('/preferences/:token/preview', { schema: { params: tokenParams, summary: 'What the next digest would hold if it went out now', tags: ['links'] }, preHandler: holder.preHandler }, async (req, reply) => {
     const sub = holder.of(req);
     const now = new Date();
@@ -237,7 +262,10 @@ export const preferenceRoutes = ({ ctx, page, categories, libraries, feeds }: Pr
         : { empty: 'Nothing would be sent: too few new papers of the last week match your interests, and on such a day you chose to get nothing. Add topics or categories, or choose a short note on quiet days.' }),
     });
   });
+};
 
+/** Resubscribe, download my data, delete my data. */
+const subscription: PreferencePart = ({ ctx, page }, holder) => async (app) => {
   app.post('/preferences/:token/resubscribe', {
     preHandler: holder.preHandler,
     schema: { params: tokenParams, body: emptyBody, summary: 'Resubscribe an unsubscribed address', tags: ['links'] },
@@ -269,4 +297,11 @@ export const preferenceRoutes = ({ ctx, page, categories, libraries, feeds }: Pr
     message: 'The address, interests, digests and votes are erased. Every link in earlier mails has stopped working.',
     link: { href: '/', label: 'Go to the home page' },
   }));
+};
+
+/** /preferences/<token>: view and edit everything, preview the next digest, resubscribe, download and delete my data. */
+export const preferenceRoutes = (deps: PreferenceRouteDeps): FastifyPluginAsyncZod => async (app) => {
+  // Every route here opens one subscriber's preferences: the manage token names them, or the route answers 404.
+  const holder = tokenGuard(deps.page, (token) => resolveManage(deps.ctx, token));
+  for (const part of [view, form, libraryEdits, preview, subscription]) await app.register(part(deps, holder));
 };

@@ -79,6 +79,13 @@ describe('the tools (tools/)', () => {
     expect(edges.some((e) => e.to.startsWith('#paperboy/'))).toBe(true);
     expect(edges.filter((e) => e.to.startsWith('../')).map((e) => `${e.from} imports ${e.to}`)).toEqual([]);
   });
+
+  it('import only modules the product has (a module moved in src/ is moved in tools/ too)', () => {
+    const edges = importGraph(fileURLToPath(new URL('../../tools/', import.meta.url)));
+    const product = new Set(readdirSync(SRC, { recursive: true, encoding: 'utf8' }).map((f) => f.split('\\').join('/')));
+    const missing = edges.filter((e) => e.to.startsWith('#paperboy/') && !product.has(e.to.slice('#paperboy/'.length).replace(/\.js$/, '.ts')));
+    expect(missing.map((e) => `${e.from} imports ${e.to}`)).toEqual([]);
+  });
 });
 
 describe('the rule checker', () => {

@@ -5,12 +5,12 @@ export default defineConfig({
   // The tools (tools/) import the product as `#paperboy/…`, its build at run time; tests give them its source.
   resolve: { alias: [{ find: /^#paperboy\/(.*)\.js$/, replacement: fileURLToPath(new URL('./src/$1.ts', import.meta.url)) }] },
   test: {
-    // npm test runs the three; `npm run test:fast` the first, for the edit–test loop. Each test file says which by its
-    // name: .unit (pure code), .int (real SQLite, SMTP, HTTP in this process), .e2e (the built CLI as a child
-    // process), .browser (Chromium); test/architecture checks that every file has one of them.
+    // Each test file says by its name which project runs it: .unit (pure code), .int (real SQLite, SMTP, HTTP in this
+    // process), .e2e (the built CLI as a child process), .browser (Chromium); test/architecture checks that every file
+    // has one. npm test runs the three, every file isolated; `npm run test:fast` the first, for the edit–test loop, with
+    // --no-isolate: one module cache per worker across files (importing src/ again for each file was half the run).
     projects: [
-      // One module cache per worker across files: importing src/ again for each file was half the run (152 s → 81 s).
-      { extends: true, test: { name: 'fast', include: ['test/**/*.unit.test.ts', 'test/**/*.int.test.ts'], isolate: false } },
+      { extends: true, test: { name: 'fast', include: ['test/**/*.unit.test.ts', 'test/**/*.int.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], globalSetup: ['test/setup/build.ts'] } },
       { extends: true, test: { name: 'browser', include: ['test/**/*.browser.test.ts'] } },
     ],

@@ -6,7 +6,7 @@ import { parseEnv } from 'node:util';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { commandLine } from './command.js';
-import { canonicalTimezone } from './digest/due.js';
+import { canonicalTimezone } from './timezones.js';
 
 const hostPort = (v: { HOST: string; PORT: number }) => `http://${v.HOST.includes(':') ? `[${v.HOST}]` : v.HOST}:${v.PORT}`;
 
@@ -76,7 +76,7 @@ const bounces = {
 
 /**
  * The shortest history kept, in days. A paper stays a candidate for 7 days after it arrives (WINDOW_DAYS in
- * src/ranking.ts), so "never the same paper twice" needs a subscriber's digests of that week; twice that leaves a
+ * src/digest/choose.ts), so "never the same paper twice" needs a subscriber's digests of that week; twice that leaves a
  * week of margin for time zones, late sends and a window made longer.
  */
 export const MIN_RETENTION_DAYS = 14;

@@ -6,47 +6,14 @@ import { migrate } from './db/migrate.js';
 import { closeDb, openDb, type Db } from './db/open.js';
 import type { DigestModel } from './digest/compose.js';
 import type { MailTemplate } from './digest/render.js';
-import { makeLinks, type Links } from './links.js';
-import { createLogger } from './log.js';
+import { makeLinks, type Links } from './links/urls.js';
+import { createLogger } from './log/logger.js';
 import { mailDomain } from './mail/message.js';
 import { createTransport, type Transport, type TransportOptions } from './mail/transport.js';
+import type { ConfirmModel, InviteModel, ManageModel } from './mail/confirmations.js';
 import { indexInBackground } from './store/search.js';
 import { tokenSecret } from './store/settings.js';
 import { loadMailTemplate } from './templates.js';
-
-/** The model of the confirmation mail: our own words, the address it goes to, the schedule and the link; never text from the form. */
-export interface ConfirmModel {
-  instance: string;
-  email: string;
-  /** "every day at 08:00 (Europe/Paris)". */
-  schedule: string;
-  /** "daily" or "weekly". */
-  digest: string;
-  /** How many days the link works. */
-  days: number;
-  /** When the link stops working, in the asked timezone: "Sunday 6 December 2026, 14:05 (Europe/Paris)". */
-  expires: string;
-  confirmUrl: string;
-  /** Who runs the instance (INSTANCE_CONTACT), for the footer; '' when unset. */
-  contact: string;
-}
-
-/** The model of an invitation (`paperboy subscribers invite`): who invites, the schedule, what happens if nothing is done. */
-export interface InviteModel extends ConfirmModel {
-  /** Who added the address: INSTANCE_CONTACT, else "The people who run <instance>". */
-  inviter: string;
-}
-
-/** The model of the preferences-link mail (an active address signed up again, or its owner asked for the link). */
-export interface ManageModel {
-  instance: string;
-  email: string;
-  unsubscribed: boolean;
-  schedule: string;
-  preferencesUrl: string;
-  /** Who runs the instance (INSTANCE_CONTACT), for the footer; '' when unset. */
-  contact: string;
-}
 
 /** Everything the commands, the HTTP app and the jobs share, wired in this one place. */
 export interface Context {
@@ -59,6 +26,10 @@ export interface Context {
   transport: Transport;
   templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel>; invite: MailTemplate<InviteModel>; manage: MailTemplate<ManageModel> };
 }
+
+/** The part of the context a consumer needs: some of its fields, and some settings of its config. Route plugins and
+ *  services declare theirs with it, so each says what it touches. */
+export type ContextPart<K extends Exclude<keyof Context, 'config'>, C extends keyof Config = never> = Pick<Context, K> & { config: Pick<Config, C> };
 
 /** How far (percent) V8 lets the old generation grow past what its last full collection kept. V8's own choice
  *  goes up to 300% when collections are cheap: a delivery run's mails outlive a scavenge or two and pile up in

@@ -29,3 +29,13 @@ export const RENAMED_ZONES: Readonly<Record<string, string>> = {
 export function currentZoneName(icuName: string): string {
   return RENAMED_ZONES[icuName] ?? icuName;
 }
+
+/** The canonical, current spelling of a timezone name (`europe/paris` → `Europe/Paris`, `utc` → `UTC`, the old
+ *  `Asia/Calcutta` → `Asia/Kolkata`), or null when unknown. */
+export function canonicalTimezone(tz: string): string | null {
+  try {
+    return currentZoneName(new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone);
+  } catch {
+    return null;
+  }
+}

@@ -4,8 +4,8 @@
 import type { Context } from '../context.js';
 import type { Db } from '../db/open.js';
 import { scheduleLabel } from '../digest/due.js';
-import { ApiError } from '../http/errors.js';
-import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from '../http/subscribe.js';
+import { ApiError } from '../api-error.js';
+import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from '../signup/subscriptions.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
 import type { SubscriberStatus } from '../model.js';
 import { emailHash, liftSuppression, suppressionOf, suppressions, type SuppressionReason } from '../store/address-guard.js';

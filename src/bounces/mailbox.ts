@@ -6,11 +6,11 @@ import { ImapFlow } from 'imapflow';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
-import { scrub } from '../http/redact.js';
+import { scrub } from '../log/redact.js';
 import { mailboxMark, saveMailboxProgress } from '../store/mail-events.js';
-import { recordEvent } from './record.js';
+import { recordEvent } from './record-event.js';
 import { readReport, type Report } from './report.js';
-import { readBounceAddress, type BounceSubject } from './verp.js';
+import { readBounceAddress, type BounceSubject } from '../mail/verp.js';
 
 /** What a pass needs: the database, the settings, the secret of bounce addresses and a logger. */
 export interface MailboxDeps {

@@ -1,5 +1,5 @@
 // What a mail in the bounce mailbox is: a delivery status notification (RFC 3464), an abuse report (ARF, RFC 5965),
-// or something else (an out-of-office reply, spam). Parsing only: what a report does is decided in record.ts.
+// or something else (an out-of-office reply, spam). Parsing only: what a report does is decided in record-event.ts.
 import { createHash } from 'node:crypto';
 import { simpleParser, type Attachment, type ParsedMail } from 'mailparser';
 

@@ -1,5 +1,5 @@
 // When is a subscriber's digest due? Pure functions over an instant and a timezone.
-import { currentZoneName } from '../timezones.js';
+import { canonicalTimezone } from '../timezones.js';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const lastAnswer = new Map<string, { minute: number; local: { date: string; hour: number } }>();
@@ -7,16 +7,6 @@ const lastAnswer = new Map<string, { minute: number; local: { date: string; hour
 /** True when `tz` is an IANA timezone name this runtime knows (in any letter case). */
 export function isTimezone(tz: string): boolean {
   return canonicalTimezone(tz) !== null;
-}
-
-/** The canonical, current spelling of a timezone name (`europe/paris` → `Europe/Paris`, `utc` → `UTC`, the old
- *  `Asia/Calcutta` → `Asia/Kolkata`), or null when unknown. */
-export function canonicalTimezone(tz: string): string | null {
-  try {
-    return currentZoneName(new Intl.DateTimeFormat('en', { timeZone: tz }).resolvedOptions().timeZone);
-  } catch {
-    return null;
-  }
 }
 
 /** The local calendar day (YYYY-MM-DD) and hour (0–23) of `now` in timezone `tz`. */

@@ -7,9 +7,9 @@ import { BODY_LIMIT } from './limits.js';
 import { makeErrorHandler, wantsJson } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { operatorGuard } from './operator.js';
-import { contactView, fresh, loadPages, sendPage } from './pages.js';
+import { contactView, fresh, loadPages, sendPage } from './page-renderer.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
-import { logSerializers } from './redact.js';
+import { logSerializers } from '../log/redact.js';
 import { apiRoutes } from './routes/api.js';
 import { archiveRoutes } from './routes/archive.js';
 import { assetRoutes } from './routes/assets.js';
@@ -21,7 +21,7 @@ import { pageRoutes } from './routes/pages.js';
 import { preferenceRoutes } from './routes/preferences.js';
 import { openSubscribeUrl, webhookRoutes, type ConfirmSubscription } from './routes/webhooks.js';
 import { registerSecurityHeaders, sameOriginPosts } from './security.js';
-import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from './subscribe.js';
+import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from '../signup/subscriptions.js';
 import { makeConfirmationMailer } from '../mail/confirmations.js';
 import { categoryCounts } from '../store/archive.js';
 import { listFeeds } from '../store/feeds.js';
@@ -57,6 +57,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     routerOptions: { maxParamLength: 2000 },
     // Per-request lines would log URLs, and URLs carry tokens.
     logController: new LogController({ disableRequestLogging: true }) }).withTypeProvider<ZodTypeProvider>();
+  // Routes behind a link token find what it opened here (token-guard.ts).
+  app.decorateRequest('linkHolder', null);
   const page = loadPages({ instance: ctx.config.INSTANCE_NAME, contact: contactView(ctx.config.INSTANCE_CONTACT) });
   const mailer = makeConfirmationMailer(ctx);
   const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? SIGNUPS_PER_ADDRESS_PER_DAY);
@@ -84,16 +86,16 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   await registerDocs(app, ctx.config.PUBLIC_URL, page, ctx.config.INSTANCE_NAME);
   registerMetrics(app, ctx.db, operatorGuard(ctx.config.METRICS_TOKEN));
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
-  await app.register(apiRoutes(ctx, subs, libraries));
-  await app.register(pageRoutes(ctx, page, subs, categories, libraries));
-  await app.register(linkRoutes(ctx, page, subs, feeds));
-  await app.register(preferenceRoutes(ctx, page, categories, libraries, feeds));
-  await app.register(feedbackRoutes(ctx, page));
-  await app.register(digestRoutes(ctx, page));
-  await app.register(archiveRoutes(ctx, page, categories));
+  await app.register(apiRoutes({ ctx, subs, libraries }));
+  await app.register(pageRoutes({ ctx, page, subs, categories, libraries }));
+  await app.register(linkRoutes({ ctx, page, subs, feeds }));
+  await app.register(preferenceRoutes({ ctx, page, categories, libraries, feeds }));
+  await app.register(feedbackRoutes({ ctx, page }));
+  await app.register(digestRoutes({ ctx, page }));
+  await app.register(archiveRoutes({ ctx, page, categories }));
   await app.register(assetRoutes());
-  await app.register(healthRoutes(ctx, operatorGuard(ctx.config.METRICS_TOKEN)));
-  await app.register(webhookRoutes(ctx, opts.confirmSnsSubscription ?? openSubscribeUrl));
+  await app.register(healthRoutes({ ctx, isOperator: operatorGuard(ctx.config.METRICS_TOKEN) }));
+  await app.register(webhookRoutes({ ctx, confirm: opts.confirmSnsSubscription ?? openSubscribeUrl }));
   // Confirmation mails queued before a crash or by a stopped process go out now.
   mailer.kick();
   return app;

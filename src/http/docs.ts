@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import { jsonSchemaTransform } from 'fastify-type-provider-zod';
-import type { PageRenderer } from './pages.js';
+import type { PageRenderer } from './page-renderer.js';
 
 /** Swagger UI's page, to which the site adds a way back and its header and footer (Swagger UI has its own <main>). */
 const DOCS_PAGE = /^\/docs\/?(?:\?|$)/;

@@ -1,24 +1,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ValidationIssue } from './forms.js';
-import type { PageRenderer } from './pages.js';
+import type { PageRenderer } from './page-renderer.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
 import { BODY_LIMIT } from './limits.js';
-import { TOKEN_PATTERN } from './tokens.js';
-
-/** The one error shape of the JSON API: `{"error":{"code","message","field"?}}`. */
-export interface ApiErrorBody {
-  error: { code: string; message: string; field?: string };
-}
-
-/** An error with a status and a stable code, raised by handlers and shaped by the error handler. */
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string,
-    /** Seconds after which a refused request may be repeated (sent as Retry-After). */
-    readonly retryAfter?: number) {
-    super(message);
-  }
-}
+import { TOKEN_PATTERN } from '../links/tokens.js';
+import { ApiError, type ApiErrorBody } from '../api-error.js';
 
 /** Maps any error to the API shape: 4xx say what to fix, 5xx leak nothing. */
 export function toApiError(err: FastifyError | ApiError | Error): ApiError {

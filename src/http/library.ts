@@ -8,7 +8,7 @@ import type { Rejection } from '../model.js';
 import { orderLibrary } from '../rank/library.js';
 import { PROFILE_LIMITS } from '../rank/limits.js';
 import type { LibrarySummary } from '../store/library.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../api-error.js';
 import { BODY_LIMIT } from './limits.js';
 import { acceptMultipartFields } from './multipart.js';
 

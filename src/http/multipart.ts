@@ -1,7 +1,7 @@
 import { Busboy, type BusboyHeaders, type BusboyInstance } from '@fastify/busboy';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { ApiError } from './errors.js';
+import { ApiError } from '../api-error.js';
 
 /** What a multipart form may carry besides small text fields: file inputs (by name) read as text, up to `fileBytes`
  *  each, and text fields up to `fieldBytes` each (busboy's default is 1 MB). */

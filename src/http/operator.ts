@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from './errors.js';
+import { ApiError } from '../api-error.js';
 
 /** Whether a request carries the operator's bearer token: 'yes', 'no' (none sent) or 'wrong'. */
 export type OperatorCheck = (req: FastifyRequest) => 'yes' | 'no' | 'wrong';

@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from './errors.js';
+import { ApiError } from '../api-error.js';
 
 /** How many POSTs one IP may make per window. */
 export interface RateLimitOptions {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { canonicalTimezone, localDayHour } from '../digest/due.js';
+import { localDayHour } from '../digest/due.js';
+import { canonicalTimezone } from '../timezones.js';
 import { CATEGORY, MAX_CATEGORY_LENGTH } from '../arxiv.js';
 import { normalizeArxivId } from '../ingest/normalize.js';
 import { isOfferedCategory } from '../taxonomy.js';
@@ -64,7 +65,7 @@ const interests = {
 };
 
 /** The body of POST /api/subscriptions and of the sign-up form. A timezone or hour not given is the lab's
- *  (DEFAULT_TIMEZONE, DEFAULT_HOUR), filled in by the sign-up (http/subscribe.ts). */
+ *  (DEFAULT_TIMEZONE, DEFAULT_HOUR), filled in by the sign-up (signup/subscriptions.ts). */
 export const subscriptionBody = z.strictObject({
   email: z.string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') }).trim().max(254, 'is too long')
     .superRefine((v, ctx) => { const problem = emailProblem(v); if (problem) ctx.addIssue({ code: 'custom', message: problem }); }),

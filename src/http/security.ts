@@ -1,6 +1,6 @@
 import helmet from 'helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from './errors.js';
+import { ApiError } from '../api-error.js';
 
 type Directives = Record<string, string[]>;
 

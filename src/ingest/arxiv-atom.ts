@@ -2,7 +2,7 @@
 // An invalid query answers with one entry titled "Error"; no results is a feed without entries.
 import { parseJournalRef } from '../citation.js';
 import { normalizeArxivId } from './normalize.js';
-import { collect, toPaper, type RawPaper } from './record.js';
+import { collect, toPaper, type RawPaper } from './raw-paper.js';
 import type { ParseResult } from './types.js';
 import { attr, githubUrl, list, parseXml, refuseEntities, text, xmlChunks, type XmlNode } from './xml.js';
 

@@ -3,7 +3,7 @@
 // and all authors in one `dc:creator` string such as "A, B and C".
 import { parseJournalRef } from '../citation.js';
 import { normalizeArxivId } from './normalize.js';
-import { collect, toPaper, type RawPaper } from './record.js';
+import { collect, toPaper, type RawPaper } from './raw-paper.js';
 import type { ParseResult } from './types.js';
 import { attr, list, readEntries, refuseEntities, text, type XmlNode } from './xml.js';
 

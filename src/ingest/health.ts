@@ -11,12 +11,6 @@ export const FAILING_RUNS = 3;
 /** A store that got no new paper for this long is reported (and quiet-day notes say no papers arrived). */
 export const STALE_MS = 2 * 86_400_000;
 
-/** True when no paper was first stored after `since`. */
-export function noNewPapersSince(db: Db, since: Date): boolean {
-  const newest = newestFirstSeen(db);
-  return newest === null || Date.parse(newest) < since.getTime();
-}
-
 /** One line per problem; empty when ingest looks healthy. */
 export function ingestWarnings(db: Db, now = new Date()): string[] {
   // Failures older than the stale window are of sources no longer fetched (a past day, a dropped category).

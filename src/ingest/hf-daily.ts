@@ -2,7 +2,7 @@
 // Saved files vary: some entries are Python `repr` strings, some files wrap the array in {status, date, count, data}.
 import { splitJsonArray } from './json-split.js';
 import { parsePyLiteral } from './py-literal.js';
-import { collect, lineCounter, toPaper, type RawPaper } from './record.js';
+import { collect, lineCounter, toPaper, type RawPaper } from './raw-paper.js';
 import type { ParseResult } from './types.js';
 
 type Obj = Record<string, unknown>;

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { entryCitation } from '../citation.js';
 import { doiOf } from '../paper-identity.js';
-import { collect, toPaper, type RawPaper } from './record.js';
+import { collect, toPaper, type RawPaper } from './raw-paper.js';
 import { decodeEntities } from './text.js';
 import type { ParseResult } from './types.js';
 import { attr, list, readEntries, refuseEntities, text, xmlChunks, type XmlNode } from './xml.js';

@@ -2,7 +2,7 @@
 // JSON strings are plain text: entities are not decoded again, so export → import changes nothing.
 import { citationOf } from '../citation.js';
 import type { Paper } from '../model.js';
-import { collect, toPaper } from './record.js';
+import { collect, toPaper } from './raw-paper.js';
 import type { ParseResult } from './types.js';
 
 type Obj = Record<string, unknown>;

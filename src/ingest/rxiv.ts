@@ -4,7 +4,7 @@
 // date kept, the newest version's text), and its subject becomes a category such as `biorxiv.neuroscience`.
 import type { Paper } from '../model.js';
 import { doiOf } from '../paper-identity.js';
-import { collect, str, toPaper } from './record.js';
+import { collect, str, toPaper } from './raw-paper.js';
 import { subjectCode } from '../taxonomy.js';
 import type { ParseResult } from './types.js';
 

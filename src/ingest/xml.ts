@@ -1,7 +1,7 @@
 // Safe XML reading for feeds: entity declarations are refused, and each record is parsed on its own
 // so that a cut-off or broken feed still yields its good records, each error naming its line.
 import { Parser } from 'htmlparser2';
-import { lineCounter } from './record.js';
+import { lineCounter } from './raw-paper.js';
 import type { ParseResult } from './types.js';
 
 /** A parsed XML element: child elements by name, attributes as `@name`, text as `#text`. */

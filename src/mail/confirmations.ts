@@ -1,15 +1,66 @@
 // Hands queued sign-up mails to the transport (the queue lives on the sign-up requests, see
 // store/requests.ts): after each sign-up, at start-up, every minute, and when a retry falls due.
 // They carry only our own words: no text a stranger typed into the form reaches an inbox through them.
-import type { Context } from '../context.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Db } from '../db/open.js';
+import type { MailTemplate } from '../digest/render.js';
+import type { Links } from '../links/urls.js';
 import { frequencyWord, momentLabel, scheduleLabel } from '../digest/due.js';
-import { scrub } from '../http/redact.js';
+import { scrub } from '../log/redact.js';
 import { CONFIRM_DAYS, claimMails, finishMail, nextMailAt, type ClaimedMail, type MailOutcome } from '../store/requests.js';
 import { getSubscriber } from '../store/subscribers.js';
 import { requestMessageId, type OutgoingMail } from './message.js';
 import { nextStep, type AttemptOutcome } from './outcome.js';
 import { groupCommit } from './pool.js';
 import { handOver, retryPolicy } from './sender.js';
+import type { Transport } from './transport.js';
+
+/** The model of the confirmation mail: our own words, the address it goes to, the schedule and the link; never text from the form. */
+export interface ConfirmModel {
+  instance: string;
+  email: string;
+  /** "every day at 08:00 (Europe/Paris)". */
+  schedule: string;
+  /** "daily" or "weekly". */
+  digest: string;
+  /** How many days the link works. */
+  days: number;
+  /** When the link stops working, in the asked timezone: "Sunday 6 December 2026, 14:05 (Europe/Paris)". */
+  expires: string;
+  confirmUrl: string;
+  /** Who runs the instance (INSTANCE_CONTACT), for the footer; '' when unset. */
+  contact: string;
+}
+
+/** The model of an invitation (`paperboy subscribers invite`): who invites, the schedule, what happens if nothing is done. */
+export interface InviteModel extends ConfirmModel {
+  /** Who added the address: INSTANCE_CONTACT, else "The people who run <instance>". */
+  inviter: string;
+}
+
+/** The model of the preferences-link mail (an active address signed up again, or its owner asked for the link). */
+export interface ManageModel {
+  instance: string;
+  email: string;
+  unsubscribed: boolean;
+  schedule: string;
+  preferencesUrl: string;
+  /** Who runs the instance (INSTANCE_CONTACT), for the footer; '' when unset. */
+  contact: string;
+}
+
+/** What the sign-up mailer needs of the wiring (built by context.ts). */
+export interface ConfirmationDeps {
+  config: Config;
+  db: Db;
+  log: Logger;
+  secret: string;
+  domain: string;
+  links: Links;
+  transport: Transport;
+  templates: { confirm: MailTemplate<ConfirmModel>; invite: MailTemplate<InviteModel>; manage: MailTemplate<ManageModel> };
+}
 
 /** The mailer of sign-up mails (confirmation and preferences links) of one process. */
 export interface ConfirmationMailer {
@@ -22,7 +73,7 @@ export interface ConfirmationMailer {
 }
 
 /** Builds the mailer; nothing is sent until the first kick. */
-export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
+export function makeConfirmationMailer(ctx: ConfirmationDeps): ConfirmationMailer {
   let running: Promise<void> | null = null;
   let again = false;
   let closed = false;
@@ -74,7 +125,7 @@ export function makeConfirmationMailer(ctx: Context): ConfirmationMailer {
 }
 
 /** The mail a request sends, or null when its subscriber is gone. */
-function composeMail(ctx: Context, { request }: ClaimedMail): OutgoingMail | null {
+function composeMail(ctx: ConfirmationDeps, { request }: ClaimedMail): OutgoingMail | null {
   const sub = getSubscriber(ctx.db, request.subscriberId);
   if (!sub) return null;
   const instance = ctx.config.INSTANCE_NAME;
@@ -103,7 +154,7 @@ function composeMail(ctx: Context, { request }: ClaimedMail): OutgoingMail | nul
 }
 
 /** Renders and hands over one queued mail; returns what to record. */
-async function sendOne(ctx: Context, claimed: ClaimedMail): Promise<{ next: MailOutcome; reply: string }> {
+async function sendOne(ctx: ConfirmationDeps, claimed: ClaimedMail): Promise<{ next: MailOutcome; reply: string }> {
   const mail = composeMail(ctx, claimed);
   if (!mail) return { next: { state: 'failed' }, reply: 'subscriber erased before the mail went out' };
   const outcome = await handOver(ctx, mail);
@@ -116,7 +167,7 @@ async function sendOne(ctx: Context, claimed: ClaimedMail): Promise<{ next: Mail
 }
 
 /** Sent, retried with the digests' backoff after a 4xx or a network error, or given up. */
-function queueOutcome(ctx: Context, outcome: AttemptOutcome, attempts: number): MailOutcome {
+function queueOutcome(ctx: ConfirmationDeps, outcome: AttemptOutcome, attempts: number): MailOutcome {
   if (outcome.kind === 'sent') return { state: 'sent' };
   const step = nextStep(outcome, attempts, retryPolicy(ctx), new Date());
   return step.state === 'retry' ? { state: 'queued', at: step.at } : { state: 'failed' };

@@ -3,7 +3,7 @@
 // thread reads the database through its own connection and writes nothing; the loop claims, hands over and records.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Context } from '../context.js';
+import type { Db } from '../db/open.js';
 import { startThread, type WorkerThread } from '../worker-thread.js';
 import type { DigestRequest, DigestWorkerData, ThreadDigest } from './digest-work.js';
 
@@ -37,7 +37,7 @@ function threadMain(data: DigestWorkerData & { module: string }) {
 }
 
 /** Starts `n` digest threads over the context's database file; they stop when the run closes them. */
-export function startDigestThreads(ctx: Context, n: number): DigestThreads {
+export function startDigestThreads(ctx: Omit<DigestWorkerData, 'file'> & { db: Db }, n: number): DigestThreads {
   const data = { config: ctx.config, file: ctx.db.name, secret: ctx.secret, domain: ctx.domain, module: workModule() };
   const threads: { thread: WorkerThread<DigestRequest, ThreadDigest>; pending: number }[] = Array.from({ length: n }, () => ({
     thread: startThread<DigestRequest, ThreadDigest>({ main: threadMain as never, workerData: data }), pending: 0,

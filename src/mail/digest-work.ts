@@ -1,17 +1,15 @@
 // What a digest thread does (SEND_THREADS, src/mail/digest-thread.ts): rank one subscriber's papers and render their
 // mail into its wire form, reading the database through its own connection and writing nothing. The claim, the
 // hand-off and every write stay with the send loop, so the exactly-once rules of docs/delivery.md do not change.
-import pino from 'pino';
 import type { Config } from '../config.js';
-import type { Context } from '../context.js';
 import { openDb, type Db } from '../db/open.js';
 import type { DigestModel } from '../digest/compose.js';
-import { makeLinks } from '../links.js';
-import { makeRanker, type Ranker } from '../ranking.js';
+import { makeLinks } from '../links/urls.js';
+import { makeRanker, type Ranker } from '../digest/choose.js';
 import type { EntryVectors } from '../store/library.js';
 import type { SubscriberRecord } from '../store/subscribers.js';
 import { loadMailTemplate } from '../templates.js';
-import { buildDigestMail, type DigestWork, type RenderedDigest } from './digest-mail.js';
+import { buildDigestMail, type DigestMailDeps, type DigestWork, type RenderedDigest } from './digest-mail.js';
 
 /** What the thread starts from: the settings, the database file and the link secret of the main context. */
 export interface DigestWorkerData {
@@ -42,11 +40,11 @@ export async function digestWorker(data: DigestWorkerData): Promise<{ handle(r: 
   // Reads only: every write (claims, outcomes, library vectors) stays on the send loop's connection.
   db.pragma('query_only = ON');
   db.pragma('cache_size = -8192');
-  const ctx = {
-    config: data.config, db, secret: data.secret, domain: data.domain, log: pino({ level: 'silent' }),
+  const ctx: DigestMailDeps = {
+    config: data.config, db, domain: data.domain,
     links: makeLinks(data.config.PUBLIC_URL, data.secret),
     templates: { digest: await loadMailTemplate<DigestModel>('digest') },
-  } as unknown as Context;
+  };
   let ranker: { run: string; rank: Ranker } | undefined;
   let kept: EntryVectors[] = [];
   return {

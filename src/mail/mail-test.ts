@@ -1,9 +1,17 @@
 // `paperboy mail-test <address>`: one real mail through the configured transport (the SMTP relay, or the outbox
 // folder), sent as every other mail is (MAIL_FROM, BOUNCE_ADDRESS as envelope sender, DKIM when set), and what the
 // relay answered: the operator learns whether mail works before the lab signs up.
-import type { Context } from '../context.js';
+import type { Config } from '../config.js';
+import type { Transport } from './transport.js';
 import { newMessageId, type OutgoingMail } from './message.js';
 import { handOver } from './sender.js';
+
+/** What a test mail needs of the wiring: four settings, the domain of its Message-ID and the transport. */
+export interface MailTestDeps {
+  config: Pick<Config, 'INSTANCE_NAME' | 'PUBLIC_URL' | 'MAIL_FROM' | 'BOUNCE_ADDRESS' | 'SMTP_URL'>;
+  domain: string;
+  transport: Transport;
+}
 
 /** What a test mail came to: handed over or not, and the lines to print. */
 export interface MailTestReport {
@@ -12,7 +20,7 @@ export interface MailTestReport {
 }
 
 /** The test mail itself: our words, the instance and when, nothing else. */
-export function testMail(ctx: Context, to: string, now: Date): OutgoingMail {
+export function testMail(ctx: MailTestDeps, to: string, now: Date): OutgoingMail {
   const instance = ctx.config.INSTANCE_NAME;
   const text = `This is a test mail from ${instance} (${ctx.config.PUBLIC_URL}), sent on ${now.toISOString().replace('T', ' ').slice(0, 16)} UTC ` +
     'by the mail-test command to check that its mail arrives.\n\nIf you read this in your inbox (not the spam folder), confirmation mails and ' +
@@ -25,7 +33,7 @@ export function testMail(ctx: Context, to: string, now: Date): OutgoingMail {
 }
 
 /** Sends one test mail to `to` and says what the relay (or the outbox folder) answered, and what to check when it refused. */
-export async function mailTest(ctx: Context, to: string, now = new Date()): Promise<MailTestReport> {
+export async function mailTest(ctx: MailTestDeps, to: string, now = new Date()): Promise<MailTestReport> {
   const via = ctx.transport.describe();
   const outcome = await handOver(ctx, testMail(ctx, to, now));
   if (outcome.kind === 'sent') {

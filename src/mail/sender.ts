@@ -1,7 +1,8 @@
 // The send loop: claim → render → hand over → record, with a fixed number of workers over a pooled
 // SMTP transport. See docs/delivery.md for the states and the crash policy.
-import { bounceAddress } from '../bounces/verp.js';
-import type { Context } from '../context.js';
+import { bounceAddress } from './verp.js';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import { digestSubject } from '../digest/compose.js';
 import { localDayHour, scheduledDay } from '../digest/due.js';
 import { shrinkPageCache } from '../db/open.js';
@@ -17,16 +18,16 @@ import { digestMail, newMessageId, type OutgoingMail } from './message.js';
 import { acceptedOutcome, failureOutcome, nextStep, tallyOutcome, type AttemptOutcome, type NextStep, type RetryPolicy, type RunTally } from './outcome.js';
 import { endOwner, isDeadOwner, newOwnerId } from './owner.js';
 import { groupCommit, limiter, runPool } from './pool.js';
-import { makeRanker, type Ranker } from '../ranking.js';
-import { recordOutcome } from './record.js';
+import { makeRanker, type Ranker } from '../digest/choose.js';
+import { recordOutcome } from './record-outcome.js';
 import { holdForRelay, relayRefusal, releaseRelay } from './relay.js';
-import { scrub } from '../http/redact.js';
-import { nothingArrived, renderDigest, wantsNote, type BuiltDigest } from './digest-mail.js';
+import { scrub } from '../log/redact.js';
+import { nothingArrived, renderDigest, wantsNote } from '../digest/build.js';
 import type { ThreadDigest } from './digest-work.js';
 import { keepEntryVectors } from '../store/library.js';
 import { startDigestThreads, type DigestThreads } from './digest-thread.js';
-
-export { interestWords, renderDigest, type BuiltDigest } from './digest-mail.js';
+import type { DigestMailDeps } from './digest-mail.js';
+import type { Transport } from './transport.js';
 
 /**
  * SQLite page cache while a run sends: it reads each subscriber page once and writes at the tail of the
@@ -34,6 +35,15 @@ export { interestWords, renderDigest, type BuiltDigest } from './digest-mail.js'
  * would grow with the number of subscribers.
  */
 const SEND_PAGE_CACHE_KIB = 8192;
+
+/** What the send loop needs of the wiring (built by context.ts): the store, the settings, the log, the transport,
+ *  the link secret (VERP addresses) and what a digest's mail is built from. */
+export interface SenderDeps extends DigestMailDeps {
+  config: Config;
+  log: Logger;
+  secret: string;
+  transport: Transport;
+}
 
 /** Outcome counts of one run: due = sent + skipped (nothing to send, or suspended) + failed (not handed over by the end of the run). */
 export interface RunCounts {
@@ -94,7 +104,7 @@ interface Candidate {
 
 /** What a run carries around: wiring, clock, lease, counters. */
 interface Run {
-  ctx: Context;
+  ctx: SenderDeps;
   clock: () => Date;
   lease: Lease;
   signal?: AbortSignal;
@@ -119,19 +129,14 @@ interface Run {
   held: boolean;
 }
 
-/** Ranks the subscriber's unseen papers of the last week and renders the digest for `date` (previews, dry runs). */
-export function buildDigest(ctx: Context, sub: SubscriberRecord, date: string, now: Date): BuiltDigest {
-  return renderDigest(ctx, sub, date, makeRanker(ctx.db, now)(sub), 'preview', now);
-}
-
 /** Sends every digest due at `now` (and finishes today's unfinished ones); a second run the same day sends nothing. */
-export async function sendDueDigests(ctx: Context, now = new Date(), opts: RunOptions = {}): Promise<RunCounts> {
+export async function sendDueDigests(ctx: SenderDeps, now = new Date(), opts: RunOptions = {}): Promise<RunCounts> {
   const r = await deliver(ctx, now, opts);
   return { due: r.due, sent: r.sent, skipped: r.skipped, failed: r.failed + r.retrying };
 }
 
 /** One delivery run: recover what a dead worker left, then claim and send with SMTP_MAX_CONNECTIONS workers. */
-export async function deliver(ctx: Context, now = new Date(), opts: RunOptions = {}): Promise<RunReport> {
+export async function deliver(ctx: SenderDeps, now = new Date(), opts: RunOptions = {}): Promise<RunReport> {
   if (opts.dryRun) return dryRun(ctx, now);
   const started = Date.now();
   const owner = newOwnerId();
@@ -176,7 +181,7 @@ export async function deliver(ctx: Context, now = new Date(), opts: RunOptions =
 const THREADS_FROM = 1000;
 
 /** Digest threads started at the first digest asked of them, so that a run with nobody due starts none. */
-function lazyThreads(ctx: Context, n: number): DigestThreads {
+function lazyThreads(ctx: SenderDeps, n: number): DigestThreads {
   let threads: DigestThreads | undefined;
   return {
     build: (r) => (threads ??= startDigestThreads(ctx, n)).build(r),
@@ -243,7 +248,7 @@ function* jobs(run: Run, withNew: boolean): Generator<Job | Candidate> {
 }
 
 /** Each zone's local day and hour at the run's clock; a zone the runtime does not know is logged and left out. */
-function zoneClock(ctx: Context, clock: () => Date): LocalNow {
+function zoneClock(ctx: { log: Logger }, clock: () => Date): LocalNow {
   return (tz) => {
     try {
       return localDayHour(clock(), tz);
@@ -338,7 +343,7 @@ function claimNew(run: Run, sub: SubscriberRecord): Job | null {
   // No subscriber id in it: recipients see it, and ids would tell how many subscribers there are.
   const messageId = newMessageId(`digest.${date}`, domain);
   const note = wantsNote(sub, ranked);
-  const quiet = note ? { count: ranked.length, noNewPapers: nothingArrived(run.ctx, sub, now), weekly: sub.frequency === 'weekly' } : undefined;
+  const quiet = note ? { count: ranked.length, noNewPapers: nothingArrived(run.ctx.db, sub, now), weekly: sub.frequency === 'weekly' } : undefined;
   const subject = digestSubject(ranked, quiet);
   const id = claimDigest(db, { subscriberId: sub.id, date, messageId, subject, items: ranked, note }, now, run.lease);
   if (id === null) return null;
@@ -412,7 +417,7 @@ function watchRelay(run: Run, final: AttemptOutcome): void {
 }
 
 /** One hand-off to the transport, as an outcome. */
-export async function handOver(ctx: Context, mail: OutgoingMail): Promise<AttemptOutcome> {
+export async function handOver(ctx: { transport: Transport }, mail: OutgoingMail): Promise<AttemptOutcome> {
   try {
     return acceptedOutcome((await ctx.transport.send(mail)).response);
   } catch (err) {
@@ -421,7 +426,7 @@ export async function handOver(ctx: Context, mail: OutgoingMail): Promise<Attemp
 }
 
 /** The retry limits of every mail, from the SMTP_* settings. */
-export function retryPolicy(ctx: Context): RetryPolicy {
+export function retryPolicy(ctx: { config: Pick<Config, 'SMTP_MAX_ATTEMPTS' | 'SMTP_RETRY_BASE_MS' | 'SMTP_RETRY_MAX_MS'> }): RetryPolicy {
   const c = ctx.config;
   return { maxAttempts: c.SMTP_MAX_ATTEMPTS, baseMs: c.SMTP_RETRY_BASE_MS, maxMs: c.SMTP_RETRY_MAX_MS };
 }
@@ -438,7 +443,7 @@ function count(run: Run, job: Job, state: 'sent' | 'retry' | 'failed', outcome: 
 }
 
 /** Ranks and renders every due digest without claiming or sending anything. */
-function dryRun(ctx: Context, now: Date): RunReport {
+function dryRun(ctx: SenderDeps, now: Date): RunReport {
   const report: RunReport = { due: 0, sent: 0, skipped: 0, failed: 0, retrying: 0 };
   const ranker = makeRanker(ctx.db, now);
   for (const sub of dueSubscribers(ctx.db, zoneClock(ctx, () => now))) {

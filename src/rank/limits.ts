@@ -26,33 +26,6 @@ export const PROFILE_LIMITS = {
 /** Default number of papers in a digest. */
 export const DEFAULT_DIGEST_SIZE = 10;
 
-/** One thing wrong with a profile: which field and what to fix. */
-export interface ProfileProblem {
-  field: string;
-  message: string;
-}
-
-/** Lists what is wrong with a profile against PROFILE_LIMITS; empty when it is acceptable. */
-export function validateProfile(p: Partial<Profile>): ProfileProblem[] {
-  const L = PROFILE_LIMITS;
-  const problems: ProfileProblem[] = [];
-  const list = (field: string, xs: unknown, max: number, maxLen: number, ok: (s: string) => boolean, what: string) => {
-    if (xs === undefined) return;
-    if (!Array.isArray(xs)) return problems.push({ field, message: `${field} must be a list` });
-    if (xs.length > max) problems.push({ field, message: `at most ${max} ${field} (got ${xs.length})` });
-    const bad = xs.slice(0, max).find((x) => typeof x !== 'string' || x.length > maxLen || !ok(x));
-    if (bad !== undefined) problems.push({ field, message: `each of ${field} must be ${what}` });
-  };
-  list('keywords', p.keywords, L.keywords, L.keywordLength, (s) => s.trim() !== '', `non-empty text of at most ${L.keywordLength} characters`);
-  list('categories', p.categories, L.categories, 40, (s) => CATEGORY.test(s), 'an arXiv category such as cs.CV');
-  list('authors', p.authors, L.authors, L.authorLength, (s) => s.trim() !== '', `a name of at most ${L.authorLength} characters`);
-  list('papers', p.papers, L.papers, 40, (s) => ARXIV_ID.test(s), 'an arXiv id such as 2406.01234');
-  if (p.about !== undefined && (typeof p.about !== 'string' || p.about.length > L.aboutLength)) {
-    problems.push({ field: 'about', message: `about must be text of at most ${L.aboutLength} characters` });
-  }
-  return problems;
-}
-
 /** Cuts a profile down to PROFILE_LIMITS, dropping malformed entries; the ranker applies it to whatever it is given. */
 export function clampProfile(p: Profile): Profile {
   const L = PROFILE_LIMITS;

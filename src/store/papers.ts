@@ -256,6 +256,12 @@ export function newestFirstSeen(db: Db): string | null {
   return db.prepare('SELECT max(first_seen) FROM papers').pluck().get() as string | null;
 }
 
+/** True when no paper was first stored after `since`. */
+export function noNewPapersSince(db: Db, since: Date): boolean {
+  const newest = newestFirstSeen(db);
+  return newest === null || Date.parse(newest) < since.getTime();
+}
+
 /** The setting that records when the bundled sample was stored (see ingest/sample.ts). */
 export const SAMPLE_STORED = 'sample_stored_at';
 

@@ -56,17 +56,3 @@ export function papersByIds(db: Db, ids: string[]): Map<string, Paper> {
   }
   return out;
 }
-
-/** A subscriber's digest size and weak-day choice. */
-export function digestPrefs(db: Db, subscriberId: number): { digestSize: number; weakDay: WeakDay } | undefined {
-  // Preference columns added by migration 003.
-  return stmt(db, 'SELECT digest_size AS digestSize, weak_day AS weakDay FROM subscribers WHERE id = ?')
-    .get(subscriberId) as { digestSize: number; weakDay: WeakDay } | undefined;
-}
-
-/** Changes a subscriber's digest size (1–50, enforced by the table) and weak-day choice. */
-export function setDigestPrefs(db: Db, subscriberId: number, prefs: { digestSize: number; weakDay: WeakDay }): boolean {
-  // Both preferences at once; CHECK constraints reject out-of-range values.
-  return stmt(db, 'UPDATE subscribers SET digest_size = ?, weak_day = ? WHERE id = ?')
-    .run(prefs.digestSize, prefs.weakDay, subscriberId).changes > 0;
-}

@@ -13,6 +13,8 @@ export interface Edge {
 export interface Rule {
   name: string;
   from: string[];
+  /** Modules under `from` that the rule leaves out. */
+  except?: string[];
   forbid: string[];
 }
 
@@ -45,7 +47,7 @@ function matches(path: string, pattern: string): boolean {
 export function breaches(edges: Edge[], rules: Rule[], exceptions: Exception[] = []): string[] {
   const excepted = (e: Edge) => exceptions.some((x) => x.from === e.from && x.to === e.to);
   return rules.flatMap((rule) => edges
-    .filter((e) => rule.from.some((f) => matches(e.from, f)) && rule.forbid.some((f) => matches(e.to, f)) && !excepted(e))
+    .filter((e) => rule.from.some((f) => matches(e.from, f)) && !(rule.except ?? []).some((f) => matches(e.from, f)) && rule.forbid.some((f) => matches(e.to, f)) && !excepted(e))
     .map((e) => `${rule.name}: ${e.from} imports ${e.to}`));
 }
 
@@ -79,4 +81,17 @@ export function cycles(edges: Edge[]): string[][] {
   };
   for (const file of next.keys()) if (!index.has(file)) visit(file);
   return groups;
+}
+
+/** The folder an import graph's file belongs to ('mail/sender.ts' → 'mail/'); a file at the root is its own unit. */
+export function folderOf(path: string): string {
+  const slash = path.indexOf('/');
+  return slash < 0 ? path : path.slice(0, slash + 1);
+}
+
+/** The graph between folders: an edge for each pair of folders (or root files) that one file of the first imports a
+ *  file of the second; imports inside a folder and of packages are left out. */
+export function folderGraph(edges: Edge[]): Edge[] {
+  const pairs = edges.filter((e) => e.to.endsWith('.ts')).map((e) => ({ from: folderOf(e.from), to: folderOf(e.to) })).filter((e) => e.from !== e.to);
+  return [...new Map(pairs.map((e) => [`${e.from} ${e.to}`, e])).values()];
 }

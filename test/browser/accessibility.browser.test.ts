@@ -12,8 +12,8 @@ import { addFeed } from '../../src/store/feeds.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 import type { TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
-import { hrefs, openSite, type Site } from './site.js';
-import { OUTPUT_DIR } from './chromium.js';
+import { hrefs, openSite, type Site } from '../helpers/site.js';
+import { OUTPUT_DIR } from '../helpers/chromium.js';
 
 const SHOTS = join(OUTPUT_DIR, 'pages');
 const WIDTHS = [375, 1280];

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFeedFetcher, type FeedFetcher } from '../../src/ingest/on-demand.js';
 import { HostLimiter } from '../../src/ingest/rate-limit.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
-import { fixture } from '../ingest/helpers.js';
-import { hrefs, openSite, type Site } from './site.js';
+import { fixture } from '../helpers/ingest.js';
+import { hrefs, openSite, type Site } from '../helpers/site.js';
 
 describe('a new install, a physicist-biologist\'s first digest', () => {
   let site: Site | undefined;

@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestSampleIfEmpty } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
-import { activeSubscriber } from '../http/fixtures.js';
-import { openSite, type Site } from './site.js';
+import { activeSubscriber } from '../helpers/http-fixtures.js';
+import { openSite, type Site } from '../helpers/site.js';
 
 describe('a browser whose timezone ICU names the old way', () => {
   let site: Site;

@@ -6,7 +6,7 @@ import { parseJsonl } from '../../src/ingest/jsonl.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import type { TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
-import { hrefs, openSite, type Site } from './site.js';
+import { hrefs, openSite, type Site } from '../helpers/site.js';
 
 
 // Bring your library, in a real Chromium against the real server on loopback with mail to a real SMTP server:

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfirmModel, ManageModel } from '../../src/context.js';
+import type { ConfirmModel, ManageModel } from '../../src/mail/confirmations.js';
 import type { DigestModel } from '../../src/digest/compose.js';
-import { makeLinks } from '../../src/links.js';
+import { makeLinks } from '../../src/links/urls.js';
 import { loadMailTemplate } from '../../src/templates.js';
 import { sampleModel, samplePapers } from '../helpers/digest.js';
-import { launchChromium, OUTPUT_DIR } from './chromium.js';
+import { launchChromium, OUTPUT_DIR } from '../helpers/chromium.js';
 
 const SHOTS = join(OUTPUT_DIR, 'mails');
 

@@ -9,8 +9,8 @@ import { ingestSampleIfEmpty } from '../../src/ingest/sample.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import type { TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
-import { openSite, type Site } from './site.js';
-import { OUTPUT_DIR } from './chromium.js';
+import { openSite, type Site } from '../helpers/site.js';
+import { OUTPUT_DIR } from '../helpers/chromium.js';
 
 const DIR = process.env.PAPERBOY_SCREENSHOTS === 'docs' ? 'docs/screenshots' : OUTPUT_DIR;
 

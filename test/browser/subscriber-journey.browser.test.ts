@@ -6,8 +6,8 @@ import { sendDueDigests } from '../../src/mail/sender.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 import type { TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
-import { hrefs, openSite, type Site } from './site.js';
-import { launchChromium, OUTPUT_DIR } from './chromium.js';
+import { hrefs, openSite, type Site } from '../helpers/site.js';
+import { launchChromium, OUTPUT_DIR } from '../helpers/chromium.js';
 
 // A subscriber's whole journey in a real Chromium against the real server on loopback, with mail
 // going to a real SMTP server: sign up through the form, confirm from the mail, change preferences,

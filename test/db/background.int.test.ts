@@ -1,7 +1,7 @@
 // SQL scripts on the background thread: a failing script rolled back and reported, not thrown, and the next one starting clean.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backgroundDone, runInBackground } from '../../src/db/background.js';
-import { tempDb } from '../ingest/db.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 let t: ReturnType<typeof tempDb>;
 beforeEach(() => { t = tempDb(); });

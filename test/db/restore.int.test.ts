@@ -7,7 +7,7 @@ import { backupDatabase, restoreDatabase } from '../../src/db/backup.js';
 import { buildApp } from '../../src/http/app.js';
 import { getSubscriber, signUp, unsubscribe } from '../../src/store/subscribers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { activeSubscriber, pathOf } from '../http/fixtures.js';
+import { activeSubscriber, pathOf } from '../helpers/http-fixtures.js';
 
 describe('restoring a backup', () => {
   let pb: TestPaperboy;

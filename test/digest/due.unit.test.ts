@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { timezoneOptions } from '../../src/http/views.js';
 import { RENAMED_ZONES } from '../../src/timezones.js';
-import { canonicalTimezone, dayLabel, deliverySentence, localDayHour, momentLabel, nextDelivery, scheduledDay, scheduleLabel, type Schedule } from '../../src/digest/due.js';
+import { dayLabel, deliverySentence, localDayHour, momentLabel, nextDelivery, scheduledDay, scheduleLabel, type Schedule } from '../../src/digest/due.js';
+import { canonicalTimezone } from '../../src/timezones.js';
 
 // What the pages promise about the next digest, against what the scheduler's own rule (scheduledDay) will do.
 describe('the next digest, in words that match what happens', () => {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { rng } from '../../src/eval/data.js';
-import { type Example, svmScores } from '../../src/eval/svm.js';
-import { ndcg, mrr, precision } from '../../src/eval/metrics.js';
+import { rng } from '../../tools/eval/data.js';
+import { type Example, svmScores } from '../../tools/eval/svm.js';
+import { ndcg, mrr, precision } from '../../tools/eval/metrics.js';
 
 const vec = (pairs: [number, number][]) => {
   const norm = Math.hypot(...pairs.map((p) => p[1]));

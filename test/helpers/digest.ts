@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { composeDigest, type DigestModel } from '../../src/digest/compose.js';
-import { makeLinks } from '../../src/links.js';
+import { makeLinks } from '../../src/links/urls.js';
 import type { Paper, RankedPaper } from '../../src/model.js';
 
 /** 20 real Hugging Face daily papers (the longest abstracts of the sample set) with their real author lists. */

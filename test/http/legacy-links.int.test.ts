@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../src/db/migrate.js';
 import { closeDb, openDb } from '../../src/db/open.js';
 import { startPaperboy, submit, type TestPaperboy } from '../helpers/app.js';
-import { FORM } from './fixtures.js';
+import { FORM } from '../helpers/http-fixtures.js';
 
 // Upgrading a database of before migration 009 (one token for everything, confirmation mails queued on the
 // subscriber row): links already in inboxes unsubscribe for 60 days and do nothing else; mails still queued go out.

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { ingestSource } from '../../src/ingest/run.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { fixturePath } from './helpers.js';
+import { fixturePath } from '../helpers/ingest.js';
 
 describe('GET /healthz', () => {
   let pb: TestPaperboy;

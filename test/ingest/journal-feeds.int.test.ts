@@ -14,7 +14,7 @@ import { parseOpml } from '../../src/ingest/opml.js';
 import { HostLimiter } from '../../src/ingest/rate-limit.js';
 import { codeFor, listFeeds } from '../../src/store/feeds.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
-import { fixture, fixturePath } from './helpers.js';
+import { fixture, fixturePath } from '../helpers/ingest.js';
 
 describe('naming journal feeds', () => {
   it('reads PAPERBOY_FEEDS as URLs or a file of them, refusing anything else by name', () => {

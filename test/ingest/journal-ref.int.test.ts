@@ -10,8 +10,8 @@ import type { Db } from '../../src/db/open.js';
 import { scheduledIngest } from '../../src/ingest/commands.js';
 import { HostLimiter } from '../../src/ingest/rate-limit.js';
 import { rowToPaper } from '../../src/store/papers.js';
-import { tempDb } from './db.js';
-import { fixture } from './helpers.js';
+import { tempDb } from '../helpers/ingest-db.js';
+import { fixture } from '../helpers/ingest.js';
 
 /** The recorded API answer for 1111.2011 without its DOI: only "Phys. Rev. B 85, 115117 (2012)" says where it went. */
 const arxivAnswer = fixture('arxiv-api/legacy-2016-id_list_1111.2011v2.xml')

@@ -9,8 +9,8 @@ import { ingestSource, type IngestDeps } from '../../src/ingest/run.js';
 import { HostLimiter } from '../../src/ingest/rate-limit.js';
 import { recentRuns } from '../../src/store/ingest-runs.js';
 import { countPapers, iteratePapers } from '../../src/store/papers.js';
-import { fixture, fixturePath } from './helpers.js';
-import { tempDb } from './db.js';
+import { fixture, fixturePath } from '../helpers/ingest.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 const ATOM = fixture('arxiv-api/q_testing_s0_m10_bc5a6c384fe9.xml');
 const HF = fixture('hf-daily/2024-05-27.json');

@@ -8,7 +8,7 @@ import { orderLibrary } from '../../src/rank/library.js';
 import { libraryCounts, libraryForRanking, libraryPage, librarySummary, removeLibraryEntry, replaceLibrary } from '../../src/store/library.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { deleteSubscriberData } from '../../src/store/subscribers.js';
-import { tempDb } from '../ingest/db.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 // Library entries against a real SQLite file holding real papers: the 200 arXiv papers of test/fixtures and an arXiv
 // API response whose entries carry journal DOIs.

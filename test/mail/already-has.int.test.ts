@@ -2,8 +2,9 @@
 // the papers they voted on, the papers sent to them before. Real arXiv papers without categories, as Hugging Face
 // papers come; a real SQLite file and a real SMTP server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadPapers } from '../../src/eval/data.js';
-import { buildDigest, sendDueDigests } from '../../src/mail/sender.js';
+import { loadPapers } from '../../tools/eval/data.js';
+import { buildDigest } from '../../src/digest/build.js';
+import { sendDueDigests } from '../../src/mail/sender.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { findByEmail } from '../../src/store/subscribers.js';
 import { recordVote } from '../../src/store/votes.js';

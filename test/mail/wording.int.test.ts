@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayLabel, localDayHour, momentLabel } from '../../src/digest/due.js';
-import { makeRanker } from '../../src/ranking.js';
+import { makeRanker } from '../../src/digest/choose.js';
 import { sendDueDigests } from '../../src/mail/sender.js';
 import { findByEmail } from '../../src/store/subscribers.js';
-import { form, FORM, dumpDb, pathOf } from '../http/fixtures.js';
+import { form, FORM, dumpDb, pathOf } from '../helpers/http-fixtures.js';
 import { linkPath, startWithSmtp, submit, type TestPaperboy } from '../helpers/app.js';
 import type { TestSmtp } from '../helpers/smtp.js';
 

@@ -9,7 +9,7 @@ import type { Paper, Profile } from '../../src/model.js';
 import { buildRankModel } from '../../src/rank/model.js';
 import { isWeakDay, rank } from '../../src/rank/rank.js';
 import { fairTrending, trendingPrior, upvotesApply } from '../../src/rank/signals.js';
-import { fixture } from '../ingest/helpers.js';
+import { fixture } from '../helpers/ingest.js';
 
 const NOW = new Date('2026-12-07T12:00:00Z');
 const seen = (p: Paper): Paper => ({ ...p, firstSeen: '2026-12-07T06:00:00.000Z', published: '2026-12-06T00:00:00.000Z' });

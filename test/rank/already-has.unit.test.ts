@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/model.js';
 import { buildRankModel } from '../../src/rank/model.js';
 import { rank } from '../../src/rank/rank.js';
-import { corpus, paper, profile } from './factories.js';
+import { corpus, paper, profile } from '../helpers/rank-factories.js';
 
 const now = new Date('2026-05-21T08:00:00Z');
 const known = (ps: Paper[]) => new Map(ps.map((p) => [p.id, p]));

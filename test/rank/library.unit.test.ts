@@ -5,7 +5,7 @@ import { PROFILE_LIMITS } from '../../src/rank/limits.js';
 import { buildRankModel } from '../../src/rank/model.js';
 import { rank } from '../../src/rank/rank.js';
 import { WEIGHTS } from '../../src/rank/weights.js';
-import { corpus, paper, profile } from './factories.js';
+import { corpus, paper, profile } from '../helpers/rank-factories.js';
 
 const now = new Date('2026-05-21T08:00:00Z');
 

@@ -3,7 +3,7 @@ import { isWeakDay, rank } from '../../src/rank/rank.js';
 import { buildRankModel } from '../../src/rank/model.js';
 import { PROFILE_LIMITS } from '../../src/rank/limits.js';
 import type { Paper } from '../../src/model.js';
-import { corpus, paper, profile } from './factories.js';
+import { corpus, paper, profile } from '../helpers/rank-factories.js';
 
 const now = new Date('2026-05-21T08:00:00Z');
 const known = (ps: Paper[]) => new Map(ps.map((p) => [p.id, p]));

@@ -10,7 +10,7 @@ import { rank } from '../../src/rank/rank.js';
 import { orderScores } from '../../src/rank/signals.js';
 import { buildSpace } from '../../src/rank/space.js';
 import { WEIGHTS } from '../../src/rank/weights.js';
-import { profile } from './factories.js';
+import { profile } from '../helpers/rank-factories.js';
 
 const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as Paper & { primary_category?: string });
 // 200 arXiv papers of April 2026 (cs.IT among them), as an arXiv feed brings them: no upvotes.

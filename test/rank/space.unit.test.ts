@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { cholesky, gaussian, gram, multiply, orthonormalize, symmetricEigen } from '../../src/rank/linalg.js';
 import { buildSpace, decodeSpace, encodeSpace, foldIn, spaceRow } from '../../src/rank/space.js';
 import { paperTerms } from '../../src/rank/vocabulary.js';
-import { corpus, paper } from './factories.js';
+import { corpus, paper } from '../helpers/rank-factories.js';
 
 /** A random symmetric matrix (n × n). */
 function symmetric(n: number, seed: number): Float64Array {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { authorKey, termCounts, words } from '../../src/rank/tokenize.js';
 import { fitVocabulary, idf, paperVector } from '../../src/rank/vocabulary.js';
-import { corpus, paper } from './factories.js';
+import { corpus, paper } from '../helpers/rank-factories.js';
 
 describe('tokenizer', () => {
   it('drops stopwords, numbers and LaTeX commands, folds accents and plurals', () => {

@@ -2,12 +2,12 @@
 // for every kind of profile on an ordinary day, a weak day when the day's papers are all off the subscriber's field.
 import { describe, expect, it } from 'vitest';
 import type { Paper, Profile } from '../../src/model.js';
-import { loadPapers } from '../../src/eval/data.js';
-import { days, relevantIn } from '../../src/eval/stores.js';
+import { loadPapers } from '../../tools/eval/data.js';
+import { days, relevantIn } from '../../tools/eval/stores.js';
 import { buildRankModel } from '../../src/rank/model.js';
 import { isWeakDay, rank } from '../../src/rank/rank.js';
 import { fitVocabulary } from '../../src/rank/vocabulary.js';
-import { profile } from './factories.js';
+import { profile } from '../helpers/rank-factories.js';
 
 const papers = loadPapers('arxiv-2026-06.jsonl.gz');
 const truth = new Map(papers.map((p) => [p.id, p.categories]));

@@ -6,7 +6,7 @@ import { countDue, dueSubscribers, zonesInUse } from '../../src/store/due.js';
 import { claimDigest, hasDigest, skipDigest, unclaimDigest } from '../../src/store/digests.js';
 import { activeSubscribers, updatePreferences, getSubscriber } from '../../src/store/subscribers.js';
 import type { Db } from '../../src/db/open.js';
-import { tempDb } from '../ingest/db.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 let t: ReturnType<typeof tempDb>;
 beforeEach(() => { t = tempDb(); });

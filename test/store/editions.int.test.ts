@@ -9,8 +9,8 @@ import { parseRxivDetails } from '../../src/ingest/rxiv.js';
 import type { Db } from '../../src/db/open.js';
 import type { Paper } from '../../src/model.js';
 import { rowToPaper, upsertPapers } from '../../src/store/papers.js';
-import { fixture } from '../ingest/helpers.js';
-import { tempDb } from '../ingest/db.js';
+import { fixture } from '../helpers/ingest.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 /** The arXiv API's record of 1111.2011, which arXiv says Physical Review B published as 10.1103/PhysRevB.85.115117. */
 const preprint = (): Paper => parseArxivAtom(fixture('arxiv-api/legacy-2016-id_list_1111.2011v2.xml')).papers[0];

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
 import type { Paper } from '../../src/model.js';
 import { latestPapers, upsertPapers } from '../../src/store/papers.js';
-import { tempDb } from '../ingest/db.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 /** A paper with defaults for what a test does not care about. */
 function paper(id: string, upvotes: number): Paper {

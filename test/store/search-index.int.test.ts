@@ -15,7 +15,7 @@ import { titleId } from '../../src/paper-identity.js';
 import { countPapers, upsertPapers } from '../../src/store/papers.js';
 import { pruneIndexedChanges } from '../../src/store/retention.js';
 import { indexInBackground, searchPapers } from '../../src/store/search.js';
-import { tempDb } from '../ingest/db.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 /** A paper with defaults for what a test does not care about. */
 function paper(over: Partial<Paper>): Paper {

@@ -8,7 +8,7 @@ import type { Paper } from '../../src/model.js';
 import { titleId } from '../../src/paper-identity.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { ftsQuery, searchPapers } from '../../src/store/search.js';
-import { tempDb } from '../ingest/db.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 /** A paper with defaults for what a test does not care about. */
 function paper(over: Partial<Paper>): Paper {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import type { Paper } from '../../src/model.js';
 import { loadSpace, refreshSpace, spaceIsStale, startSpaceBuilder } from '../../src/semantic-space.js';
-import { rankingInputs } from '../../src/ranking.js';
+import { rankingInputs } from '../../src/digest/choose.js';
 import { foldIn } from '../../src/rank/space.js';
 import { paperTerms } from '../../src/rank/vocabulary.js';
 import { parseJournalFeed } from '../../src/ingest/journal-feed.js';
@@ -13,7 +13,7 @@ import { parseRxivDetails } from '../../src/ingest/rxiv.js';
 import { libraryForRanking, linkLibrary, replaceLibrary } from '../../src/store/library.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { addSubscribers } from '../helpers/subscribers.js';
-import { tempDb } from '../ingest/db.js';
+import { tempDb } from '../helpers/ingest-db.js';
 
 const arxiv = readFileSync(new URL('../fixtures/arxiv-2026q2-200.jsonl', import.meta.url), 'utf8').trim().split('\n')
   .map((l) => JSON.parse(l) as Paper).map((p) => ({ ...p, categories: p.categories ?? [], url: null }));

@@ -2,9 +2,10 @@ import { describe, it, expect, beforeEach } from 'vitest';
 import { openDb, type Db } from '../../src/db/open.js';
 import { migrate } from '../../src/db/migrate.js';
 import { upsertPapers } from '../../src/store/papers.js';
-import { digestPrefs, recordVote, setDigestPrefs, undoVote, votesOf } from '../../src/store/votes.js';
-import { rankingInputs } from '../../src/ranking.js';
-import { paper, profile } from '../rank/factories.js';
+import { recordVote, undoVote, votesOf } from '../../src/store/votes.js';
+import { getSubscriber } from '../../src/store/subscribers.js';
+import { rankingInputs } from '../../src/digest/choose.js';
+import { paper, profile } from '../helpers/rank-factories.js';
 
 let db: Db;
 const sent = paper({ id: '2605.00001', title: 'Sent paper' });
@@ -45,9 +46,8 @@ describe('votes store', () => {
   });
 
   it('stores digest size and weak-day choice within limits', () => {
-    expect(digestPrefs(db, 1)).toEqual({ digestSize: 10, weakDay: 'skip' });
-    setDigestPrefs(db, 1, { digestSize: 5, weakDay: 'note' });
-    expect(digestPrefs(db, 1)).toEqual({ digestSize: 5, weakDay: 'note' });
-    expect(() => setDigestPrefs(db, 1, { digestSize: 500, weakDay: 'note' })).toThrow(/CHECK/);
+    expect(getSubscriber(db, 1)).toMatchObject({ digestSize: 10, weakDay: 'skip' });
+    expect(() => db.prepare('UPDATE subscribers SET digest_size = 500 WHERE id = 1').run()).toThrow(/CHECK/);
+    expect(() => db.prepare("UPDATE subscribers SET weak_day = 'maybe' WHERE id = 1").run()).toThrow(/CHECK/);
   });
 });

@@ -2,7 +2,7 @@
 // hex HMAC-SHA256 of timestamp + token under the webhook signing key (MAILGUN_WEBHOOK_SIGNING_KEY).
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { MailEvent } from '../record.js';
+import type { MailEvent } from '../record-event.js';
 import { address, bounceKind, fromSeconds, payload, sameText } from './payload.js';
 
 const body = z.looseObject({

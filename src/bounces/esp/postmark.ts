@@ -1,7 +1,7 @@
 // Postmark's bounce and spam complaint webhooks. Postmark signs nothing: it documents HTTP basic auth in the
 // webhook URL (https://user:password@…), checked here against POSTMARK_WEBHOOK_AUTH.
 import { z } from 'zod';
-import type { MailEvent } from '../record.js';
+import type { MailEvent } from '../record-event.js';
 import { address, payload, sameText } from './payload.js';
 
 /** True when the Authorization header carries POSTMARK_WEBHOOK_AUTH's `user:password` (constant-time). */

@@ -2,7 +2,7 @@
 // the raw body, checked with the verification key SendGrid shows (SENDGRID_WEBHOOK_PUBLIC_KEY) by Node's crypto.
 import { verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
-import type { MailEvent } from '../record.js';
+import type { MailEvent } from '../record-event.js';
 import { address, bounceKind, fromSeconds, payload } from './payload.js';
 
 /** The headers SendGrid signs a call with: the signature (base64 DER) and the timestamp it covers. */

@@ -5,7 +5,7 @@
 import { createVerify } from 'node:crypto';
 import https from 'node:https';
 import { z } from 'zod';
-import type { MailEvent } from '../record.js';
+import type { MailEvent } from '../record-event.js';
 import { address, payload, PayloadError } from './payload.js';
 
 /** Where SNS signing certificates and subscription URLs live. */

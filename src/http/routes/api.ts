@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Context } from '../../context.js';
+import type { ContextPart } from '../../context.js';
 import { localDayHour } from '../../digest/due.js';
 import type { LibraryReader } from '../../library/citation.js';
 import { librarySummary } from '../../store/library.js';
 import { LIBRARY_BODY_LIMIT, libraryAnswer, otherFieldsWithinLimit, librarySentence, readLibraryField } from '../library.js';
 import { subscriptionBody } from '../schemas.js';
-import type { Subscriptions } from '../subscribe.js';
+import type { Subscriptions } from '../../signup/subscriptions.js';
 
 const errorShape = z.object({ error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }) });
 
@@ -22,8 +22,15 @@ const libraryShape = z.object({
   skipped: z.array(z.object({ where: z.string(), reason: z.string() })).meta({ description: 'References not used, each with the line or entry and why' }),
 });
 
+/** What the JSON API needs: the store, two settings, sign-up and the library reader. */
+export interface ApiRouteDeps {
+  ctx: ContextPart<'db', 'DEFAULT_TIMEZONE' | 'INSTANCE_NAME'>;
+  subs: Subscriptions;
+  libraries: LibraryReader;
+}
+
 /** JSON API: sign-up. */
-export const apiRoutes = (ctx: Context, subs: Subscriptions, libraries: LibraryReader): FastifyPluginAsyncZod => async (app) => {
+export const apiRoutes = ({ ctx, subs, libraries }: ApiRouteDeps): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/subscriptions', {
     bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit,
     schema: {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Context } from '../../context.js';
 import { dayLabel } from '../../digest/due.js';
 import { archiveDays, archivePage, archiveSearch, categoryCounts, neighbourDays, type ArchiveFilter } from '../../store/archive.js';
-import { sendPage, type PageRenderer } from '../pages.js';
+import { sendPage, type PageRenderer } from '../page-renderer.js';
 import { archiveParams, archiveQuery } from '../schemas.js';
 import { categoryGroups, categoryLabel, paperView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
 import { onlySampleStored } from '../../store/papers.js';
@@ -37,8 +37,15 @@ function countLine(offset: number, shown: number, total: number, what: string, q
   return `${range}${filters}.`;
 }
 
+/** What the archive needs: the store, the page renderer and the categories with papers. */
+export interface ArchiveRouteDeps {
+  ctx: Pick<Context, 'db'>;
+  page: PageRenderer;
+  categories: () => CategoryCount[];
+}
+
 /** The public archive: /papers lists the days (or searches), /papers/<YYYY-MM-DD> lists a day's papers; both filter and page. */
-export const archiveRoutes = (ctx: Context, page: PageRenderer, categories: () => CategoryCount[]): FastifyPluginAsyncZod => async (app) => {
+export const archiveRoutes = ({ ctx, page, categories }: ArchiveRouteDeps): FastifyPluginAsyncZod => async (app) => {
   /** The filter form: its target, the words searched, and the categories to choose from (the chosen one selected). */
   const filter = (action: string, q: { q?: string; category?: string }, known: CategoryCount[], button: string) => ({
     action, q: q.q ?? '', button, groups: categoryGroups(known, q.category ? [q.category] : []),

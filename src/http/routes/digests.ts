@@ -1,13 +1,15 @@
 import Handlebars from 'handlebars';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Context } from '../../context.js';
+import type { ContextPart } from '../../context.js';
+import type { DigestDeps } from '../../digest/build.js';
+
 import { dayLabel } from '../../digest/due.js';
-import { renderDigest } from '../../mail/sender.js';
+import { renderDigest } from '../../digest/build.js';
 import { sentDigest } from '../../store/digest-view.js';
-import { sendPage, type PageRenderer } from '../pages.js';
+import { sendPage, type PageRenderer } from '../page-renderer.js';
 import { resolveDigest } from '../resolve.js';
 import { tokenParams } from '../schemas.js';
-import { invalidDigestLink } from './links.js';
+import { invalidDigestLink } from '../token-guard.js';
 import { onlySampleStored } from '../../store/papers.js';
 import { SAMPLE_NOTE } from '../views.js';
 
@@ -19,8 +21,14 @@ export function mailView(html: string): { mail: Handlebars.SafeString } {
   return { mail: new Handlebars.SafeString(html.slice(start < 0 ? 0 : start + 7, end < 0 ? undefined : end)) };
 }
 
+/** What the digest view needs: what a digest is built from, how long digests are kept, the page renderer. */
+export interface DigestRouteDeps {
+  ctx: DigestDeps & ContextPart<'secret', 'RETENTION_DAYS'>;
+  page: PageRenderer;
+}
+
 /** GET /digests/<digest token>: a sent digest in the browser, rendered again from what was recorded, in the site's frame. */
-export const digestRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsyncZod => async (app) => {
+export const digestRoutes = ({ ctx, page }: DigestRouteDeps): FastifyPluginAsyncZod => async (app) => {
   app.get('/digests/:token', { schema: { params: tokenParams, tags: ['links'] } }, async (req, reply) => {
     const access = resolveDigest(ctx, req.params.token);
     const digest = access && sentDigest(ctx.db, access.digestId, access.sub.id);

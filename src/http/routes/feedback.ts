@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Context } from '../../context.js';
+import type { ContextPart } from '../../context.js';
 import type { Paper } from '../../model.js';
 import { getPaper } from '../../store/archive.js';
 import { inDigest } from '../../store/digest-view.js';
 import { recordVote, undoVote, voteOn } from '../../store/votes.js';
-import { seeOther, sendPage, type PageRenderer } from '../pages.js';
+import { seeOther, sendPage, type PageRenderer } from '../page-renderer.js';
 import { resolveDigest, type DigestAccess } from '../resolve.js';
 import { doneQuery, emptyBody, feedbackParams, undoParams } from '../schemas.js';
-import { INVALID_LINK, invalidDigestLink } from './links.js';
+import { INVALID_LINK, invalidDigestLink } from '../token-guard.js';
 
 const NOT_IN_DIGEST = {
   title: 'Not in this digest', heading: 'This paper was not in that digest',
@@ -15,7 +15,7 @@ const NOT_IN_DIGEST = {
 };
 
 /** The digest and paper a feedback link names, or the page to answer instead. */
-function lookUp(ctx: Context, token: string, paperId: string): { access: DigestAccess; paper: Paper } | { status: number; model: typeof INVALID_LINK } {
+function lookUp(ctx: FeedbackRouteDeps['ctx'], token: string, paperId: string): { access: DigestAccess; paper: Paper } | { status: number; model: typeof INVALID_LINK } {
   const access = resolveDigest(ctx, token);
   if (!access) return { status: 404, model: invalidDigestLink(ctx.config.RETENTION_DAYS) };
   const paper = getPaper(ctx.db, paperId);
@@ -23,12 +23,18 @@ function lookUp(ctx: Context, token: string, paperId: string): { access: DigestA
   return { access, paper };
 }
 
+/** What the vote links need: the store, the link secret, how long digests are kept, the page renderer. */
+export interface FeedbackRouteDeps {
+  ctx: ContextPart<'db' | 'secret', 'RETENTION_DAYS'>;
+  page: PageRenderer;
+}
+
 /**
  * The 👍 / 👎 links in digests. Their token names one digest and votes on its papers only. A GET or HEAD
  * shows the vote as it stands, with one button, and changes nothing (link scanners open every link of a
  * mail); the button POSTs the vote, and a further POST undoes it. Each POST redirects back to the page.
  */
-export const feedbackRoutes = (ctx: Context, page: PageRenderer): FastifyPluginAsyncZod => async (app) => {
+export const feedbackRoutes = ({ ctx, page }: FeedbackRouteDeps): FastifyPluginAsyncZod => async (app) => {
   app.get('/feedback/:token/:paper/:vote', { schema: { params: feedbackParams, querystring: doneQuery, tags: ['links'] } }, async (req, reply) => {
     const { token, paper: paperId, vote } = req.params;
     const found = lookUp(ctx, token, paperId);

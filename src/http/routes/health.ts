@@ -6,14 +6,20 @@ import { relayRefusal, relayWarning } from '../../mail/relay.js';
 import { lastRunPerSource } from '../../store/ingest-runs.js';
 import { mailboxStatuses } from '../../store/mail-events.js';
 import { needsOperator, type OperatorCheck } from '../operator.js';
-import { publicSource, publicText } from '../redact.js';
+import { publicSource, publicText } from '../../log/redact.js';
+
+/** What /healthz needs: the store and the settings it checks, and who the operator is. */
+export interface HealthRouteDeps {
+  ctx: Pick<Context, 'db' | 'config'>;
+  isOperator: OperatorCheck;
+}
 
 /**
  * GET /healthz: 200 `{"status":"ok"}` when the database answers, 503 when it does not. With the operator's
  * bearer token it adds the paper count, the last ingest run of each source, the bounce mailbox's last pass and
  * any warning: sources without credentials or query strings, files by name, errors and warnings with the same done to them.
  */
-export const healthRoutes = (ctx: Context, isOperator: OperatorCheck): FastifyPluginAsyncZod => async (app) => {
+export const healthRoutes = ({ ctx, isOperator }: HealthRouteDeps): FastifyPluginAsyncZod => async (app) => {
   app.get('/healthz', { schema: { summary: 'Up or down; details with Authorization: Bearer <METRICS_TOKEN>', tags: ['operations'] } }, async (req, reply) => {
     const who = isOperator(req);
     if (who === 'wrong') throw needsOperator(reply);

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { Context } from '../../context.js';
+import type { ContextPart } from '../../context.js';
 import type { FeedFetcher } from '../../ingest/on-demand.js';
 import { dayLabel, deliverySentence, frequencyWord, localDayHour, scheduleLabel } from '../../digest/due.js';
 import { hasDigest } from '../../store/digests.js';
@@ -8,24 +8,13 @@ import { CONFIRM_DAYS, isExpired, type Asked } from '../../store/requests.js';
 import { confirmSignUp, unsubscribe, type SubscriberRecord } from '../../store/subscribers.js';
 import { BODY_LIMIT } from '../limits.js';
 import { acceptMultipartFields } from '../multipart.js';
-import { seeOther, sendPage, type PageRenderer } from '../pages.js';
+import { seeOther, sendPage, type PageRenderer } from '../page-renderer.js';
 import { resolveRequest, resolveUnsubscribe } from '../resolve.js';
+import { INVALID_LINK, tokenGuard } from '../token-guard.js';
 import { oneClickOrSameOrigin } from '../security.js';
 import { doneQuery, emptyBody, tokenParams, unsubscribeBody } from '../schemas.js';
-import type { Subscriptions } from '../subscribe.js';
+import type { Subscriptions } from '../../signup/subscriptions.js';
 import { categoryLabel } from '../views.js';
-
-/** The page shown for a token that resolves to nobody: forged, truncated, used, replaced or erased. */
-export const INVALID_LINK = {
-  title: 'Link not valid', heading: 'This link is not valid',
-  message: 'Check that the whole link was copied. Links stop working once used, when a newer mail replaces them, or when the data was deleted.',
-  link: { href: '/#subscribe', label: 'Sign up again' },
-};
-
-/** The page for a digest's view or vote link that opens nothing: also kept digests end (RETENTION_DAYS). */
-export function invalidDigestLink(retentionDays: number): typeof INVALID_LINK {
-  return { ...INVALID_LINK, message: `${INVALID_LINK.message} A digest, and the links in it, are kept for ${retentionDays} days.` };
-}
 
 const EXPIRED = {
   ...INVALID_LINK, heading: 'This confirmation link has expired',
@@ -60,18 +49,33 @@ function usedPage(token: string, sub: SubscriberRecord, usedAt: string, schedule
 /** What a redirect back to the unsubscribe page says happened (`?done=`), in our own words. */
 const MAILED = { confirm: 'We mailed a confirmation link to {email}. Open it and press Confirm to get your digests again.', link: 'We mailed the link to your preferences to {email}.' } as const;
 
+/** What the confirm and unsubscribe links need: the store, the links, sign-up (to mail a link), the first fetch of new categories. */
+export interface LinkRouteDeps {
+  ctx: ContextPart<'db' | 'secret' | 'links', 'PUBLIC_URL'>;
+  page: PageRenderer;
+  subs: Subscriptions;
+  feeds: FeedFetcher;
+}
+
 /**
  * The pages behind links in sign-up mails and digests: confirm (GET shows what would be confirmed and one
  * button; only the POST confirms) and unsubscribe (GET shows a button; the POST unsubscribes, RFC 8058
  * one-click included, from any origin and never held back by the per-IP limit).
  */
-export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, feeds: FeedFetcher): FastifyPluginAsyncZod => async (app) => {
+export const linkRoutes = ({ ctx, page, subs, feeds }: LinkRouteDeps): FastifyPluginAsyncZod => async (app) => {
   // RFC 8058: one-click POSTs SHOULD be multipart/form-data.
   acceptMultipartFields(app, BODY_LIMIT);
+  // A confirm token names a sign-up request; the mail-link button works once the request was used. An unsubscribe
+  // token names a subscriber. A token that opens nothing is answered 404 before any handler runs.
+  const request = tokenGuard(page, (token) => resolveRequest(ctx, token));
+  const usedRequest = tokenGuard(page, (token) => {
+    const found = resolveRequest(ctx, token);
+    return found?.request.usedAt ? found : null;
+  });
+  const leaver = tokenGuard(page, (token) => resolveUnsubscribe(ctx, token));
 
-  app.get('/confirm/:token', { schema: { params: tokenParams, querystring: doneQuery, tags: ['links'] } }, async (req, reply) => {
-    const found = resolveRequest(ctx, req.params.token);
-    if (!found) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+  app.get('/confirm/:token', { schema: { params: tokenParams, querystring: doneQuery, tags: ['links'] }, preHandler: request.preHandler }, async (req, reply) => {
+    const found = request.of(req);
     // Used (this one or another of the address's): say where the address stands, not "not valid" (issue 22, item 18).
     if (found.request.usedAt) return sendPage(reply, page, 'confirm-used', usedPage(req.params.token, found.sub, found.request.usedAt, scheduleLabel(found.sub), req.query.done));
     if (isExpired(found.request)) return sendPage(reply, page, 'message', EXPIRED, 410);
@@ -87,9 +91,9 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
 
   app.post('/confirm/:token', {
     schema: { params: tokenParams, body: emptyBody, summary: 'Confirm a sign-up (the button of the confirmation page)', tags: ['links'] },
+    preHandler: request.preHandler,
   }, async (req, reply) => {
-    const found = resolveRequest(ctx, req.params.token);
-    if (!found) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    const found = request.of(req);
     // Pressed again (a second tab, the back button): nothing is applied twice; the page says where the address stands.
     if (found.request.usedAt) return seeOther(reply, `/confirm/${req.params.token}`);
     if (isExpired(found.request)) return sendPage(reply, page, 'message', EXPIRED, 410);
@@ -103,9 +107,9 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
   // The button of a used confirmation link's page: the owner's preferences link (or, once unsubscribed, one to come back).
   app.post('/confirm/:token/mail-link', {
     schema: { params: tokenParams, body: emptyBody, summary: 'Mail the preferences link (or a link to resubscribe) from a used confirmation link', tags: ['links'] },
+    preHandler: usedRequest.preHandler,
   }, async (req, reply) => {
-    const found = resolveRequest(ctx, req.params.token);
-    if (!found?.request.usedAt) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    const found = usedRequest.of(req);
     await subs.mailOwner(found.sub, found.sub.status === 'active' ? 'manage' : 'confirm');
     return seeOther(reply, `/confirm/${req.params.token}?done=link`);
   });
@@ -117,9 +121,8 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     return { title: left ? 'Unsubscribed' : 'Unsubscribe', email: sub.email, action: `/unsubscribe/${token}`, unsubscribed: left, notice };
   };
 
-  app.get('/unsubscribe/:token', { schema: { params: tokenParams, querystring: doneQuery, tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveUnsubscribe(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+  app.get('/unsubscribe/:token', { schema: { params: tokenParams, querystring: doneQuery, tags: ['links'] }, preHandler: leaver.preHandler }, async (req, reply) => {
+    const sub = leaver.of(req);
     // A GET never unsubscribes: mail scanners open links. The button POSTs to the same URL.
     return sendPage(reply, page, 'unsubscribe', unsubscribePage(req.params.token, sub, req.query.done));
   });
@@ -131,9 +134,9 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
     // A provider may post many one-clicks from one address; holding one back would keep mailing someone who left.
     config: { rateLimit: false, anyOrigin: true },
     preValidation: oneClickOrSameOrigin(ctx.config.PUBLIC_URL),
+    preHandler: leaver.preHandler,
   }, async (req, reply) => {
-    const sub = resolveUnsubscribe(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    const sub = leaver.of(req);
     unsubscribe(ctx.db, sub.id);
     // A mail provider's one-click gets its answer at once; the page's button is redirected to the page (Post/Redirect/Get).
     if (req.body?.['List-Unsubscribe'] === 'One-Click') return sendPage(reply, page, 'unsubscribe', unsubscribePage(req.params.token, { ...sub, status: 'unsubscribed' }));
@@ -145,9 +148,9 @@ export const linkRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions
   for (const [path, kind] of [['resubscribe', 'confirm'], ['preferences-link', 'manage']] as const) {
     app.post(`/unsubscribe/:token/${path}`, {
       schema: { params: tokenParams, body: emptyBody, summary: kind === 'confirm' ? 'Mail a link that resubscribes' : 'Mail the preferences link', tags: ['links'] },
+      preHandler: leaver.preHandler,
     }, async (req, reply) => {
-      const sub = resolveUnsubscribe(ctx, req.params.token);
-      if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+      const sub = leaver.of(req);
       await subs.mailOwner(sub, kind);
       return seeOther(reply, `/unsubscribe/${req.params.token}?done=${kind === 'confirm' ? 'confirm' : 'link'}`);
     });

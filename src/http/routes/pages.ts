@@ -1,19 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Context } from '../../context.js';
+import type { ContextPart } from '../../context.js';
 import { localDayHour } from '../../digest/due.js';
 import { latestPapers, onlySampleStored } from '../../store/papers.js';
 import { CONFIRM_DAYS } from '../../store/requests.js';
-import { ApiError, formIssues } from '../errors.js';
+import { ApiError } from '../../api-error.js';
+import { formIssues } from '../errors.js';
 import { BLANK_FORM, fieldErrors, valuesFromBody, type FieldErrors, type FormValues } from '../forms.js';
-import { fresh, seeOther, sendPage, type PageRenderer } from '../pages.js';
+import { fresh, seeOther, sendPage, type PageRenderer } from '../page-renderer.js';
 import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
 import { truncatedField, uploadedName } from '../multipart.js';
 import { subscriptionForm } from '../schemas.js';
 import type { LibraryReader } from '../../library/citation.js';
 import { librarySummary } from '../../store/library.js';
-import type { Subscriptions } from '../subscribe.js';
+import type { Subscriptions } from '../../signup/subscriptions.js';
 import { formView, paperView, SAMPLE_NOTE, type CategoryCount } from '../views.js';
 
 /** How long the landing page (and its paper list) may be reused: it is the same for everyone and changes with ingests only. */
@@ -35,8 +36,17 @@ function sentTo(req: FastifyRequest): string | null {
   }
 }
 
+/** What the landing and sign-up pages need: the store, six settings, sign-up, the categories, the library reader. */
+export interface PageRouteDeps {
+  ctx: ContextPart<'db', 'ALLOWED_EMAIL_DOMAINS' | 'DEFAULT_HOUR' | 'DEFAULT_TIMEZONE' | 'INSTANCE_NAME' | 'MAIL_FROM' | 'PUBLIC_URL'>;
+  page: PageRenderer;
+  subs: Subscriptions;
+  categories: () => CategoryCount[];
+  libraries: LibraryReader;
+}
+
 /** HTML pages: the landing page with the sign-up form, the form's answers, and "Check your inbox". */
-export const pageRoutes = (ctx: Context, page: PageRenderer, subs: Subscriptions, categories: () => CategoryCount[], libraries: LibraryReader): FastifyPluginAsyncZod => async (app) => {
+export const pageRoutes = ({ ctx, page, subs, categories, libraries }: PageRouteDeps): FastifyPluginAsyncZod => async (app) => {
   const papers = fresh(LANDING_TTL_MS, () => latestPapers(ctx.db, 15).map(paperView));
   // Labelled as what they are while the bundled sample is all the store holds.
   const sample = fresh(LANDING_TTL_MS, () => (onlySampleStored(ctx.db) ? SAMPLE_NOTE : ''));

@@ -1,8 +1,9 @@
+import type { DigestDeps } from '../../digest/build.js';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Context } from '../../context.js';
+import type { Context, ContextPart } from '../../context.js';
 import { dayLabel, deliverySentence, localDayHour, momentLabel, nextDelivery } from '../../digest/due.js';
-import { buildDigest } from '../../mail/sender.js';
+import { buildDigest } from '../../digest/build.js';
 import { WEIGHTS } from '../../rank/weights.js';
 import { emailHash } from '../../store/address-guard.js';
 import { hasDigest } from '../../store/digests.js';
@@ -14,12 +15,14 @@ import type { LibraryRead } from '../../library/read.js';
 import { PROFILE_LIMITS } from '../../rank/limits.js';
 import { forgetPrevious, libraryCounts, libraryPage, previousLibrary, removeLibraryEntry, replaceLibrary, restorePrevious } from '../../store/library.js';
 import { atomically } from '../../store/statements.js';
-import { ApiError, formIssues } from '../errors.js';
+import { ApiError } from '../../api-error.js';
+import { formIssues } from '../errors.js';
 import { fieldErrors, valuesFromBody, valuesOf, type FieldErrors, type FormValues } from '../forms.js';
 import { LIBRARY_BODY_LIMIT, LIBRARY_COOKIE, acceptLibraryForms, libraryAnswer, otherFieldsWithinLimit, libraryTooLarge, libraryView, readLibraryField, viewCookie, viewFromCookie, type LibraryView } from '../library.js';
 import { truncatedField, uploadedName } from '../multipart.js';
-import { seeOther, sendPage, type PageRenderer } from '../pages.js';
+import { seeOther, sendPage, type PageRenderer } from '../page-renderer.js';
 import { resolveManage } from '../resolve.js';
+import { INVALID_LINK, tokenGuard, type TokenGuard } from '../token-guard.js';
 import { deleteBody, emptyBody, libraryEditBody, preferencesBody, preferencesQuery, tokenParams } from '../schemas.js';
 import { categoryLabel, formView, SAMPLE_NOTE, sourceOptions, type CategoryCount } from '../views.js';
 import { SOURCE_KEYS } from '../../rank/sources.js';
@@ -27,7 +30,6 @@ import { sourceCounts } from '../../store/source-rates.js';
 import { listFeeds } from '../../store/feeds.js';
 import type { FeedFetcher } from '../../ingest/on-demand.js';
 import { onlySampleStored } from '../../store/papers.js';
-import { INVALID_LINK } from './links.js';
 import { mailView } from './digests.js';
 import { pastDigests } from '../../store/digest-view.js';
 
@@ -70,7 +72,7 @@ function matchedLabel(e: StoredEntry): string {
 }
 
 /** The library as the preferences page lists it: counts, one page of entries (title, how matched, when added), a pager. */
-function libraryList(ctx: Context, subscriberId: number, base: string, page: number) {
+function libraryList(ctx: Pick<Context, 'db'>, subscriberId: number, base: string, page: number) {
   const counts = libraryCounts(ctx.db, subscriberId);
   if (!counts.entries) return null;
   const pages = Math.ceil(counts.entries / LIBRARY_PER_PAGE);
@@ -90,7 +92,7 @@ function libraryList(ctx: Context, subscriberId: number, base: string, page: num
 const PAST_DIGESTS_SHOWN = 60;
 
 /** The subscriber's sent digests still kept, newest first, each with its "View in browser" link. */
-function pastDigestList(ctx: Context, sub: SubscriberRecord) {
+function pastDigestList(ctx: ContextPart<'db' | 'links', 'RETENTION_DAYS'>, sub: SubscriberRecord) {
   const { digests, total } = pastDigests(ctx.db, sub.id, PAST_DIGESTS_SHOWN);
   if (!total) return null;
   return {
@@ -100,7 +102,7 @@ function pastDigestList(ctx: Context, sub: SubscriberRecord) {
 }
 
 /** The library kept a step back, as the page offers it: "5 entries, replaced on 14 July 2026 at 10:02 (Europe/Paris)". */
-function previousView(ctx: Context, sub: SubscriberRecord) {
+function previousView(ctx: Pick<Context, 'db'>, sub: SubscriberRecord) {
   const p = previousLibrary(ctx.db, sub.id);
   if (!p) return null;
   return { entries: p.entries, plural: p.entries !== 1, replaced: `${momentLabel(new Date(p.replacedAt), sub.timezone)} (${sub.timezone})` };
@@ -115,57 +117,85 @@ export function fetchingNote(categories: readonly string[], pending: ReadonlySet
 }
 
 /** The schedule in a sentence, with when the next digest really goes out (today's may be due already). */
-export function deliveryOf(ctx: Context, sub: SubscriberRecord, now = new Date()): string {
+export function deliveryOf(ctx: Pick<Context, 'db'>, sub: SubscriberRecord, now = new Date()): string {
   return deliverySentence(now, sub, hasDigest(ctx.db, sub.id, localDayHour(now, sub.timezone).date));
 }
 
-/** /preferences/<token>: view and edit everything, preview the next digest, resubscribe, download and delete my data. */
-export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: () => CategoryCount[], libraries: LibraryReader, feeds: FeedFetcher): FastifyPluginAsyncZod => async (app) => {
-  type Shown = { values?: FormValues; errors?: FieldErrors; done?: string; page?: number; answer?: LibraryView | null };
-  const show = (reply: FastifyReply, token: string, sub: SubscriberRecord, o: Shown = {}, status = 200) => {
+/** What the preferences pages need: the store, the links, what a preview is built from, the categories, the library reader, the first fetch of new categories. */
+export interface PreferenceRouteDeps {
+  ctx: DigestDeps & ContextPart<'db' | 'secret' | 'links', 'INSTANCE_NAME' | 'PAPERBOY_SOURCES' | 'PUBLIC_URL' | 'RETENTION_DAYS' | 'INSTANCE_CONTACT'>;
+  page: PageRenderer;
+  categories: () => CategoryCount[];
+  libraries: LibraryReader;
+  feeds: FeedFetcher;
+}
+
+/** What the preferences page shows besides the subscriber's record: the values and errors of a refused form, the
+ *  notice of what was done, the library page, the answer to a library just given. */
+type Shown = { values?: FormValues; errors?: FieldErrors; done?: string; page?: number; answer?: LibraryView | null };
+
+/** Answers the preferences page of a subscriber (status 200, or the status of a refused form). */
+function preferencesPage({ ctx, page, categories, feeds }: PreferenceRouteDeps) {
+  return (reply: FastifyReply, token: string, sub: SubscriberRecord, o: Shown = {}, status = 200) => {
     const notice = o.done && Object.hasOwn(NOTICES, o.done) ? NOTICES[o.done as keyof typeof NOTICES] : '';
     const base = `/preferences/${token}`;
     return sendPage(reply, page, 'preferences', {
       title: o.errors ? 'Your preferences: check the form' : 'Your preferences', token, status: sub.status, notice,
       welcome: o.done === 'confirmed' && sub.status === 'active', delivery: deliveryOf(ctx, sub),
       fetching: fetchingNote(sub.profile.categories, feeds.pending()),
-      sources: sourcesView(o.values ?? valuesOf(sub)),
+      sources: sourcesView(ctx, o.values ?? valuesOf(sub)),
       previewUrl: sub.status === 'unsubscribed' ? null : `${base}/preview`, unsubscribeUrl: new URL(ctx.links.unsubscribe(sub)).pathname,
       weakDayItems: WEIGHTS.weakDayItems, ...formView(o.values ?? valuesOf(sub), o.errors ?? {}, categories()),
       library: libraryList(ctx, sub.id, base, o.page ?? 1), libraryAnswer: o.answer ?? null, previousLibrary: previousView(ctx, sub),
       pastDigests: pastDigestList(ctx, sub),
     }, status);
   };
-  /** The sources checkboxes: the named sources fetched here and every journal feed, with what each brought this week. */
-  const sourcesView = (v: FormValues) => {
-    const journals = new Map(listFeeds(ctx.db).map((f) => [f.code, f.title ?? new URL(f.url).hostname]));
-    const named = ctx.config.PAPERBOY_SOURCES.filter((s) => (SOURCE_KEYS as readonly string[]).includes(s));
-    return sourceOptions([...named, ...journals.keys()], sourceCounts(ctx.db, new Date(Date.now() - 7 * 86_400_000).toISOString()), v.sources, journals);
-  };
-  // A library's answer travels from the form's POST to the page it redirects to in a cookie of that page alone.
-  const flash = (token: string, value: string) => `${LIBRARY_COOKIE}=${value}; Path=/preferences/${token}; Max-Age=${value ? 600 : 0}; HttpOnly; SameSite=Lax${ctx.config.PUBLIC_URL.startsWith('https:') ? '; Secure' : ''}`;
+}
 
+/** The sources checkboxes: the named sources fetched here and every journal feed, with what each brought this week. */
+function sourcesView(ctx: PreferenceRouteDeps['ctx'], v: FormValues) {
+  const journals = new Map(listFeeds(ctx.db).map((f) => [f.code, f.title ?? new URL(f.url).hostname]));
+  const named = ctx.config.PAPERBOY_SOURCES.filter((s) => (SOURCE_KEYS as readonly string[]).includes(s));
+  return sourceOptions([...named, ...journals.keys()], sourceCounts(ctx.db, new Date(Date.now() - 7 * 86_400_000).toISOString()), v.sources, journals);
+}
 
-  app.get('/preferences/:token', { schema: { params: tokenParams, querystring: preferencesQuery, tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+/** The cookie that carries a library's answer from the form's POST to the page it redirects to, for that page alone. */
+function flashCookie(publicUrl: string, token: string, value: string): string {
+  return `${LIBRARY_COOKIE}=${value}; Path=/preferences/${token}; Max-Age=${value ? 600 : 0}; HttpOnly; SameSite=Lax${publicUrl.startsWith('https:') ? '; Secure' : ''}`;
+}
+
+/** The routes of one part of the preferences, given the guard that resolves the manage token. */
+type PreferencePart = (deps: PreferenceRouteDeps, holder: TokenGuard<SubscriberRecord>) => FastifyPluginAsyncZod;
+
+/** GET /preferences/<token>: the page, with the answer to a library just given when the form's POST left one. */
+const view: PreferencePart = (deps, holder) => async (app) => {
+  const { ctx } = deps;
+  const show = preferencesPage(deps);
+  const flash = (token: string, value: string) => flashCookie(ctx.config.PUBLIC_URL, token, value);
+  app.get('/preferences/:token', { schema: { params: tokenParams, querystring: preferencesQuery, tags: ['links'] }, preHandler: holder.preHandler }, async (req, reply) => {
+    const sub = holder.of(req);
     const answer = viewFromCookie(req.headers.cookie, LIBRARY_COOKIE);
     // Shown once: the cookie goes with this answer.
     if (answer) void reply.header('set-cookie', flash(req.params.token, ''));
     return show(reply, req.params.token, sub, { done: req.query.done, page: req.query.page, answer });
   });
+};
 
+/** The form's POST to /preferences/<token>: saves every preference, and replaces the library when one is given. */
+const form: PreferencePart = (deps, holder) => async (app) => {
+  const { ctx, libraries, feeds } = deps;
+  const show = preferencesPage(deps);
+  const flash = (token: string, value: string) => flashCookie(ctx.config.PUBLIC_URL, token, value);
   // Only the form takes multipart/form-data (it uploads a library file), in a plugin of its own; urlencoded works too.
   await app.register(async (form) => {
     acceptLibraryForms(form);
     form.withTypeProvider<ZodTypeProvider>().post('/preferences/:token', {
-      bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit,
+      bodyLimit: LIBRARY_BODY_LIMIT, preValidation: otherFieldsWithinLimit, preHandler: holder.preHandler,
       schema: { params: tokenParams, body: preferencesBody, summary: 'Save every preference (the form); a library given replaces the one kept', tags: ['links'], consumes: ['multipart/form-data', 'application/x-www-form-urlencoded'] },
       attachValidation: true,
     }, async (req, reply) => {
       const issues = formIssues(req);
-      const sub = resolveManage(ctx, req.params.token);
-      if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+      const sub = holder.of(req);
       const values = () => valuesFromBody(req.body, { ...valuesOf(sub), categories: [] });
       if (issues) return show(reply, req.params.token, sub, { values: values(), errors: fieldErrors(issues, req.body) }, 400);
       const { library: text, libraryFile, ...b } = req.body;
@@ -192,12 +222,15 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
       return seeOther(reply, `/preferences/${req.params.token}?done=saved${answer ? '#your-library' : ''}`);
     });
   });
+};
 
+/** POST /preferences/<token>/library: remove an entry or all of them, put back the previous library or forget it. */
+const libraryEdits: PreferencePart = ({ ctx }, holder) => async (app) => {
   app.post('/preferences/:token/library', {
+    preHandler: holder.preHandler,
     schema: { params: tokenParams, body: libraryEditBody, summary: 'Remove one entry of the library or all of them; put back the previous library, or forget it', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
   }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    const sub = holder.of(req);
     const b = req.body;
     let done: keyof typeof NOTICES;
     if (b.clear === 'yes') {
@@ -210,10 +243,12 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
     // Back to the library section, which shows the list, the result and the library kept a step back.
     return seeOther(reply, `/preferences/${req.params.token}?done=${done}#your-library`);
   });
+};
 
-  app.get('/preferences/:token/preview', { schema: { params: tokenParams, summary: 'What the next digest would hold if it went out now', tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+/** GET /preferences/<token>/preview: the next digest as it would go out now. */
+const preview: PreferencePart = ({ ctx, page }, holder) => async (app) => {
+  app.get('/preferences/:token/preview', { schema: { params: tokenParams, summary: 'What the next digest would hold if it went out now', tags: ['links'] }, preHandler: holder.preHandler }, async (req, reply) => {
+    const sub = holder.of(req);
     const now = new Date();
     const next = nextDelivery(now, sub, hasDigest(ctx.db, sub.id, localDayHour(now, sub.timezone).date));
     // The ranking `paperboy preview` runs: papers of the last week not sent before, votes included; nothing is recorded.
@@ -227,30 +262,32 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
         : { empty: 'Nothing would be sent: too few new papers of the last week match your interests, and on such a day you chose to get nothing. Add topics or categories, or choose a short note on quiet days.' }),
     });
   });
+};
 
+/** Resubscribe, download my data, delete my data. */
+const subscription: PreferencePart = ({ ctx, page }, holder) => async (app) => {
   app.post('/preferences/:token/resubscribe', {
+    preHandler: holder.preHandler,
     schema: { params: tokenParams, body: emptyBody, summary: 'Resubscribe an unsubscribed address', tags: ['links'] },
   }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    const sub = holder.of(req);
     const back = resubscribe(ctx.db, sub.id) || sub.status === 'active';
     return seeOther(reply, `/preferences/${req.params.token}?done=${back ? 'resubscribed' : 'pending'}`);
   });
 
   // A GET that changes nothing: a link scanner opening it learns only what the token's holder may read anyway.
-  app.get('/preferences/:token/data', { schema: { params: tokenParams, summary: 'Everything kept about the subscriber, as JSON', tags: ['links'] } }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    const data = sub && subscriberData(ctx.db, sub.id);
+  app.get('/preferences/:token/data', { schema: { params: tokenParams, summary: 'Everything kept about the subscriber, as JSON', tags: ['links'] }, preHandler: holder.preHandler }, async (req, reply) => {
+    const data = subscriberData(ctx.db, holder.of(req).id);
     if (!data) return sendPage(reply, page, 'message', INVALID_LINK, 404);
     return reply.type('application/json; charset=utf-8').header('content-disposition', 'attachment; filename="paperboy-my-data.json"')
       .send(JSON.stringify(data, null, 2));
   });
 
   app.post('/preferences/:token/delete', {
+    preHandler: holder.preHandler,
     schema: { params: tokenParams, body: deleteBody, summary: 'Erase the subscriber and their history', tags: ['links'], consumes: ['application/x-www-form-urlencoded'] },
   }, async (req, reply) => {
-    const sub = resolveManage(ctx, req.params.token);
-    if (!sub) return sendPage(reply, page, 'message', INVALID_LINK, 404);
+    const sub = holder.of(req);
     deleteSubscriberData(ctx.db, sub.id, emailHash(ctx.secret, sub.email));
     return seeOther(reply, '/deleted');
   });
@@ -260,4 +297,11 @@ export const preferenceRoutes = (ctx: Context, page: PageRenderer, categories: (
     message: 'The address, interests, digests and votes are erased. Every link in earlier mails has stopped working.',
     link: { href: '/', label: 'Go to the home page' },
   }));
+};
+
+/** /preferences/<token>: view and edit everything, preview the next digest, resubscribe, download and delete my data. */
+export const preferenceRoutes = (deps: PreferenceRouteDeps): FastifyPluginAsyncZod => async (app) => {
+  // Every route here opens one subscriber's preferences: the manage token names them, or the route answers 404.
+  const holder = tokenGuard(deps.page, (token) => resolveManage(deps.ctx, token));
+  for (const part of [view, form, libraryEdits, preview, subscription]) await app.register(part(deps, holder));
 };

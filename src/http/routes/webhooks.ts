@@ -1,13 +1,13 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { Context } from '../../context.js';
+import type { ContextPart } from '../../context.js';
 import { mailgunEvents, mailgunSignature, mailgunSigned } from '../../bounces/esp/mailgun.js';
 import { freshTimestamp, json, PayloadError, SIGNED_CALL_MAX_SKEW_MS } from '../../bounces/esp/payload.js';
 import { postmarkAuthorized, postmarkEvents } from '../../bounces/esp/postmark.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, sendgridEvents, sendgridSigned } from '../../bounces/esp/sendgrid.js';
 import { isSnsUrl, sesEvents, SnsRefused, verifySns } from '../../bounces/esp/ses.js';
-import { recordEvent, type MailEvent } from '../../bounces/record.js';
+import { recordEvent, type MailEvent } from '../../bounces/record-event.js';
 import { spendToken } from '../../store/webhook-tokens.js';
-import { ApiError } from '../errors.js';
+import { ApiError } from '../../api-error.js';
 
 /** Bodies up to 1 MB: SendGrid posts events in batches, SES notifications carry the mail's headers. */
 export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
@@ -25,13 +25,19 @@ const off = (key: string) => new ApiError(404, 'webhook_off', `This webhook is n
 const unauthorized = (why: string) => new ApiError(401, 'unauthorized', why);
 const stale = () => unauthorized(`The signature's timestamp is more than ${SIGNED_CALL_MAX_SKEW_MS / 60_000} minutes from this server's clock: a call is accepted only when fresh`);
 
+/** What the ESP webhooks need: the store, the log, the secret, the bounce limits and each ESP's key. */
+export interface WebhookRouteDeps {
+  ctx: ContextPart<'db' | 'log' | 'secret', 'BOUNCE_HARD_LIMIT' | 'BOUNCE_SOFT_LIMIT' | 'MAILGUN_WEBHOOK_SIGNING_KEY' | 'POSTMARK_WEBHOOK_AUTH' | 'SENDGRID_KEY' | 'SES_TOPIC_ARNS'>;
+  confirm: ConfirmSubscription;
+}
+
 /**
  * POST /webhooks/{ses,postmark,sendgrid,mailgun}: each ESP's bounces and complaints, verified the way that ESP
- * documents, recorded once (see bounces/record.ts). Forged or unsigned: 401 and nothing changes; a body that is
+ * documents, recorded once (see bounces/record-event.ts). Forged or unsigned: 401 and nothing changes; a body that is
  * not what the ESP documents: 400. The answer is the same whoever the events are about. Never held back by the
  * per-IP limit: an ESP posts from few addresses, and a refused post is a bounce or complaint lost or delayed.
  */
-export const webhookRoutes = (ctx: Context, confirm: ConfirmSubscription): FastifyPluginAsync => async (app) => {
+export const webhookRoutes = ({ ctx, confirm }: WebhookRouteDeps): FastifyPluginAsync => async (app) => {
   // Bodies stay raw bytes here: SendGrid signs the bytes, SNS posts JSON as text/plain.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));

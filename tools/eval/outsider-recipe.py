@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The issue-27 recipe and the outsider's SVM, each scored two ways on one setting of the outsider's protocol.
 
-  /usr/bin/python3 scripts/outsider-recipe.py MODE [--window A,B] [--hist A,B] [--seed N]   (MODE: text | two-topics)
+  /usr/bin/python3 tools/eval/outsider-recipe.py MODE [--window A,B] [--hist A,B] [--seed N]   (MODE: text | two-topics)
 
 Imports ../shared/eval/protocol.py (its subscribers, store and relevance) and ranks each subscriber's papers with
   - the outsider's SVM (protocol.py's recipe: tf-idf 1-2-grams, LinearSVC C=0.01 balanced, trained on the whole store),
@@ -18,7 +18,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-PROTOCOL = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared', 'eval')
+PROTOCOL = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'shared', 'eval')
 sys.argv = ['protocol.py', os.path.join(os.environ.get('TMPDIR', '/tmp'), 'outsider-recipe')] + sys.argv[1:]
 sys.path.insert(0, os.environ.get('PROTOCOL_DIR', PROTOCOL))
 import protocol as P  # noqa: E402  (builds the subscribers and the store for the given setting)

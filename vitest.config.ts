@@ -8,7 +8,8 @@ export default defineConfig({
     // Each test file says by its name which project runs it: .unit (pure code), .int (real SQLite, SMTP, HTTP in this
     // process), .e2e (the built CLI as a child process), .browser (Chromium); test/architecture checks that every file
     // has one. npm test runs the three, every file isolated; `npm run test:fast` the first, for the edit–test loop, with
-    // --no-isolate: one module cache per worker across files (importing src/ again for each file was half the run).
+    // --no-isolate: one module cache per worker across files (importing src/ again for each file was half the run), and
+    // --maxWorkers=150%: the tests mostly wait on SMTP, HTTP and SQLite, and vitest's default on 2 cores is one worker.
     projects: [
       { extends: true, test: { name: 'fast', include: ['test/**/*.unit.test.ts', 'test/**/*.int.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/**/*.e2e.test.ts'], globalSetup: ['test/setup/build.ts'] } },

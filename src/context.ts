@@ -10,7 +10,12 @@ import { makeLinks, type Links } from './links/urls.js';
 import { createLogger } from './log/logger.js';
 import { mailDomain } from './mail/message.js';
 import { createTransport, type Transport, type TransportOptions } from './mail/transport.js';
-import type { ConfirmModel, InviteModel, ManageModel } from './mail/confirmations.js';
+import { makeConfirmationMailer, type ConfirmationMailer, type ConfirmModel, type InviteModel, type ManageModel } from './mail/confirmations.js';
+import { startLibraryReader, type LibraryReader } from './library/citation.js';
+import { fresh } from './memo.js';
+import { categoryCounts } from './store/archive.js';
+import { listFeeds } from './store/feeds.js';
+import { setJournalNames } from './taxonomy.js';
 import { indexInBackground } from './store/search.js';
 import { tokenSecret } from './store/settings.js';
 import { loadMailTemplate } from './templates.js';
@@ -25,7 +30,17 @@ export interface Context {
   domain: string;
   transport: Transport;
   templates: { digest: MailTemplate<DigestModel>; confirm: MailTemplate<ConfirmModel>; invite: MailTemplate<InviteModel>; manage: MailTemplate<ManageModel> };
+  /** The sign-up mailer of this process (its timers: jobs/signup-mail.ts, started by serve). */
+  mailer: ConfirmationMailer;
+  /** Reads library exports on a worker thread of their own, started at the first upload. */
+  libraries: LibraryReader;
+  /** The categories with papers and their counts, which the forms and the archive offer: the same for every visitor and
+   *  changed by ingests only, so reused for CATEGORIES_TTL_MS (reading them also refreshes the journal feeds' names). */
+  categories: () => { code: string; papers: number }[];
 }
+
+/** How long the list of categories with papers may be reused. */
+const CATEGORIES_TTL_MS = 5_000;
 
 /** The part of the context a consumer needs: some of its fields, and some settings of its config. Route plugins and
  *  services declare theirs with it, so each says what it touches. */
@@ -50,7 +65,7 @@ export async function createContext(config: Config, over: { transport?: Transpor
   // A new or outdated search index file is filled from papers on the worker thread, beside start-up.
   indexInBackground(db);
   const secret = tokenSecret(db, config.PAPERBOY_SECRET);
-  return {
+  const wired = {
     config, db, log, secret,
     links: makeLinks(config.PUBLIC_URL, secret),
     domain: mailDomain(config.PUBLIC_URL),
@@ -58,6 +73,14 @@ export async function createContext(config: Config, over: { transport?: Transpor
     templates: {
       digest: await loadMailTemplate('digest'), confirm: await loadMailTemplate('confirm'), invite: await loadMailTemplate('invite'), manage: await loadMailTemplate('manage'),
     },
+  };
+  const journals = () => setJournalNames(listFeeds(db).map((f) => [f.code, f.title ?? new URL(f.url).hostname] as const));
+  journals();
+  return {
+    ...wired,
+    mailer: makeConfirmationMailer(wired),
+    libraries: startLibraryReader(),
+    categories: fresh(CATEGORIES_TTL_MS, () => { journals(); return categoryCounts(db); }),
   };
 }
 
@@ -71,8 +94,11 @@ export function transportOptions(config: Config): TransportOptions {
   };
 }
 
-/** Closes the transport and the database (after its background work). */
+/** Waits for the sign-up mail in flight, stops the library thread, closes the transport and the database (after its
+ *  background work). */
 export async function closeContext(ctx: Context): Promise<void> {
+  await ctx.mailer.close();
+  ctx.libraries.close();
   ctx.transport.close();
   await closeDb(ctx.db);
 }

@@ -6,7 +6,6 @@ import type { Db } from '../db/open.js';
 import { scheduleLabel } from '../digest/due.js';
 import { ApiError } from '../api-error.js';
 import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from '../signup/subscriptions.js';
-import { makeConfirmationMailer } from '../mail/confirmations.js';
 import type { SubscriberStatus } from '../model.js';
 import { emailHash, liftSuppression, suppressionOf, suppressions, type SuppressionReason } from '../store/address-guard.js';
 import { unsuspend, unsuspendSince, type Unsuspended } from '../store/bounces.js';
@@ -128,22 +127,17 @@ export async function inviteCommand(ctx: Context, text: string): Promise<InviteR
     if (why) skipped.push({ line: i.line, reason: `${i.input.email}: ${why}` });
     return !why;
   });
-  const mailer = makeConfirmationMailer(ctx);
   let refused = 0;
-  try {
-    const subs = makeSubscriptions(ctx, mailer, SIGNUPS_PER_ADDRESS_PER_DAY);
-    // All in one event-loop turn: the sign-ups share one transaction, and each can still be refused alone.
-    const outcomes = await Promise.allSettled(invitations.map((i) => subs.subscribe(i.input, { invited: true })));
-    outcomes.forEach((o, i) => {
-      if (o.status === 'fulfilled') return;
-      refused++;
-      const reason = o.reason instanceof ApiError ? o.reason.message : `not recorded: ${(o.reason as Error).message}`;
-      bad.push({ line: invitations[i].line, reason: `${invitations[i].input.email}: ${reason}` });
-    });
-    await mailer.idle();
-  } finally {
-    await mailer.close();
-  }
+  const subs = makeSubscriptions(ctx, ctx.mailer, SIGNUPS_PER_ADDRESS_PER_DAY);
+  // All in one event-loop turn: the sign-ups share one transaction, and each can still be refused alone.
+  const outcomes = await Promise.allSettled(invitations.map((i) => subs.subscribe(i.input, { invited: true })));
+  outcomes.forEach((o, i) => {
+    if (o.status === 'fulfilled') return;
+    refused++;
+    const reason = o.reason instanceof ApiError ? o.reason.message : `not recorded: ${(o.reason as Error).message}`;
+    bad.push({ line: invitations[i].line, reason: `${invitations[i].input.email}: ${reason}` });
+  });
+  await ctx.mailer.idle();
   return { invited: invitations.length - refused, bad: bad.sort((a, b) => a.line - b.line), skipped };
 }
 

@@ -7,7 +7,7 @@ import { BODY_LIMIT } from './limits.js';
 import { makeErrorHandler, wantsJson } from './errors.js';
 import { registerMetrics } from './metrics.js';
 import { operatorGuard } from './operator.js';
-import { contactView, fresh, loadPages, sendPage } from './page-renderer.js';
+import { contactView, loadPages, sendPage } from './page-renderer.js';
 import { registerRateLimit, type RateLimitOptions } from './rate-limit.js';
 import { logSerializers } from '../log/redact.js';
 import { apiRoutes } from './routes/api.js';
@@ -22,18 +22,10 @@ import { preferenceRoutes } from './routes/preferences.js';
 import { openSubscribeUrl, webhookRoutes, type ConfirmSubscription } from './routes/webhooks.js';
 import { registerSecurityHeaders, sameOriginPosts } from './security.js';
 import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from '../signup/subscriptions.js';
-import { makeConfirmationMailer } from '../mail/confirmations.js';
-import { categoryCounts } from '../store/archive.js';
-import { listFeeds } from '../store/feeds.js';
-import { setJournalNames } from '../taxonomy.js';
-import { startLibraryReader } from '../library/citation.js';
 import { userAgent } from '../ingest/fetch.js';
 import { makeFeedFetcher, type FeedFetcher, type FeedFetcherDeps } from '../ingest/on-demand.js';
 
 export { BODY_LIMIT };
-
-/** How long the list of categories with papers may be reused. */
-const CATEGORIES_TTL_MS = 5_000;
 
 /** Abuse limits; the defaults suit a public instance, the benchmark raises them. */
 export interface AppOptions {
@@ -60,12 +52,8 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   // Routes behind a link token find what it opened here (token-guard.ts).
   app.decorateRequest('linkHolder', null);
   const page = loadPages({ instance: ctx.config.INSTANCE_NAME, contact: contactView(ctx.config.INSTANCE_CONTACT) });
-  const mailer = makeConfirmationMailer(ctx);
+  const { mailer, libraries, categories } = ctx;
   const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? SIGNUPS_PER_ADDRESS_PER_DAY);
-  // The categories the forms and the archive offer: the same for every visitor, changed by ingests only.
-  const journals = () => setJournalNames(listFeeds(ctx.db).map((f) => [f.code, f.title ?? new URL(f.url).hostname] as const));
-  journals();
-  const categories = fresh(CATEGORIES_TTL_MS, () => { journals(); return categoryCounts(ctx.db); });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(makeErrorHandler(page));
@@ -74,13 +62,11 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     return sendPage(reply, page, 'message', { title: 'Not found', heading: 'Page not found', message: 'There is nothing at this address.', link: { href: '/', label: 'Go to the home page' } }, 404);
   });
   app.addHook('onRequest', sameOriginPosts(ctx.config.PUBLIC_URL));
-  // Library exports are parsed on their own thread, started at the first upload.
-  const libraries = startLibraryReader();
   const feeds = (opts.feeds ?? makeFeedFetcher)({
     db: ctx.db, log: ctx.log, sources: ctx.config.PAPERBOY_SOURCES, fetch: { userAgent: userAgent(ctx.config.PUBLIC_URL) },
   });
-  // A feed being fetched finishes before the database closes.
-  app.addHook('onClose', async () => { libraries.close(); await feeds.idle(); return mailer.close(); });
+  // A feed being fetched finishes before the database closes (the mailer and the library thread are the context's).
+  app.addHook('onClose', () => feeds.idle());
   registerSecurityHeaders(app);
   await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
   await registerDocs(app, ctx.config.PUBLIC_URL, page, ctx.config.INSTANCE_NAME);

@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import type { Context } from '../context.js';
 import { sendDueDigests } from '../mail/sender.js';
 import { startMailboxJob } from './bounce-mailbox.js';
+import { startSignupMailTimers } from './signup-mail.js';
 import { describePrune, pruneHistory, prunedNothing } from './retention.js';
 
 /** What the scheduler runs on INGEST_CRON. */
@@ -19,8 +20,8 @@ export interface Scheduler {
 /** When the daily prune runs (server time): an hour when few subscribers are due, though it never holds up a send run. */
 const PRUNE_CRON = '17 3 * * *';
 
-/** Registers the jobs: due digests every minute, ingest on INGEST_CRON, the prune daily, the bounce mailbox when
- *  BOUNCE_IMAP_URL is set. Runs of one job never overlap. */
+/** Registers the jobs: due digests every minute, ingest on INGEST_CRON, the prune daily, the sign-up mailer's timers,
+ *  the bounce mailbox when BOUNCE_IMAP_URL is set. Runs of one job never overlap. */
 export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
   // Aborted on stop: the digest run takes no new work and returns once what is in flight is recorded.
   const stopping = new AbortController();
@@ -38,6 +39,7 @@ export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
   const pruneTask = cron.schedule(PRUNE_CRON, pruneJob);
   const running = new Set<Promise<void>>();
   const mailbox = ctx.config.BOUNCE_IMAP_URL ? startMailboxJob(ctx) : null;
+  const stopSignupMail = startSignupMailTimers(ctx.mailer);
 
   function guarded(name: string, job: () => Promise<void>) {
     let busy = false;
@@ -55,6 +57,7 @@ export function startScheduler(ctx: Context, ingest: IngestJob): Scheduler {
     pruneNow: pruneJob,
     async stop() {
       stopping.abort();
+      stopSignupMail();
       await digestTask.stop();
       await ingestTask.stop();
       await mailbox?.stop();

@@ -68,7 +68,10 @@ export interface ConfirmationMailer {
   kick(): void;
   /** Resolves when no pass is running (every mail claimed so far is handed over or recorded). */
   idle(): Promise<void>;
-  /** Stops the timers and waits for the pass in flight. */
+  /** Calls `listener` after each pass with when the earliest deferred mail falls due (null: none); returns what
+   *  removes it. The timers that act on it are jobs/signup-mail.ts's. */
+  onIdle(listener: (next: Date | null) => void): () => void;
+  /** Takes no new pass and waits for the one in flight. */
   close(): Promise<void>;
 }
 
@@ -77,8 +80,7 @@ export function makeConfirmationMailer(ctx: ConfirmationDeps): ConfirmationMaile
   let running: Promise<void> | null = null;
   let again = false;
   let closed = false;
-  let retry: NodeJS.Timeout | undefined;
-  const minute = setInterval(() => kick(), 60_000).unref();
+  const listeners = new Set<(next: Date | null) => void>();
 
   // Each outcome is recorded as soon as its mail is handed over (outcomes of the same moment share a commit): a
   // crash then resends only the mails in flight, where recording a batch at its end resent the whole batch. A pass
@@ -95,14 +97,9 @@ export function makeConfirmationMailer(ctx: ConfirmationDeps): ConfirmationMaile
       }));
       if (batch.length) again = true;
     } while (again && !closed);
-    scheduleRetry();
-  };
-
-  /** Wakes up when the earliest deferred mail falls due (the minute timer covers other processes' leftovers). */
-  const scheduleRetry = () => {
-    clearTimeout(retry);
-    const at = nextMailAt(ctx.db);
-    if (at && !closed) retry = setTimeout(kick, Math.max(0, at.getTime() - Date.now()) + 10).unref();
+    if (closed || !listeners.size) return;
+    const next = nextMailAt(ctx.db);
+    for (const l of listeners) l(next);
   };
 
   function kick(): void {
@@ -115,10 +112,13 @@ export function makeConfirmationMailer(ctx: ConfirmationDeps): ConfirmationMaile
   return {
     kick,
     idle: async () => { while (running) await running; },
+    onIdle(listener) {
+      listeners.add(listener);
+      return () => { listeners.delete(listener); };
+    },
     async close() {
       closed = true;
-      clearInterval(minute);
-      clearTimeout(retry);
+      listeners.clear();
       while (running) await running;
     },
   };

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
 import { closeContext, createContext, type Context } from '../../src/context.js';
 import { buildApp, type AppOptions } from '../../src/http/app.js';
+import { startSignupMailTimers } from '../../src/jobs/signup-mail.js';
 import { ingestListingFile } from './papers.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
 
@@ -27,9 +28,12 @@ export async function startPaperboy(env: Record<string, string> = {}, opts: AppO
   });
   const ctx = await createContext(config, { log: pino({ level: 'silent' }) });
   const app = await buildApp(ctx, opts);
+  // As serve's scheduler does: the sign-up mailer's minute and retry timers.
+  const stopTimers = startSignupMailTimers(ctx.mailer);
   return {
     dir, config, ctx, app,
     async close() {
+      stopTimers();
       await app.close();
       await closeContext(ctx);
       rmSync(dir, { recursive: true, force: true });

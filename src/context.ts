@@ -13,6 +13,8 @@ import { createTransport, type Transport, type TransportOptions } from './mail/t
 import { makeConfirmationMailer, type ConfirmationMailer, type ConfirmModel, type InviteModel, type ManageModel } from './mail/confirmations.js';
 import { startLibraryReader, type LibraryReader } from './library/citation.js';
 import { fresh } from './memo.js';
+import { userAgent } from './ingest/fetch.js';
+import { makeFeedFetcher, type FeedFetcher, type FeedFetcherDeps } from './ingest/on-demand.js';
 import { categoryCounts } from './store/archive.js';
 import { listFeeds } from './store/feeds.js';
 import { setJournalNames } from './taxonomy.js';
@@ -37,6 +39,18 @@ export interface Context {
   /** The categories with papers and their counts, which the forms and the archive offer: the same for every visitor and
    *  changed by ingests only, so reused for CATEGORIES_TTL_MS (reading them also refreshes the journal feeds' names). */
   categories: () => { code: string; papers: number }[];
+  /** Fetches the feeds of categories chosen for the first time (arXiv's, bioRxiv's and medRxiv's when PAPERBOY_SOURCES
+   *  lists them). */
+  feeds: FeedFetcher;
+}
+
+/** What createContext may be given instead of building it: tests' transport, logger and feed fetcher (pointed at local
+ *  servers), and serve's feed fetcher (which learns the semantic space after it stored papers). */
+export interface ContextOverrides {
+  transport?: Transport;
+  log?: Logger;
+  busyTimeoutMs?: number;
+  feeds?: (deps: FeedFetcherDeps) => FeedFetcher;
 }
 
 /** How long the list of categories with papers may be reused. */
@@ -54,7 +68,7 @@ export type ContextPart<K extends Exclude<keyof Context, 'config'>, C extends ke
 const HEAP_GROWING_PERCENT = 50;
 
 /** Opens the database (applying migrations), compiles the mail templates and builds the transport. */
-export async function createContext(config: Config, over: { transport?: Transport; log?: Logger; busyTimeoutMs?: number } = {}): Promise<Context> {
+export async function createContext(config: Config, over: ContextOverrides = {}): Promise<Context> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const log = over.log ?? createLogger(config.LOG_LEVEL);
   const db = openDb(config.PAPERBOY_DB, { busyTimeoutMs: over.busyTimeoutMs });
@@ -81,6 +95,7 @@ export async function createContext(config: Config, over: { transport?: Transpor
     mailer: makeConfirmationMailer(wired),
     libraries: startLibraryReader(),
     categories: fresh(CATEGORIES_TTL_MS, () => { journals(); return categoryCounts(db); }),
+    feeds: (over.feeds ?? makeFeedFetcher)({ db, log, sources: config.PAPERBOY_SOURCES, fetch: { userAgent: userAgent(config.PUBLIC_URL) } }),
   };
 }
 
@@ -94,9 +109,10 @@ export function transportOptions(config: Config): TransportOptions {
   };
 }
 
-/** Waits for the sign-up mail in flight, stops the library thread, closes the transport and the database (after its
- *  background work). */
+/** Waits for the feed fetch and the sign-up mail in flight, stops the library thread, closes the transport and the
+ *  database (after its background work). */
 export async function closeContext(ctx: Context): Promise<void> {
+  await ctx.feeds.idle();
   await ctx.mailer.close();
   ctx.libraries.close();
   ctx.transport.close();

@@ -18,19 +18,20 @@ export interface ServeOptions {
 
 /** `paperboy serve`: database → migrations → sample papers → HTTP → scheduler (a first ingest at once); closes cleanly on SIGTERM/SIGINT. */
 export async function serve(config: Config, opts: ServeOptions = {}): Promise<void> {
-  const ctx = await createContext(config);
+  // A category chosen for the first time is fetched at once; the space is learned again when it brought papers.
+  let learn: () => Promise<void> = async () => {};
+  const ctx = await createContext(config, { feeds: (deps) => makeFeedFetcher({ ...deps, onStored: () => learn() }) });
   // Commands run elsewhere compare their PUBLIC_URL with this one before they mail links.
   recordPublicUrl(ctx.db, config.PUBLIC_URL);
   const sample = opts.sample === false ? null : await ingestSampleIfEmpty({ db: ctx.db });
   if (sample) ctx.log.info({ added: sample.new, rejected: sample.rejected }, 'store was empty: ingested the bundled sample papers');
   // The semantic space digests rank in is learned again after every ingest, on a worker thread (seconds of CPU).
   const spaces = startSpaceBuilder(ctx.db);
-  const learn = () => spaces.refresh().then(
+  learn = () => spaces.refresh().then(
     (r) => { if (r) ctx.log.info(r, `learned the semantic space from ${r.papers} papers in ${r.secs.toFixed(1)} s`); },
     (err) => ctx.log.error({ err }, 'learning the semantic space failed: digests rank by the tf-idf vectors until it is learned'));
   void learn();
-  // A category chosen for the first time is fetched at once; the space is learned again when it brought papers.
-  const app = await buildApp(ctx, { feeds: (deps) => makeFeedFetcher({ ...deps, onStored: learn }) });
+  const app = await buildApp(ctx);
   await app.listen({ port: config.PORT, host: config.HOST });
   const scheduler = startScheduler(ctx, async () => {
     await scheduledIngest({ db: ctx.db, publicUrl: config.PUBLIC_URL, log: ctx.log, feeds: config.PAPERBOY_FEEDS }, config.PAPERBOY_SOURCES);
@@ -54,6 +55,8 @@ export async function serve(config: Config, opts: ServeOptions = {}): Promise<vo
     closing = true;
     ctx.log.info({ signal }, 'stopping: no new work, finishing what is in flight');
     await app.close();
+    // A feed fetch in flight stores its papers and asks for the space while the space builder still runs.
+    await ctx.feeds.idle();
     await scheduler.stop();
     spaces.close();
     await closeContext(ctx);

@@ -22,8 +22,6 @@ import { preferenceRoutes } from './routes/preferences.js';
 import { openSubscribeUrl, webhookRoutes, type ConfirmSubscription } from './routes/webhooks.js';
 import { registerSecurityHeaders, sameOriginPosts } from './security.js';
 import { makeSubscriptions, SIGNUPS_PER_ADDRESS_PER_DAY } from '../signup/subscriptions.js';
-import { userAgent } from '../ingest/fetch.js';
-import { makeFeedFetcher, type FeedFetcher, type FeedFetcherDeps } from '../ingest/on-demand.js';
 
 export { BODY_LIMIT };
 
@@ -34,9 +32,6 @@ export interface AppOptions {
   signupsPerAddressPerDay?: number;
   /** How an SNS subscription is confirmed (default: a GET of its SubscribeURL); tests record it instead. */
   confirmSnsSubscription?: ConfirmSubscription;
-  /** Makes what fetches the feeds of newly chosen categories (arXiv's, bioRxiv's and medRxiv's when PAPERBOY_SOURCES lists them); tests
-   *  point it at local servers, serve learns the semantic space after it stored papers. */
-  feeds?: (deps: FeedFetcherDeps) => FeedFetcher;
 }
 
 /** Builds the Fastify app over a context; call `listen` or `inject` on it. */
@@ -52,7 +47,7 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
   // Routes behind a link token find what it opened here (token-guard.ts).
   app.decorateRequest('linkHolder', null);
   const page = loadPages({ instance: ctx.config.INSTANCE_NAME, contact: contactView(ctx.config.INSTANCE_CONTACT) });
-  const { mailer, libraries, categories } = ctx;
+  const { mailer, libraries, categories, feeds } = ctx;
   const subs = makeSubscriptions(ctx, mailer, opts.signupsPerAddressPerDay ?? SIGNUPS_PER_ADDRESS_PER_DAY);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -62,11 +57,6 @@ export async function buildApp(ctx: Context, opts: AppOptions = {}): Promise<Fas
     return sendPage(reply, page, 'message', { title: 'Not found', heading: 'Page not found', message: 'There is nothing at this address.', link: { href: '/', label: 'Go to the home page' } }, 404);
   });
   app.addHook('onRequest', sameOriginPosts(ctx.config.PUBLIC_URL));
-  const feeds = (opts.feeds ?? makeFeedFetcher)({
-    db: ctx.db, log: ctx.log, sources: ctx.config.PAPERBOY_SOURCES, fetch: { userAgent: userAgent(ctx.config.PUBLIC_URL) },
-  });
-  // A feed being fetched finishes before the database closes (the mailer and the library thread are the context's).
-  app.addHook('onClose', () => feeds.idle());
   registerSecurityHeaders(app);
   await registerRateLimit(app, opts.rateLimit ?? { max: 20, timeWindowMs: 60_000 });
   await registerDocs(app, ctx.config.PUBLIC_URL, page, ctx.config.INSTANCE_NAME);

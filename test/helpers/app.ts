@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig, type Config } from '../../src/config.js';
-import { closeContext, createContext, type Context } from '../../src/context.js';
+import { closeContext, createContext, type Context, type ContextOverrides } from '../../src/context.js';
 import { buildApp, type AppOptions } from '../../src/http/app.js';
 import { startSignupMailTimers } from '../../src/jobs/signup-mail.js';
 import { ingestListingFile } from './papers.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
+
+/** The app's limits, and a feed fetcher pointed at local servers (the context's). */
+export type StartOptions = AppOptions & Pick<ContextOverrides, 'feeds'>;
 
 /** A Paperboy instance on a temporary SQLite file, with its HTTP app (not listening: use inject). */
 export interface TestPaperboy {
@@ -20,13 +23,13 @@ export interface TestPaperboy {
 }
 
 /** Builds a real context and app over a fresh temp directory; `env` overrides configuration, `opts` the app's limits. */
-export async function startPaperboy(env: Record<string, string> = {}, opts: AppOptions = {}): Promise<TestPaperboy> {
+export async function startPaperboy(env: Record<string, string> = {}, opts: StartOptions = {}): Promise<TestPaperboy> {
   const dir = mkdtempSync(join(tmpdir(), 'paperboy-test-'));
   const config = loadConfig({
     PAPERBOY_DB: join(dir, 'paperboy.db'), PAPERBOY_OUTBOX: join(dir, 'outbox'),
     PUBLIC_URL: 'http://paperboy.test', LOG_LEVEL: 'silent', PAPERBOY_SOURCES: 'none', ...env,
   });
-  const ctx = await createContext(config, { log: pino({ level: 'silent' }) });
+  const ctx = await createContext(config, { log: pino({ level: 'silent' }), feeds: opts.feeds });
   const app = await buildApp(ctx, opts);
   // As serve's scheduler does: the sign-up mailer's minute and retry timers.
   const stopTimers = startSignupMailTimers(ctx.mailer);

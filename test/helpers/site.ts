@@ -2,8 +2,7 @@
 // a real Chromium.
 import type { Page } from 'playwright-core';
 import type { Db } from '../../src/db/open.js';
-import type { AppOptions } from '../../src/http/app.js';
-import { startPaperboy, type TestPaperboy } from './app.js';
+import { startPaperboy, type StartOptions, type TestPaperboy } from './app.js';
 import { startSmtp, type TestSmtp } from './smtp.js';
 import { freePort, launchChromium } from './chromium.js';
 
@@ -20,7 +19,7 @@ export interface Site {
 /** Starts the SMTP server, Paperboy (its papers stored by `seed` before it listens) and Chromium; on a failure
  *  part-way, closes what had started. */
 export async function openSite(seed: (db: Db) => unknown, browserOpts: Parameters<typeof launchChromium>[0] = {},
-  server: { env?: Record<string, string>; app?: AppOptions } = {}): Promise<Site> {
+  server: { env?: Record<string, string>; app?: StartOptions } = {}): Promise<Site> {
   const started: { close(): Promise<void> }[] = [];
   const close = async () => { for (const s of started.reverse()) await s.close(); };
   try {

@@ -53,7 +53,7 @@ function recordPaper(r: Record<string, unknown>, where: string): Paper | { where
   const published = str(r.published);
   return toPaper({
     id: `doi:${doi}`, title: r.title, abstract: r.abstract,
-    authors: (str(r.authors) ?? '').split(/\s*;\s*/), categories: subject ? [subjectCode(server, subject)] : [],
+    authors: (str(r.authors) ?? '').split(';'), categories: subject ? [subjectCode(server, subject)] : [],
     published: r.date, url: page, pdfUrl: `${page}.full.pdf`, doi: published && published !== 'NA' ? published : null,
   }, where);
 }

@@ -67,7 +67,8 @@ export type ContextPart<K extends Exclude<keyof Context, 'config'>, C extends ke
  *  measured the same messages/s. V8 reads the flag at every full collection, so setting it at start-up works. */
 const HEAP_GROWING_PERCENT = 50;
 
-/** Opens the database (applying migrations), compiles the mail templates and builds the transport. */
+/** Opens the database (applying migrations), compiles the mail templates and builds the transport, the sign-up mailer,
+ *  the library reader, the category cache and the feed fetcher: every shared part, here and nowhere else. */
 export async function createContext(config: Config, over: ContextOverrides = {}): Promise<Context> {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   const log = over.log ?? createLogger(config.LOG_LEVEL);

@@ -11,6 +11,7 @@ import { createLogger } from './log/logger.js';
 import { mailDomain } from './mail/message.js';
 import { createTransport, type Transport, type TransportOptions } from './mail/transport.js';
 import { makeConfirmationMailer, type ConfirmationMailer, type ConfirmModel, type InviteModel, type ManageModel } from './mail/confirmations.js';
+import { DIGEST_THREAD_IDLE_MS, startDigestThreads, type DigestThreads } from './mail/digest-thread.js';
 import { startLibraryReader, type LibraryReader } from './library/citation.js';
 import { fresh } from './memo.js';
 import { userAgent } from './ingest/fetch.js';
@@ -42,6 +43,9 @@ export interface Context {
   /** Fetches the feeds of categories chosen for the first time (arXiv's, bioRxiv's and medRxiv's when PAPERBOY_SOURCES
    *  lists them). */
   feeds: FeedFetcher;
+  /** The digest threads of SEND_THREADS (null when 0): each started at its first digest, kept between runs, ended
+   *  after DIGEST_THREAD_IDLE_MS with nothing to do. */
+  digestThreads: DigestThreads | null;
 }
 
 /** What createContext may be given instead of building it: tests' transport, logger and feed fetcher (pointed at local
@@ -96,6 +100,7 @@ export async function createContext(config: Config, over: ContextOverrides = {})
     mailer: makeConfirmationMailer(wired),
     libraries: startLibraryReader(),
     categories: fresh(CATEGORIES_TTL_MS, () => { journals(); return categoryCounts(db); }),
+    digestThreads: config.SEND_THREADS > 0 ? startDigestThreads(wired, config.SEND_THREADS, DIGEST_THREAD_IDLE_MS) : null,
     feeds: (over.feeds ?? makeFeedFetcher)({ db, log, sources: config.PAPERBOY_SOURCES, fetch: { userAgent: userAgent(config.PUBLIC_URL) } }),
   };
 }
@@ -116,6 +121,7 @@ export async function closeContext(ctx: Context): Promise<void> {
   await ctx.feeds.idle();
   await ctx.mailer.close();
   ctx.libraries.close();
+  await ctx.digestThreads?.close();
   ctx.transport.close();
   await closeDb(ctx.db);
 }

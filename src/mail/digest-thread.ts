@@ -36,14 +36,24 @@ function threadMain(data: DigestWorkerData & { module: string }) {
   };
 }
 
-/** Starts `n` digest threads over the context's database file; they stop when the run closes them. */
-export function startDigestThreads(ctx: Omit<DigestWorkerData, 'file'> & { db: Db }, n: number): DigestThreads {
-  const data = { config: ctx.config, file: ctx.db.name, secret: ctx.secret, domain: ctx.domain, module: workModule() };
-  const threads: { thread: WorkerThread<DigestRequest, ThreadDigest>; pending: number }[] = Array.from({ length: n }, () => ({
-    thread: startThread<DigestRequest, ThreadDigest>({ main: threadMain as never, workerData: data }), pending: 0,
-  }));
+/** How long a digest thread waits for the next run before it ends. Runs with much to send fall at the top of an
+ *  hour, minutes apart; a thread kept between them ranks with the model it built (1–2 s of CPU) when the week's
+ *  papers have not changed (src/digest/choose.ts), and one ended frees its memory until the next busy hour. */
+export const DIGEST_THREAD_IDLE_MS = 10 * 60_000;
+
+/** `n` digest threads over the context's database file, each started at its first digest and ended after `idleMs`
+ *  with nothing to do (the next digest starts it again); close() ends them. */
+export function startDigestThreads(ctx: Omit<DigestWorkerData, 'file'> & { db: Db }, n: number, idleMs?: number): DigestThreads {
+  // Resolved at the first digest: a context built where dist/ is missing fails only if it is asked for one.
+  let data: (DigestWorkerData & { module: string }) | undefined;
+  const workerData = () => (data ??= { config: ctx.config, file: ctx.db.name, secret: ctx.secret, domain: ctx.domain, module: workModule() });
+  const threads: { thread: WorkerThread<DigestRequest, ThreadDigest>; pending: number }[] = [];
+  const grow = () => {
+    while (threads.length < n) threads.push({ thread: startThread<DigestRequest, ThreadDigest>({ main: threadMain as never, workerData: workerData(), idleMs }), pending: 0 });
+  };
   return {
     async build(request) {
+      grow();
       const t = threads.reduce((a, b) => (b.pending < a.pending ? b : a));
       t.pending++;
       try {

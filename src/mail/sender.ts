@@ -43,6 +43,8 @@ export interface SenderDeps extends DigestMailDeps {
   log: Logger;
   secret: string;
   transport: Transport;
+  /** The process's digest threads (SEND_THREADS), kept between runs; without them a run starts its own. */
+  digestThreads?: DigestThreads | null;
 }
 
 /** Outcome counts of one run: due = sent + skipped (nothing to send, or suspended) + failed (not handed over by the end of the run). */
@@ -157,8 +159,8 @@ export async function deliver(ctx: SenderDeps, now = new Date(), opts: RunOption
   const restoreCache = shrinkPageCache(ctx.db, SEND_PAGE_CACHE_KIB);
   // Started only for a run with enough to do, and only at its first digest: a minute tick that finds nobody starts no thread.
   const many = ctx.config.SEND_THREADS > 0 && !held && countDue(ctx.db, zoneClock(ctx, () => now)) >= (opts.threadsFrom ?? THREADS_FROM);
-  const threads = many ? lazyThreads(ctx, ctx.config.SEND_THREADS) : undefined;
-  run.threads = threads;
+  const own = many && !ctx.digestThreads ? startDigestThreads(ctx, ctx.config.SEND_THREADS) : undefined;
+  run.threads = many ? (ctx.digestThreads ?? own) : undefined;
   try {
     for (let first = true; ; first = false) {
       const stale = releaseStale(ctx.db, run.clock(), isDeadOwner);
@@ -169,25 +171,16 @@ export async function deliver(ctx: SenderDeps, now = new Date(), opts: RunOption
   } finally {
     restoreCache();
     endOwner(owner);
-    await threads?.close();
+    await own?.close();
   }
   run.report.retrying = run.retrying.size;
   return run.report;
 }
 
-/** Subscribers a run must be able to find due before it starts digest threads: each thread builds the week's ranking
- *  model for itself (about 1 s of CPU on 2,000 papers here), the cost of ranking some 500 digests, so a run of a few
- *  hundred ends sooner on the send loop alone. */
+/** Subscribers a run must be able to find due before it hands digests to threads: a thread builds the week's ranking
+ *  model for itself when it starts or the papers changed (about 1 s of CPU on 2,000 papers here), the cost of
+ *  ranking some 500 digests, so a run of a few hundred ends sooner on the send loop alone. */
 const THREADS_FROM = 1000;
-
-/** Digest threads started at the first digest asked of them, so that a run with nobody due starts none. */
-function lazyThreads(ctx: SenderDeps, n: number): DigestThreads {
-  let threads: DigestThreads | undefined;
-  return {
-    build: (r) => (threads ??= startDigestThreads(ctx, n)).build(r),
-    close: async () => { await threads?.close(); },
-  };
-}
 
 /** Sleeps until the earliest retry falls due; false when none waits or the run is stopped. */
 async function waitForRetry(run: Run): Promise<boolean> {

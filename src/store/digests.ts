@@ -270,6 +270,16 @@ export function recentPapers(db: Db, since: Date): Paper[] {
   return (rows as Parameters<typeof rowToPaper>[0][]).map(rowToPaper);
 }
 
+/** The state of recentPapers(since) in one line: how many there are, their latest update and the row ids they hold
+ *  (a paper stored, changed, merged or aged out changes it), and the last change to any paper's text (a seed's too). */
+export function recentPapersState(db: Db, since: Date): string {
+  const r = sql(db, `
+    SELECT count(*) AS n, max(updated_at) AS updated, total(rowid) AS rows,
+      COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'paper_changes'), 0) AS seq
+    FROM papers WHERE first_seen >= ?`).get(since.toISOString()) as { n: number; updated: string | null; rows: number; seq: number };
+  return `${r.n}|${r.updated}|${r.rows}|${r.seq}`;
+}
+
 /** Ids of the papers a subscriber's digests already held (recent ones are enough: the pool is a week). */
 export function shownPaperIds(db: Db, subscriberId: number): Set<string> {
   // Served by UNIQUE (subscriber_id, paper_id).

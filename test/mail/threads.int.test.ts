@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deliver } from '../../src/mail/sender.js';
 import type { LibraryEntry } from '../../src/model.js';
 import { replaceLibrary } from '../../src/store/library.js';
+import { upsertPapers } from '../../src/store/papers.js';
 import { startPaperboy, type TestPaperboy } from '../helpers/app.js';
 import { ingestListingFile } from '../helpers/papers.js';
 import { startSmtp, type TestSmtp } from '../helpers/smtp.js';
@@ -77,5 +78,15 @@ describe('digest threads (SEND_THREADS)', () => {
     // A second run the same day sends nothing.
     expect(await deliver(threaded.pb.ctx, new Date(DAY.getTime() + 60_000), { threadsFrom: 0 })).toEqual({ due: 0, sent: 0, skipped: 0, failed: 0, retrying: 0 });
     expect(threaded.smtp.raw).toHaveLength(t.sent);
+
+    // The threads outlive the run with the week's model; a paper stored since is read by the next run's digests.
+    upsertPapers(threaded.pb.ctx.db, [{
+      id: '2611.00042', title: 'Zebrafish morphogenesis: zebrafish fin regeneration imaged live', abstract: 'Live imaging of zebrafish morphogenesis.',
+      authors: ['A. Author'], categories: [], published: null, url: null,
+    }], new Date(DAY.getTime() + 120_000));
+    const [late] = addSubscribers(threaded.pb.ctx.db, 1, { keywords: ['zebrafish morphogenesis'], prefix: 'late-' });
+    threaded.pb.ctx.db.prepare("UPDATE subscribers SET weak_day = 'note' WHERE id = ?").run(late);
+    expect(await deliver(threaded.pb.ctx, new Date(DAY.getTime() + 180_000), { threadsFrom: 0 })).toMatchObject({ due: 1, sent: 1 });
+    expect(sentDigests(threaded.pb).get('late-0@example.org')).toMatch(/ \| 2611\.00042\b/);
   }, 60_000);
 });

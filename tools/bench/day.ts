@@ -49,15 +49,18 @@ export function addPapersAndLibraries(file: string, papers: Paper[], day: Date, 
   refreshSpace(db, new Date(day.getTime() - 86_400_000));
   const rnd = seeded(7);
   const ids = db.prepare("SELECT id FROM subscribers WHERE status = 'active' AND id % 5 = 0").pluck().all() as number[];
-  db.transaction(() => {
-    for (const id of ids) {
-      const lib: LibraryEntry[] = Array.from({ length: entries }, (_, i) => {
-        const p = papers[Math.floor(rnd() * papers.length)];
-        return { where: `line ${i + 1}`, title: `${p.title} (earlier work)`, abstract: p.abstract, authors: p.authors, arxivId: null, doi: null, titleKeys: [], added: '2026-06-01' };
-      });
-      replaceLibrary(db, id, lib, day);
-    }
-  })();
+  // 1,000 libraries a transaction: one transaction for all would hold every page in the WAL until it commits.
+  for (let start = 0; start < ids.length; start += 1000) {
+    db.transaction(() => {
+      for (const id of ids.slice(start, start + 1000)) {
+        const lib: LibraryEntry[] = Array.from({ length: entries }, (_, i) => {
+          const p = papers[Math.floor(rnd() * papers.length)];
+          return { where: `line ${i + 1}`, title: `${p.title} (earlier work)`, abstract: p.abstract, authors: p.authors, arxivId: null, doi: null, titleKeys: [], added: '2026-06-01' };
+        });
+        replaceLibrary(db, id, lib, day);
+      }
+    })();
+  }
   keepLibraryVectors(db, papers);
   db.close();
 }

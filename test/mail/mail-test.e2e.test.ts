@@ -77,6 +77,9 @@ describe('paperboy mail-test', () => {
     expect(r.stdout).toMatch(/^sent a test mail to ada@vision-lab\.org .* through outbox folder .*\nthe relay answered: 250 written .*\.eml\nSMTP_URL is not set: the mail is a file in the outbox folder and left this machine for nobody/);
     expect(readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.eml'))).toHaveLength(1);
     expect((await paperboy(env, 'mail-test', 'ada')).stderr).toMatch(/"ada" is not an email address such as you@lab\.example\.org/);
+    // The sign-up form's rule and cap: a long run of dots is refused at once (the pattern before took seconds on it).
+    expect((await paperboy(env, 'mail-test', `a@${'.'.repeat(120_000)}`)).stderr).toMatch(/is not an email address such as you@lab\.example\.org: it is too long/);
+    expect((await paperboy(env, 'mail-test', 'ada@lab..org')).stderr).toMatch(/it has a domain with an empty part: "lab\.\.org"/);
   });
 
   it('serve warns at start that a public instance\'s mail goes to the outbox', async () => {

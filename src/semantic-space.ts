@@ -53,8 +53,8 @@ export function refreshSpace(db: Db, now = new Date()): SpaceRefresh | null {
   return { papers: space.ids.length, width: space.width, entries, secs: (performance.now() - t) / 1000 };
 }
 
-/** Entries folded per transaction. */
-const FOLD_PAGE = 2000;
+/** Subscribers whose entries are folded per transaction: up to 2,000 entries. */
+const FOLD_SUBSCRIBERS = Math.ceil(2000 / PROFILE_LIMITS.libraryUsed);
 
 /** Folds into a newly learned space the library entries digests read (whose paper is not one of its own), keeping
  *  each row with the entry: a digest run then reads the row instead of tokenising and folding the entry in (0.1 ms
@@ -62,8 +62,10 @@ const FOLD_PAGE = 2000;
 function foldLibraries(db: Db, space: Space): number {
   let n = 0;
   for (let after = 0; ;) {
-    const page = entriesToFold(db, PROFILE_LIMITS.libraryUsed, space.builtAt!, after, FOLD_PAGE);
-    if (!page.length) return n;
+    const { entries: page, last } = entriesToFold(db, PROFILE_LIMITS.libraryUsed, space.builtAt!, after, FOLD_SUBSCRIBERS);
+    if (last === null) return n;
+    after = last;
+    if (!page.length) continue;
     const stored = papersByIds(db, page.flatMap((e) => (e.paperId ? [e.paperId] : [])));
     keepEntryVectors(db, page.map((e) => {
       const paper = entryPaper(e, stored.get(e.paperId ?? ''));
@@ -72,7 +74,6 @@ function foldLibraries(db: Db, space: Space): number {
       return { id: e.id, terms: encodeTerms(terms), row: row && new Uint8Array(row.buffer), rowSpace: space.builtAt! };
     }));
     n += page.length;
-    after = page[page.length - 1].id;
   }
 }
 

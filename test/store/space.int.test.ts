@@ -117,4 +117,18 @@ describe('the stored semantic space', () => {
     const linked = libraryForRanking(t.db, sub, 50)[1];
     expect(linked).toMatchObject({ paperId: later.id, row: null, rowSpace: null, terms: null });
   });
+
+  it('folds every active subscriber\'s first 50 entries, a page of subscribers at a time, and no one else\'s', () => {
+    upsertPapers(t.db, arxiv.slice(0, 150), new Date('2026-04-01T06:00:00Z'));
+    const subs = addSubscribers(t.db, 120);
+    const text = (i: number) => ({ where: `line ${i}`, title: arxiv[150 + (i % 50)].title, abstract: arxiv[150 + (i % 50)].abstract, authors: [], arxivId: null, doi: null, titleKeys: [], added: '2026-03-01' });
+    // Three entries each, 60 for the first subscriber (50 are read), none for every tenth; one subscriber paused.
+    subs.forEach((id, k) => { if (k % 10 !== 9) replaceLibrary(t.db, id, Array.from({ length: k === 0 ? 60 : 3 }, (_, i) => text(i))); });
+    t.db.prepare("UPDATE subscribers SET status = 'unsubscribed' WHERE id = ?").run(subs[57]);
+    const learned = refreshSpace(t.db, new Date('2026-04-02T08:00:00Z'))!;
+    const withRows = t.db.prepare('SELECT subscriber_id AS s, count(*) AS n FROM library_entries WHERE row_space IS NOT NULL GROUP BY subscriber_id').all() as { s: number; n: number }[];
+    const expected = subs.flatMap((id, k) => (k % 10 === 9 || k === 57 ? [] : [{ s: id, n: k === 0 ? 50 : 3 }]));
+    expect(withRows).toEqual(expected);
+    expect(learned.entries).toBe(50 + 3 * (108 - 2));
+  });
 });

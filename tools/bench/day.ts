@@ -6,15 +6,12 @@ import { statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { backupDatabase } from '#paperboy/db/backup.js';
 import { migrate } from '#paperboy/db/migrate.js';
-import { openDb, type Db } from '#paperboy/db/open.js';
+import { openDb } from '#paperboy/db/open.js';
 import { pruneHistory } from '#paperboy/jobs/retention.js';
 import { sendDueDigests } from '#paperboy/mail/sender.js';
 import type { LibraryEntry, Paper } from '#paperboy/model.js';
-import { keepEntryVectors, replaceLibrary, type EntryVectors } from '#paperboy/store/library.js';
-import { foldIn } from '#paperboy/rank/space.js';
-import { encodeTerms } from '#paperboy/rank/tokenize.js';
-import { paperTerms } from '#paperboy/rank/vocabulary.js';
-import { loadSpace, refreshSpace } from '#paperboy/semantic-space.js';
+import { replaceLibrary } from '#paperboy/store/library.js';
+import { refreshSpace, type SpaceRefresh } from '#paperboy/semantic-space.js';
 import { upsertPapers } from '#paperboy/store/papers.js';
 import { closeContext, type Context } from '#paperboy/context.js';
 import { startSink } from './sink.js';
@@ -37,16 +34,15 @@ export interface DayReport {
   backupSeconds: number;
 }
 
-/** Stores the week's papers, learns the store's semantic space from them (as serve does after an ingest), and gives
- *  every fifth subscriber a library of `entries` text examples drawn from them, with their term counts and rows in
- *  the space already kept (as the space's learning or an earlier digest keeps them). */
-export function addPapersAndLibraries(file: string, papers: Paper[], day: Date, entries: number): void {
+/** Stores the week's papers, gives every fifth subscriber a library of `entries` text examples drawn from them, then
+ *  learns the store's semantic space as serve does after an ingest, which folds in the library entries digests read
+ *  (their terms and rows kept). Returns what the learning took. */
+export function addPapersAndLibraries(file: string, papers: Paper[], day: Date, entries: number): SpaceRefresh | null {
   const db = openDb(file);
   migrate(db);
   // Seen over the six days before: the week's window holds them all.
   const slice = Math.ceil(papers.length / 6);
   for (let d = 0; d < 6; d++) upsertPapers(db, papers.slice(d * slice, (d + 1) * slice), new Date(day.getTime() - (6 - d) * 86_400_000));
-  refreshSpace(db, new Date(day.getTime() - 86_400_000));
   const rnd = seeded(7);
   const ids = db.prepare("SELECT id FROM subscribers WHERE status = 'active' AND id % 5 = 0").pluck().all() as number[];
   // 1,000 libraries a transaction: one transaction for all would hold every page in the WAL until it commits.
@@ -61,40 +57,16 @@ export function addPapersAndLibraries(file: string, papers: Paper[], day: Date, 
       }
     })();
   }
-  keepLibraryVectors(db, papers);
+  const learned = refreshSpace(db, new Date(day.getTime() - 86_400_000));
   db.close();
-}
-
-/** Keeps every library entry's term counts and row in the store's space, computed once per paper the entries copy. */
-function keepLibraryVectors(db: Db, papers: Paper[]): void {
-  const space = loadSpace(db);
-  const byTitle = new Map(papers.map((p) => [`${p.title} (earlier work)`, p]));
-  const done = new Map<string, EntryVectors>();
-  const vectors = (title: string): EntryVectors => {
-    let v = done.get(title);
-    if (!v) {
-      const p = byTitle.get(title)!;
-      const terms = paperTerms({ id: 'library:0', title, abstract: p.abstract, authors: p.authors, categories: [], published: null, url: null });
-      const row = space && foldIn(space, terms);
-      v = { id: 0, terms: encodeTerms(terms), row: row && new Uint8Array(row.buffer), rowSpace: space?.builtAt };
-      done.set(title, v);
-    }
-    return v;
-  };
-  const page = db.prepare('SELECT id, title FROM library_entries WHERE id > ? ORDER BY id LIMIT 10000');
-  for (let after = 0; ;) {
-    const rows = page.all(after) as { id: number; title: string }[];
-    if (!rows.length) return;
-    keepEntryVectors(db, rows.map((r) => ({ ...vectors(r.title), id: r.id })));
-    after = rows[rows.length - 1].id;
-  }
+  return learned;
 }
 
 /** Builds the store for `n` subscribers, served up to the day's start (as a list running for a while is). */
-export function buildDayStore(file: string, n: number, papers: Paper[], day: Date, entries: number): void {
+export function buildDayStore(file: string, n: number, papers: Paper[], day: Date, entries: number): SpaceRefresh | null {
   insertSubscribers(file, n, day);
   serveUntil(file, day);
-  addPapersAndLibraries(file, papers, day, entries);
+  return addPapersAndLibraries(file, papers, day, entries);
 }
 
 /** Bytes of the digest history: digests, digest_items and delivery_attempts with their indexes. */

@@ -74,7 +74,9 @@ async function day(): Promise<void> {
   try {
     for (const n of sizes) {
       const file = join(dir, `${n}.db`);
-      buildDayStore(file, n, papers, DAY, entries);
+      const learned = buildDayStore(file, n, papers, DAY, entries);
+      if (learned) console.log(`${n.toLocaleString('en')} subscribers: the store's space learned from ${learned.papers} papers (${learned.width} dimensions) with ` +
+        `${learned.entries.toLocaleString('en')} library entries folded in, in ${learned.secs.toFixed(1)} s (serve does this after each ingest that stored papers, on a worker thread)`);
       // In a child process, so that its peak RSS is the day's own, not the building's.
       const r = await dayChild(file, threads, join(dir, `${n}.backup.db`), days);
       const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;

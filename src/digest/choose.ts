@@ -38,8 +38,9 @@ export interface RankerOptions {
 
 /**
  * A ranker over the papers first seen in the week before `now`, with one model for the run taken on first use (most
- * scheduler ticks find nobody due): the connection's last one when the week's papers have not changed since. Ranking is pure, so subscribers who ask for exactly
- * the same things and have no votes or sent papers get the same list: computed once (bounded memo).
+ * scheduler ticks find nobody due): the connection's last one when the week's papers have not changed since.
+ * Ranking is pure, so subscribers who ask for exactly the same things and have no votes or sent papers get the same
+ * list: computed once (bounded memo).
  * A weak day (too few relevant papers) gives an empty list when the subscriber chose 'skip'; with
  * 'note' the few papers there are, which the sender mails as a short note (even when there are none).
  */
